@@ -1,0 +1,86 @@
+/* cta_sched.c: breadth-first CTA placement (see cta_sched.h). */
+#include "cta_sched.h"
+
+#include <stdlib.h>
+
+struct cta_sched {
+    engine *e;
+    sm *sms;
+    int nsm;
+    uint64_t launch_ps;
+    kernel_desc *head, *tail;   /* kernels with CTAs left to place, launch order */
+};
+
+typedef struct start_arg { kernel_desc *k; } start_arg;
+
+cta_sched *cta_sched_create(engine *e, sm *sms, int nsm, uint64_t cta_launch_ps)
+{
+    cta_sched *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->e = e;
+    s->sms = sms;
+    s->nsm = nsm;
+    s->launch_ps = cta_launch_ps;
+    return s;
+}
+
+void cta_sched_destroy(cta_sched *s) { free(s); }
+
+static int limit(const cta_sched *s, const kernel_desc *k)
+{
+    return k->max_sms > 0 && k->max_sms < s->nsm ? (int)k->max_sms : s->nsm;
+}
+
+static void place(cta_sched *s, kernel_desc *k, int smi, uint64_t t)
+{
+    sm_alloc(&s->sms[smi], &k->shape);
+    uint64_t cta = k->next_cta++;
+    k->start_cta(k->ctx, smi, cta, t + s->launch_ps);
+}
+
+static void unlink_done(cta_sched *s)
+{
+    kernel_desc **pp = &s->head;
+    s->tail = NULL;
+    while (*pp) {
+        if ((*pp)->next_cta == (*pp)->ctas) *pp = (*pp)->next;
+        else { s->tail = *pp; pp = &(*pp)->next; }
+    }
+}
+
+/* Breadth-first rounds over all SMs for every queued kernel. */
+static void dispatch_all(cta_sched *s, uint64_t t)
+{
+    for (kernel_desc *k = s->head; k; k = k->next) {
+        int lim = limit(s, k);
+        int placed = 1;
+        while (placed && k->next_cta < k->ctas) {
+            placed = 0;
+            for (int i = 0; i < lim && k->next_cta < k->ctas; i++)
+                if (sm_fits(&s->sms[i], &k->shape)) { place(s, k, i, t); placed = 1; }
+        }
+    }
+    unlink_done(s);
+}
+
+int cta_sched_launch(cta_sched *s, kernel_desc *k, uint64_t t)
+{
+    if (sm_occupancy(s->sms[0].cfg, &k->shape) == 0) return -2;
+    k->next_cta = k->done_ctas = 0;
+    k->next = NULL;
+    if (k->ctas == 0) { k->finished(k->ctx, t); return 0; }
+    if (s->tail) s->tail->next = k; else s->head = k;
+    s->tail = k;
+    dispatch_all(s, t);
+    return 0;
+}
+
+void cta_sched_done(cta_sched *s, kernel_desc *k, int smi, uint64_t t)
+{
+    sm_release(&s->sms[smi], &k->shape);
+    k->done_ctas++;
+    for (kernel_desc *q = s->head; q; q = q->next)
+        while (q->next_cta < q->ctas && smi < limit(s, q) && sm_fits(&s->sms[smi], &q->shape)) place(s, q, smi, t);
+    unlink_done(s);
+    if (k->done_ctas == k->ctas) k->finished(k->ctx, t);
+}

@@ -1,0 +1,39 @@
+/*
+ * cta_sched.h: the CTA (thread block) scheduler.
+ *
+ * Modeled: kernels queue in launch order; CTAs are placed breadth-first, one per
+ * SM per round, wherever the occupancy limits (threads, registers, shared
+ * memory, CTAs) allow; a later kernel gets SMs only where the earlier ones leave
+ * room, so kernels of different streams overlap. Starting a CTA costs
+ * sm.cta_launch_cycles. A kernel may be limited to its first `max_sms` SMs.
+ */
+#ifndef GPUSIM_CTA_SCHED_H
+#define GPUSIM_CTA_SCHED_H
+
+#include <stdint.h>
+
+#include "arch/sm.h"
+#include "engine/engine.h"
+
+typedef struct kernel_desc {
+    cta_shape shape;
+    uint64_t ctas;        /* grid size */
+    int64_t max_sms;      /* 0: all */
+    void *ctx;
+    void (*start_cta)(void *ctx, int sm, uint64_t cta, uint64_t t);
+    void (*finished)(void *ctx, uint64_t t); /* all CTAs done */
+    /* scheduler state */
+    uint64_t next_cta, done_ctas;
+    struct kernel_desc *next;
+} kernel_desc;
+
+typedef struct cta_sched cta_sched;
+
+cta_sched *cta_sched_create(engine *e, sm *sms, int nsm, uint64_t cta_launch_ps);
+void cta_sched_destroy(cta_sched *s);
+/* Queues a kernel at t; returns -2 when its CTA does not fit on any SM. */
+int cta_sched_launch(cta_sched *s, kernel_desc *k, uint64_t t);
+/* A CTA of k finished on sm at t. */
+void cta_sched_done(cta_sched *s, kernel_desc *k, int sm, uint64_t t);
+
+#endif

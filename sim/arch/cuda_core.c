@@ -1,0 +1,43 @@
+/* cuda_core.c: per-sub-partition SIMT pipes (see cuda_core.h). */
+#include "cuda_core.h"
+
+#include "engine/engine.h"
+
+#include <stdlib.h>
+
+struct cuda_core {
+    pipe_unit sp[16];
+    double ps_per_flop_fp32;  /* per sub-partition at peak */
+    double ps_per_flop_fp16;
+    int nsp;
+};
+
+cuda_core *cuda_core_create(const gpu_config *cfg)
+{
+    cuda_core *cc = calloc(1, sizeof *cc);
+    if (!cc) return NULL;
+    cc->nsp = (int)cfg->sm.subpartitions;
+    clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
+    double ps_per_clk = 1e6 / (double)cfg->gpu.clock_mhz;
+    cc->ps_per_flop_fp32 = ps_per_clk / (cfg->cuda.fp32_flops_per_clk / cc->nsp);
+    cc->ps_per_flop_fp16 = ps_per_clk / (cfg->cuda.fp16_flops_per_clk / cc->nsp);
+    for (int i = 0; i < cc->nsp; i++) cc->sp[i].latency_ps = clock_ps(&clk, (double)cfg->cuda.latency_cycles);
+    return cc;
+}
+
+void cuda_core_destroy(cuda_core *cc) { free(cc); }
+
+uint64_t cuda_core_exec(cuda_core *cc, int sp, dtype_id dt, double flops, double fraction, uint64_t ready_ps)
+{
+    pipe_unit *p = &cc->sp[sp % cc->nsp];
+    double base = (dt == DT_FP16 || dt == DT_BF16) ? cc->ps_per_flop_fp16 : cc->ps_per_flop_fp32;
+    p->ps_per_unit = base / fraction;
+    return pipe_reserve(p, ready_ps, flops);
+}
+
+double cuda_core_busy_ps(const cuda_core *cc)
+{
+    double b = 0;
+    for (int i = 0; i < cc->nsp; i++) b += cc->sp[i].busy_ps;
+    return b / cc->nsp;
+}

@@ -1,0 +1,98 @@
+/* dram.c: channel / bank reservation (see dram.h). */
+#include "dram.h"
+
+#include <stdlib.h>
+
+#include "engine/engine.h"
+
+typedef struct bank {
+    uint64_t open_row;   /* row + 1; 0: closed */
+    uint64_t free_ps;    /* next time it can start an access */
+} bank;
+
+typedef struct channel {
+    uint64_t bus_free_ps;
+    bank *banks;
+} channel;
+
+struct dram {
+    channel *ch;
+    int nch, nbanks;
+    uint64_t interleave, row_bytes;
+    double ps_per_byte;      /* bus time per byte including refresh */
+    uint64_t latency_ps, row_miss_ps;
+    dram_counters c;
+};
+
+dram *dram_create(const gpu_config *cfg)
+{
+    dram *d = calloc(1, sizeof *d);
+    if (!d) return NULL;
+    d->nch = (int)cfg->memory.channels;
+    d->nbanks = (int)cfg->memory.banks;
+    d->interleave = (uint64_t)cfg->memory.interleave_bytes;
+    d->row_bytes = (uint64_t)cfg->memory.row_bytes;
+    d->ps_per_byte = 1e3 / cfg->memory.channel_gbps / (1.0 - cfg->memory.refresh_fraction);
+    d->latency_ps = ns_to_ps(cfg->memory.latency_ns);
+    d->row_miss_ps = ns_to_ps(cfg->memory.row_miss_ns);
+    d->ch = calloc((size_t)d->nch, sizeof *d->ch);
+    if (!d->ch) { free(d); return NULL; }
+    for (int i = 0; i < d->nch; i++) {
+        d->ch[i].banks = calloc((size_t)d->nbanks, sizeof(bank));
+        if (!d->ch[i].banks) { dram_destroy(d); return NULL; }
+    }
+    return d;
+}
+
+void dram_destroy(dram *d)
+{
+    if (!d) return;
+    if (d->ch) for (int i = 0; i < d->nch; i++) free(d->ch[i].banks);
+    free(d->ch);
+    free(d);
+}
+
+static uint64_t mix(uint64_t x)
+{
+    x ^= x >> 31;
+    x *= 0x7fb5d329728ea185ULL;
+    x ^= x >> 27;
+    x *= 0x81dadef4bc2dd44dULL;
+    x ^= x >> 33;
+    return x;
+}
+
+int dram_channel_of(const dram *d, uint64_t addr)
+{
+    return (int)(mix(addr / d->interleave) % (uint64_t)d->nch);
+}
+
+uint64_t dram_access(dram *d, uint64_t addr, uint32_t bytes, int write, uint64_t t)
+{
+    uint64_t granule = addr / d->interleave;
+    channel *ch = &d->ch[mix(granule) % (uint64_t)d->nch];
+    /* channel-local address: granules of this channel packed densely */
+    uint64_t local = (granule / (uint64_t)d->nch) * d->interleave + addr % d->interleave;
+    uint64_t row_global = local / d->row_bytes;
+    bank *b = &ch->banks[mix(row_global) % (uint64_t)d->nbanks];
+    uint64_t row = row_global / (uint64_t)d->nbanks + 1;
+    uint64_t ready = t > b->free_ps ? t : b->free_ps;
+    if (b->open_row != row) {
+        ready += d->row_miss_ps;
+        b->open_row = row;
+        d->c.row_misses++;
+    } else {
+        d->c.row_hits++;
+    }
+    uint64_t start = ready > ch->bus_free_ps ? ready : ch->bus_free_ps;
+    uint64_t burst = (uint64_t)((double)bytes * d->ps_per_byte + 0.5);
+    ch->bus_free_ps = start + burst;
+    b->free_ps = start + burst;
+    d->c.busy_ps += (double)burst;
+    if (write) { d->c.writes++; d->c.write_bytes += bytes; return start + burst; }
+    d->c.reads++;
+    d->c.read_bytes += bytes;
+    return start + burst + d->latency_ps;
+}
+
+void dram_get_counters(const dram *d, dram_counters *out) { *out = d->c; }

@@ -1,0 +1,152 @@
+/* gpu.c: builds the components and routes memory requests (see gpu.h). */
+#include "gpu.h"
+
+#include <stdlib.h>
+
+#include "arch/dram.h"
+#include "arch/l2.h"
+#include "arch/prefetch.h"
+#include "arch/xbar.h"
+
+struct gpu {
+    gpu_config cfg;
+    engine *e;
+    sm *sms;
+    int nsm;
+    xbar x;
+    dram *dram;
+    prefetcher *pf;
+    l2 *l2;
+    pcie *pcie;
+    cta_sched *sched;
+    uint32_t line_bytes;
+    uint64_t l1_hit_ps;
+};
+
+gpu *gpu_create(const gpu_config *cfg, engine *e)
+{
+    gpu *g = calloc(1, sizeof *g);
+    if (!g) return NULL;
+    g->cfg = *cfg;
+    g->e = e;
+    g->nsm = (int)cfg->gpu.sm_count;
+    g->line_bytes = (uint32_t)cfg->l2.line_bytes;
+    clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
+    g->l1_hit_ps = clock_ps(&clk, (double)cfg->l1.hit_cycles);
+    g->sms = calloc((size_t)g->nsm, sizeof *g->sms);
+    if (!g->sms) { free(g); return NULL; }
+    for (int i = 0; i < g->nsm; i++)
+        if (sm_init(&g->sms[i], &g->cfg, i)) { gpu_destroy(g); return NULL; }
+    xbar_init(&g->x, &g->cfg);
+    g->dram = dram_create(&g->cfg);
+    g->pf = prefetch_create(&g->cfg);
+    g->l2 = g->dram && g->pf ? l2_create(&g->cfg, g->dram, g->pf, &g->x) : NULL;
+    g->pcie = pcie_create(&g->cfg);
+    g->sched = cta_sched_create(e, g->sms, g->nsm, clock_ps(&clk, (double)cfg->sm.cta_launch_cycles));
+    if (!g->l2 || !g->pcie || !g->sched) { gpu_destroy(g); return NULL; }
+    return g;
+}
+
+void gpu_destroy(gpu *g)
+{
+    if (!g) return;
+    if (g->sms) for (int i = 0; i < g->nsm; i++) sm_fini(&g->sms[i]);
+    free(g->sms);
+    l2_destroy(g->l2);
+    prefetch_destroy(g->pf);
+    dram_destroy(g->dram);
+    pcie_destroy(g->pcie);
+    cta_sched_destroy(g->sched);
+    free(g);
+}
+
+const gpu_config *gpu_cfg(const gpu *g) { return &g->cfg; }
+engine *gpu_engine(gpu *g) { return g->e; }
+sm *gpu_sm(gpu *g, int i) { return &g->sms[i]; }
+int gpu_sm_count(const gpu *g) { return g->nsm; }
+cta_sched *gpu_sched(gpu *g) { return g->sched; }
+pcie *gpu_pcie(gpu *g) { return g->pcie; }
+
+uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t row_bytes,
+                      uint64_t stride, uint32_t flags, uint64_t t)
+{
+    sm *s = &g->sms[smi];
+    uint64_t lb = g->line_bytes;
+    int ids[SM_MAX_MSHR_GROUPS], nids = 0;
+    if (flags & MEM_MSHR) {
+        uint64_t lines = rows * ((row_bytes + lb - 1) / lb + 1);
+        t = sm_mshr_take(s, t, lines, ids, &nids);
+    }
+    uint64_t start = sm_port_reserve(s, t, rows * row_bytes);
+    double line_ps = s->port_ps_per_byte * (double)lb;
+    uint64_t done = start;
+    uint64_t n = 0;
+    mem_req r = { 0, 0, smi, flags };
+    for (uint64_t row = 0; row < rows; row++) {
+        uint64_t a = base + row * stride, end = a + row_bytes;
+        while (a < end) {
+            uint64_t le = (a | (lb - 1)) + 1;
+            uint64_t b = (le < end ? le : end) - a;
+            uint64_t ti = start + (uint64_t)((double)n++ * line_ps);
+            uint64_t d;
+            if ((flags & MEM_L1) && !(flags & MEM_WRITE) && l1_lookup(s->l1, a)) d = ti + g->l1_hit_ps;
+            else {
+                r.addr = a;
+                r.bytes = (uint32_t)b;
+                d = l2_access(g->l2, &r, s->partition, ti);
+            }
+            if (d > done) done = d;
+            a += b;
+        }
+    }
+    if (nids) sm_mshr_hold(s, ids, nids, done);
+    return done;
+}
+
+uint64_t gpu_flush(gpu *g, uint64_t t)
+{
+    for (int i = 0; i < g->nsm; i++) l1_invalidate(g->sms[i].l1);
+    return l2_flush(g->l2, t);
+}
+
+void gpu_get_counters(const gpu *g, gpu_counters *c)
+{
+    dram_counters d;
+    l2_counters l;
+    dram_get_counters(g->dram, &d);
+    l2_get_counters(g->l2, &l);
+    c->dram_read_bytes = d.read_bytes;
+    c->dram_write_bytes = d.write_bytes;
+    c->l2_accesses = l.accesses;
+    c->l2_hits = l.hits;
+    c->pcie_bytes = pcie_bytes(g->pcie);
+}
+
+void gpu_report(const gpu *g, stats *s, uint64_t elapsed_ps)
+{
+    double el = elapsed_ps ? (double)elapsed_ps : 1;
+    double tc = 0, cc = 0, port = 0;
+    uint64_t l1h = 0, l1m = 0;
+    for (int i = 0; i < g->nsm; i++) {
+        tc += tensor_core_busy_ps(g->sms[i].tc);
+        cc += cuda_core_busy_ps(g->sms[i].cc);
+        port += (double)g->sms[i].port_bytes;
+        l1h += l1_hits(g->sms[i].l1);
+        l1m += l1_misses(g->sms[i].l1);
+    }
+    stats_add(s, "tensor_core", "utilization", tc / g->nsm / el);
+    stats_add(s, "cuda_core", "utilization", cc / g->nsm / el);
+    stats_add(s, "sm", "port_bytes", port);
+    stats_add(s, "l1", "hits", (double)l1h);
+    stats_add(s, "l1", "misses", (double)l1m);
+    stats_add(s, "xbar", "bytes", (double)g->x.bytes);
+    l2_report(g->l2, s);
+    dram_counters d;
+    dram_get_counters(g->dram, &d);
+    stats_add(s, "dram", "read_bytes", (double)d.read_bytes);
+    stats_add(s, "dram", "write_bytes", (double)d.write_bytes);
+    stats_add(s, "dram", "row_hits", (double)d.row_hits);
+    stats_add(s, "dram", "row_misses", (double)d.row_misses);
+    stats_add(s, "dram", "utilization", d.busy_ps / (double)g->cfg.memory.channels / el);
+    pcie_report(g->pcie, s);
+}

@@ -1,0 +1,48 @@
+/*
+ * gpu.h: the top of the machine model: SMs, crossbar, L2, prefetcher, DRAM,
+ * PCIe and the CTA scheduler, built from one gpu_config, all driven by one
+ * engine. Kernels (sim/kernels) talk to it through the functions below only.
+ */
+#ifndef GPUSIM_GPU_H
+#define GPUSIM_GPU_H
+
+#include <stdint.h>
+
+#include "arch/cta_sched.h"
+#include "arch/mem_req.h"
+#include "arch/pcie.h"
+#include "arch/sm.h"
+#include "arch/stats.h"
+#include "config/config.h"
+#include "engine/engine.h"
+
+typedef struct gpu gpu;
+
+/* Counters that ops snapshot at start and end to attribute traffic to themselves. */
+typedef struct gpu_counters {
+    uint64_t dram_read_bytes, dram_write_bytes;
+    uint64_t l2_accesses, l2_hits;
+    uint64_t pcie_bytes;
+} gpu_counters;
+
+gpu *gpu_create(const gpu_config *cfg, engine *e);
+void gpu_destroy(gpu *g);
+const gpu_config *gpu_cfg(const gpu *g);
+engine *gpu_engine(gpu *g);
+sm *gpu_sm(gpu *g, int i);
+int gpu_sm_count(const gpu *g);
+cta_sched *gpu_sched(gpu *g);
+pcie *gpu_pcie(gpu *g);
+
+/* Moves `rows` segments of `row_bytes`, `stride` apart from base, between SM
+ * `smi` and memory from time t (MEM_* flags). Returns when the last line is back
+ * (reads) or accepted (writes). */
+uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t row_bytes,
+                      uint64_t stride, uint32_t flags, uint64_t t);
+/* Writes back and invalidates every cache; returns when done. */
+uint64_t gpu_flush(gpu *g, uint64_t t);
+void gpu_get_counters(const gpu *g, gpu_counters *c);
+/* Appends every component's statistics; elapsed_ps is the run's simulated time. */
+void gpu_report(const gpu *g, stats *s, uint64_t elapsed_ps);
+
+#endif

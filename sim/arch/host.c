@@ -1,0 +1,48 @@
+/* host.c: launch timing (see host.h). */
+#include "host.h"
+
+#include "engine/engine.h"
+
+void host_init(host *h, const gpu_config *cfg)
+{
+    h->now_ps = 0;
+    h->graph = 0;
+    h->graph_launched = 0;
+    h->eager_gap_ps = us_to_ps(cfg->host.eager_gap_us);
+    h->graph_gap_ps = us_to_ps(cfg->host.graph_gap_us);
+    h->latency_ps = us_to_ps(cfg->host.launch_latency_us);
+}
+
+void host_set_mode(host *h, int graph)
+{
+    h->graph = graph;
+    h->graph_launched = 0;
+}
+
+uint64_t host_submit(host *h)
+{
+    if (h->graph) {
+        if (!h->graph_launched) {
+            h->graph_launched = 1;
+            h->graph_issue_ps = h->now_ps;
+            h->now_ps += h->eager_gap_ps;
+        }
+        return h->graph_issue_ps;
+    }
+    uint64_t t = h->now_ps;
+    h->now_ps += h->eager_gap_ps;
+    return t;
+}
+
+uint64_t host_start(const host *h, uint64_t issue_ps, uint64_t stream_free_ps)
+{
+    uint64_t a = issue_ps + h->latency_ps;
+    uint64_t b = stream_free_ps ? stream_free_ps + h->graph_gap_ps : 0;
+    return a > b ? a : b;
+}
+
+void host_wait(host *h, uint64_t t)
+{
+    if (t > h->now_ps) h->now_ps = t;
+    h->graph_launched = 0;
+}

@@ -1,0 +1,33 @@
+/*
+ * host.h: the host thread that launches ops, eagerly or by CUDA-graph replay.
+ *
+ * Modeled: eager launches cost host time per op (framework + driver), so short
+ * kernels leave the GPU idle between them; a graph is launched once and its
+ * kernels follow each other with a small GPU-side gap; a kernel on an idle GPU
+ * starts `launch_latency` after the host submits it.
+ */
+#ifndef GPUSIM_HOST_H
+#define GPUSIM_HOST_H
+
+#include <stdint.h>
+
+#include "config/config.h"
+
+typedef struct host {
+    uint64_t now_ps;          /* host thread time */
+    int graph;                /* current launch mode */
+    int graph_launched;       /* the current graph segment has been submitted */
+    uint64_t graph_issue_ps;  /* when it was */
+    uint64_t eager_gap_ps, graph_gap_ps, latency_ps;
+} host;
+
+void host_init(host *h, const gpu_config *cfg);
+void host_set_mode(host *h, int graph);
+/* The host submits the next op; returns its submit time and advances host time. */
+uint64_t host_submit(host *h);
+/* Earliest start of an op submitted at issue_ps whose stream is free at stream_free_ps. */
+uint64_t host_start(const host *h, uint64_t issue_ps, uint64_t stream_free_ps);
+/* The host blocks until t (sync, pageable copy). */
+void host_wait(host *h, uint64_t t);
+
+#endif

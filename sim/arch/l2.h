@@ -1,0 +1,45 @@
+/*
+ * l2.h: the L2 cache: slices grouped into partitions, with real tags.
+ *
+ * Modeled: lines of l2.line_bytes with per-sector valid bits, set-associative
+ * slices (hashed line -> slice and set), LRU or seeded random replacement,
+ * write-back + write-allocate, per-slice bandwidth (a reservation per slice),
+ * MSHR merging (a line being filled holds its fill time; later requests wait
+ * for it instead of going to DRAM again), near/far partitions (a line's home
+ * slice is in one partition; SMs in the other partition pay the far latency;
+ * with l2.replicate_far a far hit leaves a copy in the requester's partition, as
+ * H100/A100 do, which costs near capacity), and the prefetcher's requests.
+ * Approximated: no coherence between replicas and writes (the workloads never
+ * read a tensor while writing it); the tag lookup latency is part of the hit
+ * latency; prefetches do not take slice bandwidth.
+ */
+#ifndef GPUSIM_L2_H
+#define GPUSIM_L2_H
+
+#include <stdint.h>
+
+#include "arch/dram.h"
+#include "arch/mem_req.h"
+#include "arch/prefetch.h"
+#include "arch/stats.h"
+#include "arch/xbar.h"
+#include "config/config.h"
+
+typedef struct l2 l2;
+
+typedef struct l2_counters {
+    uint64_t accesses, hits, misses, merges, replica_hits, writebacks;
+    uint64_t pf_issued, pf_useful, pf_late, pf_polluting;
+} l2_counters;
+
+l2 *l2_create(const gpu_config *cfg, dram *d, prefetcher *pf, xbar *x);
+void l2_destroy(l2 *c);
+/* One line-sized request from SM partition `part`, sent at t_issue. Returns the
+ * time the data are back at the SM (reads) or the write is accepted. */
+uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue);
+/* Writes back every dirty line and invalidates all; returns when the last write is done. */
+uint64_t l2_flush(l2 *c, uint64_t t);
+void l2_get_counters(const l2 *c, l2_counters *out);
+void l2_report(const l2 *c, stats *s);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * mem_req.h: the request that travels SM -> crossbar -> L2 slice -> DRAM channel.
+ *
+ * Timing is by reservation: each component keeps, per port, bank or slice, the
+ * time it is next free; a request arriving at t is served at max(t, free) and
+ * pushes `free` on by its service time. A component returns the time the data
+ * are back at the SM (reads) or accepted (writes). This folds per-hop events
+ * into arithmetic while keeping queueing and contention; requests are issued from
+ * events in time order, so reservations are made in (nearly) arrival order.
+ */
+#ifndef GPUSIM_MEM_REQ_H
+#define GPUSIM_MEM_REQ_H
+
+#include <stdint.h>
+
+enum {
+    MEM_WRITE = 1,   /* store (write-allocate in L2, posted) */
+    MEM_L1 = 2,      /* cached in the SM's L1 (ld.ca); otherwise L1 is bypassed (TMA, cp.async.cg) */
+    MEM_MSHR = 4,    /* bounded by the SM's outstanding-miss registers */
+};
+
+typedef struct mem_req {
+    uint64_t addr;   /* byte address in device memory */
+    uint32_t bytes;  /* within one line */
+    int32_t sm;      /* issuing SM */
+    uint32_t flags;  /* MEM_* */
+} mem_req;
+
+#endif

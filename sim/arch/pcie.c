@@ -1,0 +1,70 @@
+/* pcie.c: link, staging and copy-engine reservation (see pcie.h). */
+#include "pcie.h"
+
+#include <stdlib.h>
+
+#include "engine/engine.h"
+
+struct pcie {
+    uint64_t dir_free[2];     /* per direction */
+    uint64_t shared_free;     /* both directions together */
+    uint64_t stage_free[2];   /* host staging memcpy, per direction */
+    double dir_gbps, bidir_gbps, stage_gbps[2];
+    uint64_t latency_ps;
+    int engines, engine_busy[16];
+    uint64_t bytes[2];
+};
+
+pcie *pcie_create(const gpu_config *cfg)
+{
+    pcie *p = calloc(1, sizeof *p);
+    if (!p) return NULL;
+    p->dir_gbps = config_pcie_gbps(cfg);
+    p->bidir_gbps = cfg->pcie.bidir_gbps;
+    p->stage_gbps[0] = cfg->pcie.staging_h2d_gbps;
+    p->stage_gbps[1] = cfg->pcie.staging_d2h_gbps;
+    p->latency_ps = us_to_ps(cfg->pcie.latency_us);
+    p->engines = (int)cfg->pcie.copy_engines;
+    return p;
+}
+
+void pcie_destroy(pcie *p) { free(p); }
+
+uint64_t pcie_dma(pcie *p, int dir, uint64_t bytes, uint64_t t)
+{
+    uint64_t start = t > p->dir_free[dir] ? t : p->dir_free[dir];
+    uint64_t link_done = start + bytes_ps((double)bytes, p->dir_gbps);
+    uint64_t sh = start > p->shared_free ? start : p->shared_free;
+    uint64_t sh_done = sh + bytes_ps((double)bytes, p->bidir_gbps);
+    p->shared_free = sh_done;
+    uint64_t done = link_done > sh_done ? link_done : sh_done;
+    p->dir_free[dir] = done;
+    p->bytes[dir] += bytes;
+    return done;
+}
+
+uint64_t pcie_stage(pcie *p, int dir, uint64_t bytes, uint64_t t)
+{
+    uint64_t start = t > p->stage_free[dir] ? t : p->stage_free[dir];
+    p->stage_free[dir] = start + bytes_ps((double)bytes, p->stage_gbps[dir]);
+    return p->stage_free[dir];
+}
+
+uint64_t pcie_latency_ps(const pcie *p) { return p->latency_ps; }
+
+int pcie_engine_take(pcie *p)
+{
+    for (int i = 0; i < p->engines; i++) if (!p->engine_busy[i]) { p->engine_busy[i] = 1; return i; }
+    return -1;
+}
+
+void pcie_engine_give(pcie *p, int idx) { p->engine_busy[idx] = 0; }
+
+uint64_t pcie_bytes(const pcie *p) { return p->bytes[0] + p->bytes[1]; }
+
+void pcie_report(const pcie *p, stats *s)
+{
+    stats_add(s, "pcie", "h2d_bytes", (double)p->bytes[0]);
+    stats_add(s, "pcie", "d2h_bytes", (double)p->bytes[1]);
+    stats_add(s, "pcie", "link_GBps_per_dir", p->dir_gbps);
+}

@@ -1,0 +1,108 @@
+/* sm.c: occupancy bookkeeping, port and MSHR reservation (see sm.h). */
+#include "sm.h"
+
+#include <string.h>
+
+int sm_init(sm *s, const gpu_config *cfg, int id)
+{
+    memset(s, 0, sizeof *s);
+    s->id = id;
+    s->cfg = cfg;
+    s->partition = (int)((int64_t)id * cfg->l2.partitions / cfg->gpu.sm_count);
+    s->tc = tensor_core_create(cfg);
+    s->cc = cuda_core_create(cfg);
+    s->l1 = l1_create(cfg);
+    if (!s->tc || !s->cc || !s->l1) { sm_fini(s); return -1; }
+    s->port_ps_per_byte = 1e6 / (double)cfg->gpu.clock_mhz / (double)cfg->sm.ldst_bytes_per_clk;
+    s->mshr_groups = (int)(cfg->sm.max_inflight_lines / SM_MSHR_GROUP);
+    if (s->mshr_groups < 1) s->mshr_groups = 1;
+    if (s->mshr_groups > SM_MAX_MSHR_GROUPS) s->mshr_groups = SM_MAX_MSHR_GROUPS;
+    return 0;
+}
+
+void sm_fini(sm *s)
+{
+    tensor_core_destroy(s->tc);
+    cuda_core_destroy(s->cc);
+    l1_destroy(s->l1);
+    s->tc = NULL; s->cc = NULL; s->l1 = NULL;
+}
+
+static int64_t regs_of(const cta_shape *c)
+{
+    /* registers are allocated per warp in units of 256 */
+    int64_t warps = (c->threads + 31) / 32;
+    int64_t per_warp = ((c->regs_per_thread * 32 + 255) / 256) * 256;
+    return warps * per_warp;
+}
+
+int64_t sm_occupancy(const gpu_config *cfg, const cta_shape *c)
+{
+    int64_t n = cfg->sm.max_ctas;
+    int64_t r = regs_of(c);
+    if (c->threads > cfg->sm.max_threads || r > cfg->sm.registers ||
+        c->smem_bytes > cfg->sm.smem_per_cta_kib * 1024) return 0;
+    if (c->threads) { int64_t x = cfg->sm.max_threads / c->threads; if (x < n) n = x; }
+    if (r) { int64_t x = cfg->sm.registers / r; if (x < n) n = x; }
+    if (c->smem_bytes) { int64_t x = cfg->sm.smem_kib * 1024 / c->smem_bytes; if (x < n) n = x; }
+    return n;
+}
+
+int sm_fits(const sm *s, const cta_shape *c)
+{
+    const gpu_config *cfg = s->cfg;
+    return s->ctas + 1 <= cfg->sm.max_ctas && s->threads + c->threads <= cfg->sm.max_threads &&
+           s->regs + regs_of(c) <= cfg->sm.registers && s->smem + c->smem_bytes <= cfg->sm.smem_kib * 1024;
+}
+
+void sm_alloc(sm *s, const cta_shape *c)
+{
+    s->ctas++;
+    s->threads += c->threads;
+    s->regs += regs_of(c);
+    s->smem += c->smem_bytes;
+    l1_set_smem(s->l1, (uint64_t)s->smem);
+}
+
+void sm_release(sm *s, const cta_shape *c)
+{
+    s->ctas--;
+    s->threads -= c->threads;
+    s->regs -= regs_of(c);
+    s->smem -= c->smem_bytes;
+    l1_set_smem(s->l1, (uint64_t)s->smem);
+}
+
+uint64_t sm_port_reserve(sm *s, uint64_t t, uint64_t bytes)
+{
+    uint64_t start = t > s->port_free_ps ? t : s->port_free_ps;
+    s->port_free_ps = start + (uint64_t)((double)bytes * s->port_ps_per_byte + 0.5);
+    s->port_bytes += bytes;
+    return start;
+}
+
+uint64_t sm_mshr_take(sm *s, uint64_t t, uint64_t lines, int *ids, int *n)
+{
+    int need = (int)((lines + SM_MSHR_GROUP - 1) / SM_MSHR_GROUP);
+    if (need > s->mshr_groups) need = s->mshr_groups;
+    uint64_t start = t;
+    *n = 0;
+    /* pick the `need` earliest-free groups (selection by repeated scan; need is small) */
+    for (int k = 0; k < need; k++) {
+        int best = -1;
+        for (int g = 0; g < s->mshr_groups; g++) {
+            int taken = 0;
+            for (int j = 0; j < *n; j++) if (ids[j] == g) { taken = 1; break; }
+            if (taken) continue;
+            if (best < 0 || s->mshr_free_ps[g] < s->mshr_free_ps[best]) best = g;
+        }
+        ids[(*n)++] = best;
+        if (s->mshr_free_ps[best] > start) start = s->mshr_free_ps[best];
+    }
+    return start;
+}
+
+void sm_mshr_hold(sm *s, const int *ids, int n, uint64_t done_ps)
+{
+    for (int i = 0; i < n; i++) s->mshr_free_ps[ids[i]] = done_ps;
+}

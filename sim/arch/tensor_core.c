@@ -1,0 +1,51 @@
+/* tensor_core.c: per-sub-partition MMA pipes (see tensor_core.h). */
+#include "tensor_core.h"
+
+#include <stdlib.h>
+
+struct tensor_core {
+    pipe_unit sp[16];               /* one per sub-partition */
+    double ps_per_flop[DT_COUNT];   /* per sub-partition, at the sustained rate */
+    int nsp;
+};
+
+double tensor_core_rate(const gpu_config *cfg, dtype_id dt)
+{
+    switch (dt) {
+    case DT_FP16: return cfg->tensor.fp16_flops_per_clk;
+    case DT_BF16: return cfg->tensor.bf16_flops_per_clk;
+    case DT_TF32: return cfg->tensor.tf32_flops_per_clk;
+    case DT_FP8: return cfg->tensor.fp8_flops_per_clk;
+    default: return 0;
+    }
+}
+
+tensor_core *tensor_core_create(const gpu_config *cfg)
+{
+    tensor_core *tc = calloc(1, sizeof *tc);
+    if (!tc) return NULL;
+    tc->nsp = (int)cfg->sm.subpartitions;
+    clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
+    for (int d = 0; d < DT_COUNT; d++) {
+        double rate = tensor_core_rate(cfg, (dtype_id)d) * cfg->tensor.sustained_fraction / (double)tc->nsp;
+        tc->ps_per_flop[d] = rate > 0 ? 1e6 / (double)cfg->gpu.clock_mhz / rate : 0;
+    }
+    for (int i = 0; i < tc->nsp; i++) tc->sp[i].latency_ps = clock_ps(&clk, (double)cfg->tensor.latency_cycles);
+    return tc;
+}
+
+void tensor_core_destroy(tensor_core *tc) { free(tc); }
+
+uint64_t tensor_core_mma(tensor_core *tc, int sp, dtype_id dt, double flops, uint64_t ready_ps)
+{
+    pipe_unit *p = &tc->sp[sp % tc->nsp];
+    p->ps_per_unit = tc->ps_per_flop[dt];
+    return pipe_reserve(p, ready_ps, flops);
+}
+
+double tensor_core_busy_ps(const tensor_core *tc)
+{
+    double b = 0;
+    for (int i = 0; i < tc->nsp; i++) b += tc->sp[i].busy_ps;
+    return b / tc->nsp;
+}

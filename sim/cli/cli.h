@@ -1,0 +1,43 @@
+/*
+ * cli.h: the gpusim command line (DESIGN.md section 1). The only place that
+ * calls exit(); everything else returns codes.
+ */
+#ifndef GPUSIM_CLI_H
+#define GPUSIM_CLI_H
+
+#include <stdio.h>
+
+#include "config/config.h"
+#include "kernels/runner.h"
+#include "trace/trace.h"
+
+#define MAX_SETS 256
+#define MAX_VARY 16
+
+typedef struct cli_args {
+    const char *config;
+    const char *trace;
+    const char *db;           /* default gpusim.db */
+    int no_db, json, quiet;
+    const char *timeline;
+    const char *sets[MAX_SETS];
+    int nsets;
+    /* sweep */
+    int sweep;
+    const char *vary[MAX_VARY];
+    int nvary;
+    int jobs;
+    int resume;
+} cli_args;
+
+/* Parses argv; returns 0, 1 when it printed help/version (exit 0), or 2 with err. */
+int cli_parse(cli_args *a, int argc, char **argv, char *err, size_t errlen);
+void cli_usage(FILE *f);
+
+void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_result *r, double wall_s);
+void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const trace *t, const run_result *r,
+                double wall_s, long long run_id);
+/* Chrome trace-event JSON of the ops (open in chrome://tracing or Perfetto). */
+int write_timeline(const char *path, const trace *t, const run_result *r);
+
+#endif

@@ -1,0 +1,103 @@
+/* output.c: the human summary, JSON and the timeline (see cli.h). */
+#include <string.h>
+
+#include "cli/cli.h"
+
+static double op_us(const op_result *o) { return (double)(o->end_ps - o->start_ps) / 1e6; }
+
+static void row(FILE *f, const char *name, const char *kind, double t_us, double flops, double peak_tf, uint64_t dram,
+                double peak_bw, double l2, uint64_t pcie, const char *bound)
+{
+    double tf = t_us > 0 ? flops / t_us / 1e6 : 0;
+    double gbps = t_us > 0 ? (double)dram / t_us / 1e3 : 0;
+    double pc = t_us > 0 ? (double)pcie / t_us / 1e3 : 0;
+    char tfp[16] = "-", bwp[16] = "-";
+    if (flops > 0 && peak_tf > 0) snprintf(tfp, sizeof tfp, "%.0f%%", 100 * tf / peak_tf);
+    if (dram > 0) snprintf(bwp, sizeof bwp, "%.0f%%", 100 * gbps / peak_bw);
+    fprintf(f, "%-16.16s %-8s %11.2f %9.1f %5s %9.1f %5s %6.1f%% %8.2f  %s\n", name, kind, t_us, tf, tfp, gbps, bwp,
+            100 * l2, pc, bound);
+}
+
+void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_result *r, double wall_s)
+{
+    fprintf(f, "gpusim: %s (%lld SMs @ %lld MHz, %lld channels, prefetch %s) running %s\n", cfg->gpu.name,
+            (long long)cfg->gpu.sm_count, (long long)cfg->gpu.clock_mhz, (long long)cfg->memory.channels,
+            cfg->prefetch.policy == PF_NONE ? "off" : (cfg->prefetch.policy == PF_NEXT_LINE ? "next_line" : "stride"),
+            t->path);
+    fprintf(f, "%-16s %-8s %11s %9s %5s %9s %5s %7s %8s  %s\n", "op", "kind", "time_us", "TFLOP/s", "%pk", "DRAM_GB/s",
+            "%pk", "L2_hit", "PCIe_GB/s", "bound");
+    for (size_t i = 0; i < r->nops; i++) {
+        const op_result *o = &r->ops[i];
+        if (!strcmp(o->kind, "mode") || !strcmp(o->kind, "sync")) continue;
+        double peak = o->dtype[0] ? config_peak_tflops(cfg, o->dtype) : 0;
+        row(f, o->name, o->kind, op_us(o), o->flops, peak, o->dram_bytes, r->peak_dram_gbps,
+            o->l2_accesses ? (double)o->l2_hits / (double)o->l2_accesses : 0, o->pcie_bytes, o->bound);
+    }
+    double total_us = (double)r->total_ps / 1e6;
+    row(f, "TOTAL", "", total_us, r->flops, r->peak_tflops, r->dram_bytes, r->peak_dram_gbps,
+        r->l2_accesses ? (double)r->l2_hits / (double)r->l2_accesses : 0, r->pcie_bytes, "");
+    fprintf(f, "simulated %.3f us (%.0f SM cycles); peak %.0f TFLOP/s fp16, %.0f GB/s DRAM; %llu events in %.3f s wall\n",
+            total_us, r->cycles, r->peak_tflops, r->peak_dram_gbps, (unsigned long long)r->events, wall_s);
+}
+
+static void jstr(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+        else if (c < 0x20) fprintf(f, "\\u%04x", c);
+        else fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const trace *t, const run_result *r,
+                double wall_s, long long run_id)
+{
+    double total_us = (double)r->total_ps / 1e6;
+    fprintf(f, "{\"gpu\":");
+    jstr(f, cfg->gpu.name);
+    fprintf(f, ",\"config\":");
+    jstr(f, config_path);
+    fprintf(f, ",\"trace\":");
+    jstr(f, t->path);
+    fprintf(f, ",\"time_us\":%.6f,\"cycles\":%.1f,\"tflops\":%.6f,\"dram_bytes\":%llu,\"l2_hit_rate\":%.6f,"
+               "\"pcie_bytes\":%llu,\"wall_s\":%.6f,\"events\":%llu,\"run_id\":%lld,\"ops\":[",
+            total_us, r->cycles, total_us > 0 ? r->flops / total_us / 1e6 : 0, (unsigned long long)r->dram_bytes,
+            r->l2_accesses ? (double)r->l2_hits / (double)r->l2_accesses : 0, (unsigned long long)r->pcie_bytes, wall_s,
+            (unsigned long long)r->events, run_id);
+    for (size_t i = 0; i < r->nops; i++) {
+        const op_result *o = &r->ops[i];
+        fprintf(f, "%s{\"name\":", i ? "," : "");
+        jstr(f, o->name);
+        fprintf(f, ",\"kind\":\"%s\",\"start_us\":%.6f,\"time_us\":%.6f,\"flops\":%.1f,\"dram_bytes\":%llu,"
+                   "\"l2_hit_rate\":%.6f,\"pcie_bytes\":%llu,\"bound\":\"%s\"",
+                o->kind, (double)o->start_ps / 1e6, op_us(o), o->flops, (unsigned long long)o->dram_bytes,
+                o->l2_accesses ? (double)o->l2_hits / (double)o->l2_accesses : 0, (unsigned long long)o->pcie_bytes,
+                o->bound ? o->bound : "-");
+        if (o->mapping[0]) { fprintf(f, ",\"mapping\":"); jstr(f, o->mapping); }
+        if (o->ns_per_load > 0) fprintf(f, ",\"ns_per_load\":%.4f", o->ns_per_load);
+        fputc('}', f);
+    }
+    fprintf(f, "]}\n");
+}
+
+int write_timeline(const char *path, const trace *t, const run_result *r)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) return -1;
+    fprintf(f, "{\"traceEvents\":[");
+    int first = 1;
+    for (size_t i = 0; i < r->nops; i++) {
+        const op_result *o = &r->ops[i];
+        if (o->end_ps <= o->start_ps) continue;
+        fprintf(f, "%s{\"name\":", first ? "" : ",");
+        jstr(f, o->name);
+        fprintf(f, ",\"cat\":\"%s\",\"ph\":\"X\",\"pid\":0,\"tid\":%lld,\"ts\":%.6f,\"dur\":%.6f}", o->kind,
+                (long long)t->ops[i].stream, (double)o->start_ps / 1e6, op_us(o));
+        first = 0;
+    }
+    fprintf(f, "]}\n");
+    return fclose(f) ? -1 : 0;
+}

@@ -1,0 +1,151 @@
+/*
+ * config.h: the validated, immutable description of one GPU.
+ *
+ * Every field is filled from the parameter table in params.c, which also drives
+ * validation and the generated key reference (gpusim --help-config). Field names
+ * carry their units. Only config.c includes iniparser.
+ */
+#ifndef GPUSIM_CONFIG_H
+#define GPUSIM_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum { PF_NONE = 0, PF_NEXT_LINE = 1, PF_STRIDE = 2 };
+enum { REPL_LRU = 0, REPL_RANDOM = 1 };
+
+typedef struct gpu_config {
+    struct {
+        char name[64];           /* marketing name */
+        int64_t sm_count;        /* streaming multiprocessors */
+        int64_t clock_mhz;       /* SM clock */
+        double memory_gib;       /* device memory capacity */
+    } gpu;
+    struct {
+        int64_t subpartitions;   /* warp schedulers (processing blocks) per SM */
+        int64_t max_threads;     /* resident threads per SM */
+        int64_t max_ctas;        /* resident CTAs per SM */
+        int64_t registers;       /* 32-bit registers per SM */
+        int64_t smem_kib;        /* shared memory usable by CTAs per SM */
+        int64_t smem_per_cta_kib;/* largest shared memory per CTA */
+        int64_t l1_smem_kib;     /* unified L1 + shared memory array per SM */
+        int64_t cta_launch_cycles; /* cost to start a CTA on an SM */
+        int64_t ldst_bytes_per_clk;/* SM <-> memory system port width */
+        int64_t max_inflight_lines;/* outstanding L1 misses per SM (MSHRs) */
+        int64_t warp_issue_cycles; /* cycles a warp scheduler needs to issue a memory instruction */
+        int64_t tma;               /* 1: bulk tensor copies, warp specialisation and cluster multicast (Hopper) */
+    } sm;
+    struct {
+        double fp16_flops_per_clk; /* dense tensor FLOPs per clock per SM */
+        double bf16_flops_per_clk;
+        double tf32_flops_per_clk;
+        double fp8_flops_per_clk;  /* 0: no FP8 tensor cores */
+        int64_t latency_cycles;    /* MMA pipeline latency */
+        double sustained_fraction; /* fraction of the datasheet rate sustained */
+        int64_t ktile_sync_cycles; /* barrier + issue cost per k-tile per CTA */
+    } tensor;
+    struct {
+        double fp32_flops_per_clk; /* FFMA FLOPs per clock per SM */
+        double fp16_flops_per_clk; /* packed half FLOPs per clock per SM */
+        int64_t latency_cycles;
+        double sustained_fraction; /* fraction sustained in a SIMT GEMM main loop */
+    } cuda;
+    struct {
+        int64_t hit_cycles;        /* load-to-use on an L1 hit */
+        int64_t line_bytes;
+        int64_t ways;
+    } l1;
+    struct {
+        int64_t latency_cycles;    /* one way, SM to L2 slice */
+    } xbar;
+    struct {
+        double size_mib;
+        int64_t line_bytes;
+        int64_t sector_bytes;
+        int64_t ways;
+        int64_t slices;
+        int64_t partitions;
+        int64_t near_hit_cycles;   /* load-to-use, hit in the SM's own partition */
+        int64_t far_hit_cycles;    /* load-to-use, hit in the other partition */
+        int64_t slice_bytes_per_clk;
+        int64_t replicate_far;     /* 1: far hits leave a copy in the near partition */
+        int64_t replacement;       /* REPL_* */
+        int64_t seed;              /* for random replacement */
+    } l2;
+    struct {
+        char type[16];
+        int64_t channels;
+        double channel_gbps;       /* peak data rate of one channel */
+        int64_t banks;             /* banks per channel */
+        int64_t row_bytes;         /* row (page) size per bank */
+        int64_t interleave_bytes;  /* consecutive bytes on one channel */
+        double latency_ns;         /* row hit, beyond the L2 miss path */
+        double row_miss_ns;        /* precharge + activate */
+        double refresh_fraction;   /* share of time a channel is refreshing */
+        int64_t clock_mhz;
+    } memory;
+    struct {
+        int64_t policy;            /* PF_* */
+        int64_t degree;            /* lines fetched per trigger */
+        int64_t table_entries;     /* stride detector entries */
+    } prefetch;
+    struct {
+        int64_t gen;
+        int64_t lanes;
+        double latency_us;         /* per copy: driver + DMA setup */
+        double payload_efficiency; /* TLP payload / wire bytes */
+        int64_t copy_engines;
+        double bidir_gbps;         /* both directions together (host memory) */
+        double staging_h2d_gbps;   /* host memcpy into the pinned staging buffer */
+        double staging_d2h_gbps;
+        int64_t staging_chunk_kib;
+    } pcie;
+    struct {
+        double launch_latency_us;  /* host submit to kernel start on an idle GPU */
+        double eager_gap_us;       /* host time per eagerly launched op */
+        double graph_gap_us;       /* GPU time between kernels in a graph replay */
+        double kernel_tail_us;     /* kernel end to stream/event completion */
+    } host;
+} gpu_config;
+
+typedef enum { PT_INT, PT_DBL, PT_STR, PT_ENUM } param_type;
+
+typedef struct param {
+    const char *key;      /* "section.key" */
+    param_type type;
+    size_t offset;        /* into gpu_config */
+    size_t size;          /* for PT_STR: buffer size */
+    double min, max;      /* inclusive range for numbers */
+    const char *def;      /* default as text; NULL: required */
+    const char *unit;
+    const char *choices;  /* PT_ENUM: "a|b|c", index stored as int64 */
+    const char *doc;
+} param;
+
+extern const param gpusim_params[];
+extern const size_t gpusim_nparams;
+
+/* One `--set SECTION.KEY=VALUE`. */
+typedef struct config_override { const char *text; } config_override;
+
+/* Loads path (following [config] base = ...), applies overrides, validates.
+ * Returns 0, or -2 for bad input with err filled as
+ * "FILE:LINE: section.key: what was wrong, what was expected". cfg is untouched on error. */
+int config_load(gpu_config *cfg, const char *path, const char *const *sets, int nsets,
+                char *err, size_t errlen);
+
+/* Writes every effective value: cb(ctx, "section.key", "value") in table order. */
+void config_foreach(const gpu_config *cfg, void (*cb)(void *ctx, const char *key, const char *val), void *ctx);
+/* Formats one effective value. */
+void config_value_str(const gpu_config *cfg, const param *p, char *buf, size_t len);
+/* Markdown reference of every key, generated from the table. */
+void config_write_reference(FILE *f);
+const param *config_find_param(const char *key);
+
+/* Derived quantities. */
+double config_peak_tflops(const gpu_config *c, const char *dtype);
+double config_peak_dram_gbps(const gpu_config *c);
+double config_pcie_gbps(const gpu_config *c); /* per direction, after payload efficiency */
+
+#endif

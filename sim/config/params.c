@@ -1,0 +1,99 @@
+/*
+ * params.c: the one parameter table. Loading, range checks, `--set`, the
+ * run_params rows and the generated reference (docs/config.md) all come from it.
+ * Defaults are generic (Ampere/Hopper-class microarchitecture); keys without a
+ * default must be given by every config.
+ */
+#include "config.h"
+
+#include <float.h>
+
+#define F(sec, fld) offsetof(gpu_config, sec.fld), sizeof(((gpu_config *)0)->sec.fld)
+#define INT(k, sec, fld, lo, hi, def, unit, doc) { k, PT_INT, F(sec, fld), lo, hi, def, unit, NULL, doc }
+#define DBL(k, sec, fld, lo, hi, def, unit, doc) { k, PT_DBL, F(sec, fld), lo, hi, def, unit, NULL, doc }
+#define STR(k, sec, fld, def, doc) { k, PT_STR, F(sec, fld), 0, 0, def, "", NULL, doc }
+#define ENUM(k, sec, fld, choices, def, doc) { k, PT_ENUM, F(sec, fld), 0, 0, def, "", choices, doc }
+
+const param gpusim_params[] = {
+    STR("gpu.name", gpu, name, NULL, "Name of the GPU, stored with every run"),
+    INT("gpu.sm_count", gpu, sm_count, 1, 4096, NULL, "SMs", "Streaming multiprocessors that run CTAs"),
+    INT("gpu.clock_mhz", gpu, clock_mhz, 100, 5000, NULL, "MHz", "SM clock (the SM clock domain)"),
+    DBL("gpu.memory_gib", gpu, memory_gib, 0.125, 4096, "80", "GiB", "Device memory capacity; ops whose data do not fit are refused"),
+
+    INT("sm.subpartitions", sm, subpartitions, 1, 16, "4", "count", "Processing blocks per SM, each with a warp scheduler and a tensor core"),
+    INT("sm.max_threads", sm, max_threads, 32, 8192, "2048", "threads", "Resident threads per SM (occupancy limit)"),
+    INT("sm.max_ctas", sm, max_ctas, 1, 64, "32", "CTAs", "Resident CTAs per SM (occupancy limit)"),
+    INT("sm.registers", sm, registers, 1024, 1048576, "65536", "32-bit registers", "Register file per SM (occupancy limit)"),
+    INT("sm.smem_kib", sm, smem_kib, 0, 4096, "228", "KiB", "Shared memory per SM usable by CTAs (occupancy limit)"),
+    INT("sm.smem_per_cta_kib", sm, smem_per_cta_kib, 0, 4096, "227", "KiB", "Largest shared memory one CTA may use"),
+    INT("sm.l1_smem_kib", sm, l1_smem_kib, 16, 8192, "256", "KiB", "Unified L1 data cache + shared memory array per SM; L1 gets what shared memory does not use"),
+    INT("sm.cta_launch_cycles", sm, cta_launch_cycles, 0, 100000, "300", "SM cycles", "Cost of starting a CTA on an SM (grid scheduler, register init)"),
+    INT("sm.ldst_bytes_per_clk", sm, ldst_bytes_per_clk, 1, 4096, "64", "B/SM-cycle", "Width of the SM's port into the memory system"),
+    INT("sm.max_inflight_lines", sm, max_inflight_lines, 1, 65536, "256", "lines", "Outstanding L1 misses per SM (MSHRs): bounds per-SM bandwidth by Little's law"),
+    INT("sm.tma", sm, tma, 0, 1, "1", "bool", "1: TMA bulk copies, warp-specialised kernels and cluster multicast (Hopper); 0: cp.async (Ampere)"),
+    INT("sm.warp_issue_cycles", sm, warp_issue_cycles, 0, 1000, "4", "SM cycles", "Issue cost of one memory instruction per warp"),
+
+    DBL("tensor.fp16_flops_per_clk", tensor, fp16_flops_per_clk, 0, 1e6, "4096", "FLOP/SM-cycle", "Dense FP16 tensor-core rate per SM (datasheet)"),
+    DBL("tensor.bf16_flops_per_clk", tensor, bf16_flops_per_clk, 0, 1e6, "4096", "FLOP/SM-cycle", "Dense BF16 tensor-core rate per SM (datasheet)"),
+    DBL("tensor.tf32_flops_per_clk", tensor, tf32_flops_per_clk, 0, 1e6, "2048", "FLOP/SM-cycle", "Dense TF32 tensor-core rate per SM (datasheet)"),
+    DBL("tensor.fp8_flops_per_clk", tensor, fp8_flops_per_clk, 0, 1e6, "8192", "FLOP/SM-cycle", "Dense FP8 tensor-core rate per SM; 0 = no FP8 support"),
+    INT("tensor.latency_cycles", tensor, latency_cycles, 0, 10000, "64", "SM cycles", "MMA pipeline latency (issue to accumulator ready)"),
+    DBL("tensor.sustained_fraction", tensor, sustained_fraction, 0.05, 1, "0.8", "fraction", "Share of the datasheet MMA rate sustained in steady state (operand delivery, power-capped clock)"),
+    INT("tensor.ktile_sync_cycles", tensor, ktile_sync_cycles, 0, 100000, "40", "SM cycles", "Barrier wait + MMA issue cost per k-tile per CTA"),
+
+    DBL("cuda.fp32_flops_per_clk", cuda, fp32_flops_per_clk, 1, 1e6, "256", "FLOP/SM-cycle", "FP32 FMA rate per SM (2 FLOPs per FMA lane)"),
+    DBL("cuda.fp16_flops_per_clk", cuda, fp16_flops_per_clk, 1, 1e6, "512", "FLOP/SM-cycle", "Packed FP16 rate per SM on CUDA cores"),
+    INT("cuda.latency_cycles", cuda, latency_cycles, 0, 10000, "4", "SM cycles", "FMA dependent-issue latency"),
+    DBL("cuda.sustained_fraction", cuda, sustained_fraction, 0.05, 1, "0.8", "fraction", "Share of the FMA rate a SIMT GEMM main loop sustains (shared-memory operand loads take issue slots)"),
+
+    INT("l1.hit_cycles", l1, hit_cycles, 1, 10000, "33", "SM cycles", "Load-to-use latency of an L1 hit"),
+    INT("l1.line_bytes", l1, line_bytes, 32, 1024, "128", "bytes", "L1 line size"),
+    INT("l1.ways", l1, ways, 1, 64, "8", "ways", "L1 associativity"),
+
+    INT("xbar.latency_cycles", xbar, latency_cycles, 0, 10000, "40", "SM cycles", "Crossbar traversal, SM to L2 slice (part of the L2 hit latency)"),
+
+    DBL("l2.size_mib", l2, size_mib, 0.0625, 4096, NULL, "MiB", "Total L2 capacity"),
+    INT("l2.line_bytes", l2, line_bytes, 32, 1024, "128", "bytes", "L2 line size (tag granularity)"),
+    INT("l2.sector_bytes", l2, sector_bytes, 32, 1024, "32", "bytes", "L2 sector size (fill granularity)"),
+    INT("l2.ways", l2, ways, 1, 64, "16", "ways", "L2 associativity"),
+    INT("l2.slices", l2, slices, 1, 1024, "64", "slices", "L2 slices; lines are hashed over them; each has its own bandwidth"),
+    INT("l2.partitions", l2, partitions, 1, 8, "2", "partitions", "L2 partitions; an SM is near one, far from the others"),
+    INT("l2.near_hit_cycles", l2, near_hit_cycles, 1, 10000, "260", "SM cycles", "Load-to-use latency of a hit in the SM's own partition"),
+    INT("l2.far_hit_cycles", l2, far_hit_cycles, 1, 10000, "420", "SM cycles", "Load-to-use latency of a hit in another partition"),
+    INT("l2.slice_bytes_per_clk", l2, slice_bytes_per_clk, 1, 4096, "64", "B/SM-cycle", "Bandwidth of one L2 slice"),
+    INT("l2.replicate_far", l2, replicate_far, 0, 1, "1", "bool", "1: a far hit leaves a copy in the near partition (costs near capacity)"),
+    ENUM("l2.replacement", l2, replacement, "lru|random", "lru", "Replacement policy within a set"),
+    INT("l2.seed", l2, seed, 0, 4294967295.0, "1", "seed", "Seed for random replacement (determinism)"),
+
+    STR("memory.type", memory, type, "hbm", "DRAM technology (informational)"),
+    INT("memory.channels", memory, channels, 1, 4096, NULL, "channels", "Independent DRAM channels; addresses are interleaved over them"),
+    DBL("memory.channel_gbps", memory, channel_gbps, 0.1, 10000, NULL, "GB/s", "Peak data rate of one channel (1 GB = 1e9 B)"),
+    INT("memory.banks", memory, banks, 1, 1024, "16", "banks", "Banks per channel, each with one open row"),
+    INT("memory.row_bytes", memory, row_bytes, 64, 65536, "1024", "bytes", "Row (page) size per bank"),
+    INT("memory.interleave_bytes", memory, interleave_bytes, 32, 1048576, "256", "bytes", "Consecutive bytes mapped to one channel before moving to the next"),
+    DBL("memory.latency_ns", memory, latency_ns, 0, 10000, "110", "ns", "Extra load-to-use latency of a DRAM access with a row hit (beyond the L2 path)"),
+    DBL("memory.row_miss_ns", memory, row_miss_ns, 0, 10000, "30", "ns", "Precharge + activate when the row is not open"),
+    DBL("memory.refresh_fraction", memory, refresh_fraction, 0, 0.5, "0.08", "fraction", "Share of time a channel is busy refreshing (tRFC/tREFI)"),
+    INT("memory.clock_mhz", memory, clock_mhz, 100, 20000, "1600", "MHz", "Memory clock domain"),
+
+    ENUM("prefetch.policy", prefetch, policy, "none|next_line|stride", "none", "L2 prefetcher: none, next_line or stride"),
+    INT("prefetch.degree", prefetch, degree, 0, 64, "2", "lines", "Lines prefetched per trigger"),
+    INT("prefetch.table_entries", prefetch, table_entries, 1, 4096, "64", "entries", "Stride detector entries (stride policy)"),
+
+    INT("pcie.gen", pcie, gen, 1, 6, NULL, "generation", "PCIe generation (1-6); sets the per-lane rate and encoding"),
+    INT("pcie.lanes", pcie, lanes, 1, 32, NULL, "lanes", "PCIe link width"),
+    DBL("pcie.latency_us", pcie, latency_us, 0, 10000, "10", "us", "Per-copy fixed cost: driver call, DMA setup, completion"),
+    DBL("pcie.payload_efficiency", pcie, payload_efficiency, 0.1, 1, "0.86", "fraction", "Payload share of link bytes (TLP/DLLP overhead)"),
+    INT("pcie.copy_engines", pcie, copy_engines, 1, 16, "2", "engines", "DMA copy engines; copies on different streams use different engines"),
+    DBL("pcie.bidir_gbps", pcie, bidir_gbps, 0.1, 10000, "85", "GB/s", "Both directions together (host memory / root complex limit)"),
+    DBL("pcie.staging_h2d_gbps", pcie, staging_h2d_gbps, 0.1, 10000, "8", "GB/s", "Host memcpy rate into the staging buffer (pageable H2D)"),
+    DBL("pcie.staging_d2h_gbps", pcie, staging_d2h_gbps, 0.1, 10000, "14", "GB/s", "Host memcpy rate out of the staging buffer (pageable D2H)"),
+    INT("pcie.staging_chunk_kib", pcie, staging_chunk_kib, 4, 1048576, "2048", "KiB", "Staging buffer chunk: pageable copies pipeline memcpy and DMA per chunk"),
+
+    DBL("host.launch_latency_us", host, launch_latency_us, 0, 10000, "4", "us", "Host submit to kernel start on an idle GPU"),
+    DBL("host.eager_gap_us", host, eager_gap_us, 0, 10000, "10", "us", "Host time to launch one op eagerly (framework + driver)"),
+    DBL("host.graph_gap_us", host, graph_gap_us, 0, 10000, "1.4", "us", "Time between kernels in a CUDA-graph replay"),
+    DBL("host.kernel_tail_us", host, kernel_tail_us, 0, 10000, "1", "us", "Last CTA done to kernel completion visible (flush, event)"),
+};
+
+const size_t gpusim_nparams = sizeof gpusim_params / sizeof gpusim_params[0];

@@ -1,0 +1,93 @@
+/*
+ * copy.c: host<->device copies on the copy engines.
+ *
+ * A copy takes a copy engine if one is free, pays the fixed
+ * per-copy latency, then moves 1 MiB chunks over the PCIe link, one event per
+ * chunk so that concurrent copies share the link. Pageable copies go through a
+ * pinned staging buffer: per staging chunk, a host memcpy (h2d: before the DMA;
+ * d2h: after it), the memcpy of one chunk overlapping the DMA of the next.
+ * Device-to-device copies are copy kernels (eltwise.c).
+ */
+#include <stdlib.h>
+
+#include "arch/pcie.h"
+#include "kernels/kernel.h"
+
+typedef struct copy_run {
+    op_exec *ex;
+    gpu *g;
+    engine *e;
+    int dir;
+    int engine_idx;
+    uint64_t left;          /* bytes not yet moved */
+    uint64_t chunk;         /* bytes per step */
+    int pageable;
+    uint64_t stage_done;    /* pageable h2d: last staged chunk */
+    uint64_t last_done;
+} copy_run;
+
+static void step(void *ctx, uint64_t arg);
+
+static void begin(copy_run *c, uint64_t t)
+{
+    uint64_t at = t + pcie_latency_ps(gpu_pcie(c->g));
+    c->stage_done = at;
+    c->last_done = at;
+    engine_schedule(c->e, at, PRIO_NORMAL, step, c, 0);
+}
+
+static void step(void *ctx, uint64_t arg)
+{
+    (void)arg;
+    copy_run *c = ctx;
+    uint64_t t = engine_now(c->e);
+    pcie *p = gpu_pcie(c->g);
+    if (c->left == 0) {
+        if (c->last_done > t) { engine_schedule(c->e, c->last_done, PRIO_NORMAL, step, c, 0); return; }
+        op_exec *ex = c->ex;
+        if (c->engine_idx >= 0) pcie_engine_give(p, c->engine_idx);
+        free(c);
+        ex->state = NULL;
+        ex->done(ex->done_ctx, ex, t);
+        return;
+    }
+    uint64_t n = c->left < c->chunk ? c->left : c->chunk;
+    c->left -= n;
+    uint64_t done;
+    if (!c->pageable) {
+        done = pcie_dma(p, c->dir, n, t);
+    } else if (c->dir == 0) {
+        c->stage_done = pcie_stage(p, 0, n, c->stage_done > t ? c->stage_done : t);
+        done = pcie_dma(p, 0, n, c->stage_done > t ? c->stage_done : t);
+    } else {
+        uint64_t d = pcie_dma(p, 1, n, t);
+        done = pcie_stage(p, 1, n, d);
+        /* the next DMA may start once this one is off the link */
+        engine_schedule(c->e, d, PRIO_NORMAL, step, c, 0);
+        c->last_done = done;
+        return;
+    }
+    c->last_done = done;
+    engine_schedule(c->e, done, PRIO_NORMAL, step, c, 0);
+}
+
+int copy_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
+{
+    (void)err; (void)errlen;
+    if (ex->op->dir == DIR_D2D) return eltwise_start(ex, t, err, errlen);
+    copy_run *c = calloc(1, sizeof *c);
+    if (!c) return -1;
+    c->ex = ex;
+    c->g = ex->g;
+    c->e = gpu_engine(ex->g);
+    c->dir = ex->op->dir == DIR_H2D ? 0 : 1;
+    c->left = (uint64_t)ex->op->bytes;
+    c->pageable = !ex->op->pinned;
+    c->chunk = c->pageable ? (uint64_t)gpu_cfg(ex->g)->pcie.staging_chunk_kib * 1024 : PCIE_CHUNK_BYTES;
+    ex->state = c;
+    c->engine_idx = pcie_engine_take(gpu_pcie(ex->g));
+    /* More concurrent copies than engines: the extra ones share the link without
+     * an engine of their own (their bandwidth share is what matters). */
+    begin(c, t);
+    return 0;
+}

@@ -1,0 +1,298 @@
+/*
+ * gemm.c: a GEMM as CTAs that pipeline k-tiles through shared memory.
+ *
+ * Modeled per CTA: its jobs (output tiles, or k-slices of them with split-K;
+ * one job for a plain CTA, every grid-th job for a persistent one); per k-tile a
+ * load of the A block (tile_m rows of tile_k elements) and the B block (tile_k
+ * rows of tile_n elements) at their real row-major addresses through the SM
+ * port, crossbar, L2 and DRAM; `stages` shared-memory slots, so the load of
+ * k-tile j may start only when the MMA of k-tile j-stages has finished (stages=1:
+ * no overlap); MMAs of a k-tile split over the consumer warps, each on its
+ * sub-partition's tensor core (or CUDA cores for fp32) after a per-k-tile
+ * barrier/issue cost; the epilogue stores the C tile, and the next job's MMAs
+ * wait for it while its loads run ahead (persistent kernels).
+ * Folded: a k-tile load is one reservation sweep over its lines, not one event
+ * per line; MMAs of a k-tile are one reservation per warp.
+ * Events per k-tile: about two (data ready, slot free).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels/gemm_map.h"
+#include "kernels/kernel.h"
+
+typedef struct gemm_run gemm_run;
+
+typedef struct cta_run {
+    gemm_run *run;
+    int sm;
+    int sp_base;             /* first sub-partition of its warps */
+    uint64_t cta;
+    uint64_t njobs;          /* jobs of this CTA */
+    uint64_t nkt;            /* k-tiles per job */
+    uint64_t total;          /* njobs * nkt */
+    uint64_t loaded, issued; /* k-tiles whose loads / MMAs have been issued */
+    uint64_t last_issue_ps;  /* previous MMA issue (sync spacing) */
+    uint64_t ep_job;         /* next job whose epilogue is due */
+    uint64_t ep_at_ps;       /* its last MMA's finish; 0: none due */
+    uint64_t ep_done_ps;     /* consumers busy with the epilogue until */
+    uint64_t wake_ps;        /* earliest pending tick */
+    uint64_t gen;            /* bumped per CTA started in this slot; stale ticks are ignored */
+    int ending;              /* last epilogue issued, waiting to finish */
+    uint64_t *ready_ps;      /* per slot: data in shared memory */
+    uint64_t *done_ps;       /* per slot: MMA finished, slot reusable */
+    struct cta_run *next_free;
+} cta_run;
+
+struct gemm_run {
+    op_exec *ex;
+    gpu *g;
+    engine *e;
+    gemm_map map;
+    kernel_desc kd;
+    int eb, ob;
+    uint64_t tiles_m, tiles_n, ktiles, jobs, grid;
+    uint64_t sync_ps;
+    cta_run *pool;           /* one per resident CTA slot */
+    uint64_t *slots;         /* ring storage for the pool */
+    cta_run *free_list;
+    uint64_t active;
+};
+
+static uint64_t cdiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+static uint64_t umin(uint64_t a, uint64_t b) { return a < b ? a : b; }
+
+/* Tile coordinates of job j, with Triton's group_m swizzle. */
+static void job_tile(const gemm_run *r, uint64_t j, uint64_t *pm, uint64_t *pn, uint64_t *split)
+{
+    uint64_t tile = j / (uint64_t)r->map.split_k;
+    *split = j % (uint64_t)r->map.split_k;
+    uint64_t gm = (uint64_t)r->map.group_m;
+    uint64_t in_group = gm * r->tiles_n;
+    uint64_t group = tile / in_group;
+    uint64_t first_m = group * gm;
+    uint64_t size_m = umin(r->tiles_m - first_m, gm);
+    *pm = first_m + (tile % in_group) % size_m;
+    *pn = (tile % in_group) / size_m;
+}
+
+static uint64_t job_of(const cta_run *c, uint64_t idx)
+{
+    return c->run->map.persistent ? c->cta + (idx / c->nkt) * c->run->grid : c->cta;
+}
+
+static void tick(void *ctx, uint64_t arg);
+
+static void wake(cta_run *c, uint64_t t)
+{
+    if (c->wake_ps && c->wake_ps <= t && c->wake_ps >= engine_now(c->run->e)) return;
+    c->wake_ps = t;
+    engine_schedule(c->run->e, t, PRIO_NORMAL, tick, c, c->gen);
+}
+
+/* Issues the loads of k-tile idx of CTA c at t; returns when both blocks are in shared memory. */
+static uint64_t load_ktile(cta_run *c, uint64_t idx, uint64_t t)
+{
+    gemm_run *r = c->run;
+    const trace_op *op = r->ex->op;
+    const gemm_map *m = &r->map;
+    uint64_t pm, pn, split;
+    job_tile(r, job_of(c, idx), &pm, &pn, &split);
+    uint64_t kt = split * r->ktiles / (uint64_t)m->split_k + idx % c->nkt;
+    uint64_t k0 = kt * (uint64_t)m->tk;
+    if (k0 >= (uint64_t)op->k) return t;
+    uint64_t kk = umin((uint64_t)m->tk, (uint64_t)op->k - k0);
+    uint64_t m0 = pm * (uint64_t)m->tm, n0 = pn * (uint64_t)m->tn;
+    uint64_t rows_a = umin((uint64_t)m->tm, (uint64_t)op->m - m0);
+    uint64_t cols_b = umin((uint64_t)m->tn, (uint64_t)op->n - n0);
+    uint64_t first_a = 0, step_a = 1;
+    if (m->cluster > 1) { first_a = pn % (uint64_t)m->cluster; step_a = (uint64_t)m->cluster; }
+    uint64_t ra = rows_a > first_a ? (rows_a - first_a + step_a - 1) / step_a : 0;
+    uint64_t eb = (uint64_t)r->eb;
+    uint64_t da = t, db;
+    if (ra)
+        da = gpu_mem_rows(r->g, c->sm, r->ex->in_addr + ((m0 + first_a) * (uint64_t)op->k + k0) * eb, ra, kk * eb,
+                          step_a * (uint64_t)op->k * eb, 0, t);
+    db = gpu_mem_rows(r->g, c->sm, r->ex->w_addr + (k0 * (uint64_t)op->n + n0) * eb, kk, cols_b * eb,
+                      (uint64_t)op->n * eb, 0, t);
+    return da > db ? da : db;
+}
+
+/* Stores the C tile of job j at t; returns when the stores are accepted. */
+static uint64_t epilogue(cta_run *c, uint64_t j, uint64_t t)
+{
+    gemm_run *r = c->run;
+    const trace_op *op = r->ex->op;
+    uint64_t pm, pn, split;
+    job_tile(r, j, &pm, &pn, &split);
+    uint64_t m0 = pm * (uint64_t)r->map.tm, n0 = pn * (uint64_t)r->map.tn;
+    uint64_t rows = umin((uint64_t)r->map.tm, (uint64_t)op->m - m0);
+    uint64_t cols = umin((uint64_t)r->map.tn, (uint64_t)op->n - n0);
+    uint64_t ob = r->map.split_k > 1 ? 4 : (uint64_t)r->ob;
+    return gpu_mem_rows(r->g, c->sm, r->ex->out_addr + (m0 * (uint64_t)op->n + n0) * ob, rows, cols * ob,
+                        (uint64_t)op->n * ob, MEM_WRITE, t);
+}
+
+static uint64_t mma(cta_run *c, uint64_t t)
+{
+    gemm_run *r = c->run;
+    const gemm_map *m = &r->map;
+    sm *s = gpu_sm(r->g, c->sm);
+    double flops = 2.0 * (double)m->tm * (double)m->tn * (double)m->tk / (double)m->consumer_warps;
+    uint64_t done = t;
+    for (int64_t w = 0; w < m->consumer_warps; w++) {
+        int sp = (c->sp_base + (int)w) % (int)gpu_cfg(r->g)->sm.subpartitions;
+        uint64_t d = m->tensor ? tensor_core_mma(s->tc, sp, r->ex->op->dtype, flops, t)
+                               : cuda_core_exec(s->cc, sp, DT_FP32, flops, gpu_cfg(r->g)->cuda.sustained_fraction, t);
+        if (d > done) done = d;
+    }
+    return done;
+}
+
+static void cta_finish(cta_run *c, uint64_t t)
+{
+    gemm_run *r = c->run;
+    c->next_free = r->free_list;
+    r->free_list = c;
+    r->active--;
+    cta_sched_done(gpu_sched(r->g), &r->kd, c->sm, t);
+}
+
+static void cta_end(void *ctx, uint64_t gen)
+{
+    cta_run *c = ctx;
+    if (gen == c->gen) cta_finish(c, engine_now(c->run->e));
+}
+
+static void tick(void *ctx, uint64_t gen)
+{
+    cta_run *c = ctx;
+    gemm_run *r = c->run;
+    uint64_t t = engine_now(r->e);
+    uint64_t S = (uint64_t)r->map.stages;
+    if (gen != c->gen || c->ending) return;
+    if (c->wake_ps == t) c->wake_ps = 0;
+    /* epilogue of a finished job */
+    if (c->ep_at_ps && c->ep_at_ps <= t) {
+        c->ep_done_ps = epilogue(c, c->ep_job, t);
+        c->ep_at_ps = 0;
+        c->ep_job++;
+        if (c->ep_job == c->njobs) {
+            c->ending = 1;
+            engine_schedule(r->e, c->ep_done_ps, PRIO_NORMAL, cta_end, c, c->gen);
+            return;
+        }
+    }
+    /* loads into free slots */
+    while (c->loaded < c->total) {
+        if (c->loaded >= S) {
+            uint64_t prev = c->loaded - S;
+            if (prev >= c->issued || c->done_ps[prev % S] > t) break;
+        }
+        c->ready_ps[c->loaded % S] = load_ktile(c, c->loaded, t);
+        c->loaded++;
+    }
+    /* MMAs in order, once their data are in and the consumers are free */
+    while (c->issued < c->loaded && !c->ep_at_ps) {
+        uint64_t slot = c->issued % S;
+        if (c->ready_ps[slot] > t) break;
+        if (c->issued % c->nkt == 0 && c->ep_done_ps > t) break;
+        uint64_t at = c->last_issue_ps + r->sync_ps;
+        if (at < t) at = t;
+        c->last_issue_ps = at;
+        c->done_ps[slot] = mma(c, at);
+        c->issued++;
+        if (c->issued % c->nkt == 0) c->ep_at_ps = c->done_ps[slot];
+    }
+    /* next wake: the earliest time something above can progress */
+    uint64_t next = UINT64_MAX;
+    if (c->ep_at_ps) next = c->ep_at_ps;
+    if (c->issued < c->loaded && !c->ep_at_ps) {
+        uint64_t x = c->ready_ps[c->issued % S];
+        if (c->issued % c->nkt == 0 && c->ep_done_ps > x) x = c->ep_done_ps;
+        if (x < next) next = x;
+    }
+    if (c->loaded < c->total && c->loaded >= S && c->loaded - S < c->issued) {
+        uint64_t x = c->done_ps[(c->loaded - S) % S];
+        if (x < next) next = x;
+    }
+    if (next != UINT64_MAX) wake(c, next > t ? next : t + 1);
+}
+
+static void start_cta(void *ctx, int smi, uint64_t cta, uint64_t t)
+{
+    gemm_run *r = ctx;
+    cta_run *c = r->free_list;
+    r->free_list = c->next_free;
+    r->active++;
+    c->sm = smi;
+    c->cta = cta;
+    sm *s = gpu_sm(r->g, smi);
+    c->sp_base = s->next_sp;
+    s->next_sp = (s->next_sp + (int)r->map.consumer_warps) % (int)gpu_cfg(r->g)->sm.subpartitions;
+    c->njobs = r->map.persistent ? (r->jobs - cta + r->grid - 1) / r->grid : 1;
+    c->nkt = cdiv(r->ktiles, (uint64_t)r->map.split_k);
+    c->total = c->njobs * c->nkt;
+    c->loaded = c->issued = 0;
+    c->last_issue_ps = 0;
+    c->ep_job = 0;
+    c->ep_at_ps = c->ep_done_ps = 0;
+    c->wake_ps = 0;
+    c->gen++;
+    c->ending = 0;
+    if (c->total == 0) { engine_schedule(r->e, t, PRIO_NORMAL, cta_end, c, c->gen); return; }
+    wake(c, t);
+}
+
+static void finished(void *ctx, uint64_t t)
+{
+    gemm_run *r = ctx;
+    op_exec *ex = r->ex;
+    free(r->pool);
+    free(r->slots);
+    free(r);
+    ex->state = NULL;
+    ex->done(ex->done_ctx, ex, t);
+}
+
+int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
+{
+    const gpu_config *cfg = gpu_cfg(ex->g);
+    gemm_run *r = calloc(1, sizeof *r);
+    if (!r) return -1;
+    if (gemm_map_choose(cfg, ex->op, &r->map, err, errlen)) { free(r); return -2; }
+    gemm_map_describe(&r->map, ex->mapping, sizeof ex->mapping);
+    r->ex = ex;
+    r->g = ex->g;
+    r->e = gpu_engine(ex->g);
+    r->eb = dtype_bytes(ex->op->dtype);
+    r->ob = ex->op->dtype == DT_TF32 || ex->op->dtype == DT_FP32 ? 4 : 2;
+    r->tiles_m = cdiv((uint64_t)ex->op->m, (uint64_t)r->map.tm);
+    r->tiles_n = cdiv((uint64_t)ex->op->n, (uint64_t)r->map.tn);
+    r->ktiles = cdiv((uint64_t)ex->op->k, (uint64_t)r->map.tk);
+    r->jobs = r->tiles_m * r->tiles_n * (uint64_t)r->map.split_k;
+    int64_t occ = sm_occupancy(cfg, &r->map.shape);
+    uint64_t slots = (uint64_t)occ * (uint64_t)gpu_sm_count(ex->g);
+    r->grid = r->map.persistent ? umin(r->jobs, slots) : r->jobs;
+    clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
+    r->sync_ps = clock_ps(&clk, (double)cfg->tensor.ktile_sync_cycles);
+    uint64_t npool = umin(slots, r->grid);
+    uint64_t S = (uint64_t)r->map.stages;
+    r->pool = calloc(npool, sizeof *r->pool);
+    r->slots = calloc(npool * 2 * S, sizeof *r->slots);
+    if (!r->pool || !r->slots) { free(r->pool); free(r->slots); free(r); return -1; }
+    for (uint64_t i = 0; i < npool; i++) {
+        r->pool[i].run = r;
+        r->pool[i].ready_ps = &r->slots[i * 2 * S];
+        r->pool[i].done_ps = &r->slots[i * 2 * S + S];
+        r->pool[i].next_free = i + 1 < npool ? &r->pool[i + 1] : NULL;
+    }
+    r->free_list = &r->pool[0];
+    r->kd.shape = r->map.shape;
+    r->kd.ctas = r->grid;
+    r->kd.ctx = r;
+    r->kd.start_cta = start_cta;
+    r->kd.finished = finished;
+    ex->state = r;
+    return cta_sched_launch(gpu_sched(ex->g), &r->kd, t);
+}

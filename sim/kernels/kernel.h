@@ -1,0 +1,45 @@
+/*
+ * kernel.h: how an op becomes work on the machine model.
+ *
+ * The runner gives each op an op_exec (its buffers' addresses and a completion
+ * callback); a kernel module starts it at a time and calls ex->done when the
+ * last of its work has finished. One start function per op kind, listed in the
+ * runner's table; a new kind of op is one new file pair and one table row.
+ */
+#ifndef GPUSIM_KERNEL_H
+#define GPUSIM_KERNEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/gpu.h"
+#include "trace/trace.h"
+
+typedef struct op_exec op_exec;
+typedef void (*op_done_fn)(void *ctx, op_exec *ex, uint64_t t);
+
+struct op_exec {
+    const trace_op *op;
+    gpu *g;
+    uint64_t in_addr, in2_addr, w_addr, out_addr; /* buffers (device addresses) */
+    uint64_t out_bytes;
+    uint64_t issue_ps;        /* host submitted it */
+    uint64_t ready_ps;        /* submitted and its stream free: the op's reported start */
+    uint64_t start_ps, end_ps; /* began executing; finished */
+    double ns_per_load;      /* chase: timed average */
+    char mapping[96];        /* gemm: the mapping used, for the results */
+    void *state;             /* the kernel's own */
+    op_done_fn done;
+    void *done_ctx;
+    int is_kernel;           /* runs on SMs (gets launch overheads) */
+};
+
+/* Each returns 0, or -2 with err filled for an op the machine cannot run. */
+int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen);
+int eltwise_start(op_exec *ex, uint64_t t, char *err, size_t errlen);
+int copy_start(op_exec *ex, uint64_t t, char *err, size_t errlen);
+int chase_start(op_exec *ex, uint64_t t, char *err, size_t errlen);
+int stream_start(op_exec *ex, uint64_t t, char *err, size_t errlen);
+int flush_start(op_exec *ex, uint64_t t, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * micro.c: the microbenchmark ops and the cache flush.
+ *
+ * chase: one thread on SM 0 follows a pointer chain through `footprint` bytes,
+ *   one line per hop in a pseudo-random cyclic order (a full-period LCG over a
+ *   power of two, walking past values outside the footprint), each load
+ *   depending on the previous one, through L1, L2 and DRAM. `warmup` hops
+ *   (default: one pass, at most 4*hops) run first and are not timed; the op's
+ *   time covers the `hops` timed loads, and ns_per_load is their mean.
+ * stream: a read of `bytes` by exactly `sms` SMs, one 1024-thread CTA each,
+ *   grid-stride order (each iteration the grid reads 16 KiB per SM,
+ *   contiguous), each SM keeping as many 4 KiB batches in flight as its MSHRs
+ *   allow; one event per batch.
+ * flush: writes back dirty lines and invalidates L1s and L2.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "kernels/kernel.h"
+
+/* ---- chase ---- */
+
+typedef struct chase_run {
+    op_exec *ex;
+    engine *e;
+    uint64_t nlines, mod, x, line_bytes;
+    uint64_t warm_left, timed_left, timed_start;
+} chase_run;
+
+static uint64_t chase_next(chase_run *c)
+{
+    do { c->x = (c->x * 6364136223846793005ULL + 1442695040888963407ULL) & (c->mod - 1); } while (c->x >= c->nlines);
+    return c->x;
+}
+
+static void chase_step(void *ctx, uint64_t arg)
+{
+    (void)arg;
+    chase_run *c = ctx;
+    uint64_t t = engine_now(c->e);
+    for (int i = 0; i < 4096; i++) {
+        if (c->warm_left == 0 && c->timed_start == UINT64_MAX) c->timed_start = t;
+        if (c->warm_left == 0 && c->timed_left == 0) {
+            op_exec *ex = c->ex;
+            ex->ns_per_load = (double)(t - c->timed_start) / 1e3 / (double)ex->op->hops;
+            ex->ready_ps = ex->start_ps = c->timed_start;
+            free(c);
+            ex->state = NULL;
+            ex->done(ex->done_ctx, ex, t);
+            return;
+        }
+        uint64_t line = chase_next(c);
+        t = gpu_mem_rows(c->ex->g, 0, c->ex->in_addr + line * c->line_bytes, 1, 8, 8, MEM_L1, t);
+        if (c->warm_left) c->warm_left--; else c->timed_left--;
+    }
+    engine_schedule(c->e, t, PRIO_NORMAL, chase_step, c, 0);
+}
+
+int chase_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
+{
+    (void)err; (void)errlen;
+    chase_run *c = calloc(1, sizeof *c);
+    if (!c) return -1;
+    c->ex = ex;
+    c->e = gpu_engine(ex->g);
+    c->line_bytes = (uint64_t)gpu_cfg(ex->g)->l2.line_bytes;
+    c->nlines = (uint64_t)ex->op->footprint / c->line_bytes;
+    if (c->nlines == 0) c->nlines = 1;
+    c->mod = 1;
+    while (c->mod < c->nlines) c->mod <<= 1;
+    uint64_t hops = (uint64_t)ex->op->hops;
+    c->warm_left = ex->op->warmup ? (uint64_t)ex->op->warmup : (c->nlines < 4 * hops ? c->nlines : 4 * hops);
+    c->timed_left = hops;
+    c->timed_start = UINT64_MAX;
+    ex->state = c;
+    return engine_schedule(c->e, t, PRIO_NORMAL, chase_step, c, 0);
+}
+
+/* ---- stream ---- */
+
+#define STREAM_BATCH 4096u
+#define STREAM_ITER 16384u
+
+typedef struct stream_run {
+    op_exec *ex;
+    engine *e;
+    uint64_t nsm, batches_total, inflight_per_sm;
+    uint64_t *next_batch;  /* per SM: its next batch index in its own sequence */
+    uint64_t outstanding;
+    uint64_t end_ps;
+} stream_run;
+
+/* Address of the b-th batch of SM s (grid-stride: 4 batches per iteration). */
+static uint64_t stream_addr(const stream_run *r, uint64_t s, uint64_t b)
+{
+    uint64_t per_iter = STREAM_ITER / STREAM_BATCH;
+    uint64_t it = b / per_iter;
+    return ((it * r->nsm + s) * per_iter + b % per_iter) * STREAM_BATCH;
+}
+
+static int stream_issue(stream_run *r, uint64_t s, uint64_t t);
+
+static void stream_back(void *ctx, uint64_t s)
+{
+    stream_run *r = ctx;
+    uint64_t t = engine_now(r->e);
+    r->outstanding--;
+    if (t > r->end_ps) r->end_ps = t;
+    stream_issue(r, s, t);
+    if (r->outstanding == 0) {
+        op_exec *ex = r->ex;
+        free(r->next_batch);
+        free(r);
+        ex->state = NULL;
+        ex->done(ex->done_ctx, ex, t);
+    }
+}
+
+static int stream_issue(stream_run *r, uint64_t s, uint64_t t)
+{
+    uint64_t b = r->next_batch[s];
+    uint64_t addr = stream_addr(r, s, b);
+    if (addr >= (uint64_t)r->ex->op->bytes) return 0;
+    r->next_batch[s]++;
+    uint64_t len = (uint64_t)r->ex->op->bytes - addr < STREAM_BATCH ? (uint64_t)r->ex->op->bytes - addr : STREAM_BATCH;
+    uint64_t d = gpu_mem_rows(r->ex->g, (int)s, r->ex->in_addr + addr, 1, len, len, 0, t);
+    r->outstanding++;
+    return engine_schedule(r->e, d, PRIO_NORMAL, stream_back, r, s);
+}
+
+int stream_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
+{
+    const gpu_config *cfg = gpu_cfg(ex->g);
+    if (ex->op->sms > cfg->gpu.sm_count) {
+        snprintf(err, errlen, "stream: sms=%lld is more than gpu.sm_count = %lld", (long long)ex->op->sms,
+                 (long long)cfg->gpu.sm_count);
+        return -2;
+    }
+    stream_run *r = calloc(1, sizeof *r);
+    if (!r) return -1;
+    r->ex = ex;
+    r->e = gpu_engine(ex->g);
+    r->nsm = (uint64_t)ex->op->sms;
+    r->next_batch = calloc(r->nsm, sizeof *r->next_batch);
+    if (!r->next_batch) { free(r); return -1; }
+    r->inflight_per_sm = (uint64_t)cfg->sm.max_inflight_lines * (uint64_t)cfg->l2.line_bytes / STREAM_BATCH;
+    if (r->inflight_per_sm < 1) r->inflight_per_sm = 1;
+    ex->state = r;
+    uint64_t launch = t + clock_ps(&(clock_domain){ (uint32_t)cfg->gpu.clock_mhz }, (double)cfg->sm.cta_launch_cycles);
+    for (uint64_t s = 0; s < r->nsm; s++)
+        for (uint64_t i = 0; i < r->inflight_per_sm; i++) stream_issue(r, s, launch);
+    return 0; /* bytes >= 1, so SM 0 has at least one batch in flight */
+}
+
+/* ---- flush ---- */
+
+static void flush_done(void *ctx, uint64_t arg)
+{
+    (void)arg;
+    op_exec *ex = ctx;
+    ex->done(ex->done_ctx, ex, engine_now(gpu_engine(ex->g)));
+}
+
+int flush_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
+{
+    (void)err; (void)errlen;
+    uint64_t done = gpu_flush(ex->g, t);
+    return engine_schedule(gpu_engine(ex->g), done, PRIO_NORMAL, flush_done, ex, 0);
+}

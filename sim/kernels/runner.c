@@ -1,0 +1,361 @@
+/*
+ * runner.c: the host thread, streams and buffer placement.
+ *
+ * The host submits ops in trace order: eager mode costs host.eager_gap_us per
+ * op, a graph segment (ops after `mode graph`) is submitted once. An op starts
+ * when it has been submitted (plus the launch latency) and its stream's previous
+ * op has finished (plus the inter-kernel gap). `sync` makes the host wait for
+ * every stream; a pageable copy blocks the host until it is done.
+ * Buffers: every op gets fresh output memory from a bump allocator (wrapping
+ * at the device capacity); an op's first input is the output of the previous
+ * op in its stream when that is large enough (a layer reads what the last one
+ * wrote, so L2 reuse between ops is real), else fresh memory.
+ */
+#include "runner.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arch/gpu.h"
+#include "arch/host.h"
+#include "engine/engine.h"
+#include "kernels/kernel.h"
+
+#define MAX_STREAMS 64
+#define ALIGN (64u << 10)
+
+typedef int (*start_fn)(op_exec *ex, uint64_t t, char *err, size_t errlen);
+
+/* How each op kind runs; NULL: handled by the host itself (mode, sync). */
+static const struct { op_kind kind; start_fn start; int is_kernel; } kinds[] = {
+    { OP_GEMM, gemm_start, 1 },
+    { OP_ELTWISE, eltwise_start, 1 },
+    { OP_COPY, copy_start, 0 },
+    { OP_SYNC, NULL, 0 },
+    { OP_FLUSH, flush_start, 0 },
+    { OP_MODE, NULL, 0 },
+    { OP_CHASE, chase_start, 1 },
+    { OP_STREAM, stream_start, 1 },
+};
+
+typedef struct stream_q {
+    size_t *ops;        /* indices of submitted ops, in order */
+    size_t head, n;
+    int busy;
+    uint64_t free_ps;   /* when its last op finished */
+    uint64_t last_out, last_out_bytes;
+} stream_q;
+
+typedef struct runner {
+    const gpu_config *cfg;
+    const trace *t;
+    engine *e;
+    gpu *g;
+    host h;
+    op_exec *ex;
+    gpu_counters *c0;
+    run_result *res;
+    stream_q streams[MAX_STREAMS];
+    size_t next_op;           /* next op the host submits */
+    size_t outstanding;       /* submitted, not finished */
+    int host_blocked;         /* waiting for sync or a blocking op */
+    size_t blocking_op;       /* SIZE_MAX: sync (all) */
+    uint64_t alloc_ps;
+    uint64_t bump, capacity;
+    int failed;
+    char *err;
+    size_t errlen;
+} runner;
+
+static uint64_t alloc(runner *r, uint64_t bytes)
+{
+    bytes = (bytes + ALIGN - 1) / ALIGN * ALIGN;
+    if (r->bump + bytes > r->capacity) r->bump = 0;
+    uint64_t a = r->bump;
+    r->bump += bytes;
+    return a;
+}
+
+static void host_step(void *ctx, uint64_t arg);
+
+static void try_start(runner *r, int s);
+
+static const char *bound_of(const runner *r, const op_result *o, uint64_t exec_ps)
+{
+    double t = (double)(o->end_ps - o->start_ps) / 1e12;
+    if (t <= 0) return "latency";
+    if ((double)(exec_ps - o->start_ps) / 1e12 > 0.5 * t) return "launch";
+    double peak = o->dtype[0] ? config_peak_tflops(r->cfg, o->dtype) * 1e12 : 0;
+    double uc = peak > 0 ? o->flops / peak / t : 0;
+    double ud = (double)o->dram_bytes / (config_peak_dram_gbps(r->cfg) * 1e9) / t;
+    double up = (double)o->pcie_bytes / (config_pcie_gbps(r->cfg) * 1e9) / t;
+    const char *b = "compute";
+    double best = uc;
+    if (ud > best) { best = ud; b = "dram"; }
+    if (up > best) { best = up; b = "pcie"; }
+    if (best < 0.3) b = "latency";
+    return b;
+}
+
+/* The op's completion becomes visible (after the kernel tail): book it, start
+ * what waits on it. */
+static void op_complete(void *ctx, uint64_t i)
+{
+    runner *r = ctx;
+    op_exec *ex = &r->ex[i];
+    const trace_op *op = ex->op;
+    uint64_t t = engine_now(r->e);
+    ex->end_ps = t;
+    gpu_counters c1;
+    gpu_get_counters(r->g, &c1);
+    op_result *o = &r->res->ops[i];
+    snprintf(o->name, sizeof o->name, "%s", op->name);
+    o->kind = op_kind_name(op->kind);
+    if (op->kind == OP_GEMM || op->kind == OP_ELTWISE) snprintf(o->dtype, sizeof o->dtype, "%s", dtype_name(op->dtype));
+    snprintf(o->mapping, sizeof o->mapping, "%s", ex->mapping);
+    o->start_ps = ex->ready_ps;
+    o->end_ps = t;
+    o->flops = op_flops(op);
+    o->dram_bytes = (c1.dram_read_bytes - r->c0[i].dram_read_bytes) + (c1.dram_write_bytes - r->c0[i].dram_write_bytes);
+    o->l2_accesses = c1.l2_accesses - r->c0[i].l2_accesses;
+    o->l2_hits = c1.l2_hits - r->c0[i].l2_hits;
+    o->pcie_bytes = c1.pcie_bytes - r->c0[i].pcie_bytes;
+    o->ns_per_load = ex->ns_per_load;
+    o->bound = bound_of(r, o, ex->start_ps);
+    int s = (int)op->stream;
+    stream_q *q = &r->streams[s];
+    q->busy = 0;
+    q->free_ps = t;
+    q->head++;
+    r->outstanding--;
+    try_start(r, s);
+    if (r->host_blocked && ((r->blocking_op == SIZE_MAX && r->outstanding == 0) || r->blocking_op == i)) {
+        r->host_blocked = 0;
+        host_wait(&r->h, t);
+        engine_schedule(r->e, t, PRIO_LOW, host_step, r, 0);
+    }
+}
+
+static void op_done(void *ctx, op_exec *ex, uint64_t t)
+{
+    runner *r = ctx;
+    const trace_op *op = ex->op;
+    if (ex->is_kernel && op->kind != OP_CHASE && op->kind != OP_STREAM) t += us_to_ps(r->cfg->host.kernel_tail_us);
+    engine_schedule(r->e, t, PRIO_NORMAL, op_complete, r, (uint64_t)(ex - r->ex));
+}
+
+static void op_begin(void *ctx, uint64_t i)
+{
+    runner *r = ctx;
+    op_exec *ex = &r->ex[i];
+    uint64_t t = engine_now(r->e);
+    gpu_get_counters(r->g, &r->c0[i]);
+    ex->start_ps = t;
+    int rc = kinds[ex->op->kind].start(ex, t, r->err, r->errlen);
+    if (rc) {
+        if (rc == -2) {
+            char msg[512];
+            snprintf(msg, sizeof msg, "%s", r->err);
+            snprintf(r->err, r->errlen, "%s:%d: %s", r->t->path, ex->op->line, msg);
+        } else {
+            snprintf(r->err, r->errlen, "out of memory");
+        }
+        r->failed = rc; /* nothing new starts; work in flight drains */
+    }
+}
+
+static void try_start(runner *r, int s)
+{
+    stream_q *q = &r->streams[s];
+    if (q->busy || q->head == q->n || r->failed) return;
+    size_t i = q->ops[q->head];
+    op_exec *ex = &r->ex[i];
+    q->busy = 1;
+    uint64_t at = ex->is_kernel ? host_start(&r->h, ex->issue_ps, q->free_ps)
+                                : (ex->issue_ps > q->free_ps ? ex->issue_ps : q->free_ps);
+    if (at < engine_now(r->e)) at = engine_now(r->e);
+    uint64_t ready = ex->issue_ps > q->free_ps ? ex->issue_ps : q->free_ps;
+    ex->ready_ps = ready < engine_now(r->e) ? engine_now(r->e) : ready;
+    engine_schedule(r->e, at, PRIO_NORMAL, op_begin, r, i);
+}
+
+/* Places the op's buffers. */
+static void place(runner *r, op_exec *ex)
+{
+    const trace_op *op = ex->op;
+    stream_q *q = &r->streams[op->stream];
+    uint64_t eb = (uint64_t)dtype_bytes(op->dtype);
+    uint64_t need_in = 0;
+    switch (op->kind) {
+    case OP_GEMM:
+        need_in = (uint64_t)op->m * (uint64_t)op->k * eb;
+        ex->w_addr = alloc(r, (uint64_t)op->k * (uint64_t)op->n * eb);
+        ex->out_bytes = (uint64_t)op->m * (uint64_t)op->n * (op->dtype == DT_FP32 || op->dtype == DT_TF32 ? 4 : 2) *
+                        (uint64_t)(op->split_k > 1 ? 2 : 1);
+        break;
+    case OP_ELTWISE:
+        need_in = (uint64_t)op->elems * eb;
+        if (op->in > 1) ex->in2_addr = alloc(r, need_in * (uint64_t)(op->in - 1));
+        ex->out_bytes = (uint64_t)op->elems * eb * (uint64_t)(op->out ? op->out : 1);
+        break;
+    case OP_COPY:
+        need_in = op->dir == DIR_H2D ? 0 : (uint64_t)op->bytes;
+        ex->out_bytes = op->dir == DIR_D2H ? 0 : (uint64_t)op->bytes;
+        break;
+    case OP_CHASE: need_in = (uint64_t)op->footprint; break;
+    case OP_STREAM: need_in = (uint64_t)op->bytes; break;
+    default: break;
+    }
+    if (need_in) ex->in_addr = (q->last_out_bytes >= need_in) ? q->last_out : alloc(r, need_in);
+    if (ex->out_bytes) {
+        ex->out_addr = alloc(r, ex->out_bytes);
+        q->last_out = ex->out_addr;
+        q->last_out_bytes = ex->out_bytes;
+    }
+}
+
+static uint64_t op_bytes(const trace_op *op)
+{
+    double eb = dtype_bytes(op->dtype);
+    switch (op->kind) {
+    case OP_GEMM: return (uint64_t)(((double)op->m * op->k + (double)op->k * op->n) * eb + (double)op->m * op->n * 4);
+    case OP_ELTWISE: return (uint64_t)((double)op->elems * eb * (double)(op->in + op->out));
+    case OP_COPY: return (uint64_t)op->bytes * (op->dir == DIR_D2D ? 2 : 1);
+    case OP_CHASE: return (uint64_t)op->footprint;
+    case OP_STREAM: return (uint64_t)op->bytes;
+    default: return 0;
+    }
+}
+
+static void host_step(void *ctx, uint64_t arg)
+{
+    (void)arg;
+    runner *r = ctx;
+    while (r->next_op < r->t->n && !r->failed) {
+        size_t i = r->next_op;
+        const trace_op *op = &r->t->ops[i];
+        if (op->kind == OP_MODE) {
+            host_set_mode(&r->h, (int)op->graph);
+            r->next_op++;
+            r->res->ops[i] = (op_result){ .kind = "mode", .bound = "-", .start_ps = r->h.now_ps, .end_ps = r->h.now_ps };
+            snprintf(r->res->ops[i].name, sizeof r->res->ops[i].name, "%s", op->name);
+            continue;
+        }
+        if (op->kind == OP_SYNC) {
+            r->next_op++;
+            uint64_t now = engine_now(r->e) > r->h.now_ps ? engine_now(r->e) : r->h.now_ps;
+            r->res->ops[i] = (op_result){ .kind = "sync", .bound = "-", .start_ps = now, .end_ps = now };
+            snprintf(r->res->ops[i].name, sizeof r->res->ops[i].name, "%s", op->name);
+            if (r->outstanding) { r->host_blocked = 1; r->blocking_op = SIZE_MAX; return; }
+            host_wait(&r->h, now);
+            continue;
+        }
+        if (r->h.now_ps > engine_now(r->e)) { /* the host is busy until then */
+            engine_schedule(r->e, r->h.now_ps, PRIO_LOW, host_step, r, 0);
+            return;
+        }
+        op_exec *ex = &r->ex[i];
+        ex->op = op;
+        ex->g = r->g;
+        ex->done = op_done;
+        ex->done_ctx = r;
+        ex->is_kernel = kinds[op->kind].is_kernel || (op->kind == OP_COPY && op->dir == DIR_D2D);
+        ex->issue_ps = host_submit(&r->h);
+        place(r, ex);
+        stream_q *q = &r->streams[op->stream];
+        q->ops[q->n++] = i;
+        r->outstanding++;
+        r->next_op++;
+        try_start(r, (int)op->stream);
+        if (op->kind == OP_COPY && !op->pinned && op->dir != DIR_D2D) {
+            r->host_blocked = 1;
+            r->blocking_op = i;
+            return;
+        }
+    }
+}
+
+int runner_run(const gpu_config *cfg, const trace *t, run_result *res, char *err, size_t errlen)
+{
+    memset(res, 0, sizeof *res);
+    double cap = cfg->gpu.memory_gib * 1073741824.0;
+    for (size_t i = 0; i < t->n; i++) {
+        if ((double)op_bytes(&t->ops[i]) > cap) {
+            snprintf(err, errlen, "%s:%d: %s: needs %.3g GiB of device memory, more than gpu.memory_gib = %g",
+                     t->path, t->ops[i].line, t->ops[i].name, (double)op_bytes(&t->ops[i]) / 1073741824.0, cfg->gpu.memory_gib);
+            return -2;
+        }
+        if (t->ops[i].kind == OP_STREAM && t->ops[i].sms > cfg->gpu.sm_count) {
+            snprintf(err, errlen, "%s:%d: stream: sms=%lld is more than gpu.sm_count = %lld", t->path, t->ops[i].line,
+                     (long long)t->ops[i].sms, (long long)cfg->gpu.sm_count);
+            return -2;
+        }
+    }
+    runner *r = calloc(1, sizeof *r);
+    if (!r) return -1;
+    r->cfg = cfg;
+    r->t = t;
+    r->res = res;
+    r->err = err;
+    r->errlen = errlen;
+    r->capacity = (uint64_t)cap;
+    r->e = engine_create();
+    r->g = r->e ? gpu_create(cfg, r->e) : NULL;
+    r->ex = calloc(t->n, sizeof *r->ex);
+    r->c0 = calloc(t->n, sizeof *r->c0);
+    res->ops = calloc(t->n, sizeof *res->ops);
+    int rc = (!r->g || !r->ex || !r->c0 || !res->ops) ? -1 : 0;
+    for (int s = 0; !rc && s < MAX_STREAMS; s++) {
+        r->streams[s].ops = calloc(t->n, sizeof(size_t));
+        if (!r->streams[s].ops) rc = -1;
+    }
+    if (!rc) {
+        res->nops = t->n;
+        host_init(&r->h, cfg);
+        engine_schedule(r->e, 0, PRIO_LOW, host_step, r, 0);
+        engine_run(r->e);
+        rc = r->failed;
+        if (!rc && r->outstanding && !r->failed) { snprintf(err, errlen, "internal: %zu ops never finished", r->outstanding); rc = -1; }
+    } else {
+        snprintf(err, errlen, "out of memory");
+    }
+    if (!rc) {
+        uint64_t end = 0;
+        for (size_t i = 0; i < t->n; i++) {
+            const op_result *o = &res->ops[i];
+            if (o->end_ps > end) end = o->end_ps;
+            res->flops += o->flops;
+        }
+        if (r->h.now_ps > end) end = r->h.now_ps;
+        res->total_ps = end;
+        res->cycles = clock_cycles(&(clock_domain){ (uint32_t)cfg->gpu.clock_mhz }, end);
+        gpu_counters c;
+        gpu_get_counters(r->g, &c);
+        res->dram_bytes = c.dram_read_bytes + c.dram_write_bytes;
+        res->l2_accesses = c.l2_accesses;
+        res->l2_hits = c.l2_hits;
+        res->pcie_bytes = c.pcie_bytes;
+        res->events = engine_fired(r->e);
+        res->peak_dram_gbps = config_peak_dram_gbps(cfg);
+        res->pcie_gbps = config_pcie_gbps(cfg);
+        res->peak_tflops = config_peak_tflops(cfg, "fp16");
+        gpu_report(r->g, &res->st, end);
+        stats_add(&res->st, "engine", "events", (double)res->events);
+    }
+    for (int s = 0; s < MAX_STREAMS; s++) free(r->streams[s].ops);
+    gpu_destroy(r->g);
+    engine_destroy(r->e);
+    free(r->ex);
+    free(r->c0);
+    free(r);
+    if (rc) { free(res->ops); res->ops = NULL; res->nops = 0; stats_free(&res->st); }
+    return rc;
+}
+
+void run_result_free(run_result *res)
+{
+    free(res->ops);
+    res->ops = NULL;
+    stats_free(&res->st);
+}

@@ -1,0 +1,48 @@
+/*
+ * runner.h: runs a trace on a GPU: the host thread submitting ops (eager or
+ * graph), streams (in-order queues that overlap each other), buffers, and the
+ * per-op results.
+ */
+#ifndef GPUSIM_RUNNER_H
+#define GPUSIM_RUNNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/stats.h"
+#include "config/config.h"
+#include "trace/trace.h"
+
+typedef struct op_result {
+    char name[64];
+    const char *kind;
+    char dtype[8];
+    char mapping[96];
+    uint64_t start_ps, end_ps;  /* start: when it could first run (submitted + latency, stream free) */
+    double flops;
+    uint64_t dram_bytes;
+    uint64_t l2_accesses, l2_hits;
+    uint64_t pcie_bytes;
+    double ns_per_load;         /* chase only, else 0 */
+    const char *bound;          /* compute, dram, pcie, launch, latency */
+} op_result;
+
+typedef struct run_result {
+    op_result *ops;
+    size_t nops;
+    uint64_t total_ps;          /* simulated time of the whole trace */
+    double cycles;              /* in SM clocks */
+    double flops;
+    uint64_t dram_bytes, l2_accesses, l2_hits, pcie_bytes;
+    uint64_t events;
+    double peak_tflops, peak_dram_gbps, pcie_gbps;
+    stats st;
+} run_result;
+
+/* Simulates trace t on cfg. Returns 0; -2 for an op the machine cannot run
+ * (err = "TRACE:LINE: ..."); -1 on out of memory. `progress` (may be NULL) is
+ * called now and then with the fraction of ops done. */
+int runner_run(const gpu_config *cfg, const trace *t, run_result *res, char *err, size_t errlen);
+void run_result_free(run_result *res);
+
+#endif

@@ -1,0 +1,241 @@
+/* db.c: schema, migration and the per-run transaction (see db.h). */
+#include "db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "gpusim_version.h"
+
+struct db {
+    sqlite3 *h;
+};
+
+static const char *const schema_sql =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS sweeps(id INTEGER PRIMARY KEY, created TEXT NOT NULL, spec TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS runs("
+    "  id INTEGER PRIMARY KEY, created TEXT NOT NULL,"
+    "  config_path TEXT NOT NULL, config_hash TEXT NOT NULL,"
+    "  trace_path TEXT NOT NULL, trace_hash TEXT NOT NULL,"
+    "  gpu TEXT NOT NULL, sim_time_us REAL NOT NULL, cycles REAL NOT NULL,"
+    "  tflops REAL, dram_bytes INTEGER, l2_hit_rate REAL, pcie_bytes INTEGER,"
+    "  wall_s REAL NOT NULL, events INTEGER NOT NULL, version TEXT NOT NULL,"
+    "  sweep_id INTEGER REFERENCES sweeps(id), point_key TEXT);"
+    "CREATE INDEX IF NOT EXISTS runs_sweep ON runs(sweep_id, point_key);"
+    "CREATE TABLE IF NOT EXISTS run_params(run_id INTEGER NOT NULL REFERENCES runs(id), key TEXT NOT NULL,"
+    "  value TEXT NOT NULL, PRIMARY KEY(run_id, key));"
+    "CREATE INDEX IF NOT EXISTS run_params_key ON run_params(key, value);"
+    "CREATE TABLE IF NOT EXISTS ops(run_id INTEGER NOT NULL REFERENCES runs(id), idx INTEGER NOT NULL,"
+    "  name TEXT NOT NULL, kind TEXT NOT NULL, dtype TEXT, mapping TEXT, start_us REAL, time_us REAL,"
+    "  flops REAL, tflops REAL, dram_bytes INTEGER, dram_gbps REAL, l2_hit_rate REAL, pcie_bytes INTEGER,"
+    "  bound TEXT, ns_per_load REAL, PRIMARY KEY(run_id, idx));"
+    "CREATE TABLE IF NOT EXISTS stats(run_id INTEGER NOT NULL REFERENCES runs(id), component TEXT NOT NULL,"
+    "  metric TEXT NOT NULL, value REAL);"
+    "CREATE INDEX IF NOT EXISTS stats_run ON stats(run_id);"
+    /* every run with the knobs users sweep most, as columns */
+    "CREATE VIEW IF NOT EXISTS run_summary AS SELECT r.id, r.gpu, r.trace_path, r.sweep_id, r.sim_time_us, r.tflops,"
+    "  r.l2_hit_rate, r.dram_bytes,"
+    "  (SELECT value FROM run_params p WHERE p.run_id=r.id AND p.key='gpu.sm_count') AS sm_count,"
+    "  (SELECT value FROM run_params p WHERE p.run_id=r.id AND p.key='memory.channels') AS channels,"
+    "  (SELECT value FROM run_params p WHERE p.run_id=r.id AND p.key='prefetch.policy') AS prefetch,"
+    "  (SELECT value FROM run_params p WHERE p.run_id=r.id AND p.key='prefetch.degree') AS prefetch_degree"
+    "  FROM runs r;"
+    /* speedup of each run against the first run of its sweep (or, outside sweeps,
+       the first run of the same trace on the same GPU name) */
+    "CREATE VIEW IF NOT EXISTS speedup AS SELECT r.id, r.sweep_id, r.point_key, r.sim_time_us,"
+    "  b.id AS baseline_id, b.sim_time_us / r.sim_time_us AS speedup FROM runs r JOIN runs b ON b.id = ("
+    "    SELECT MIN(x.id) FROM runs x WHERE (r.sweep_id IS NOT NULL AND x.sweep_id = r.sweep_id)"
+    "      OR (r.sweep_id IS NULL AND x.sweep_id IS NULL AND x.trace_hash = r.trace_hash AND x.gpu = r.gpu));";
+
+int db_open(db **out, const char *path, char *err, size_t errlen)
+{
+    db *d = calloc(1, sizeof *d);
+    if (!d) { snprintf(err, errlen, "%s: out of memory", path); return -1; }
+    int rc = sqlite3_open_v2(path, &d->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "%s: cannot open database: %s", path, d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));
+        db_close(d);
+        return -1;
+    }
+    sqlite3_busy_timeout(d->h, 30000);
+    /* reading the schema fails cleanly on a file that is not a database, before any write */
+    sqlite3_stmt *st = NULL;
+    rc = sqlite3_prepare_v2(d->h, "SELECT count(*) FROM sqlite_master", -1, &st, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW) {
+        snprintf(err, errlen, "%s: not a gpusim database (%s); left untouched", path, sqlite3_errmsg(d->h));
+        db_close(d);
+        return -1;
+    }
+    char *msg = NULL;
+    rc = sqlite3_exec(d->h, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;", NULL, NULL, &msg);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, &msg);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(d->h, schema_sql, NULL, NULL, &msg);
+    if (rc == SQLITE_OK) {
+        char sql[160];
+        snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '%d')", DB_SCHEMA_VERSION);
+        rc = sqlite3_exec(d->h, sql, NULL, NULL, &msg);
+    }
+    if (rc == SQLITE_OK) rc = sqlite3_exec(d->h, "COMMIT", NULL, NULL, &msg);
+    if (rc != SQLITE_OK) {
+        snprintf(err, errlen, "%s: cannot set up the schema: %s", path, msg ? msg : sqlite3_errmsg(d->h));
+        sqlite3_free(msg);
+        sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+        db_close(d);
+        return -1;
+    }
+    *out = d;
+    return 0;
+}
+
+void db_close(db *d)
+{
+    if (!d) return;
+    sqlite3_close(d->h);
+    free(d);
+}
+
+void db_hash_hex(const void *data, size_t len, char out[17])
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    const unsigned char *p = data;
+    for (size_t i = 0; i < len; i++) { h ^= p[i]; h *= 0x100000001b3ULL; }
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
+typedef struct hash_ctx { uint64_t h; } hash_ctx;
+
+static void hash_kv(void *ctx, const char *key, const char *val)
+{
+    hash_ctx *c = ctx;
+    const char *parts[] = { key, "=", val, "\n" };
+    for (int i = 0; i < 4; i++)
+        for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++) { c->h ^= *p; c->h *= 0x100000001b3ULL; }
+}
+
+void db_hash_config(const gpu_config *cfg, char out[17])
+{
+    hash_ctx c = { 0xcbf29ce484222325ULL };
+    config_foreach(cfg, hash_kv, &c);
+    snprintf(out, 17, "%016llx", (unsigned long long)c.h);
+}
+
+typedef struct param_ctx { sqlite3_stmt *st; int64_t run; int rc; } param_ctx;
+
+static void insert_param(void *ctx, const char *key, const char *val)
+{
+    param_ctx *p = ctx;
+    if (p->rc != SQLITE_DONE) return;
+    sqlite3_reset(p->st);
+    sqlite3_bind_int64(p->st, 1, p->run);
+    sqlite3_bind_text(p->st, 2, key, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(p->st, 3, val, -1, SQLITE_TRANSIENT);
+    p->rc = sqlite3_step(p->st);
+}
+
+int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_t errlen)
+{
+    const run_result *res = rec->res;
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) goto fail;
+    char now[32];
+    time_t tt = time(NULL);
+    struct tm tmv;
+    gmtime_r(&tt, &tmv);
+    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+    rc = sqlite3_prepare_v2(d->h,
+        "INSERT INTO runs(created, config_path, config_hash, trace_path, trace_hash, gpu, sim_time_us, cycles, tflops,"
+        " dram_bytes, l2_hit_rate, pcie_bytes, wall_s, events, version, sweep_id, point_key)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL);
+    if (rc != SQLITE_OK) goto fail;
+    double t_us = (double)res->total_ps / 1e6;
+    sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, rec->config_path, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 3, rec->config_hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 4, rec->trace_path, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 5, rec->trace_hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 6, rec->cfg->gpu.name, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_double(st, 7, t_us);
+    sqlite3_bind_double(st, 8, res->cycles);
+    sqlite3_bind_double(st, 9, t_us > 0 ? res->flops / t_us / 1e6 : 0);
+    sqlite3_bind_int64(st, 10, (sqlite3_int64)res->dram_bytes);
+    sqlite3_bind_double(st, 11, res->l2_accesses ? (double)res->l2_hits / (double)res->l2_accesses : 0);
+    sqlite3_bind_int64(st, 12, (sqlite3_int64)res->pcie_bytes);
+    sqlite3_bind_double(st, 13, rec->wall_s);
+    sqlite3_bind_int64(st, 14, (sqlite3_int64)res->events);
+    sqlite3_bind_text(st, 15, GPUSIM_VERSION, -1, SQLITE_STATIC);
+    if (rec->sweep_id) sqlite3_bind_int64(st, 16, rec->sweep_id); else sqlite3_bind_null(st, 16);
+    if (rec->point_key) sqlite3_bind_text(st, 17, rec->point_key, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(st, 17);
+    rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc != SQLITE_DONE) goto fail;
+    int64_t id = sqlite3_last_insert_rowid(d->h);
+
+    rc = sqlite3_prepare_v2(d->h, "INSERT INTO run_params(run_id, key, value) VALUES(?,?,?)", -1, &st, NULL);
+    if (rc != SQLITE_OK) goto fail;
+    param_ctx pc = { st, id, SQLITE_DONE };
+    config_foreach(rec->cfg, insert_param, &pc);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (pc.rc != SQLITE_DONE) { rc = pc.rc; goto fail; }
+
+    rc = sqlite3_prepare_v2(d->h,
+        "INSERT INTO ops(run_id, idx, name, kind, dtype, mapping, start_us, time_us, flops, tflops, dram_bytes,"
+        " dram_gbps, l2_hit_rate, pcie_bytes, bound, ns_per_load) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL);
+    if (rc != SQLITE_OK) goto fail;
+    for (size_t i = 0; i < res->nops; i++) {
+        const op_result *o = &res->ops[i];
+        double ot = (double)(o->end_ps - o->start_ps) / 1e6;
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+        sqlite3_bind_text(st, 3, o->name, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 4, o->kind ? o->kind : "?", -1, SQLITE_STATIC);
+        if (o->dtype[0]) sqlite3_bind_text(st, 5, o->dtype, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(st, 5);
+        if (o->mapping[0]) sqlite3_bind_text(st, 6, o->mapping, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(st, 6);
+        sqlite3_bind_double(st, 7, (double)o->start_ps / 1e6);
+        sqlite3_bind_double(st, 8, ot);
+        sqlite3_bind_double(st, 9, o->flops);
+        sqlite3_bind_double(st, 10, ot > 0 ? o->flops / ot / 1e6 : 0);
+        sqlite3_bind_int64(st, 11, (sqlite3_int64)o->dram_bytes);
+        sqlite3_bind_double(st, 12, ot > 0 ? (double)o->dram_bytes / ot / 1e3 : 0);
+        sqlite3_bind_double(st, 13, o->l2_accesses ? (double)o->l2_hits / (double)o->l2_accesses : 0);
+        sqlite3_bind_int64(st, 14, (sqlite3_int64)o->pcie_bytes);
+        sqlite3_bind_text(st, 15, o->bound ? o->bound : "-", -1, SQLITE_STATIC);
+        if (o->ns_per_load > 0) sqlite3_bind_double(st, 16, o->ns_per_load); else sqlite3_bind_null(st, 16);
+        rc = sqlite3_step(st);
+        if (rc != SQLITE_DONE) goto fail;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+
+    rc = sqlite3_prepare_v2(d->h, "INSERT INTO stats(run_id, component, metric, value) VALUES(?,?,?,?)", -1, &st, NULL);
+    if (rc != SQLITE_OK) goto fail;
+    for (size_t i = 0; i < res->st.n; i++) {
+        sqlite3_reset(st);
+        sqlite3_bind_int64(st, 1, id);
+        sqlite3_bind_text(st, 2, res->st.rows[i].component, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, res->st.rows[i].metric, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_double(st, 4, res->st.rows[i].value);
+        rc = sqlite3_step(st);
+        if (rc != SQLITE_DONE) goto fail;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    rc = sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL);
+    if (rc != SQLITE_OK) goto fail;
+    if (run_id) *run_id = id;
+    return 0;
+fail:
+    snprintf(err, errlen, "database: %s", sqlite3_errmsg(d->h));
+    sqlite3_finalize(st);
+    sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+    return -1;
+}

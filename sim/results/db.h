@@ -1,0 +1,42 @@
+/*
+ * db.h: the results database (SQLite). The only user of SQLite.
+ *
+ * One transaction per run: a run's rows (runs, run_params, ops, stats) appear
+ * together or not at all. WAL mode and a busy timeout let several gpusim
+ * processes write one database. A file that is not SQLite is refused untouched.
+ */
+#ifndef GPUSIM_DB_H
+#define GPUSIM_DB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/config.h"
+#include "kernels/runner.h"
+
+#define DB_SCHEMA_VERSION 1
+
+typedef struct db db;
+
+typedef struct run_record {
+    const char *config_path;
+    const char *trace_path;
+    char config_hash[17];   /* of the effective parameters */
+    char trace_hash[17];    /* of the trace file's bytes */
+    const gpu_config *cfg;
+    const run_result *res;
+    double wall_s;
+    int64_t sweep_id;       /* 0: none */
+    const char *point_key;  /* sweep point, NULL: none */
+} run_record;
+
+/* Opens (creating if needed) and migrates. Returns 0, or -1 with err. */
+int db_open(db **out, const char *path, char *err, size_t errlen);
+void db_close(db *d);
+/* Stores one run in one transaction; returns 0 and its id, or -1 with err (nothing stored). */
+int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_t errlen);
+/* FNV-1a 64 as 16 hex digits. */
+void db_hash_hex(const void *data, size_t len, char out[17]);
+void db_hash_config(const gpu_config *cfg, char out[17]);
+
+#endif
