@@ -67,7 +67,7 @@ int dram_channel_of(const dram *d, uint64_t addr)
     return (int)(mix(addr / d->interleave) % (uint64_t)d->nch);
 }
 
-uint64_t dram_access(dram *d, uint64_t addr, uint32_t bytes, int write, uint64_t t)
+uint64_t dram_access(dram *d, uint64_t addr, uint32_t bytes, uint32_t weight, int write, uint64_t t)
 {
     uint64_t granule = addr / d->interleave;
     channel *ch = &d->ch[mix(granule) % (uint64_t)d->nch];
@@ -80,18 +80,25 @@ uint64_t dram_access(dram *d, uint64_t addr, uint32_t bytes, int write, uint64_t
     if (b->open_row != row) {
         ready += d->row_miss_ps;
         b->open_row = row;
-        d->c.row_misses++;
+        d->c.row_misses += weight;
     } else {
-        d->c.row_hits++;
+        d->c.row_hits += weight;
     }
     uint64_t start = ready > ch->bus_free_ps ? ready : ch->bus_free_ps;
     uint64_t burst = (uint64_t)((double)bytes * d->ps_per_byte + 0.5);
     ch->bus_free_ps = start + burst;
     b->free_ps = start + burst;
-    d->c.busy_ps += (double)burst;
-    if (write) { d->c.writes++; d->c.write_bytes += bytes; return start + burst; }
-    d->c.reads++;
-    d->c.read_bytes += bytes;
+    d->c.busy_ps += (double)burst * weight;
+    /* the lines this access stands for go to other channels, as hashed lines would */
+    size_t ci = (size_t)(ch - d->ch);
+    for (uint32_t k = 1; k < weight; k++) {
+        channel *o = &d->ch[(ci + (size_t)k * 31) % (size_t)d->nch];
+        uint64_t os = ready > o->bus_free_ps ? ready : o->bus_free_ps;
+        o->bus_free_ps = os + burst;
+    }
+    if (write) { d->c.writes += weight; d->c.write_bytes += (uint64_t)bytes * weight; return start + burst; }
+    d->c.reads += weight;
+    d->c.read_bytes += (uint64_t)bytes * weight;
     return start + burst + d->latency_ps;
 }
 

@@ -21,8 +21,10 @@ typedef struct dram dram;
 dram *dram_create(const gpu_config *cfg);
 void dram_destroy(dram *d);
 /* Reads or writes `bytes` at addr, request at the channel at t; returns the time
- * the data are back at the L2 (reads) or written (writes). */
-uint64_t dram_access(dram *d, uint64_t addr, uint32_t bytes, int write, uint64_t t);
+ * the data are back at the L2 (reads) or written (writes). Under L2 set sampling
+ * one access stands for `weight`: the other weight-1 bursts take bus time on
+ * other channels, as the lines they stand for would; the request waits for its own. */
+uint64_t dram_access(dram *d, uint64_t addr, uint32_t bytes, uint32_t weight, int write, uint64_t t);
 int dram_channel_of(const dram *d, uint64_t addr);
 
 typedef struct dram_counters {

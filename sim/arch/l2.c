@@ -9,12 +9,16 @@
 enum { F_DIRTY = 1, F_PREFETCHED = 2 };
 #define PF_MAX 64
 
+/*
+ * Storage: each set is one contiguous block (tags, fill times, LRU stamps,
+ * sector masks, flags of its ways), so that a lookup touches a few adjacent host
+ * cache lines; l2_hint() prefetches them ahead of a burst of accesses.
+ * Way i of a set at byte b: tag at b + 8i, ready at b + 8W + 8i, stamp at
+ * b + 16W + 4i, sect at b + 20W + i, flags at b + 21W + i.
+ */
 struct l2 {
-    uint64_t *tag;        /* line number + 1; 0 = invalid */
-    uint64_t *stamp;      /* last use (LRU) */
-    uint64_t *ready;      /* fill completion time (MSHR merge) */
-    uint8_t *sect;        /* valid sectors */
-    uint8_t *flags;       /* F_* */
+    unsigned char *mem;   /* all sets */
+    size_t set_bytes;     /* stride between sets */
     uint64_t *slice_free; /* per slice, next free time */
     uint32_t sets, ways, slices, spp;   /* sets per slice; slices per partition */
     uint32_t line_shift, sector_shift, line_bytes, sector_bytes;
@@ -22,7 +26,8 @@ struct l2 {
     int replicate, random_repl;
     double ps_per_byte;   /* slice occupancy per byte */
     uint64_t near_ret_ps, far_ret_ps, xbar_ps;
-    uint64_t clock;       /* LRU stamps */
+    uint32_t clock;       /* LRU stamps (renormalised before they wrap) */
+    uint32_t sample;      /* set sampling factor */
     uint64_t rng;         /* xorshift state for random replacement */
     dram *dram;
     prefetcher *pf;
@@ -39,6 +44,13 @@ static uint64_t mix64(uint64_t x)
     x ^= x >> 33;
     return x;
 }
+
+#define W (c->ways)
+#define TAG(b, i) (((uint64_t *)(c->mem + (b)))[i])
+#define READY(b, i) (((uint64_t *)(c->mem + (b) + 8 * W))[i])
+#define STAMP(b, i) (((uint32_t *)(c->mem + (b) + 16 * W))[i])
+#define SECT(b, i) ((c->mem + (b) + 20 * W)[i])
+#define FLAGS(b, i) ((c->mem + (b) + 21 * W)[i])
 
 l2 *l2_create(const gpu_config *cfg, dram *d, prefetcher *pf, xbar *x)
 {
@@ -58,6 +70,7 @@ l2 *l2_create(const gpu_config *cfg, dram *d, prefetcher *pf, xbar *x)
     c->sets = (uint32_t)(lines / c->ways / c->slices);
     c->replicate = cfg->l2.replicate_far && cfg->l2.partitions > 1;
     c->random_repl = cfg->l2.replacement == REPL_RANDOM;
+    c->sample = (uint32_t)cfg->sim.l2_set_sampling;
     c->rng = (uint64_t)cfg->l2.seed * 0x9E3779B97F4A7C15ULL + 1;
     clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
     c->ps_per_byte = 1e6 / (double)cfg->gpu.clock_mhz / (double)cfg->l2.slice_bytes_per_clk;
@@ -68,73 +81,84 @@ l2 *l2_create(const gpu_config *cfg, dram *d, prefetcher *pf, xbar *x)
     c->dram = d;
     c->pf = pf;
     c->x = x;
-    size_t n = (size_t)c->sets * c->ways * c->slices;
-    c->tag = calloc(n, sizeof *c->tag);
-    c->stamp = calloc(n, sizeof *c->stamp);
-    c->ready = calloc(n, sizeof *c->ready);
-    c->sect = calloc(n, 1);
-    c->flags = calloc(n, 1);
+    c->set_bytes = ((size_t)22 * c->ways + 63) / 64 * 64;
+    c->mem = aligned_alloc(64, c->set_bytes * c->sets * c->slices);
     c->slice_free = calloc(c->slices, sizeof *c->slice_free);
-    if (!c->tag || !c->stamp || !c->ready || !c->sect || !c->flags || !c->slice_free) { l2_destroy(c); return NULL; }
+    if (!c->mem || !c->slice_free) { l2_destroy(c); return NULL; }
+    memset(c->mem, 0, c->set_bytes * c->sets * c->slices);
     return c;
 }
 
 void l2_destroy(l2 *c)
 {
     if (!c) return;
-    free(c->tag); free(c->stamp); free(c->ready); free(c->sect); free(c->flags); free(c->slice_free);
+    free(c->mem);
+    free(c->slice_free);
     free(c);
 }
 
-/* First index of the set of `line` in `slice`. */
+/* Byte offset of the set of a line (hash h) in `slice`. */
 static inline size_t set_base(const l2 *c, uint32_t slice, uint64_t h)
 {
     uint32_t set = (uint32_t)((h / c->slices) % c->sets);
-    return ((size_t)slice * c->sets + set) * c->ways;
+    return ((size_t)slice * c->sets + set) * c->set_bytes;
 }
 
-static inline int find(const l2 *c, size_t base, uint64_t line)
+static inline int find(const l2 *c, size_t b, uint64_t line)
 {
-    const uint64_t *t = &c->tag[base];
-    for (uint32_t w = 0; w < c->ways; w++) if (t[w] == line + 1) return (int)w;
+    for (uint32_t w = 0; w < c->ways; w++) if (TAG(b, w) == line + 1) return (int)w;
     return -1;
 }
 
-static inline uint64_t slice_reserve(l2 *c, uint32_t slice, uint64_t t, uint32_t bytes)
+static void touch(l2 *c, size_t b, uint32_t w)
 {
+    if (++c->clock == UINT32_MAX) { /* renormalise: keep only the order within each set approximately */
+        size_t nsets = (size_t)c->sets * c->slices;
+        for (size_t i = 0; i < nsets; i++)
+            for (uint32_t k = 0; k < c->ways; k++) STAMP(i * c->set_bytes, k) >>= 1;
+        c->clock = UINT32_MAX / 2 + 1;
+    }
+    STAMP(b, w) = c->clock;
+}
+
+/* Reserves `bytes` on a slice from t; returns the service start. Under set
+ * sampling (weight > 1) the lines the request stands for take the same time on
+ * other slices, where their hashes would have sent them. */
+static inline uint64_t slice_reserve(l2 *c, uint32_t slice, uint64_t t, uint32_t bytes, uint32_t weight)
+{
+    uint64_t occ = (uint64_t)((double)bytes * c->ps_per_byte + 0.5);
     uint64_t start = t > c->slice_free[slice] ? t : c->slice_free[slice];
-    c->slice_free[slice] = start + (uint64_t)((double)bytes * c->ps_per_byte + 0.5);
+    c->slice_free[slice] = start + occ;
+    for (uint32_t k = 1; k < weight; k++) {
+        uint32_t o = (slice + k * 37) % c->slices;
+        uint64_t os = t > c->slice_free[o] ? t : c->slice_free[o];
+        c->slice_free[o] = os + occ;
+    }
     return start;
 }
 
-/* Chooses a victim way in the set, writing it back if dirty; returns its index. */
-static size_t evict(l2 *c, size_t base, uint64_t t)
+/* Chooses a victim way in the set at b, writing it back if dirty; returns it, emptied. */
+static uint32_t evict(l2 *c, size_t b, uint64_t t)
 {
-    size_t v = base;
+    uint32_t v = 0;
+    for (uint32_t w = 0; w < c->ways; w++) if (TAG(b, w) == 0) { v = w; goto found; }
     if (c->random_repl) {
-        for (uint32_t w = 0; w < c->ways; w++) if (c->tag[base + w] == 0) { v = base + w; goto found; }
         c->rng ^= c->rng << 13; c->rng ^= c->rng >> 7; c->rng ^= c->rng << 17;
-        v = base + (size_t)(c->rng % c->ways);
+        v = (uint32_t)(c->rng % c->ways);
     } else {
-        for (uint32_t w = 0; w < c->ways; w++) {
-            size_t i = base + w;
-            if (c->tag[i] == 0) { v = i; goto found; }
-            if (c->stamp[i] < c->stamp[v]) v = i;
-        }
+        for (uint32_t w = 1; w < c->ways; w++) if (STAMP(b, w) < STAMP(b, v)) v = w;
     }
+    if (FLAGS(b, v) & F_DIRTY) {
+        uint64_t addr = (TAG(b, v) - 1) << c->line_shift;
+        uint32_t bytes = (uint32_t)__builtin_popcount(SECT(b, v)) * c->sector_bytes;
+        dram_access(c->dram, addr, bytes ? bytes : c->line_bytes, c->sample, 1, t);
+        c->c.writebacks++;
+    }
+    if (FLAGS(b, v) & F_PREFETCHED) c->c.pf_polluting++;
 found:
-    if (c->tag[v]) {
-        if (c->flags[v] & F_DIRTY) {
-            uint64_t addr = (c->tag[v] - 1) << c->line_shift;
-            uint32_t bytes = (uint32_t)__builtin_popcount(c->sect[v]) * c->sector_bytes;
-            dram_access(c->dram, addr, bytes ? bytes : c->line_bytes, 1, t);
-            c->c.writebacks++;
-        }
-        if (c->flags[v] & F_PREFETCHED) c->c.pf_polluting++;
-    }
-    c->tag[v] = 0;
-    c->flags[v] = 0;
-    c->sect[v] = 0;
+    TAG(b, v) = 0;
+    FLAGS(b, v) = 0;
+    SECT(b, v) = 0;
     return v;
 }
 
@@ -153,19 +177,44 @@ static void prefetch_after_miss(l2 *c, uint64_t line, int sm, uint64_t t)
     int n = prefetch_on_miss(c->pf, line, sm, want, PF_MAX);
     for (int i = 0; i < n; i++) {
         uint64_t h = mix64(want[i]);
-        size_t base = set_base(c, (uint32_t)(h % c->slices), h);
-        if (find(c, base, want[i]) >= 0) continue;
-        size_t v = evict(c, base, t);
-        c->tag[v] = want[i] + 1;
-        c->stamp[v] = ++c->clock;
-        c->sect[v] = c->full_mask;
-        c->flags[v] = F_PREFETCHED;
-        c->ready[v] = dram_access(c->dram, want[i] << c->line_shift, c->line_bytes, 0, t);
+        size_t b = set_base(c, (uint32_t)(h % c->slices), h);
+        if (find(c, b, want[i]) >= 0) continue;
+        uint32_t v = evict(c, b, t);
+        TAG(b, v) = want[i] + 1;
+        touch(c, b, v);
+        SECT(b, v) = c->full_mask;
+        FLAGS(b, v) = F_PREFETCHED;
+        READY(b, v) = dram_access(c->dram, want[i] << c->line_shift, c->line_bytes, 1, 0, t);
         c->c.pf_issued++;
     }
 }
 
-uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue)
+void l2_hint(const l2 *c, uint64_t addr, int part)
+{
+    uint64_t line = addr >> c->line_shift;
+    uint64_t h = mix64(line);
+    uint32_t home = (uint32_t)(h % c->slices);
+    const unsigned char *p = c->mem + set_base(c, home, h);
+    __builtin_prefetch(p);
+    __builtin_prefetch(p + 64);
+    __builtin_prefetch(p + 128);
+    __builtin_prefetch(p + 192);
+    if (c->replicate && (int)(home / c->spp) != part) {
+        p = c->mem + set_base(c, (uint32_t)part * c->spp + (uint32_t)(h % c->spp), h);
+        __builtin_prefetch(p);
+        __builtin_prefetch(p + 64);
+        __builtin_prefetch(p + 128);
+        __builtin_prefetch(p + 192);
+    }
+}
+
+int l2_sampled(const l2 *c, uint64_t addr)
+{
+    uint64_t h = mix64(addr >> c->line_shift);
+    return ((h / c->slices) % c->sets) % c->sample == 0;
+}
+
+uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t weight)
 {
     uint64_t line = r->addr >> c->line_shift;
     uint64_t h = mix64(line);
@@ -173,74 +222,72 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue)
     int home_part = (int)(home / c->spp);
     uint64_t t = xbar_arrive(c->x, t_issue, r->bytes);
     uint8_t m = sector_mask(c, r->addr, r->bytes);
-    c->c.accesses++;
+    c->c.accesses += weight;
 
     if (r->flags & MEM_WRITE) {
-        uint64_t start = slice_reserve(c, home, t, r->bytes);
-        size_t base = set_base(c, home, h);
-        int w = find(c, base, line);
-        size_t i = w >= 0 ? base + (size_t)w : evict(c, base, start);
-        if (w < 0) { c->tag[i] = line + 1; c->sect[i] = 0; c->ready[i] = start; c->c.misses++; }
-        else c->c.hits++;
-        c->sect[i] |= m;
-        c->flags[i] = (uint8_t)((c->flags[i] & ~F_PREFETCHED) | F_DIRTY);
-        c->stamp[i] = ++c->clock;
+        uint64_t start = slice_reserve(c, home, t, r->bytes, weight);
+        size_t b = set_base(c, home, h);
+        int w = find(c, b, line);
+        uint32_t i = w >= 0 ? (uint32_t)w : evict(c, b, start);
+        if (w < 0) { TAG(b, i) = line + 1; SECT(b, i) = 0; READY(b, i) = start; c->c.misses += weight; }
+        else c->c.hits += weight;
+        SECT(b, i) |= m;
+        FLAGS(b, i) = (uint8_t)((FLAGS(b, i) & ~F_PREFETCHED) | F_DIRTY);
+        touch(c, b, i);
         return start + c->near_ret_ps;
     }
 
     int far = home_part != part;
-    size_t rbase = 0;
+    size_t rb = 0;
     if (far && c->replicate) {
         uint32_t rs = (uint32_t)part * c->spp + (uint32_t)(h % c->spp);
-        uint64_t start = slice_reserve(c, rs, t, r->bytes);
-        rbase = set_base(c, rs, h);
-        int w = find(c, rbase, line);
-        if (w >= 0 && (c->sect[rbase + w] & m) == m) {
-            size_t i = rbase + (size_t)w;
-            c->stamp[i] = ++c->clock;
-            c->c.hits++;
-            c->c.replica_hits++;
+        uint64_t start = slice_reserve(c, rs, t, r->bytes, weight);
+        rb = set_base(c, rs, h);
+        int w = find(c, rb, line);
+        if (w >= 0 && (SECT(rb, w) & m) == m) {
+            touch(c, rb, (uint32_t)w);
+            c->c.hits += weight;
+            c->c.replica_hits += weight;
             uint64_t data = start;
-            if (c->ready[i] > data) { data = c->ready[i]; c->c.merges++; }
+            if (READY(rb, w) > data) { data = READY(rb, w); c->c.merges += weight; }
             return data + c->near_ret_ps;
         }
     }
-    uint64_t start = slice_reserve(c, home, t, r->bytes);
-    size_t base = set_base(c, home, h);
+    uint64_t start = slice_reserve(c, home, t, r->bytes, weight);
+    size_t b = set_base(c, home, h);
     uint64_t ret = far ? c->far_ret_ps : c->near_ret_ps;
-    int w = find(c, base, line);
+    int w = find(c, b, line);
     uint64_t data;
-    if (w >= 0 && (c->sect[base + w] & m) == m) {
-        size_t i = base + (size_t)w;
-        c->stamp[i] = ++c->clock;
-        c->c.hits++;
+    if (w >= 0 && (SECT(b, w) & m) == m) {
+        touch(c, b, (uint32_t)w);
+        c->c.hits += weight;
         data = start;
-        if (c->flags[i] & F_PREFETCHED) {
+        if (FLAGS(b, w) & F_PREFETCHED) {
             c->c.pf_useful++;
-            if (c->ready[i] > start) c->c.pf_late++;
-            c->flags[i] &= (uint8_t)~F_PREFETCHED;
+            if (READY(b, w) > start) c->c.pf_late++;
+            FLAGS(b, w) &= (uint8_t)~F_PREFETCHED;
         }
-        if (c->ready[i] > data) { data = c->ready[i]; c->c.merges++; }
+        if (READY(b, w) > data) { data = READY(b, w); c->c.merges += weight; }
     } else {
-        size_t i;
+        uint32_t i;
         uint8_t missing = m;
-        if (w >= 0) { i = base + (size_t)w; missing = (uint8_t)(m & ~c->sect[i]); }
-        else { i = evict(c, base, start); c->tag[i] = line + 1; }
-        c->c.misses++;
+        if (w >= 0) { i = (uint32_t)w; missing = (uint8_t)(m & ~SECT(b, i)); }
+        else { i = evict(c, b, start); TAG(b, i) = line + 1; }
+        c->c.misses += weight;
         uint32_t bytes = (uint32_t)__builtin_popcount(missing) * c->sector_bytes;
-        c->ready[i] = dram_access(c->dram, r->addr & ~(uint64_t)(c->line_bytes - 1), bytes, 0, start);
-        c->sect[i] |= m;
-        c->stamp[i] = ++c->clock;
-        data = c->ready[i];
+        READY(b, i) = dram_access(c->dram, r->addr & ~(uint64_t)(c->line_bytes - 1), bytes, weight, 0, start);
+        SECT(b, i) |= m;
+        touch(c, b, i);
+        data = READY(b, i);
         if (prefetch_enabled(c->pf)) prefetch_after_miss(c, line, r->sm, start);
     }
     if (far && c->replicate) {
-        int w2 = find(c, rbase, line);
-        size_t i = w2 >= 0 ? rbase + (size_t)w2 : evict(c, rbase, start);
-        if (w2 < 0) { c->tag[i] = line + 1; c->sect[i] = 0; }
-        c->sect[i] |= m;
-        c->ready[i] = data;
-        c->stamp[i] = ++c->clock;
+        int w2 = find(c, rb, line);
+        uint32_t i = w2 >= 0 ? (uint32_t)w2 : evict(c, rb, start);
+        if (w2 < 0) { TAG(rb, i) = line + 1; SECT(rb, i) = 0; }
+        SECT(rb, i) |= m;
+        READY(rb, i) = data;
+        touch(c, rb, i);
     }
     return data + ret;
 }
@@ -248,18 +295,19 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue)
 uint64_t l2_flush(l2 *c, uint64_t t)
 {
     uint64_t done = t;
-    size_t n = (size_t)c->sets * c->ways * c->slices;
-    for (size_t i = 0; i < n; i++) {
-        if (c->tag[i] && (c->flags[i] & F_DIRTY)) {
-            uint32_t bytes = (uint32_t)__builtin_popcount(c->sect[i]) * c->sector_bytes;
-            uint64_t d = dram_access(c->dram, (c->tag[i] - 1) << c->line_shift, bytes, 1, t);
-            if (d > done) done = d;
-            c->c.writebacks++;
+    size_t nsets = (size_t)c->sets * c->slices;
+    for (size_t s = 0; s < nsets; s++) {
+        size_t b = s * c->set_bytes;
+        for (uint32_t w = 0; w < c->ways; w++) {
+            if (TAG(b, w) && (FLAGS(b, w) & F_DIRTY)) {
+                uint32_t bytes = (uint32_t)__builtin_popcount(SECT(b, w)) * c->sector_bytes;
+                uint64_t d = dram_access(c->dram, (TAG(b, w) - 1) << c->line_shift, bytes, 1, 1, t);
+                if (d > done) done = d;
+                c->c.writebacks++;
+            }
         }
     }
-    memset(c->tag, 0, n * sizeof *c->tag);
-    memset(c->flags, 0, n);
-    memset(c->sect, 0, n);
+    memset(c->mem, 0, c->set_bytes * nsets);
     return done;
 }
 

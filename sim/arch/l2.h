@@ -34,9 +34,15 @@ typedef struct l2_counters {
 
 l2 *l2_create(const gpu_config *cfg, dram *d, prefetcher *pf, xbar *x);
 void l2_destroy(l2 *c);
-/* One line-sized request from SM partition `part`, sent at t_issue. Returns the
- * time the data are back at the SM (reads) or the write is accepted. */
-uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue);
+/* One line-sized request from SM partition `part`, sent at t_issue, standing for
+ * `weight` lines (set sampling: its bandwidth and counts are multiplied). Returns
+ * the time the data are back at the SM (reads) or the write is accepted. */
+uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t weight);
+/* 1 when the line holding addr lies in a simulated set under set sampling. */
+int l2_sampled(const l2 *c, uint64_t addr);
+/* Prefetches into the host cache the set(s) a later l2_access(addr) will touch
+ * (a simulator speed hint; no effect on the model). */
+void l2_hint(const l2 *c, uint64_t addr, int part);
 /* Writes back every dirty line and invalidates all; returns when the last write is done. */
 uint64_t l2_flush(l2 *c, uint64_t t);
 void l2_get_counters(const l2 *c, l2_counters *out);

@@ -271,6 +271,9 @@ static int cross_check(loader *L, const gpu_config *c, const char *path)
     if (sets < 1 || sets != floor(sets))
         return fail(L, "%s: l2.size_mib: %g MiB is not a whole number of sets of %lld ways x %lld slices x %lld-byte lines",
                     path, c->l2.size_mib, (long long)c->l2.ways, (long long)c->l2.slices, (long long)c->l2.line_bytes);
+    if ((int64_t)sets % c->sim.l2_set_sampling)
+        return fail(L, "%s: sim.l2_set_sampling: %lld does not divide the %.0f sets per slice", path,
+                    (long long)c->sim.l2_set_sampling, sets);
     if (c->l2.slices % c->l2.partitions)
         return fail(L, "%s: l2.partitions: %lld slices do not divide into %lld partitions", path,
                     (long long)c->l2.slices, (long long)c->l2.partitions);

@@ -102,6 +102,9 @@ typedef struct gpu_config {
         int64_t staging_chunk_kib;
     } pcie;
     struct {
+        int64_t l2_set_sampling;   /* simulate 1 in N L2 sets for bulk traffic (1: all) */
+    } sim;
+    struct {
         double launch_latency_us;  /* host submit to kernel start on an idle GPU */
         double eager_gap_us;       /* host time per eagerly launched op */
         double graph_gap_us;       /* GPU time between kernels in a graph replay */

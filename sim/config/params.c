@@ -90,6 +90,7 @@ const param gpusim_params[] = {
     DBL("pcie.staging_d2h_gbps", pcie, staging_d2h_gbps, 0.1, 10000, "14", "GB/s", "Host memcpy rate out of the staging buffer (pageable D2H)"),
     INT("pcie.staging_chunk_kib", pcie, staging_chunk_kib, 4, 1048576, "2048", "KiB", "Staging buffer chunk: pageable copies pipeline memcpy and DMA per chunk"),
 
+    INT("sim.l2_set_sampling", sim, l2_set_sampling, 1, 64, "1", "sets", "Simulator speed knob, not hardware: bulk (tile, stream) traffic simulates 1 in N L2 sets exactly and charges each simulated line N lines of bandwidth (set sampling); 1 = every set"),
     DBL("host.launch_latency_us", host, launch_latency_us, 0, 10000, "4", "us", "Host submit to kernel start on an idle GPU"),
     DBL("host.eager_gap_us", host, eager_gap_us, 0, 10000, "10", "us", "Host time to launch one op eagerly (framework + driver)"),
     DBL("host.graph_gap_us", host, graph_gap_us, 0, 10000, "1.4", "us", "Time between kernels in a CUDA-graph replay"),
