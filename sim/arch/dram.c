@@ -76,6 +76,9 @@ uint64_t dram_access(dram *d, uint64_t addr, uint32_t bytes, uint32_t weight, in
     uint64_t row_global = local / d->row_bytes;
     bank *b = &ch->banks[mix(row_global) % (uint64_t)d->nbanks];
     uint64_t row = row_global / (uint64_t)d->nbanks + 1;
+    /* The bank serialises its own row operations; the data bus is a throughput
+     * slot taken in arrival order, so one bank's activate overlaps other banks'
+     * bursts (what an FR-FCFS controller with bank parallelism achieves). */
     uint64_t ready = t > b->free_ps ? t : b->free_ps;
     if (b->open_row != row) {
         ready += d->row_miss_ps;
@@ -84,16 +87,17 @@ uint64_t dram_access(dram *d, uint64_t addr, uint32_t bytes, uint32_t weight, in
     } else {
         d->c.row_hits += weight;
     }
-    uint64_t start = ready > ch->bus_free_ps ? ready : ch->bus_free_ps;
     uint64_t burst = (uint64_t)((double)bytes * d->ps_per_byte + 0.5);
-    ch->bus_free_ps = start + burst;
-    b->free_ps = start + burst;
+    uint64_t slot = t > ch->bus_free_ps ? t : ch->bus_free_ps;
+    ch->bus_free_ps = slot + burst;
+    uint64_t start = ready > slot ? ready : slot;
+    b->free_ps = ready + burst;
     d->c.busy_ps += (double)burst * weight;
     /* the lines this access stands for go to other channels, as hashed lines would */
     size_t ci = (size_t)(ch - d->ch);
     for (uint32_t k = 1; k < weight; k++) {
         channel *o = &d->ch[(ci + (size_t)k * 31) % (size_t)d->nch];
-        uint64_t os = ready > o->bus_free_ps ? ready : o->bus_free_ps;
+        uint64_t os = t > o->bus_free_ps ? t : o->bus_free_ps;
         o->bus_free_ps = os + burst;
     }
     if (write) { d->c.writes += weight; d->c.write_bytes += (uint64_t)bytes * weight; return start + burst; }

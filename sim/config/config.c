@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* memfd_create */
 /*
  * config.c: INI -> validated gpu_config. The only user of iniparser.
  *
@@ -16,6 +17,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <iniparser.h>
 
@@ -155,6 +159,31 @@ static int set_kv(loader *L, const char *key, const char *val, const char *file,
  * already produced a better message, so they are dropped. */
 static int quiet(const char *fmt, ...) { (void)fmt; return 0; }
 
+/* iniparser takes a path and does not skip a UTF-8 byte-order mark: a file that
+ * starts with one is handed over through an anonymous in-memory copy without it. */
+static dictionary *load_ini(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    unsigned char bom[3] = { 0 };
+    size_t n = fread(bom, 1, 3, f);
+    if (n < 3 || bom[0] != 0xEF || bom[1] != 0xBB || bom[2] != 0xBF) { fclose(f); return iniparser_load(path); }
+    int fd = memfd_create("gpusim-ini", 0);
+    dictionary *d = NULL;
+    if (fd >= 0) {
+        char buf[4096];
+        size_t r;
+        int okw = 1;
+        while ((r = fread(buf, 1, sizeof buf, f)) > 0) okw &= write(fd, buf, r) == (ssize_t)r;
+        char fdpath[64];
+        snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+        if (okw) d = iniparser_load(fdpath);
+        close(fd);
+    }
+    fclose(f);
+    return d;
+}
+
 static int load_file(loader *L, const char *path)
 {
     char real[PATH_MAX];
@@ -170,7 +199,7 @@ static int load_file(loader *L, const char *path)
     if (rc) { free(kl); return rc; }
 
     iniparser_set_error_callback(quiet);
-    dictionary *d = iniparser_load(path);
+    dictionary *d = load_ini(path);
     if (!d) { free(kl); return fail(L, "%s: cannot parse as INI", path); }
 
     snprintf(L->stack[L->depth++], PATH_MAX, "%s", real);

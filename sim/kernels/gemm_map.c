@@ -38,11 +38,12 @@ static double estimate(const gpu_config *cfg, const trace_op *op, const gemm_map
     if (occ < 1) return INFINITY;
     double kspan = (double)cdiv(cdiv(op->k, m->tk), m->split_k) * (double)m->tk;
     double mma = 2.0 * (double)m->tm * (double)m->tn * kspan / rate / clk;
-    double a_rows = m->cluster > 1 ? (double)m->tm / m->cluster : (double)m->tm;
+    double rows = (double)(op->m < m->tm ? op->m : m->tm), cols = (double)(op->n < m->tn ? op->n : m->tn);
+    double a_rows = m->cluster > 1 ? rows / m->cluster : rows;
     double l2_share = (double)cfg->l2.slices * (double)cfg->l2.slice_bytes_per_clk * clk / (double)nsm;
     double port = (double)cfg->sm.ldst_bytes_per_clk * clk;
     if (port < l2_share) l2_share = port;
-    double mem = (a_rows + (double)m->tn) * kspan * eb / l2_share * (double)occ;
+    double mem = (a_rows + cols) * kspan * eb / l2_share * (double)occ;
     double per_tile = fmax(mma * (double)occ, mem) / (double)occ;
     per_tile += (double)m->tm * (double)m->tn * out_bytes(op->dtype) / port;
     per_tile += kspan / (double)m->tk * (double)cfg->tensor.ktile_sync_cycles / clk;
@@ -120,7 +121,8 @@ int gemm_map_choose(const gpu_config *cfg, const trace_op *op, gemm_map *m, char
         m->group_m = op->group_m ? op->group_m : 1;
         m->split_k = 1;
         m->cluster = 1;
-        fill_shape(cfg, op, m, m->tm * m->tn / (m->warps * 32) + 32);
+        /* Triton: fp32 accumulators in registers plus operand fragments and addressing */
+        fill_shape(cfg, op, m, m->tm * m->tn / (m->warps * 32) + 64);
     }
     if (op->split_k) m->split_k = op->split_k;
     if (op->group_m) m->group_m = op->group_m;

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# scripts/test.sh: builds and runs the whole test suite twice: a release build
+# with -Werror, and an ASan+UBSan build. Ends with "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+scripts/setup.sh || { echo "0 passed, 1 failed"; exit 1; }
+passed=0 failed=0
+run_suite() { # build-dir, meson options...
+  local dir=$1; shift
+  if [ ! -d "$dir" ]; then meson setup "$dir" "$@" >/dev/null || { failed=$((failed + 1)); return; }; fi
+  if ! ninja -C "$dir" >/dev/null; then echo "build failed: $dir"; ninja -C "$dir" | tail -20; failed=$((failed + 1)); return; fi
+  meson test -C "$dir" --print-errorlogs --num-processes 2 -t 4 > "$dir/test.out" 2>&1
+  grep -E "^ *[0-9]+/[0-9]+ " "$dir/test.out"
+  local ok fail
+  ok=$(grep -cE "^ *[0-9]+/[0-9]+ .* OK " "$dir/test.out")
+  fail=$(grep -cE "^ *[0-9]+/[0-9]+ .* (FAIL|TIMEOUT|ERROR)" "$dir/test.out")
+  if [ "$fail" -gt 0 ]; then sed -n '/Listing only the last/,$p;/stdout:/,/^$/p' "$dir/test.out" | tail -60; fi
+  passed=$((passed + ok)); failed=$((failed + fail))
+}
+echo "== release build, -Werror"
+run_suite build-werror --buildtype=release -Dwerror=true
+echo "== ASan + UBSan build"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  run_suite build-san --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# test_cli.sh: runs the real gpusim CLI on tiny configs and traces and checks exit
+# codes, messages, the SQLite rows, the JSON, determinism and golden results.
+set -u
+SRC=${GPUSIM_SRC:?}
+BIN=${GPUSIM_BIN:?}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+bad() { fail=$((fail + 1)); echo "not ok - $1"; }
+check() { local name=$1; shift; if "$@"; then ok "$name"; else bad "$name"; fi; }
+json_get() { python3 -c "import json,sys; d=json.load(open('$1')); print(eval('d$2'))"; }
+
+cd "$T"
+# 1. the README's main command stores one run and prints the summary
+"$BIN" "$SRC/configs/ampere_plus.ini" "$SRC/workloads/mlp.trace" --db main.db > out.txt 2> err.txt
+check "main command exits 0" test $? -eq 0
+check "summary has a TOTAL row" grep -q '^TOTAL' out.txt
+check "summary names the bound" grep -q 'bound' out.txt
+check "one run stored" test "$(sqlite3 main.db 'select count(*) from runs')" = 1
+check "every op stored" test "$(sqlite3 main.db 'select count(*) from ops')" = 6
+check "effective params stored" test "$(sqlite3 main.db "select value from run_params where key='gpu.sm_count'")" = 144
+check "inherited param stored" test "$(sqlite3 main.db "select value from run_params where key='gpu.clock_mhz'")" = 1410
+check "stats stored" test "$(sqlite3 main.db "select count(*) from stats where component='l2'")" -gt 3
+
+# 2. JSON
+"$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --no-db --json > a.json
+check "json exits 0" test $? -eq 0
+for k in gpu config trace time_us cycles tflops dram_bytes l2_hit_rate wall_s events ops; do
+  check "json has $k" python3 -c "import json; assert '$k' in json.load(open('a.json'))"
+done
+check "json ops carry fields" python3 -c "
+import json; o=json.load(open('a.json'))['ops'][1]
+assert all(k in o for k in ['name','kind','start_us','time_us','flops','dram_bytes','l2_hit_rate'])"
+check "--no-db writes no database" test ! -e gpusim.db
+
+# 3. determinism: identical JSON but for wall time
+"$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --no-db --json > b.json
+check "deterministic" python3 -c "
+import json; a=json.load(open('a.json')); b=json.load(open('b.json'))
+a.pop('wall_s'); b.pop('wall_s'); assert a == b"
+
+# 4. bad input: exit 2, FILE:LINE and key, the database untouched
+cp main.db before.db
+printf '[config]\nbase = %s/configs/h100.ini\n[gpu]\nsm_count = many\n' "$SRC" > bad.ini
+"$BIN" bad.ini "$SRC/workloads/mlp.trace" --db main.db > /dev/null 2> err.txt
+check "bad config exits 2" test $? -eq 2
+check "bad config names file:line: key" grep -q 'bad.ini:4: gpu.sm_count: expected an integer' err.txt
+printf 'gemm m=1 n=2 k=3\ngemm m=1 n=2 k=3 tiles=4\n' > bad.trace
+"$BIN" "$SRC/configs/h100.ini" bad.trace --db main.db > /dev/null 2> err.txt
+check "bad trace exits 2" test $? -eq 2
+check "bad trace names file:line" grep -q 'bad.trace:2: tiles: unknown key for gemm' err.txt
+"$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --db main.db --set gpu.bogus=1 > /dev/null 2> err.txt
+check "bad --set exits 2" test $? -eq 2
+check "bad --set names the key" grep -q 'gpu.bogus: unknown key' err.txt
+printf 'gemm m=64 n=64 k=64 tile=256x256x64 stages=8\n' > nofit.trace
+"$BIN" "$SRC/configs/h100.ini" nofit.trace --db main.db > /dev/null 2> err.txt
+check "unrunnable mapping exits 2" test $? -eq 2
+check "unrunnable mapping names file:line" grep -q 'nofit.trace:1: gemm: tile' err.txt
+"$BIN" --frobnicate > /dev/null 2> err.txt
+check "unknown option exits 2" test $? -eq 2
+"$BIN" "$SRC/configs/h100.ini" > /dev/null 2> err.txt
+check "missing trace exits 2" test $? -eq 2
+"$BIN" "$SRC/configs/h100.ini" /nonexistent.trace > /dev/null 2> err.txt
+check "unreadable trace exits 2" test $? -eq 2
+check "database untouched by failed runs" cmp -s main.db before.db
+echo "not a database" > notdb.db
+"$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --db notdb.db > /dev/null 2> err.txt
+check "non-SQLite database refused (exit 1)" test $? -eq 1
+check "non-SQLite database left as it was" test "$(cat notdb.db)" = "not a database"
+
+# 5. help, version, config reference
+"$BIN" --help > h.txt; check "--help exits 0" test $? -eq 0
+"$BIN" --version | grep -q '^gpusim '; check "--version" test $? -eq 0
+"$BIN" --help-config > ref.md
+check "config reference lists every key of h100.ini" bash -c "
+  for k in \$(awk -F' *= *' '/^;/{next} /^\[/{gsub(/[][]/,\"\");s=\$1} /=/{print s\".\"\$1}' '$SRC/configs/h100.ini' | grep -v '^config\.'); do
+    grep -q \"\\\`\$k\\\`\" ref.md || { echo missing \$k; exit 1; }; done"
+check "docs/config.md is up to date" cmp -s ref.md "$SRC/docs/config.md"
+
+# 6. timeline
+"$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --no-db -q --timeline tl.json
+check "timeline is JSON with the ops" python3 -c "import json; assert len(json.load(open('tl.json'))['traceEvents']) >= 6"
+
+# 7. golden results: simulated times must not drift silently
+while IFS=' ' read -r cfg tr expect; do
+  [ -z "$cfg" ] && continue
+  got=$("$BIN" "$SRC/$cfg" "$SRC/$tr" --no-db --json | python3 -c "import json,sys; print('%.3f' % json.load(sys.stdin)['time_us'])")
+  check "golden $cfg $tr = $expect us (got $got)" test "$got" = "$expect"
+done < "$SRC/tests/golden/times.txt"
+
+echo "$pass passed, $fail failed"
+test "$fail" -eq 0

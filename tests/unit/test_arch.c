@@ -1,0 +1,227 @@
+/* test_arch.c: L2 tags/LRU/MSHR merge/prefetch, DRAM bandwidth, PCIe, occupancy, CTA placement. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "arch/cta_sched.h"
+#include "arch/dram.h"
+#include "arch/l2.h"
+#include "arch/pcie.h"
+#include "arch/prefetch.h"
+#include "arch/sm.h"
+#include "arch/tensor_core.h"
+#include "arch/xbar.h"
+#include "common.h"
+
+typedef struct rig { gpu_config cfg; dram *d; prefetcher *pf; xbar x; l2 *c; } rig;
+
+/* A one-set, 2-way, one-slice L2: every line maps to the same set. */
+static void rig_tiny(rig *r, int policy)
+{
+    r->cfg = test_config(NULL, 0);
+    r->cfg.l2.size_mib = 256.0 / 1048576.0;
+    r->cfg.l2.slices = 1;
+    r->cfg.l2.partitions = 1;
+    r->cfg.l2.ways = 2;
+    r->cfg.sim.l2_set_sampling = 1;
+    r->cfg.prefetch.policy = policy;
+    r->cfg.prefetch.degree = 1;
+    r->d = dram_create(&r->cfg);
+    r->pf = prefetch_create(&r->cfg);
+    xbar_init(&r->x, &r->cfg);
+    r->c = l2_create(&r->cfg, r->d, r->pf, &r->x);
+    assert_non_null(r->c);
+}
+
+static void rig_free(rig *r)
+{
+    l2_destroy(r->c);
+    prefetch_destroy(r->pf);
+    dram_destroy(r->d);
+}
+
+static uint64_t rd(rig *r, uint64_t addr, uint64_t t)
+{
+    mem_req q = { addr, 128, 0, 0 };
+    return l2_access(r->c, &q, 0, t, 1);
+}
+
+static void test_l2_hit_lru(void **state)
+{
+    (void)state;
+    rig r;
+    rig_tiny(&r, PF_NONE);
+    clock_domain clk = { 1980 };
+    uint64_t near = clock_ps(&clk, 290);
+    uint64_t t = 1000000;
+    uint64_t miss = rd(&r, 0, t) - t;
+    assert_true(miss > near + 50000);          /* went to DRAM */
+    t += 10000000;
+    assert_int_equal(rd(&r, 0, t) - t, near);   /* hit: the near-partition latency */
+    t += 10000000;
+    rd(&r, 128, t);                             /* B */
+    t += 10000000;
+    rd(&r, 0, t);                               /* A again: A is MRU */
+    t += 10000000;
+    rd(&r, 256, t);                             /* C evicts B (LRU) */
+    t += 10000000;
+    assert_int_equal(rd(&r, 0, t) - t, near);
+    t += 10000000;
+    assert_true(rd(&r, 128, t) - t > near);     /* B was evicted */
+    l2_counters k;
+    l2_get_counters(r.c, &k);
+    assert_int_equal(k.accesses, 7);
+    assert_int_equal(k.hits, 3);   /* A, A, A */
+    assert_int_equal(k.misses, 4); /* A, B, C, B */
+    rig_free(&r);
+}
+
+static void test_l2_mshr_merge_and_writeback(void **state)
+{
+    (void)state;
+    rig r;
+    rig_tiny(&r, PF_NONE);
+    uint64_t a = rd(&r, 4096, 0);
+    uint64_t b = rd(&r, 4096, 1000); /* in flight: waits for the same fill */
+    assert_int_equal(a, b);
+    l2_counters k;
+    l2_get_counters(r.c, &k);
+    assert_int_equal(k.merges, 1);
+    assert_int_equal(k.misses, 1);
+    mem_req w = { 8192, 128, 0, MEM_WRITE };
+    l2_access(r.c, &w, 0, 2000000, 1);
+    dram_counters d0, d1;
+    dram_get_counters(r.d, &d0);
+    l2_flush(r.c, 3000000);
+    dram_get_counters(r.d, &d1);
+    assert_int_equal(d1.write_bytes - d0.write_bytes, 128); /* the dirty line was written back */
+    rig_free(&r);
+}
+
+static void test_prefetch_next_line(void **state)
+{
+    (void)state;
+    rig r;
+    rig_tiny(&r, PF_NEXT_LINE);
+    rd(&r, 0, 0);                 /* miss: prefetches line 1 */
+    rd(&r, 128, 50000000);        /* hit on the prefetched line */
+    l2_counters k;
+    l2_get_counters(r.c, &k);
+    assert_int_equal(k.pf_issued, 1);
+    assert_int_equal(k.pf_useful, 1);
+    assert_int_equal(k.pf_late, 0);
+    rig_free(&r);
+}
+
+static void test_dram_bandwidth(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    dram *d = dram_create(&c);
+    uint64_t last = 0;
+    const uint64_t n = 200000;
+    for (uint64_t i = 0; i < n; i++) {
+        uint64_t done = dram_access(d, i * 128, 128, 1, 0, 0);
+        if (done > last) last = done;
+    }
+    double gbps = (double)(n * 128) / ((double)last / 1e3);
+    double peak = config_peak_dram_gbps(&c) * (1 - c.memory.refresh_fraction);
+    assert_true(gbps > 0.85 * peak && gbps <= peak * 1.001);
+    dram_counters k;
+    dram_get_counters(d, &k);
+    assert_int_equal(k.read_bytes, n * 128);
+    assert_true(k.row_hits > k.row_misses); /* sequential lines share rows */
+    dram_destroy(d);
+    dram_destroy(NULL);
+}
+
+static void test_pcie(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    pcie *p = pcie_create(&c);
+    double gbps = config_pcie_gbps(&c);
+    assert_true(gbps > 53 && gbps < 56);
+    uint64_t done = pcie_dma(p, 0, 1 << 20, 0);
+    assert_true(done == bytes_ps(1 << 20, gbps));
+    /* both directions at once are limited by the shared path */
+    uint64_t a = 0, b = 0;
+    for (int i = 0; i < 100; i++) { a = pcie_dma(p, 0, 1 << 20, done); b = pcie_dma(p, 1, 1 << 20, done); }
+    double both = 200.0 * (1 << 20) / ((double)(a > b ? a : b) - (double)done) * 1e3;
+    assert_true(both < c.pcie.bidir_gbps * 1.01 && both > c.pcie.bidir_gbps * 0.95);
+    int e0 = pcie_engine_take(p), e1 = pcie_engine_take(p);
+    assert_true(e0 >= 0 && e1 >= 0 && e0 != e1);
+    assert_int_equal(pcie_engine_take(p), -1);
+    pcie_engine_give(p, e0);
+    assert_int_equal(pcie_engine_take(p), e0);
+    pcie_destroy(p);
+}
+
+static void test_occupancy_and_rates(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    cta_shape big = { 384, 168, 200 * 1024 };
+    cta_shape small = { 128, 64, 64 * 1024 };
+    cta_shape threads = { 1024, 32, 0 };
+    cta_shape too_big = { 128, 32, 300 * 1024 };
+    assert_int_equal(sm_occupancy(&c, &big), 1);
+    assert_int_equal(sm_occupancy(&c, &small), 3);
+    assert_int_equal(sm_occupancy(&c, &threads), 2);
+    assert_int_equal(sm_occupancy(&c, &too_big), 0);
+    assert_true(tensor_core_rate(&c, DT_FP8) == 8192);
+    gpu_config a;
+    char err[512];
+    assert_int_equal(config_load(&a, SRC_DIR "/configs/a100.ini", NULL, 0, err, sizeof err), 0);
+    assert_true(tensor_core_rate(&a, DT_FP8) == 0);
+    assert_true(config_peak_tflops(&a, "fp16") > 300 && config_peak_tflops(&a, "fp16") < 320);
+}
+
+typedef struct placed { int sm[64]; int n; int finished; } placed;
+static void on_start(void *ctx, int smi, uint64_t cta, uint64_t t) { (void)cta; (void)t; placed *p = ctx; p->sm[p->n++] = smi; }
+static void on_finish(void *ctx, uint64_t t) { (void)t; ((placed *)ctx)->finished = 1; }
+
+static void test_cta_breadth_first(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    sm sms[4];
+    for (int i = 0; i < 4; i++) assert_int_equal(sm_init(&sms[i], &c, i), 0);
+    engine *e = engine_create();
+    cta_sched *s = cta_sched_create(e, sms, 4, 0);
+    placed p = { .n = 0 };
+    kernel_desc k = { .shape = { 1024, 32, 0 }, .ctas = 10, .ctx = &p, .start_cta = on_start, .finished = on_finish };
+    assert_int_equal(cta_sched_launch(s, &k, 0), 0);
+    assert_int_equal(p.n, 8);                  /* 2 per SM fit (2048 threads) */
+    for (int i = 0; i < 4; i++) assert_int_equal(p.sm[i], i); /* one per SM first */
+    cta_sched_done(s, &k, 2, 10);
+    assert_int_equal(p.n, 9);
+    assert_int_equal(p.sm[8], 2);             /* refilled where room appeared */
+    /* finish every other placement (placement 2 already finished above) */
+    for (int i = 0; i < 10 && !p.finished; i++)
+        if (i != 2) cta_sched_done(s, &k, p.sm[i], 20);
+    assert_int_equal(p.n, 10);
+    assert_int_equal(p.finished, 1);
+    cta_shape huge = { 4096, 32, 0 };
+    kernel_desc k2 = { .shape = huge, .ctas = 1, .ctx = &p, .start_cta = on_start, .finished = on_finish };
+    assert_int_equal(cta_sched_launch(s, &k2, 30), -2);
+    cta_sched_destroy(s);
+    engine_destroy(e);
+    for (int i = 0; i < 4; i++) sm_fini(&sms[i]);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_l2_hit_lru),
+        cmocka_unit_test(test_l2_mshr_merge_and_writeback),
+        cmocka_unit_test(test_prefetch_next_line),
+        cmocka_unit_test(test_dram_bandwidth),
+        cmocka_unit_test(test_pcie),
+        cmocka_unit_test(test_occupancy_and_rates),
+        cmocka_unit_test(test_cta_breadth_first),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

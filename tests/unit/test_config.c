@@ -1,0 +1,122 @@
+/* test_config.c: loading, inheritance, --set, validation errors with file:line. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "config/config.h"
+
+static char err[1024];
+
+static const char *write_tmp(const char *name, const char *text)
+{
+    static char path[4][256];
+    static int k;
+    char *p = path[k++ % 4];
+    snprintf(p, 256, "/tmp/gpusim_test_%s", name);
+    FILE *f = fopen(p, "w");
+    fputs(text, f);
+    fclose(f);
+    return p;
+}
+
+static void test_h100_loads(void **state)
+{
+    (void)state;
+    gpu_config c;
+    assert_int_equal(config_load(&c, SRC_DIR "/configs/h100.ini", NULL, 0, err, sizeof err), 0);
+    assert_int_equal(c.gpu.sm_count, 132);
+    assert_int_equal(c.gpu.clock_mhz, 1980);
+    assert_int_equal(c.pcie.gen, 5);
+    assert_true(config_peak_dram_gbps(&c) > 3300 && config_peak_dram_gbps(&c) < 3400);
+    assert_true(config_peak_tflops(&c, "fp16") > 1000);
+}
+
+static void test_inheritance_and_set(void **state)
+{
+    (void)state;
+    gpu_config c;
+    const char *sets[] = { "gpu.sm_count=66", "prefetch.policy=stride" };
+    assert_int_equal(config_load(&c, SRC_DIR "/configs/ampere_plus.ini", sets, 2, err, sizeof err), 0);
+    assert_int_equal(c.gpu.sm_count, 66);            /* --set wins */
+    assert_int_equal(c.memory.channels, 96);         /* the derived file */
+    assert_int_equal(c.gpu.clock_mhz, 1410);         /* inherited from a100.ini */
+    assert_int_equal(c.prefetch.policy, PF_STRIDE);
+}
+
+static void expect_error(const char *path, const char *const *sets, int nsets, const char *needle)
+{
+    gpu_config c;
+    memset(&c, 0x5a, sizeof c);
+    gpu_config before = c;
+    assert_int_equal(config_load(&c, path, sets, nsets, err, sizeof err), -2);
+    if (!strstr(err, needle)) fail_msg("error '%s' lacks '%s'", err, needle);
+    assert_memory_equal(&c, &before, sizeof c); /* untouched on error */
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    char base[512];
+    snprintf(base, sizeof base, "[config]\nbase = %s/configs/h100.ini\n", SRC_DIR);
+    char text[1024];
+    snprintf(text, sizeof text, "%s[gpu]\nsm_cuont = 10\n", base);
+    expect_error(write_tmp("typo.ini", text), NULL, 0, "gpusim_test_typo.ini:4: gpu.sm_cuont: unknown key");
+    snprintf(text, sizeof text, "%s[gpu]\nsm_count = lots\n", base);
+    expect_error(write_tmp("range.ini", text), NULL, 0, ":4: gpu.sm_count: expected an integer in [1, 4096]");
+    snprintf(text, sizeof text, "%s[gpu]\nsm_count = 0\n", base);
+    expect_error(write_tmp("zero.ini", text), NULL, 0, "gpu.sm_count: expected an integer");
+    snprintf(text, sizeof text, "%s[gpux]\nsm_count = 3\n", base);
+    expect_error(write_tmp("sec.ini", text), NULL, 0, ":3: [gpux]: unknown section");
+    snprintf(text, sizeof text, "%s[prefetch]\npolicy = magic\n", base);
+    expect_error(write_tmp("enum.ini", text), NULL, 0, "prefetch.policy: expected one of none|next_line|stride");
+    expect_error(write_tmp("req.ini", "[gpu]\nname = x\n"), NULL, 0, "required key is missing");
+    expect_error(write_tmp("nobase.ini", "[config]\nbase = does_not_exist.ini\n"), NULL, 0, "cannot open base config");
+    write_tmp("loop_a.ini", "[config]\nbase = gpusim_test_loop_b.ini\n");
+    expect_error(write_tmp("loop_b.ini", "[config]\nbase = gpusim_test_loop_a.ini\n"), NULL, 0, "inheritance loop");
+    expect_error(write_tmp("syntax.ini", "[gpu]\nthis line is wrong\n"), NULL, 0, ":2: expected 'key = value'");
+    const char *bad_set[] = { "gpu.nope=3" };
+    expect_error(SRC_DIR "/configs/h100.ini", bad_set, 1, "--set: gpu.nope: unknown key");
+    const char *bad_val[] = { "memory.channels=-1" };
+    expect_error(SRC_DIR "/configs/h100.ini", bad_val, 1, "--set: memory.channels: expected an integer");
+    expect_error("/nonexistent/x.ini", NULL, 0, "cannot open");
+}
+
+static void test_unusual_but_valid(void **state)
+{
+    (void)state;
+    char text[1024];
+    snprintf(text, sizeof text, "\xEF\xBB\xBF; comment\r\n[config]\r\nbase = %s/configs/h100.ini  \r\n"
+             "\t[gpu]\r\n\tsm_count\t=\t77 ; trailing comment\r\n", SRC_DIR);
+    gpu_config c;
+    assert_int_equal(config_load(&c, write_tmp("crlf.ini", text), NULL, 0, err, sizeof err), 0);
+    assert_int_equal(c.gpu.sm_count, 77);
+}
+
+static void test_reference(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    config_write_reference(f);
+    fclose(f);
+    for (size_t i = 0; i < gpusim_nparams; i++) assert_non_null(strstr(buf, gpusim_params[i].key));
+    free(buf);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_h100_loads),
+        cmocka_unit_test(test_inheritance_and_set),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_unusual_but_valid),
+        cmocka_unit_test(test_reference),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

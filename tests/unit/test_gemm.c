@@ -1,0 +1,86 @@
+/* test_gemm.c: the GEMM mapping (default and explicit) and mapping errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "common.h"
+#include "kernels/gemm_map.h"
+
+static trace_op gemm(int64_t m, int64_t n, int64_t k, dtype_id dt)
+{
+    trace_op op;
+    memset(&op, 0, sizeof op);
+    op.kind = OP_GEMM;
+    op.m = m; op.n = n; op.k = k; op.dtype = dt;
+    return op;
+}
+
+static void test_default_large(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    trace_op op = gemm(8192, 8192, 8192, DT_FP16);
+    gemm_map m;
+    char err[512];
+    assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), 0);
+    assert_true(m.tensor);
+    assert_true(m.persistent);
+    assert_true(m.tm * m.tn >= 128 * 128);
+    assert_int_equal(m.tk, 64);               /* 128-byte k-tiles of fp16 */
+    assert_true(m.stages >= 3);
+    assert_int_equal(m.split_k, 1);
+    assert_true(sm_occupancy(&c, &m.shape) >= 1);
+}
+
+static void test_default_skinny_and_fp32(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    char err[512];
+    gemm_map m;
+    trace_op op = gemm(16, 8192, 8192, DT_FP16);
+    assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), 0);
+    int64_t ctas = ((8192 + m.tn - 1) / m.tn) * m.split_k;
+    assert_true(ctas >= c.gpu.sm_count / 2);  /* enough CTAs to use the machine */
+    trace_op f = gemm(2048, 2048, 2048, DT_FP32);
+    assert_int_equal(gemm_map_choose(&c, &f, &m, err, sizeof err), 0);
+    assert_false(m.tensor);
+    trace_op t = gemm(1024, 1024, 1024, DT_TF32);
+    assert_int_equal(gemm_map_choose(&c, &t, &m, err, sizeof err), 0);
+    assert_int_equal(m.tk, 32);
+}
+
+static void test_explicit_and_errors(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    char err[512];
+    gemm_map m;
+    trace_op op = gemm(4096, 4096, 4096, DT_FP16);
+    op.tile_m = 128; op.tile_n = 256; op.tile_k = 64; op.stages = 4; op.warps = 8; op.group_m = 8;
+    assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), 0);
+    assert_int_equal(m.stages, 4);
+    assert_int_equal(m.group_m, 8);
+    assert_false(m.persistent);
+    assert_int_equal(m.shape.smem_bytes, 4 * (128 * 64 + 64 * 256) * 2);
+    op.stages = 8;  /* 384 KiB of shared memory */
+    assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), -2);
+    assert_non_null(strstr(err, "does not fit one SM"));
+    gpu_config a;
+    assert_int_equal(config_load(&a, SRC_DIR "/configs/a100.ini", NULL, 0, err, sizeof err), 0);
+    trace_op f8 = gemm(1024, 1024, 1024, DT_FP8);
+    assert_int_equal(gemm_map_choose(&a, &f8, &m, err, sizeof err), -2);
+    assert_non_null(strstr(err, "no fp8 tensor cores"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_default_large),
+        cmocka_unit_test(test_default_skinny_and_fp32),
+        cmocka_unit_test(test_explicit_and_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

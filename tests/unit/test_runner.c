@@ -1,0 +1,162 @@
+/* test_runner.c: whole-trace simulations on small inputs: pipelining, SM scaling,
+ * latency plateaus, bandwidth, copies, launch modes, stream overlap, determinism. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "common.h"
+#include "kernels/runner.h"
+
+static char err[1024];
+
+static run_result sim(const gpu_config *c, const char *text)
+{
+    trace *t = NULL;
+    if (trace_parse(&t, "t.trace", text, strlen(text), err, sizeof err)) fail_msg("%s", err);
+    run_result r;
+    if (runner_run(c, t, &r, err, sizeof err)) fail_msg("%s", err);
+    trace_destroy(t);
+    return r;
+}
+
+static double op_us(const run_result *r, size_t i) { return (double)(r->ops[i].end_ps - r->ops[i].start_ps) / 1e6; }
+
+static double sim_op_us(const gpu_config *c, const char *text, size_t i)
+{
+    run_result r = sim(c, text);
+    double t = op_us(&r, i);
+    run_result_free(&r);
+    return t;
+}
+
+static void test_stages_pipelining(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    double s1 = sim_op_us(&c, "flush\ngemm m=4096 n=4096 k=4096 tile=128x128x64 stages=1 warps=4\n", 1);
+    double s3 = sim_op_us(&c, "flush\ngemm m=4096 n=4096 k=4096 tile=128x128x64 stages=3 warps=4\n", 1);
+    assert_true(s1 > 1.25 * s3); /* prefetching k-tiles hides memory latency */
+}
+
+static void test_sm_scaling(void **state)
+{
+    (void)state;
+    const char *half[] = { "gpu.sm_count=66" };
+    gpu_config full = test_config(NULL, 0), h = test_config(half, 1);
+    const char *tr = "flush\ngemm m=4096 n=4096 k=4096\n";
+    double a = sim_op_us(&full, tr, 1), b = sim_op_us(&h, tr, 1);
+    assert_true(b / a > 1.5 && b / a < 2.3);
+}
+
+static double chase_cycles(const gpu_config *c, const char *footprint)
+{
+    char tr[128];
+    snprintf(tr, sizeof tr, "chase footprint=%s hops=3000\n", footprint);
+    run_result r = sim(c, tr);
+    double cyc = r.ops[0].ns_per_load * (double)c->gpu.clock_mhz / 1e3;
+    run_result_free(&r);
+    return cyc;
+}
+
+static void test_latency_plateaus(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    double l1 = chase_cycles(&c, "32768"), l2 = chase_cycles(&c, "1048576"), mem = chase_cycles(&c, "1073741824");
+    assert_true(l1 > 35 && l1 < 55);
+    assert_true(l2 > 250 && l2 < 400);
+    assert_true(mem > 500 && mem < 800);
+}
+
+static void test_stream_bandwidth(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    double t1 = sim_op_us(&c, "stream bytes=67108864 sms=1\n", 0);
+    double t132 = sim_op_us(&c, "stream bytes=1073741824 sms=132\n", 0);
+    double bw1 = 67108864 / t1 / 1e3, bw132 = 1073741824 / t132 / 1e3;
+    assert_true(bw1 > 40 && bw1 < 100);                    /* latency-bound: one SM's MSHRs */
+    assert_true(bw132 > 0.8 * config_peak_dram_gbps(&c) * (1 - c.memory.refresh_fraction));
+}
+
+static void test_copies_and_overlap(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    double pinned = sim_op_us(&c, "copy dir=h2d bytes=16777216 pinned=1\n", 0);
+    double pageable = sim_op_us(&c, "copy dir=h2d bytes=16777216 pinned=0\n", 0);
+    assert_true(pinned > 250 && pinned < 400);   /* ~54 GB/s */
+    assert_true(pageable > 2 * pinned);
+    run_result serial = sim(&c, "gemm m=4096 n=4096 k=4096\ncopy dir=h2d bytes=16777216\n");
+    run_result overlap = sim(&c, "gemm m=4096 n=4096 k=4096\ncopy dir=h2d bytes=16777216 stream=1\n");
+    assert_true((double)overlap.total_ps < 0.85 * (double)serial.total_ps);
+    run_result_free(&serial);
+    run_result_free(&overlap);
+}
+
+static void test_launch_modes(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    char eager[2048] = "mode eager\n", graph[2048] = "mode graph\n";
+    for (int i = 0; i < 20; i++) { strcat(eager, "eltwise elems=1024\n"); strcat(graph, "eltwise elems=1024\n"); }
+    strcat(eager, "sync\n");
+    strcat(graph, "sync\n");
+    run_result e = sim(&c, eager), g = sim(&c, graph);
+    double per_e = (double)e.total_ps / 20e6, per_g = (double)g.total_ps / 20e6;
+    assert_true(per_e > 9 && per_e < 14);    /* host-bound: ~11 us per eager launch */
+    assert_true(per_g < 4);
+    run_result_free(&e);
+    run_result_free(&g);
+}
+
+static void test_determinism(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    const char *tr = "copy dir=h2d bytes=100352\ngemm m=512 n=1024 k=784\neltwise elems=524288 flops=1\n"
+                     "gemm m=512 n=10 k=1024 dtype=bf16\ncopy dir=d2h bytes=10240 stream=2\n";
+    run_result a = sim(&c, tr), b = sim(&c, tr);
+    assert_int_equal(a.total_ps, b.total_ps);
+    assert_int_equal(a.dram_bytes, b.dram_bytes);
+    assert_int_equal(a.events, b.events);
+    for (size_t i = 0; i < a.nops; i++) assert_int_equal(a.ops[i].end_ps, b.ops[i].end_ps);
+    run_result_free(&a);
+    run_result_free(&b);
+}
+
+static void test_refusals(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    const char *tr = "gemm m=131072 n=131072 k=131072\n";
+    trace *t = NULL;
+    assert_int_equal(trace_parse(&t, "big.trace", tr, strlen(tr), err, sizeof err), 0);
+    run_result r;
+    assert_int_equal(runner_run(&c, t, &r, err, sizeof err), -2);
+    assert_non_null(strstr(err, "big.trace:1:"));
+    assert_non_null(strstr(err, "device memory"));
+    trace_destroy(t);
+    const char *tr2 = "stream bytes=4096 sms=500\n";
+    assert_int_equal(trace_parse(&t, "s.trace", tr2, strlen(tr2), err, sizeof err), 0);
+    assert_int_equal(runner_run(&c, t, &r, err, sizeof err), -2);
+    assert_non_null(strstr(err, "more than gpu.sm_count"));
+    trace_destroy(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_stages_pipelining),
+        cmocka_unit_test(test_sm_scaling),
+        cmocka_unit_test(test_latency_plateaus),
+        cmocka_unit_test(test_stream_bandwidth),
+        cmocka_unit_test(test_copies_and_overlap),
+        cmocka_unit_test(test_launch_modes),
+        cmocka_unit_test(test_determinism),
+        cmocka_unit_test(test_refusals),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

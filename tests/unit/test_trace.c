@@ -1,0 +1,121 @@
+/* test_trace.c: every op kind, FILE:LINE errors, unknown keys, unusual valid input. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "trace/trace.h"
+
+static char err[1024];
+
+static trace *parse_ok(const char *text)
+{
+    trace *t = NULL;
+    int rc = trace_parse(&t, "t.trace", text, strlen(text), err, sizeof err);
+    if (rc) fail_msg("unexpected error: %s", err);
+    return t;
+}
+
+static void parse_err(const char *text, const char *needle)
+{
+    trace *t = (trace *)0x1;
+    assert_int_equal(trace_parse(&t, "t.trace", text, strlen(text), err, sizeof err), -2);
+    assert_ptr_equal(t, (trace *)0x1);
+    if (!strstr(err, needle)) fail_msg("error '%s' lacks '%s'", err, needle);
+}
+
+static void test_all_ops(void **state)
+{
+    (void)state;
+    trace *t = parse_ok(
+        "# comment\n"
+        "mode graph\n"
+        "copy name=in dir=h2d bytes=4096 pinned=0 stream=1\n"
+        "gemm name=g m=64 n=128 k=784 dtype=bf16 tile=128x128x64 stages=3 warps=4 group_m=8\n"
+        "eltwise name=e elems=8192 dtype=fp16 in=2 out=1 flops=5\n"
+        "sync\n"
+        "flush\n"
+        "chase footprint=8192 hops=100\n"
+        "stream bytes=1048576 sms=4\n"
+        "mode eager   # trailing comment\n");
+    assert_int_equal(t->n, 9);
+    assert_int_equal(t->ops[0].kind, OP_MODE);
+    assert_int_equal(t->ops[0].graph, 1);
+    assert_int_equal(t->ops[1].kind, OP_COPY);
+    assert_int_equal(t->ops[1].pinned, 0);
+    assert_int_equal(t->ops[1].stream, 1);
+    assert_int_equal(t->ops[2].tile_n, 128);
+    assert_int_equal(t->ops[2].dtype, DT_BF16);
+    assert_int_equal(t->ops[2].line, 4);
+    assert_true(op_flops(&t->ops[2]) == 2.0 * 64 * 128 * 784);
+    assert_int_equal(t->ops[3].in, 2);
+    assert_int_equal(t->ops[5].kind, OP_FLUSH);
+    assert_int_equal(t->ops[6].hops, 100);
+    assert_int_equal(t->ops[7].sms, 4);
+    assert_int_equal(t->ops[8].graph, 0);
+    assert_string_equal(t->ops[4].name, "sync@6");
+    trace_destroy(t);
+    trace_destroy(NULL);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    parse_err("gemm m=1 n=2 k=3\nbogus x=1\n", "t.trace:2: unknown op 'bogus'");
+    parse_err("gemm m=1 n=2 k=3 colour=red\n", "t.trace:1: colour: unknown key for gemm");
+    parse_err("gemm m=1 n=2\n", "t.trace:1: k: required by gemm");
+    parse_err("\n\ngemm m=0 n=2 k=3\n", "t.trace:3: m: expected an integer");
+    parse_err("gemm m=1 n=2 k=3 dtype=fp64\n", "dtype: expected fp16, bf16, tf32, fp32 or fp8");
+    parse_err("gemm m=2147483648 n=2147483648 k=2147483648\n", "overflows");
+    parse_err("gemm m=99999999999999999999 n=2 k=3\n", "m: expected an integer");
+    parse_err("gemm m=1 n=2 k=3 tile=128x128\n", "tile: expected MxNxK");
+    parse_err("copy dir=sideways bytes=3\n", "dir: expected h2d, d2h or d2d");
+    parse_err("copy bytes=3\n", "dir: required by copy");
+    parse_err("mode fast\n", "mode: expected 'graph' or 'eager'");
+    parse_err("gemm m=1 n=2 k=3 m=4\n", "m: given twice");
+    parse_err("gemm m=1 n=2 k\n", "'k': expected key=value");
+    parse_err("# only a comment\n", "no operations");
+    parse_err("stream bytes=10\n", "sms: required by stream");
+    char nul[] = "gemm m=1 n=2 k=3\n\0\n";
+    trace *t = NULL;
+    assert_int_equal(trace_parse(&t, "t.trace", nul, sizeof nul - 1, err, sizeof err), -2);
+}
+
+static void test_unusual_valid(void **state)
+{
+    (void)state;
+    trace *t = parse_ok("\xEF\xBB\xBFgemm\tm=1\tn=2 k=3   \r\n\r\n  eltwise elems=4\r\n");
+    assert_int_equal(t->n, 2);
+    assert_int_equal(t->ops[1].elems, 4);
+    trace_destroy(t);
+}
+
+static void test_workloads_parse(void **state)
+{
+    (void)state;
+    const char *files[] = { "mlp.trace", "mlp_train.trace", "ffn_4k.trace", "gemm_8192.trace" };
+    for (int i = 0; i < 4; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/workloads/%s", SRC_DIR, files[i]);
+        trace *t = NULL;
+        if (trace_load(&t, path, err, sizeof err)) fail_msg("%s", err);
+        assert_true(t->n > 0);
+        trace_destroy(t);
+    }
+    trace *t = NULL;
+    assert_int_equal(trace_load(&t, "/nonexistent.trace", err, sizeof err), -2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_all_ops),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_unusual_valid),
+        cmocka_unit_test(test_workloads_parse),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
