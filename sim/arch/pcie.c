@@ -9,7 +9,8 @@ struct pcie {
     uint64_t dir_free[2];     /* per direction */
     uint64_t shared_free;     /* both directions together */
     uint64_t stage_free[2];   /* host staging memcpy, per direction */
-    double dir_gbps, bidir_gbps, stage_gbps[2];
+    double dir_gbps, bidir_gbps, stage_gbps[2], cached_gbps;
+    uint64_t cache_bytes, pageable_ps;
     uint64_t latency_ps;
     int engines, engine_busy[16];
     uint64_t bytes[2];
@@ -24,6 +25,9 @@ pcie *pcie_create(const gpu_config *cfg)
     p->stage_gbps[0] = cfg->pcie.staging_h2d_gbps;
     p->stage_gbps[1] = cfg->pcie.staging_d2h_gbps;
     p->latency_ps = us_to_ps(cfg->pcie.latency_us);
+    p->cached_gbps = cfg->pcie.staging_cached_gbps;
+    p->cache_bytes = (uint64_t)cfg->pcie.host_cache_mib << 20;
+    p->pageable_ps = us_to_ps(cfg->pcie.pageable_extra_us);
     p->engines = (int)cfg->pcie.copy_engines;
     return p;
 }
@@ -43,14 +47,16 @@ uint64_t pcie_dma(pcie *p, int dir, uint64_t bytes, uint64_t t)
     return done;
 }
 
-uint64_t pcie_stage(pcie *p, int dir, uint64_t bytes, uint64_t t)
+uint64_t pcie_stage(pcie *p, int dir, uint64_t bytes, uint64_t total, uint64_t t)
 {
     uint64_t start = t > p->stage_free[dir] ? t : p->stage_free[dir];
-    p->stage_free[dir] = start + bytes_ps((double)bytes, p->stage_gbps[dir]);
+    double gbps = total <= p->cache_bytes ? p->cached_gbps : p->stage_gbps[dir];
+    p->stage_free[dir] = start + bytes_ps((double)bytes, gbps);
     return p->stage_free[dir];
 }
 
 uint64_t pcie_latency_ps(const pcie *p) { return p->latency_ps; }
+uint64_t pcie_copy_latency_ps(const pcie *p, int pageable) { return p->latency_ps + (pageable ? p->pageable_ps : 0); }
 
 int pcie_engine_take(pcie *p)
 {

@@ -97,8 +97,11 @@ typedef struct gpu_config {
         double payload_efficiency; /* TLP payload / wire bytes */
         int64_t copy_engines;
         double bidir_gbps;         /* both directions together (host memory) */
-        double staging_h2d_gbps;   /* host memcpy into the pinned staging buffer */
+        double staging_h2d_gbps;   /* host memcpy into the pinned staging buffer, source in host DRAM */
         double staging_d2h_gbps;
+        double staging_cached_gbps;/* host memcpy when the pageable buffer fits the host's cache */
+        int64_t host_cache_mib;    /* host last-level cache */
+        double pageable_extra_us;  /* extra fixed cost of a pageable copy (staging setup + sync) */
         int64_t staging_chunk_kib;
     } pcie;
     struct {

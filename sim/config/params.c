@@ -88,6 +88,9 @@ const param gpusim_params[] = {
     DBL("pcie.bidir_gbps", pcie, bidir_gbps, 0.1, 10000, "85", "GB/s", "Both directions together (host memory / root complex limit)"),
     DBL("pcie.staging_h2d_gbps", pcie, staging_h2d_gbps, 0.1, 10000, "8", "GB/s", "Host memcpy rate into the staging buffer (pageable H2D)"),
     DBL("pcie.staging_d2h_gbps", pcie, staging_d2h_gbps, 0.1, 10000, "14", "GB/s", "Host memcpy rate out of the staging buffer (pageable D2H)"),
+    DBL("pcie.staging_cached_gbps", pcie, staging_cached_gbps, 0.1, 10000, "15", "GB/s", "Host memcpy rate when the pageable buffer fits in the host's last-level cache"),
+    INT("pcie.host_cache_mib", pcie, host_cache_mib, 0, 65536, "32", "MiB", "Host last-level cache: pageable buffers up to this size are copied at the cached rate"),
+    DBL("pcie.pageable_extra_us", pcie, pageable_extra_us, 0, 10000, "10", "us", "Extra fixed cost of a pageable copy (staging buffer setup, host synchronisation)"),
     INT("pcie.staging_chunk_kib", pcie, staging_chunk_kib, 4, 1048576, "2048", "KiB", "Staging buffer chunk: pageable copies pipeline memcpy and DMA per chunk"),
 
     INT("sim.l2_set_sampling", sim, l2_set_sampling, 1, 64, "1", "sets", "Simulator speed knob, not hardware: bulk (tile, stream) traffic simulates 1 in N L2 sets exactly and charges each simulated line N lines of bandwidth (set sampling); 1 = every set"),

@@ -30,7 +30,7 @@ static void step(void *ctx, uint64_t arg);
 
 static void begin(copy_run *c, uint64_t t)
 {
-    uint64_t at = t + pcie_latency_ps(gpu_pcie(c->g));
+    uint64_t at = t + pcie_copy_latency_ps(gpu_pcie(c->g), c->pageable);
     c->stage_done = at;
     c->last_done = at;
     engine_schedule(c->e, at, PRIO_NORMAL, step, c, 0);
@@ -57,11 +57,11 @@ static void step(void *ctx, uint64_t arg)
     if (!c->pageable) {
         done = pcie_dma(p, c->dir, n, t);
     } else if (c->dir == 0) {
-        c->stage_done = pcie_stage(p, 0, n, c->stage_done > t ? c->stage_done : t);
+        c->stage_done = pcie_stage(p, 0, n, (uint64_t)c->ex->op->bytes, c->stage_done > t ? c->stage_done : t);
         done = pcie_dma(p, 0, n, c->stage_done > t ? c->stage_done : t);
     } else {
         uint64_t d = pcie_dma(p, 1, n, t);
-        done = pcie_stage(p, 1, n, d);
+        done = pcie_stage(p, 1, n, (uint64_t)c->ex->op->bytes, d);
         /* the next DMA may start once this one is off the link */
         engine_schedule(c->e, d, PRIO_NORMAL, step, c, 0);
         c->last_done = done;

@@ -5,7 +5,7 @@
  *   one line per hop in a pseudo-random cyclic order (a full-period LCG over a
  *   power of two, walking past values outside the footprint), each load
  *   depending on the previous one, through L1, L2 and DRAM. `warmup` hops
- *   (default: one pass, at most 4*hops) run first and are not timed; the op's
+ *   (default: one pass over the footprint, at most 2^20) run first and are not timed; the op's
  *   time covers the `hops` timed loads, and ns_per_load is their mean.
  * stream: a read of `bytes` by exactly `sms` SMs, one 1024-thread CTA each,
  *   grid-stride order (each iteration the grid reads 16 KiB per SM,
@@ -69,7 +69,9 @@ int chase_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     c->mod = 1;
     while (c->mod < c->nlines) c->mod <<= 1;
     uint64_t hops = (uint64_t)ex->op->hops;
-    c->warm_left = ex->op->warmup ? (uint64_t)ex->op->warmup : (c->nlines < 4 * hops ? c->nlines : 4 * hops);
+    /* default warm-up: one pass over the footprint (as a benchmark's repetitions do), at most 2^20 hops */
+    c->warm_left = ex->op->warmup ? (uint64_t)ex->op->warmup : (c->nlines < (1u << 20) ? c->nlines : (1u << 20));
+    (void)hops;
     c->timed_left = hops;
     c->timed_start = UINT64_MAX;
     ex->state = c;
