@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "arch/bwcal.h"
 #include "engine/engine.h"
 
 typedef struct bank {
@@ -11,7 +12,7 @@ typedef struct bank {
 } bank;
 
 typedef struct channel {
-    uint64_t bus_free_ps;
+    bwcal bus;           /* data bus */
     bank *banks;
 } channel;
 
@@ -39,7 +40,10 @@ dram *dram_create(const gpu_config *cfg)
     if (!d->ch) { free(d); return NULL; }
     for (int i = 0; i < d->nch; i++) {
         d->ch[i].banks = calloc((size_t)d->nbanks, sizeof(bank));
-        if (!d->ch[i].banks) { dram_destroy(d); return NULL; }
+        if (!d->ch[i].banks || bwcal_init(&d->ch[i].bus, d->ps_per_byte, BWCAL_BUCKET_PS, BWCAL_BUCKETS)) {
+            dram_destroy(d);
+            return NULL;
+        }
     }
     return d;
 }
@@ -47,7 +51,7 @@ dram *dram_create(const gpu_config *cfg)
 void dram_destroy(dram *d)
 {
     if (!d) return;
-    if (d->ch) for (int i = 0; i < d->nch; i++) free(d->ch[i].banks);
+    if (d->ch) for (int i = 0; i < d->nch; i++) { free(d->ch[i].banks); bwcal_fini(&d->ch[i].bus); }
     free(d->ch);
     free(d);
 }
@@ -88,18 +92,10 @@ uint64_t dram_access(dram *d, uint64_t addr, uint32_t bytes, uint32_t weight, in
         d->c.row_hits += weight;
     }
     uint64_t burst = (uint64_t)((double)bytes * d->ps_per_byte + 0.5);
-    uint64_t slot = t > ch->bus_free_ps ? t : ch->bus_free_ps;
-    ch->bus_free_ps = slot + burst;
+    uint64_t slot = bwcal_reserve(&ch->bus, t, bytes * weight);
     uint64_t start = ready > slot ? ready : slot;
     b->free_ps = ready + burst;
     d->c.busy_ps += (double)burst * weight;
-    /* the lines this access stands for go to other channels, as hashed lines would */
-    size_t ci = (size_t)(ch - d->ch);
-    for (uint32_t k = 1; k < weight; k++) {
-        channel *o = &d->ch[(ci + (size_t)k * 31) % (size_t)d->nch];
-        uint64_t os = t > o->bus_free_ps ? t : o->bus_free_ps;
-        o->bus_free_ps = os + burst;
-    }
     if (write) { d->c.writes += weight; d->c.write_bytes += (uint64_t)bytes * weight; return start + burst; }
     d->c.reads += weight;
     d->c.read_bytes += (uint64_t)bytes * weight;

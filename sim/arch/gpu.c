@@ -22,6 +22,7 @@ struct gpu {
     uint32_t line_bytes;
     uint64_t l1_hit_ps;
     uint32_t sample;      /* L2 set sampling factor for bulk traffic */
+    power pw;             /* board power cap -> SM clock */
 };
 
 gpu *gpu_create(const gpu_config *cfg, engine *e)
@@ -37,8 +38,9 @@ gpu *gpu_create(const gpu_config *cfg, engine *e)
     g->sample = (uint32_t)cfg->sim.l2_set_sampling;
     g->sms = calloc((size_t)g->nsm, sizeof *g->sms);
     if (!g->sms) { free(g); return NULL; }
+    power_init(&g->pw, &g->cfg);
     for (int i = 0; i < g->nsm; i++)
-        if (sm_init(&g->sms[i], &g->cfg, i)) { gpu_destroy(g); return NULL; }
+        if (sm_init(&g->sms[i], &g->cfg, i, &g->pw)) { gpu_destroy(g); return NULL; }
     xbar_init(&g->x, &g->cfg);
     g->dram = dram_create(&g->cfg);
     g->pf = prefetch_create(&g->cfg);
@@ -163,6 +165,7 @@ void gpu_report(const gpu *g, stats *s, uint64_t elapsed_ps)
     }
     stats_add(s, "tensor_core", "utilization", tc / g->nsm / el);
     stats_add(s, "cuda_core", "utilization", cc / g->nsm / el);
+    stats_add(s, "power", "min_clock_mhz", g->pw.min_mhz_seen);
     stats_add(s, "sm", "port_bytes", port);
     stats_add(s, "l1", "hits", (double)l1h);
     stats_add(s, "l1", "misses", (double)l1m);

@@ -4,9 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/bwcal.h"
 #include "engine/engine.h"
 
-enum { F_DIRTY = 1, F_PREFETCHED = 2 };
+enum { F_DIRTY = 1, F_PREFETCHED = 2, F_REPLICA = 4 };
 #define PF_MAX 64
 
 /*
@@ -19,7 +20,7 @@ enum { F_DIRTY = 1, F_PREFETCHED = 2 };
 struct l2 {
     unsigned char *mem;   /* all sets */
     size_t set_bytes;     /* stride between sets */
-    uint64_t *slice_free; /* per slice, next free time */
+    bwcal *slice_bw;      /* per slice bandwidth calendar */
     uint32_t sets, ways, slices, spp;   /* sets per slice; slices per partition */
     uint32_t line_shift, sector_shift, line_bytes, sector_bytes;
     uint8_t full_mask;
@@ -83,8 +84,10 @@ l2 *l2_create(const gpu_config *cfg, dram *d, prefetcher *pf, xbar *x)
     c->x = x;
     c->set_bytes = ((size_t)22 * c->ways + 63) / 64 * 64;
     c->mem = aligned_alloc(64, c->set_bytes * c->sets * c->slices);
-    c->slice_free = calloc(c->slices, sizeof *c->slice_free);
-    if (!c->mem || !c->slice_free) { l2_destroy(c); return NULL; }
+    c->slice_bw = calloc(c->slices, sizeof *c->slice_bw);
+    if (!c->mem || !c->slice_bw) { l2_destroy(c); return NULL; }
+    for (uint32_t i = 0; i < c->slices; i++)
+        if (bwcal_init(&c->slice_bw[i], c->ps_per_byte, BWCAL_BUCKET_PS, BWCAL_BUCKETS)) { l2_destroy(c); return NULL; }
     memset(c->mem, 0, c->set_bytes * c->sets * c->slices);
     return c;
 }
@@ -93,7 +96,8 @@ void l2_destroy(l2 *c)
 {
     if (!c) return;
     free(c->mem);
-    free(c->slice_free);
+    if (c->slice_bw) for (uint32_t i = 0; i < c->slices; i++) bwcal_fini(&c->slice_bw[i]);
+    free(c->slice_bw);
     free(c);
 }
 
@@ -122,36 +126,38 @@ static void touch(l2 *c, size_t b, uint32_t w)
 }
 
 /* Reserves `bytes` on a slice from t; returns the service start. Under set
- * sampling (weight > 1) the lines the request stands for take the same time on
- * other slices, where their hashes would have sent them. */
+ * sampling a request stands for `weight` lines; the calendar spreads their time
+ * as a fluid within its buckets, so the lump does not inflate queueing. */
 static inline uint64_t slice_reserve(l2 *c, uint32_t slice, uint64_t t, uint32_t bytes, uint32_t weight)
 {
-    uint64_t occ = (uint64_t)((double)bytes * c->ps_per_byte + 0.5);
-    uint64_t start = t > c->slice_free[slice] ? t : c->slice_free[slice];
-    c->slice_free[slice] = start + occ;
-    for (uint32_t k = 1; k < weight; k++) {
-        uint32_t o = (slice + k * 37) % c->slices;
-        uint64_t os = t > c->slice_free[o] ? t : c->slice_free[o];
-        c->slice_free[o] = os + occ;
-    }
-    return start;
+    return bwcal_reserve(&c->slice_bw[slice], t, bytes * weight);
 }
 
-/* Chooses a victim way in the set at b, writing it back if dirty; returns it, emptied. */
-static uint32_t evict(l2 *c, size_t b, uint64_t t)
+/* Chooses a victim way in the set at b, writing it back if dirty; returns it,
+ * emptied, or -1. Replicas (copies of far lines) are second-class: a replica
+ * takes only a free way or another replica's way (-1 when there is none), and a
+ * home line evicts replicas before home lines. */
+static int evict(l2 *c, size_t b, uint64_t t, int replica, uint64_t *wb_done)
 {
-    uint32_t v = 0;
-    for (uint32_t w = 0; w < c->ways; w++) if (TAG(b, w) == 0) { v = w; goto found; }
+    int v = -1, rv = -1;
+    for (uint32_t w = 0; w < c->ways; w++) {
+        if (TAG(b, w) == 0) { v = (int)w; goto found; }
+        if ((FLAGS(b, w) & F_REPLICA) && (rv < 0 || STAMP(b, w) < STAMP(b, rv))) rv = (int)w;
+    }
+    if (rv >= 0) { v = rv; goto found; }
+    if (replica) return -1;
     if (c->random_repl) {
         c->rng ^= c->rng << 13; c->rng ^= c->rng >> 7; c->rng ^= c->rng << 17;
-        v = (uint32_t)(c->rng % c->ways);
+        v = (int)(c->rng % c->ways);
     } else {
-        for (uint32_t w = 1; w < c->ways; w++) if (STAMP(b, w) < STAMP(b, v)) v = w;
+        v = 0;
+        for (uint32_t w = 1; w < c->ways; w++) if (STAMP(b, w) < STAMP(b, v)) v = (int)w;
     }
     if (FLAGS(b, v) & F_DIRTY) {
         uint64_t addr = (TAG(b, v) - 1) << c->line_shift;
         uint32_t bytes = (uint32_t)__builtin_popcount(SECT(b, v)) * c->sector_bytes;
-        dram_access(c->dram, addr, bytes ? bytes : c->line_bytes, c->sample, 1, t);
+        uint64_t d = dram_access(c->dram, addr, bytes ? bytes : c->line_bytes, c->sample, 1, t);
+        if (wb_done && d > *wb_done) *wb_done = d;
         c->c.writebacks++;
     }
     if (FLAGS(b, v) & F_PREFETCHED) c->c.pf_polluting++;
@@ -179,7 +185,7 @@ static void prefetch_after_miss(l2 *c, uint64_t line, int sm, uint64_t t)
         uint64_t h = mix64(want[i]);
         size_t b = set_base(c, (uint32_t)(h % c->slices), h);
         if (find(c, b, want[i]) >= 0) continue;
-        uint32_t v = evict(c, b, t);
+        int v = evict(c, b, t, 0, NULL);
         TAG(b, v) = want[i] + 1;
         touch(c, b, v);
         SECT(b, v) = c->full_mask;
@@ -228,13 +234,16 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         uint64_t start = slice_reserve(c, home, t, r->bytes, weight);
         size_t b = set_base(c, home, h);
         int w = find(c, b, line);
-        uint32_t i = w >= 0 ? (uint32_t)w : evict(c, b, start);
+        uint64_t wb = 0;
+        int i = w >= 0 ? w : evict(c, b, start, 0, &wb);
         if (w < 0) { TAG(b, i) = line + 1; SECT(b, i) = 0; READY(b, i) = start; c->c.misses += weight; }
         else c->c.hits += weight;
         SECT(b, i) |= m;
         FLAGS(b, i) = (uint8_t)((FLAGS(b, i) & ~F_PREFETCHED) | F_DIRTY);
-        touch(c, b, i);
-        return start + c->near_ret_ps;
+        touch(c, b, (uint32_t)i);
+        /* back-pressure: a store that evicts a dirty line completes when the
+         * line's write-back has gone to DRAM */
+        return start + c->near_ret_ps > wb ? start + c->near_ret_ps : wb;
     }
 
     int far = home_part != part;
@@ -269,25 +278,27 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         }
         if (READY(b, w) > data) { data = READY(b, w); c->c.merges += weight; }
     } else {
-        uint32_t i;
+        int i;
         uint8_t missing = m;
-        if (w >= 0) { i = (uint32_t)w; missing = (uint8_t)(m & ~SECT(b, i)); }
-        else { i = evict(c, b, start); TAG(b, i) = line + 1; }
+        if (w >= 0) { i = w; missing = (uint8_t)(m & ~SECT(b, i)); }
+        else { i = evict(c, b, start, 0, NULL); TAG(b, i) = line + 1; }
         c->c.misses += weight;
         uint32_t bytes = (uint32_t)__builtin_popcount(missing) * c->sector_bytes;
         READY(b, i) = dram_access(c->dram, r->addr & ~(uint64_t)(c->line_bytes - 1), bytes, weight, 0, start);
         SECT(b, i) |= m;
-        touch(c, b, i);
+        touch(c, b, (uint32_t)i);
         data = READY(b, i);
         if (prefetch_enabled(c->pf)) prefetch_after_miss(c, line, r->sm, start);
     }
     if (far && c->replicate) {
         int w2 = find(c, rb, line);
-        uint32_t i = w2 >= 0 ? (uint32_t)w2 : evict(c, rb, start);
-        if (w2 < 0) { TAG(rb, i) = line + 1; SECT(rb, i) = 0; }
-        SECT(rb, i) |= m;
-        READY(rb, i) = data;
-        touch(c, rb, i);
+        int i = w2 >= 0 ? w2 : evict(c, rb, start, 1, NULL);
+        if (i >= 0) {
+            if (w2 < 0) { TAG(rb, i) = line + 1; SECT(rb, i) = 0; FLAGS(rb, i) = F_REPLICA; }
+            SECT(rb, i) |= m;
+            READY(rb, i) = data;
+            touch(c, rb, (uint32_t)i);
+        }
     }
     return data + ret;
 }

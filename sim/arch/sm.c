@@ -3,17 +3,18 @@
 
 #include <string.h>
 
-int sm_init(sm *s, const gpu_config *cfg, int id)
+int sm_init(sm *s, const gpu_config *cfg, int id, power *pw)
 {
     memset(s, 0, sizeof *s);
     s->id = id;
     s->cfg = cfg;
     s->partition = (int)((int64_t)id * cfg->l2.partitions / cfg->gpu.sm_count);
-    s->tc = tensor_core_create(cfg);
+    s->tc = tensor_core_create(cfg, pw);
     s->cc = cuda_core_create(cfg);
     s->l1 = l1_create(cfg);
     if (!s->tc || !s->cc || !s->l1) { sm_fini(s); return -1; }
     s->port_ps_per_byte = 1e6 / (double)cfg->gpu.clock_mhz / (double)cfg->sm.ldst_bytes_per_clk;
+    if (bwcal_init(&s->port, s->port_ps_per_byte, BWCAL_BUCKET_PS, BWCAL_BUCKETS)) { sm_fini(s); return -1; }
     s->mshr_groups = (int)(cfg->sm.max_inflight_lines / SM_MSHR_GROUP);
     if (s->mshr_groups < 1) s->mshr_groups = 1;
     if (s->mshr_groups > SM_MAX_MSHR_GROUPS) s->mshr_groups = SM_MAX_MSHR_GROUPS;
@@ -25,6 +26,7 @@ void sm_fini(sm *s)
     tensor_core_destroy(s->tc);
     cuda_core_destroy(s->cc);
     l1_destroy(s->l1);
+    bwcal_fini(&s->port);
     s->tc = NULL; s->cc = NULL; s->l1 = NULL;
 }
 
@@ -75,10 +77,16 @@ void sm_release(sm *s, const cta_shape *c)
 
 uint64_t sm_port_reserve(sm *s, uint64_t t, uint64_t bytes)
 {
-    uint64_t start = t > s->port_free_ps ? t : s->port_free_ps;
-    s->port_free_ps = start + (uint64_t)((double)bytes * s->port_ps_per_byte + 0.5);
     s->port_bytes += bytes;
-    return start;
+    /* a long transfer is reserved in 4 KiB pieces so that it spreads over buckets */
+    uint64_t start = UINT64_MAX;
+    while (bytes) {
+        uint32_t n = bytes > 4096 ? 4096 : (uint32_t)bytes;
+        uint64_t st = bwcal_reserve(&s->port, t, n);
+        if (st < start) start = st;
+        bytes -= n;
+    }
+    return start == UINT64_MAX ? t : start;
 }
 
 uint64_t sm_mshr_take(sm *s, uint64_t t, uint64_t lines, int *ids, int *n)

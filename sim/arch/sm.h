@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include "arch/bwcal.h"
 #include "arch/cuda_core.h"
 #include "arch/l1.h"
 #include "arch/tensor_core.h"
@@ -34,7 +35,7 @@ typedef struct sm {
     tensor_core *tc;
     cuda_core *cc;
     l1 *l1;
-    uint64_t port_free_ps;    /* crossbar port */
+    bwcal port;               /* crossbar port */
     double port_ps_per_byte;
     uint64_t port_bytes;
     uint64_t mshr_free_ps[SM_MAX_MSHR_GROUPS];
@@ -42,7 +43,7 @@ typedef struct sm {
     const gpu_config *cfg;
 } sm;
 
-int sm_init(sm *s, const gpu_config *cfg, int id);
+int sm_init(sm *s, const gpu_config *cfg, int id, power *pw);
 void sm_fini(sm *s);
 /* Max CTAs of this shape one SM holds (0: does not fit at all). */
 int64_t sm_occupancy(const gpu_config *cfg, const cta_shape *shape);

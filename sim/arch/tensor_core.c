@@ -7,6 +7,7 @@ struct tensor_core {
     pipe_unit sp[16];               /* one per sub-partition */
     double ps_per_flop[DT_COUNT];   /* per sub-partition, at the sustained rate */
     int nsp;
+    power *pw;
 };
 
 double tensor_core_rate(const gpu_config *cfg, dtype_id dt)
@@ -20,10 +21,11 @@ double tensor_core_rate(const gpu_config *cfg, dtype_id dt)
     }
 }
 
-tensor_core *tensor_core_create(const gpu_config *cfg)
+tensor_core *tensor_core_create(const gpu_config *cfg, power *pw)
 {
     tensor_core *tc = calloc(1, sizeof *tc);
     if (!tc) return NULL;
+    tc->pw = pw;
     tc->nsp = (int)cfg->sm.subpartitions;
     clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
     for (int d = 0; d < DT_COUNT; d++) {
@@ -39,7 +41,7 @@ void tensor_core_destroy(tensor_core *tc) { free(tc); }
 uint64_t tensor_core_mma(tensor_core *tc, int sp, dtype_id dt, double flops, uint64_t ready_ps)
 {
     pipe_unit *p = &tc->sp[sp % tc->nsp];
-    p->ps_per_unit = tc->ps_per_flop[dt];
+    p->ps_per_unit = tc->ps_per_flop[dt] * (tc->pw ? power_mma_stretch(tc->pw, ready_ps) : 1.0);
     return pipe_reserve(p, ready_ps, flops);
 }
 

@@ -11,13 +11,15 @@
 #define GPUSIM_TENSOR_CORE_H
 
 #include "arch/pipe.h"
+#include "arch/power.h"
 #include "config/config.h"
 #include "engine/engine.h"
 #include "trace/trace.h"
 
 typedef struct tensor_core tensor_core;
 
-tensor_core *tensor_core_create(const gpu_config *cfg);
+/* pw: the chip's power state (shared by all SMs), may be NULL. */
+tensor_core *tensor_core_create(const gpu_config *cfg, power *pw);
 void tensor_core_destroy(tensor_core *tc);
 /* Dense FLOPs per SM clock for dtype; 0 when the SM has no tensor path for it. */
 double tensor_core_rate(const gpu_config *cfg, dtype_id dt);

@@ -37,6 +37,8 @@ void cli_usage(FILE *f);
 void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_result *r, double wall_s);
 void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const trace *t, const run_result *r,
                 double wall_s, long long run_id);
+/* `gpusim sweep`; returns the exit status. */
+int sweep_main(const cli_args *a, const char *trace_hash);
 /* Chrome trace-event JSON of the ops (open in chrome://tracing or Perfetto). */
 int write_timeline(const char *path, const trace *t, const run_result *r);
 

@@ -48,7 +48,11 @@ int main(int argc, char **argv)
     int rc = cli_parse(&a, argc, argv, err, sizeof err);
     if (rc == 1) return 0;
     if (rc) { fprintf(stderr, "gpusim: %s\n", err); return 2; }
-    if (a.sweep) { fprintf(stderr, "gpusim: sweep: not available in this build yet\n"); return 1; }
+    if (a.sweep) {
+        char th[17];
+        if (trace_file_hash(a.trace, th)) { fprintf(stderr, "gpusim: %s: cannot read\n", a.trace); return 2; }
+        return sweep_main(&a, th);
+    }
 
     gpu_config cfg;
     rc = config_load(&cfg, a.config, a.sets, a.nsets, err, sizeof err);

@@ -105,6 +105,10 @@ typedef struct gpu_config {
         int64_t staging_chunk_kib;
     } pcie;
     struct {
+        int64_t throttle_mhz;      /* SM clock the power cap allows under sustained full tensor load */
+        double tau_us;             /* time constant of the clock's fall under that load */
+    } power;
+    struct {
         int64_t l2_set_sampling;   /* simulate 1 in N L2 sets for bulk traffic (1: all) */
     } sim;
     struct {

@@ -11,6 +11,12 @@
  * sub-partition's tensor core (or CUDA cores for fp32) after a per-k-tile
  * barrier/issue cost; the epilogue stores the C tile, and the next job's MMAs
  * wait for it while its loads run ahead (persistent kernels).
+ * Stream-K (default mapping on persistent kernels): the tiles of all full waves
+ * but the last are dealt out data-parallel (CTA c takes tiles c, c+grid, ...);
+ * the k-iterations of the remaining tiles are split evenly over all CTAs, so no
+ * SM idles in a last partial wave. A CTA that covers only part of a tile's k
+ * range writes fp32 partials; the one that finishes the tile reads the others'
+ * partials and writes C (the wait for them is not modeled).
  * Folded: a k-tile load is one reservation sweep over its lines, not one event
  * per line; MMAs of a k-tile are one reservation per warp.
  * Events per k-tile: about two (data ready, slot free).
@@ -28,17 +34,21 @@ typedef struct cta_run {
     int sm;
     int sp_base;             /* first sub-partition of its warps */
     uint64_t cta;
-    uint64_t njobs;          /* jobs of this CTA */
+    uint64_t njobs;          /* data-parallel jobs of this CTA */
     uint64_t nkt;            /* k-tiles per job */
-    uint64_t total;          /* njobs * nkt */
+    uint64_t sk_begin, sk_end; /* its stream-K iterations (global, over the stream-K tiles) */
+    uint64_t total;          /* njobs * nkt + stream-K iterations */
     uint64_t loaded, issued; /* k-tiles whose loads / MMAs have been issued */
     uint64_t last_issue_ps;  /* previous MMA issue (sync spacing) */
-    uint64_t ep_job;         /* next job whose epilogue is due */
+    uint64_t ep_idx;         /* local k-tile that ended the segment whose epilogue is due */
+    uint64_t seg_start_kk;   /* k-tile (within its job) where the current MMA segment began */
+    uint64_t ep_start_kk;    /* the same, for the segment whose epilogue is due */
     uint64_t ep_at_ps;       /* its last MMA's finish; 0: none due */
     uint64_t ep_done_ps;     /* consumers busy with the epilogue until */
     uint64_t wake_ps;        /* earliest pending tick */
     uint64_t gen;            /* bumped per CTA started in this slot; stale ticks are ignored */
     int ending;              /* last epilogue issued, waiting to finish */
+    uint64_t store_done_ps;  /* asynchronous (TMA) stores drained */
     uint64_t *ready_ps;      /* per slot: data in shared memory */
     uint64_t *done_ps;       /* per slot: MMA finished, slot reusable */
     struct cta_run *next_free;
@@ -52,7 +62,10 @@ struct gemm_run {
     kernel_desc kd;
     int eb, ob;
     uint64_t tiles_m, tiles_n, ktiles, jobs, grid;
+    uint64_t dp_jobs;        /* jobs dealt out data-parallel; the rest are stream-K */
+    uint64_t sk_iters;       /* (jobs - dp_jobs) * k-tiles per job */
     uint64_t sync_ps;
+    double smem_ps_per_byte; /* shared-memory write bandwidth (128 B/clk) */
     cta_run *pool;           /* one per resident CTA slot */
     uint64_t *slots;         /* ring storage for the pool */
     cta_run *free_list;
@@ -76,9 +89,24 @@ static void job_tile(const gemm_run *r, uint64_t j, uint64_t *pm, uint64_t *pn, 
     *pn = (tile % in_group) / size_m;
 }
 
-static uint64_t job_of(const cta_run *c, uint64_t idx)
+/* Where local k-tile idx of CTA c falls: its job, its k-tile within the job,
+ * and whether it starts / ends a segment (a run of k-tiles of one job). */
+static void ktile_info(const cta_run *c, uint64_t idx, uint64_t *job, uint64_t *kk, int *first, int *last)
 {
-    return c->run->map.persistent ? c->cta + (idx / c->nkt) * c->run->grid : c->cta;
+    const gemm_run *r = c->run;
+    uint64_t dp = c->njobs * c->nkt;
+    if (idx < dp) {
+        *job = r->map.persistent ? c->cta + (idx / c->nkt) * r->grid : c->cta;
+        *kk = idx % c->nkt;
+        *first = *kk == 0;
+        *last = *kk == c->nkt - 1;
+        return;
+    }
+    uint64_t g = c->sk_begin + (idx - dp);
+    *job = r->dp_jobs + g / c->nkt;
+    *kk = g % c->nkt;
+    *first = *kk == 0 || g == c->sk_begin;
+    *last = *kk == c->nkt - 1 || g == c->sk_end - 1;
 }
 
 static void tick(void *ctx, uint64_t arg);
@@ -96,12 +124,14 @@ static uint64_t load_ktile(cta_run *c, uint64_t idx, uint64_t t)
     gemm_run *r = c->run;
     const trace_op *op = r->ex->op;
     const gemm_map *m = &r->map;
-    uint64_t pm, pn, split;
-    job_tile(r, job_of(c, idx), &pm, &pn, &split);
-    uint64_t kt = split * r->ktiles / (uint64_t)m->split_k + idx % c->nkt;
+    uint64_t pm, pn, split, job, kk;
+    int first, last;
+    ktile_info(c, idx, &job, &kk, &first, &last);
+    job_tile(r, job, &pm, &pn, &split);
+    uint64_t kt = split * r->ktiles / (uint64_t)m->split_k + kk;
     uint64_t k0 = kt * (uint64_t)m->tk;
     if (k0 >= (uint64_t)op->k) return t;
-    uint64_t kk = umin((uint64_t)m->tk, (uint64_t)op->k - k0);
+    uint64_t kw = umin((uint64_t)m->tk, (uint64_t)op->k - k0);
     uint64_t m0 = pm * (uint64_t)m->tm, n0 = pn * (uint64_t)m->tn;
     uint64_t rows_a = umin((uint64_t)m->tm, (uint64_t)op->m - m0);
     uint64_t cols_b = umin((uint64_t)m->tn, (uint64_t)op->n - n0);
@@ -111,26 +141,45 @@ static uint64_t load_ktile(cta_run *c, uint64_t idx, uint64_t t)
     uint64_t eb = (uint64_t)r->eb;
     uint64_t da = t, db;
     if (ra)
-        da = gpu_mem_rows(r->g, c->sm, r->ex->in_addr + ((m0 + first_a) * (uint64_t)op->k + k0) * eb, ra, kk * eb,
+        da = gpu_mem_rows(r->g, c->sm, r->ex->in_addr + ((m0 + first_a) * (uint64_t)op->k + k0) * eb, ra, kw * eb,
                           step_a * (uint64_t)op->k * eb, 0, t);
-    db = gpu_mem_rows(r->g, c->sm, r->ex->w_addr + (k0 * (uint64_t)op->n + n0) * eb, kk, cols_b * eb,
+    db = gpu_mem_rows(r->g, c->sm, r->ex->w_addr + (k0 * (uint64_t)op->n + n0) * eb, kw, cols_b * eb,
                       (uint64_t)op->n * eb, 0, t);
     return da > db ? da : db;
 }
 
-/* Stores the C tile of job j at t; returns when the stores are accepted. */
-static uint64_t epilogue(cta_run *c, uint64_t j, uint64_t t)
+/* Stores the result of the segment ending at local k-tile idx at t; returns when
+ * the stores are accepted. A whole tile writes C; a stream-K piece writes fp32
+ * partials, and the piece that finishes the tile first reads a partial tile. */
+static uint64_t epilogue(cta_run *c, uint64_t idx, uint64_t t)
 {
     gemm_run *r = c->run;
     const trace_op *op = r->ex->op;
-    uint64_t pm, pn, split;
-    job_tile(r, j, &pm, &pn, &split);
+    uint64_t pm, pn, split, job, kk;
+    int first, last;
+    ktile_info(c, idx, &job, &kk, &first, &last);
+    job_tile(r, job, &pm, &pn, &split);
     uint64_t m0 = pm * (uint64_t)r->map.tm, n0 = pn * (uint64_t)r->map.tn;
     uint64_t rows = umin((uint64_t)r->map.tm, (uint64_t)op->m - m0);
     uint64_t cols = umin((uint64_t)r->map.tn, (uint64_t)op->n - n0);
-    uint64_t ob = r->map.split_k > 1 ? 4 : (uint64_t)r->ob;
-    return gpu_mem_rows(r->g, c->sm, r->ex->out_addr + (m0 * (uint64_t)op->n + n0) * ob, rows, cols * ob,
-                        (uint64_t)op->n * ob, MEM_WRITE, t);
+    int whole = c->seg_start_kk == 0 && kk == c->nkt - 1;
+    uint64_t ob = (r->map.split_k > 1 || !whole) ? 4 : (uint64_t)r->ob;
+    uint64_t done = t;
+    if (!whole && kk == c->nkt - 1) {
+        done = gpu_mem_rows(r->g, c->sm, r->ex->out_addr + (m0 * (uint64_t)op->n + n0) * 4, rows, cols * 4,
+                            (uint64_t)op->n * 4, 0, t);
+        ob = (uint64_t)r->ob;
+    }
+    uint64_t w = gpu_mem_rows(r->g, c->sm, r->ex->out_addr + (m0 * (uint64_t)op->n + n0) * ob, rows, cols * ob,
+                              (uint64_t)op->n * ob, MEM_WRITE, done);
+    if (r->map.tma) {
+        /* Hopper: the consumers write the tile to shared memory and a TMA store
+         * drains it asynchronously; they are free after the shared-memory write. */
+        c->store_done_ps = w > c->store_done_ps ? w : c->store_done_ps;
+        uint64_t smem = done + (uint64_t)((double)(rows * cols * ob) * r->smem_ps_per_byte);
+        return smem;
+    }
+    return w > done ? w : done;
 }
 
 static uint64_t mma(cta_run *c, uint64_t t)
@@ -174,12 +223,15 @@ static void tick(void *ctx, uint64_t gen)
     if (c->wake_ps == t) c->wake_ps = 0;
     /* epilogue of a finished job */
     if (c->ep_at_ps && c->ep_at_ps <= t) {
-        c->ep_done_ps = epilogue(c, c->ep_job, t);
+        uint64_t keep = c->seg_start_kk;
+        c->seg_start_kk = c->ep_start_kk;
+        c->ep_done_ps = epilogue(c, c->ep_idx, t);
+        c->seg_start_kk = keep;
         c->ep_at_ps = 0;
-        c->ep_job++;
-        if (c->ep_job == c->njobs) {
+        if (c->ep_idx + 1 == c->total) {
             c->ending = 1;
-            engine_schedule(r->e, c->ep_done_ps, PRIO_NORMAL, cta_end, c, c->gen);
+            uint64_t end = c->ep_done_ps > c->store_done_ps ? c->ep_done_ps : c->store_done_ps;
+            engine_schedule(r->e, end, PRIO_NORMAL, cta_end, c, c->gen);
             return;
         }
     }
@@ -194,22 +246,27 @@ static void tick(void *ctx, uint64_t gen)
     }
     /* MMAs in order, once their data are in and the consumers are free */
     while (c->issued < c->loaded && !c->ep_at_ps) {
-        uint64_t slot = c->issued % S;
+        uint64_t slot = c->issued % S, job, kk;
+        int first, last;
         if (c->ready_ps[slot] > t) break;
-        if (c->issued % c->nkt == 0 && c->ep_done_ps > t) break;
+        ktile_info(c, c->issued, &job, &kk, &first, &last);
+        if (first && c->ep_done_ps > t) break;
+        if (first) c->seg_start_kk = kk;
         uint64_t at = c->last_issue_ps + r->sync_ps;
         if (at < t) at = t;
         c->last_issue_ps = at;
         c->done_ps[slot] = mma(c, at);
+        if (last) { c->ep_at_ps = c->done_ps[slot]; c->ep_idx = c->issued; c->ep_start_kk = c->seg_start_kk; }
         c->issued++;
-        if (c->issued % c->nkt == 0) c->ep_at_ps = c->done_ps[slot];
     }
     /* next wake: the earliest time something above can progress */
     uint64_t next = UINT64_MAX;
     if (c->ep_at_ps) next = c->ep_at_ps;
     if (c->issued < c->loaded && !c->ep_at_ps) {
-        uint64_t x = c->ready_ps[c->issued % S];
-        if (c->issued % c->nkt == 0 && c->ep_done_ps > x) x = c->ep_done_ps;
+        uint64_t x = c->ready_ps[c->issued % S], job, kk;
+        int first, last;
+        ktile_info(c, c->issued, &job, &kk, &first, &last);
+        if (first && c->ep_done_ps > x) x = c->ep_done_ps;
         if (x < next) next = x;
     }
     if (c->loaded < c->total && c->loaded >= S && c->loaded - S < c->issued) {
@@ -230,13 +287,17 @@ static void start_cta(void *ctx, int smi, uint64_t cta, uint64_t t)
     sm *s = gpu_sm(r->g, smi);
     c->sp_base = s->next_sp;
     s->next_sp = (s->next_sp + (int)r->map.consumer_warps) % (int)gpu_cfg(r->g)->sm.subpartitions;
-    c->njobs = r->map.persistent ? (r->jobs - cta + r->grid - 1) / r->grid : 1;
     c->nkt = cdiv(r->ktiles, (uint64_t)r->map.split_k);
-    c->total = c->njobs * c->nkt;
+    c->njobs = r->map.persistent ? (r->dp_jobs > cta ? (r->dp_jobs - cta + r->grid - 1) / r->grid : 0) : 1;
+    c->sk_begin = r->sk_iters * cta / r->grid;
+    c->sk_end = r->sk_iters * (cta + 1) / r->grid;
+    c->total = c->njobs * c->nkt + (c->sk_end - c->sk_begin);
     c->loaded = c->issued = 0;
     c->last_issue_ps = 0;
-    c->ep_job = 0;
+    c->ep_idx = 0;
+    c->seg_start_kk = c->ep_start_kk = 0;
     c->ep_at_ps = c->ep_done_ps = 0;
+    c->store_done_ps = 0;
     c->wake_ps = 0;
     c->gen++;
     c->ending = 0;
@@ -274,8 +335,16 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     int64_t occ = sm_occupancy(cfg, &r->map.shape);
     uint64_t slots = (uint64_t)occ * (uint64_t)gpu_sm_count(ex->g);
     r->grid = r->map.persistent ? umin(r->jobs, slots) : r->jobs;
+    r->dp_jobs = r->jobs;
+    if (r->map.stream_k && r->jobs % slots) {
+        uint64_t waves = r->jobs / slots;  /* full waves; the last one joins the remainder */
+        r->dp_jobs = waves >= 1 ? (waves - 1) * slots : 0;
+        r->grid = slots;
+    }
+    r->sk_iters = (r->jobs - r->dp_jobs) * cdiv(r->ktiles, (uint64_t)r->map.split_k);
     clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
     r->sync_ps = clock_ps(&clk, (double)cfg->tensor.ktile_sync_cycles);
+    r->smem_ps_per_byte = 1e6 / (double)cfg->gpu.clock_mhz / 128.0;
     uint64_t npool = umin(slots, r->grid);
     uint64_t S = (uint64_t)r->map.stages;
     r->pool = calloc(npool, sizeof *r->pool);

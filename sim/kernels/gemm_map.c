@@ -36,23 +36,45 @@ static double estimate(const gpu_config *cfg, const trace_op *op, const gemm_map
     int64_t nsm = cfg->gpu.sm_count;
     int64_t occ = sm_occupancy(cfg, &m->shape);
     if (occ < 1) return INFINITY;
-    double kspan = (double)cdiv(cdiv(op->k, m->tk), m->split_k) * (double)m->tk;
-    double mma = 2.0 * (double)m->tm * (double)m->tn * kspan / rate / clk;
+    double slots = (double)(nsm * occ);
+    double nkt = (double)cdiv(cdiv(op->k, m->tk), m->split_k);
     double rows = (double)(op->m < m->tm ? op->m : m->tm), cols = (double)(op->n < m->tn ? op->n : m->tn);
     double a_rows = m->cluster > 1 ? rows / m->cluster : rows;
-    double l2_share = (double)cfg->l2.slices * (double)cfg->l2.slice_bytes_per_clk * clk / (double)nsm;
     double port = (double)cfg->sm.ldst_bytes_per_clk * clk;
+    double l2_share = (double)cfg->l2.slices * (double)cfg->l2.slice_bytes_per_clk * clk / (double)nsm;
     if (port < l2_share) l2_share = port;
-    double mem = (a_rows + cols) * kspan * eb / l2_share * (double)occ;
-    double per_tile = fmax(mma * (double)occ, mem) / (double)occ;
-    per_tile += (double)m->tm * (double)m->tn * out_bytes(op->dtype) / port;
-    per_tile += kspan / (double)m->tk * (double)cfg->tensor.ktile_sync_cycles / clk;
+    /* one k-tile of one CTA, with `occ` CTAs sharing the SM */
+    double mma_kt = 2.0 * (double)m->tm * (double)m->tn * (double)m->tk / rate / clk;
+    double mem_kt = (a_rows + cols) * (double)m->tk * eb / l2_share;
+    double sync_kt = (double)cfg->tensor.ktile_sync_cycles / clk;
+    double kt = fmax(mma_kt, mem_kt) + sync_kt;
+    double epi = (double)m->tm * (double)m->tn * out_bytes(op->dtype) / (m->tma ? 128.0 * clk : port);
+    double fixed = ((double)cfg->l2.far_hit_cycles + (double)cfg->sm.cta_launch_cycles) / clk + cfg->memory.latency_ns * 1e-9;
     int64_t jobs = cdiv(op->m, m->tm) * cdiv(op->n, m->tn) * m->split_k;
-    double waves = ceil((double)jobs / (double)(nsm * occ));
+    double t;
+    if (m->stream_k) {
+        double per_cta = (double)jobs * nkt / slots;                  /* k-tiles */
+        double frags = per_cta / nkt + 1;                             /* tile pieces per CTA */
+        double fixup = 2.0 * (double)m->tm * (double)m->tn * 4 / port; /* partials out and in */
+        double sk_kt = kt;
+        double waves = (double)jobs / slots;
+        double sk_jobs = (double)jobs - (waves >= 1 ? (floor(waves) - 1) * slots : 0);
+        double foot = ((double)op->m * op->k + (double)op->k * op->n) * eb + (double)op->m * op->n * out_bytes(op->dtype) +
+                      sk_jobs * (double)m->tm * (double)m->tn * 4;
+        if (foot > 0.7 * cfg->l2.size_mib * 1048576.0) { /* the split part streams its operands from DRAM */
+            double dram_share = config_peak_dram_gbps(cfg) * 1e9 / (double)nsm;
+            double share = sk_jobs / (double)jobs;
+            sk_kt = (1 - share) * kt + share * fmax(mma_kt, (a_rows + cols) * (double)m->tk * eb / dram_share);
+        }
+        t = per_cta * sk_kt * (double)occ + frags * (epi + fixup) + fixed;
+    } else {
+        double waves = ceil((double)jobs / slots);
+        t = waves * (nkt * kt + epi) * (double)occ + fixed;
+    }
     double dram = ((double)op->m * op->k + (double)op->k * op->n) * eb + (double)op->m * op->n * out_bytes(op->dtype);
     if (m->split_k > 1) dram += (double)m->split_k * op->m * op->n * 4.0;
     double dram_t = dram / (config_peak_dram_gbps(cfg) * 1e9);
-    return fmax(waves * per_tile * (double)occ, dram_t);
+    return fmax(t, dram_t);
 }
 
 static void default_map(const gpu_config *cfg, const trace_op *op, gemm_map *best)
@@ -66,19 +88,24 @@ static void default_map(const gpu_config *cfg, const trace_op *op, gemm_map *bes
     double best_t = INFINITY;
     int ntiles = tensor ? 8 : 5;
     for (int i = 0; i < ntiles; i++) {
-        for (size_t s = 0; s < sizeof splits / sizeof splits[0]; s++) {
+        for (size_t s = 0; s < 2 * sizeof splits / sizeof splits[0]; s++) {
+            int sk = s >= sizeof splits / sizeof splits[0];
             gemm_map m = { 0 };
             m.tensor = tensor;
             m.tm = tensor ? tc_tiles[i][0] : simt_tiles[i][0];
             m.tn = tensor ? tc_tiles[i][1] : simt_tiles[i][1];
             m.tk = tensor ? 128 / eb : 8;
-            m.split_k = splits[s];
+            m.split_k = splits[s % (sizeof splits / sizeof splits[0])];
             if (m.split_k > 1 && cdiv(op->k, m.tk) / m.split_k < 4) continue;
+            if (m.split_k > 1 && tensor && cfg->sm.tma) continue; /* stream-K covers it */
+            if (sk && !(tensor && cfg->sm.tma)) continue;
             m.group_m = 8;
             if (tensor && cfg->sm.tma) {
                 m.consumer_warps = m.tm >= 128 ? 8 : 4;
                 m.warps = m.consumer_warps + 4;
                 m.persistent = 1;
+                m.tma = 1;
+                m.stream_k = sk;
                 m.cluster = (m.tm >= 128 && m.tn >= 128) ? 2 : 1;
             } else {
                 m.warps = m.tm * m.tn >= 128 * 128 ? 8 : 4;
@@ -138,7 +165,7 @@ int gemm_map_choose(const gpu_config *cfg, const trace_op *op, gemm_map *m, char
 
 void gemm_map_describe(const gemm_map *m, char *buf, size_t len)
 {
-    snprintf(buf, len, "%lldx%lldx%lld s%lld w%lld g%lld k%lld%s%s", (long long)m->tm, (long long)m->tn, (long long)m->tk,
+    snprintf(buf, len, "%lldx%lldx%lld s%lld w%lld g%lld k%lld%s%s%s", (long long)m->tm, (long long)m->tn, (long long)m->tk,
              (long long)m->stages, (long long)m->warps, (long long)m->group_m, (long long)m->split_k,
-             m->persistent ? " persistent" : "", m->cluster > 1 ? " cluster2" : "");
+             m->persistent ? " persistent" : "", m->stream_k ? " streamk" : "", m->cluster > 1 ? " cluster2" : "");
 }

@@ -27,8 +27,10 @@ typedef struct gemm_map {
     int64_t group_m;           /* CTA swizzle */
     int64_t split_k;
     int persistent;            /* grid = SM slots, CTAs loop over tiles */
+    int stream_k;              /* the last waves' k-iterations are split evenly over the CTAs */
     int cluster;               /* CTAs per cluster sharing the A operand */
     int tensor;                /* 1: tensor cores, 0: CUDA cores */
+    int tma;                   /* TMA loads and asynchronous TMA-store epilogue */
     cta_shape shape;
 } gemm_map;
 

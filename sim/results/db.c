@@ -49,7 +49,22 @@ static const char *const schema_sql =
     "CREATE VIEW IF NOT EXISTS speedup AS SELECT r.id, r.sweep_id, r.point_key, r.sim_time_us,"
     "  b.id AS baseline_id, b.sim_time_us / r.sim_time_us AS speedup FROM runs r JOIN runs b ON b.id = ("
     "    SELECT MIN(x.id) FROM runs x WHERE (r.sweep_id IS NOT NULL AND x.sweep_id = r.sweep_id)"
-    "      OR (r.sweep_id IS NULL AND x.sweep_id IS NULL AND x.trace_hash = r.trace_hash AND x.gpu = r.gpu));";
+    "      OR (r.sweep_id IS NULL AND x.sweep_id IS NULL AND x.trace_hash = r.trace_hash AND x.gpu = r.gpu));"
+    /* one row per (run, knob, value) of a sweep, from its point key's params */
+    "CREATE VIEW IF NOT EXISTS sweep_points AS SELECT r.id AS run_id, r.sweep_id, r.point_key, r.sim_time_us,"
+    "  r.tflops, p.key AS knob, p.value AS value FROM runs r JOIN run_params p ON p.run_id = r.id"
+    "  WHERE r.sweep_id IS NOT NULL AND instr(';' || r.point_key || ';', ';' || p.key || '=' || p.value || ';') > 0;"
+    /* sensitivity: for each sweep and knob, throughput change between adjacent values of the
+       knob with every other knob held (same rest of the point key) */
+    "CREATE VIEW IF NOT EXISTS sensitivity AS SELECT a.sweep_id, a.knob, a.value AS from_value, b.value AS to_value,"
+    "  avg(a.sim_time_us / b.sim_time_us) AS speedup, count(*) AS pairs FROM sweep_points a JOIN sweep_points b"
+    "  ON a.sweep_id = b.sweep_id AND a.knob = b.knob AND a.run_id <> b.run_id"
+    "  AND replace(';' || a.point_key || ';', ';' || a.knob || '=' || a.value || ';', ';') ="
+    "      replace(';' || b.point_key || ';', ';' || b.knob || '=' || b.value || ';', ';')"
+    "  AND CAST(b.value AS REAL) > CAST(a.value AS REAL)"
+    "  AND NOT EXISTS (SELECT 1 FROM sweep_points c WHERE c.sweep_id = a.sweep_id AND c.knob = a.knob"
+    "    AND CAST(c.value AS REAL) > CAST(a.value AS REAL) AND CAST(c.value AS REAL) < CAST(b.value AS REAL))"
+    "  GROUP BY a.sweep_id, a.knob, a.value, b.value;";
 
 int db_open(db **out, const char *path, char *err, size_t errlen)
 {
@@ -98,6 +113,53 @@ void db_close(db *d)
     if (!d) return;
     sqlite3_close(d->h);
     free(d);
+}
+
+int db_sweep_begin(db *d, const char *spec, int resume, int64_t *sweep_id, char *err, size_t errlen)
+{
+    sqlite3_stmt *st = NULL;
+    *sweep_id = 0;
+    if (resume && sqlite3_prepare_v2(d->h, "SELECT id FROM sweeps WHERE spec = ? ORDER BY id DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, spec, -1, SQLITE_TRANSIENT);
+        if (sqlite3_step(st) == SQLITE_ROW) *sweep_id = sqlite3_column_int64(st, 0);
+    }
+    sqlite3_finalize(st);
+    if (*sweep_id) return 0;
+    char now[32];
+    time_t tt = time(NULL);
+    struct tm tmv;
+    gmtime_r(&tt, &tmv);
+    strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tmv);
+    if (sqlite3_prepare_v2(d->h, "INSERT INTO sweeps(created, spec) VALUES(?, ?)", -1, &st, NULL) != SQLITE_OK) goto fail;
+    sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, spec, -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(st) != SQLITE_DONE) goto fail;
+    sqlite3_finalize(st);
+    *sweep_id = sqlite3_last_insert_rowid(d->h);
+    return 0;
+fail:
+    snprintf(err, errlen, "database: %s", sqlite3_errmsg(d->h));
+    sqlite3_finalize(st);
+    return -1;
+}
+
+int db_sweep_has_point(db *d, int64_t sweep_id, const char *point_key)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = -1;
+    if (sqlite3_prepare_v2(d->h, "SELECT 1 FROM runs WHERE sweep_id = ? AND point_key = ? LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(st, 1, sweep_id);
+        sqlite3_bind_text(st, 2, point_key, -1, SQLITE_TRANSIENT);
+        int s = sqlite3_step(st);
+        rc = s == SQLITE_ROW ? 1 : (s == SQLITE_DONE ? 0 : -1);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+void db_forget(db *d)
+{
+    (void)d; /* the child never uses or closes it; its memory goes with the process */
 }
 
 void db_hash_hex(const void *data, size_t len, char out[17])

@@ -35,6 +35,12 @@ int db_open(db **out, const char *path, char *err, size_t errlen);
 void db_close(db *d);
 /* Stores one run in one transaction; returns 0 and its id, or -1 with err (nothing stored). */
 int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_t errlen);
+/* Finds (resume) or creates the sweep with this spec; returns 0 and its id, or -1 with err. */
+int db_sweep_begin(db *d, const char *spec, int resume, int64_t *sweep_id, char *err, size_t errlen);
+/* 1 when the sweep already has a run for the point, 0 when not, -1 on error. */
+int db_sweep_has_point(db *d, int64_t sweep_id, const char *point_key);
+/* In a forked child: drops the handle without closing the parent's connection. */
+void db_forget(db *d);
 /* FNV-1a 64 as 16 hex digits. */
 void db_hash_hex(const void *data, size_t len, char out[17]);
 void db_hash_config(const gpu_config *cfg, char out[17]);

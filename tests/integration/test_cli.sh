@@ -83,7 +83,28 @@ check "docs/config.md is up to date" cmp -s ref.md "$SRC/docs/config.md"
 "$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --no-db -q --timeline tl.json
 check "timeline is JSON with the ops" python3 -c "import json; assert len(json.load(open('tl.json'))['traceEvents']) >= 6"
 
-# 7. golden results: simulated times must not drift silently
+# 7. sweeps: one run per point, a sweep id and spec, --resume adds nothing, kill -9 leaves whole points
+"$BIN" sweep "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --vary gpu.sm_count=33,66,132 --vary prefetch.policy=none,next_line -j 2 --db sw.db > sw.txt 2> sw.err
+check "sweep exits 0" test $? -eq 0
+check "sweep stores 6 points" test "$(sqlite3 sw.db 'select count(*) from runs where sweep_id=1')" = 6
+check "sweep spec stored" test "$(sqlite3 sw.db "select count(*) from sweeps where spec like '%gpu.sm_count=33,66,132%'")" = 1
+check "sweep points distinct" test "$(sqlite3 sw.db 'select count(distinct point_key) from runs')" = 6
+"$BIN" sweep "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --vary gpu.sm_count=33,66,132 --vary prefetch.policy=none,next_line -j 2 --db sw.db --resume > sw2.txt 2>&1
+check "resume adds nothing" test "$(sqlite3 sw.db 'select count(*) from runs')" = 6
+sqlite3 sw.db "select point_key, sim_time_us from runs order by point_key" > sw_a.txt
+"$BIN" sweep "$SRC/configs/h100.ini" "$SRC/workloads/gemm_8192.trace" --vary gpu.sm_count=32,48,64,80,96,112,132 -j 2 --db kill.db > /dev/null 2>&1 &
+spid=$!
+sleep 2.5; kill -9 $spid 2>/dev/null; pkill -9 -f "kill.db" 2>/dev/null; wait $spid 2>/dev/null
+partial=$(sqlite3 kill.db 'select count(*) from runs' 2>/dev/null || echo 0)
+check "killed sweep left only whole points (ops of every run present)" test "$(sqlite3 kill.db 'select count(*) from runs r where not exists (select 1 from ops o where o.run_id=r.id)' 2>/dev/null || echo 0)" = 0
+"$BIN" sweep "$SRC/configs/h100.ini" "$SRC/workloads/gemm_8192.trace" --vary gpu.sm_count=32,48,64,80,96,112,132 -j 2 --db kill.db --resume > /dev/null 2>&1
+check "killed sweep resumes to all 7 points (had $partial)" test "$(sqlite3 kill.db 'select count(distinct point_key) from runs')" = 7
+"$BIN" sweep "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --vary gpu.sm_count=1,2,0 --db sw.db > /dev/null 2> err.txt
+check "bad sweep value exits 2 before running" test $? -eq 2
+check "bad sweep value named" grep -q 'gpu.sm_count: expected an integer' err.txt
+check "bad sweep left the database as it was" test "$(sqlite3 sw.db 'select count(*) from runs')" = 6
+
+# 8. golden results: simulated times must not drift silently
 while IFS=' ' read -r cfg tr expect; do
   [ -z "$cfg" ] && continue
   got=$("$BIN" "$SRC/$cfg" "$SRC/$tr" --no-db --json | python3 -c "import json,sys; print('%.3f' % json.load(sys.stdin)['time_us'])")

@@ -188,7 +188,7 @@ static void test_cta_breadth_first(void **state)
     (void)state;
     gpu_config c = test_config(NULL, 0);
     sm sms[4];
-    for (int i = 0; i < 4; i++) assert_int_equal(sm_init(&sms[i], &c, i), 0);
+    for (int i = 0; i < 4; i++) assert_int_equal(sm_init(&sms[i], &c, i, NULL), 0);
     engine *e = engine_create();
     cta_sched *s = cta_sched_create(e, sms, 4, 0);
     placed p = { .n = 0 };

@@ -37,7 +37,7 @@ static void test_stages_pipelining(void **state)
     gpu_config c = test_config(NULL, 0);
     double s1 = sim_op_us(&c, "flush\ngemm m=4096 n=4096 k=4096 tile=128x128x64 stages=1 warps=4\n", 1);
     double s3 = sim_op_us(&c, "flush\ngemm m=4096 n=4096 k=4096 tile=128x128x64 stages=3 warps=4\n", 1);
-    assert_true(s1 > 1.25 * s3); /* prefetching k-tiles hides memory latency */
+    assert_true(s1 > 1.15 * s3); /* prefetching k-tiles hides memory latency */
 }
 
 static void test_sm_scaling(void **state)

@@ -1,0 +1,359 @@
+/*
+ * sweep.c: `gpusim sweep`: the cartesian product of --vary values, one stored
+ * run per point.
+ *
+ * Points are simulated by N worker processes (fork; -j N) that the parent feeds
+ * point indices one at a time over a pipe (dynamic assignment: a slow point
+ * never holds up the rest); each worker sends its result back serialised and
+ * the parent alone writes the database, one transaction per point, so a sweep
+ * killed at any moment leaves only whole points, and --resume skips the points
+ * already stored under the same sweep spec. Progress (points done/total,
+ * elapsed, ETA) goes to stderr when it is a terminal.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "results/db.h"
+
+typedef struct knob {
+    char key[96];
+    char *vals[256];
+    int nvals;
+    char *buf;            /* owns the value strings */
+} knob;
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int parse_vary(const char *spec, knob *k, char *err, size_t errlen)
+{
+    const char *eq = strchr(spec, '=');
+    if (!eq || eq == spec || !eq[1] || (size_t)(eq - spec) >= sizeof k->key) {
+        snprintf(err, errlen, "--vary %s: expected SECTION.KEY=V1,V2,...", spec);
+        return 2;
+    }
+    memcpy(k->key, spec, (size_t)(eq - spec));
+    k->key[eq - spec] = 0;
+    if (!config_find_param(k->key)) {
+        snprintf(err, errlen, "--vary: %s: unknown key (see gpusim --help-config)", k->key);
+        return 2;
+    }
+    k->buf = strdup(eq + 1);
+    if (!k->buf) { snprintf(err, errlen, "out of memory"); return 1; }
+    k->nvals = 0;
+    char *save = NULL;
+    for (char *v = strtok_r(k->buf, ",", &save); v; v = strtok_r(NULL, ",", &save)) {
+        if (k->nvals == 256) { snprintf(err, errlen, "--vary %s: more than 256 values", k->key); return 2; }
+        k->vals[k->nvals++] = v;
+    }
+    if (k->nvals == 0) { snprintf(err, errlen, "--vary %s: no values", k->key); return 2; }
+    return 0;
+}
+
+/* The --set list of point p: the fixed --set values, then one value per knob. */
+static int point_sets(const cli_args *a, const knob *ks, int nk, uint64_t p, char sets[][160], const char **ptr,
+                      char *key, size_t keylen)
+{
+    int n = 0;
+    for (int i = 0; i < a->nsets; i++) ptr[n++] = a->sets[i];
+    key[0] = 0;
+    size_t kl = 0;
+    for (int i = nk - 1; i >= 0; i--) {
+        const char *v = ks[i].vals[p % (uint64_t)ks[i].nvals];
+        p /= (uint64_t)ks[i].nvals;
+        snprintf(sets[i], 160, "%s=%s", ks[i].key, v);
+        ptr[n++] = sets[i];
+    }
+    for (int i = 0; i < nk; i++) kl += (size_t)snprintf(key + kl, kl < keylen ? keylen - kl : 0, "%s%s", i ? ";" : "", sets[i]);
+    return n;
+}
+
+/* ---- result serialisation between a worker and the parent ---- */
+
+static int write_all(int fd, const void *buf, size_t n)
+{
+    const char *p = buf;
+    while (n) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0) { if (errno == EINTR) continue; return -1; }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int read_all(int fd, void *buf, size_t n)
+{
+    char *p = buf;
+    while (n) {
+        ssize_t r = read(fd, p, n);
+        if (r < 0) { if (errno == EINTR) continue; return -1; }
+        if (r == 0) return -1;
+        p += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
+
+typedef struct msg_head {
+    int32_t status;       /* 0 ok, else the exit status the error deserves */
+    uint64_t point;
+    double wall_s;
+    run_result res;       /* pointers are rebuilt on receipt */
+    char err[512];
+} msg_head;
+
+static int send_result(int fd, uint64_t point, int status, const run_result *r, double wall, const char *err)
+{
+    msg_head h;
+    memset(&h, 0, sizeof h);
+    h.status = status;
+    h.point = point;
+    h.wall_s = wall;
+    if (r) h.res = *r;
+    snprintf(h.err, sizeof h.err, "%s", err ? err : "");
+    if (write_all(fd, &h, sizeof h)) return -1;
+    if (status || !r) return 0;
+    for (size_t i = 0; i < r->nops; i++) {
+        op_result o = r->ops[i];
+        if (write_all(fd, &o, sizeof o)) return -1;
+    }
+    return write_all(fd, r->st.rows, r->st.n * sizeof *r->st.rows);
+}
+
+/* Kinds and bounds are pointers to string constants, valid in both processes
+ * after fork (same image). */
+static int recv_result(int fd, msg_head *h)
+{
+    if (read_all(fd, h, sizeof *h)) return -1;
+    if (h->status) return 0;
+    run_result *r = &h->res;
+    r->ops = calloc(r->nops ? r->nops : 1, sizeof *r->ops);
+    r->st.rows = calloc(r->st.n ? r->st.n : 1, sizeof *r->st.rows);
+    r->st.cap = r->st.n;
+    if (!r->ops || !r->st.rows) return -1;
+    if (read_all(fd, r->ops, r->nops * sizeof *r->ops)) return -1;
+    return read_all(fd, r->st.rows, r->st.n * sizeof *r->st.rows);
+}
+
+/* ---- the sweep ---- */
+
+typedef struct sweep_ctx {
+    const cli_args *a;
+    knob ks[MAX_VARY];
+    int nk;
+    uint64_t npoints;
+    const trace *t;
+    char spec[4096];
+} sweep_ctx;
+
+static int simulate_point(const sweep_ctx *s, uint64_t p, gpu_config *cfg, run_result *res, char *err, size_t errlen)
+{
+    char sets[MAX_VARY][160];
+    const char *ptr[MAX_SETS + MAX_VARY];
+    char key[2048];
+    int n = point_sets(s->a, s->ks, s->nk, p, sets, ptr, key, sizeof key);
+    int rc = config_load(cfg, s->a->config, ptr, n, err, errlen);
+    if (rc) return rc == -2 ? 2 : 1;
+    rc = runner_run(cfg, s->t, res, err, errlen);
+    return rc == 0 ? 0 : (rc == -2 ? 2 : 1);
+}
+
+static void worker(const sweep_ctx *s, int in_fd, int out_fd)
+{
+    uint64_t p;
+    while (read_all(in_fd, &p, sizeof p) == 0) {
+        gpu_config cfg;
+        run_result res;
+        char err[512] = "";
+        double t0 = mono_s();
+        int st = simulate_point(s, p, &cfg, &res, err, sizeof err);
+        double wall = mono_s() - t0;
+        int wr = send_result(out_fd, p, st, st ? NULL : &res, wall, err);
+        if (!st) run_result_free(&res);
+        if (wr) break;
+    }
+    _exit(0);
+}
+
+static void progress(double t0, uint64_t done, uint64_t total)
+{
+    double el = mono_s() - t0;
+    double eta = done ? el / (double)done * (double)(total - done) : 0;
+    fprintf(stderr, "\rsweep: %llu/%llu points, %.1f s elapsed, ETA %.1f s   ", (unsigned long long)done,
+            (unsigned long long)total, el, eta);
+    fflush(stderr);
+}
+
+static int store_point(db *d, const sweep_ctx *s, int64_t sweep_id, uint64_t p, const run_result *res, double wall,
+                       const char *trace_hash, char *err, size_t errlen)
+{
+    char sets[MAX_VARY][160];
+    const char *ptr[MAX_SETS + MAX_VARY];
+    char key[2048];
+    int n = point_sets(s->a, s->ks, s->nk, p, sets, ptr, key, sizeof key);
+    gpu_config cfg;
+    if (config_load(&cfg, s->a->config, ptr, n, err, errlen)) return -1;
+    run_record rec = { .config_path = s->a->config, .trace_path = s->a->trace, .cfg = &cfg, .res = res, .wall_s = wall,
+                       .sweep_id = sweep_id, .point_key = key };
+    db_hash_config(&cfg, rec.config_hash);
+    snprintf(rec.trace_hash, sizeof rec.trace_hash, "%s", trace_hash);
+    return db_store_run(d, &rec, NULL, err, errlen);
+}
+
+static void free_knobs(sweep_ctx *s)
+{
+    for (int i = 0; i < s->nk; i++) free(s->ks[i].buf);
+}
+
+int sweep_main(const cli_args *a, const char *trace_hash)
+{
+    char err[1024] = "";
+    sweep_ctx s;
+    memset(&s, 0, sizeof s);
+    s.a = a;
+    s.nk = a->nvary;
+    s.npoints = 1;
+    int rc = 0;
+    for (int i = 0; i < s.nk && !rc; i++) {
+        rc = parse_vary(a->vary[i], &s.ks[i], err, sizeof err);
+        if (!rc) s.npoints *= (uint64_t)s.ks[i].nvals;
+    }
+    if (!rc && s.npoints > 10000000) { snprintf(err, sizeof err, "sweep: %llu points is too many", (unsigned long long)s.npoints); rc = 2; }
+    trace *t = NULL;
+    if (!rc) {
+        int tr = trace_load(&t, a->trace, err, sizeof err);
+        if (tr) rc = tr == -2 ? 2 : 1;
+    }
+    /* every point's config must load before the database is touched */
+    for (uint64_t p = 0; !rc && p < s.npoints; p++) {
+        char sets[MAX_VARY][160];
+        const char *ptr[MAX_SETS + MAX_VARY];
+        char key[2048];
+        int n = point_sets(a, s.ks, s.nk, p, sets, ptr, key, sizeof key);
+        gpu_config cfg;
+        int cr = config_load(&cfg, a->config, ptr, n, err, sizeof err);
+        if (cr) rc = cr == -2 ? 2 : 1;
+    }
+    if (rc) {
+        fprintf(stderr, "gpusim: %s\n", err);
+        free_knobs(&s);
+        trace_destroy(t);
+        return rc;
+    }
+    s.t = t;
+    size_t sl = (size_t)snprintf(s.spec, sizeof s.spec, "{\"config\":\"%s\",\"trace\":\"%s\",\"trace_hash\":\"%s\",\"set\":[",
+                                 a->config, a->trace, trace_hash);
+    for (int i = 0; i < a->nsets && sl < sizeof s.spec; i++)
+        sl += (size_t)snprintf(s.spec + sl, sizeof s.spec - sl, "%s\"%s\"", i ? "," : "", a->sets[i]);
+    if (sl < sizeof s.spec) sl += (size_t)snprintf(s.spec + sl, sizeof s.spec - sl, "],\"vary\":[");
+    for (int i = 0; i < s.nk && sl < sizeof s.spec; i++)
+        sl += (size_t)snprintf(s.spec + sl, sizeof s.spec - sl, "%s\"%s\"", i ? "," : "", a->vary[i]);
+    if (sl < sizeof s.spec) snprintf(s.spec + sl, sizeof s.spec - sl, "]}");
+
+    db *d = NULL;
+    int64_t sweep_id = 0;
+    uint64_t *todo = malloc(s.npoints * sizeof *todo);
+    uint64_t ntodo = 0, done = 0, failed = 0;
+    if (!todo || db_open(&d, a->db, err, sizeof err) || db_sweep_begin(d, s.spec, a->resume, &sweep_id, err, sizeof err)) {
+        fprintf(stderr, "gpusim: %s\n", err[0] ? err : "out of memory");
+        db_close(d);
+        free(todo);
+        trace_destroy(t);
+        free_knobs(&s);
+        return 1;
+    }
+    for (uint64_t p = 0; p < s.npoints; p++) {
+        char sets[MAX_VARY][160];
+        const char *ptr[MAX_SETS + MAX_VARY];
+        char key[2048];
+        point_sets(a, s.ks, s.nk, p, sets, ptr, key, sizeof key);
+        int has = a->resume ? db_sweep_has_point(d, sweep_id, key) : 0;
+        if (has < 0) { fprintf(stderr, "gpusim: %s: cannot read the sweep's points\n", a->db); rc = 1; break; }
+        if (!has) todo[ntodo++] = p;
+    }
+    int tty = isatty(2);
+    double t0 = mono_s();
+    if (!a->quiet) fprintf(stderr, "sweep %lld: %llu points, %llu to run, %d worker%s\n", (long long)sweep_id,
+                           (unsigned long long)s.npoints, (unsigned long long)ntodo, a->jobs, a->jobs > 1 ? "s" : "");
+    int nw = a->jobs < 1 ? 1 : a->jobs;
+    if ((uint64_t)nw > ntodo) nw = (int)(ntodo ? ntodo : 1);
+    int to_w[1024], from_w[1024];
+    pid_t pids[1024];
+    int alive = 0;
+    uint64_t next = 0;
+    signal(SIGPIPE, SIG_IGN);
+    for (int w = 0; !rc && w < nw && ntodo; w++) {
+        int p1[2], p2[2];
+        if (pipe(p1) || pipe(p2)) { perror("gpusim: pipe"); rc = 1; break; }
+        pid_t pid = fork();
+        if (pid < 0) { perror("gpusim: fork"); rc = 1; break; }
+        if (pid == 0) {
+            close(p1[1]);
+            close(p2[0]);
+            for (int k = 0; k < w; k++) { close(to_w[k]); close(from_w[k]); }
+            db_forget(d); /* the child must not touch the parent's connection */
+            worker(&s, p1[0], p2[1]);
+        }
+        close(p1[0]);
+        close(p2[1]);
+        pids[w] = pid;
+        to_w[w] = p1[1];
+        from_w[w] = p2[0];
+        alive++;
+        if (next < ntodo) { write_all(to_w[w], &todo[next], sizeof todo[next]); next++; }
+    }
+    int open_w[1024];
+    for (int w = 0; w < alive; w++) open_w[w] = 1;
+    while (!rc && done + failed < ntodo) {
+        fd_set fds;
+        FD_ZERO(&fds);
+        int maxfd = -1;
+        for (int w = 0; w < alive; w++) if (open_w[w]) { FD_SET(from_w[w], &fds); if (from_w[w] > maxfd) maxfd = from_w[w]; }
+        if (maxfd < 0) break;
+        if (select(maxfd + 1, &fds, NULL, NULL, NULL) < 0) { if (errno == EINTR) continue; perror("gpusim: select"); rc = 1; break; }
+        for (int w = 0; w < alive; w++) {
+            if (!open_w[w] || !FD_ISSET(from_w[w], &fds)) continue;
+            msg_head h;
+            memset(&h, 0, sizeof h);
+            if (recv_result(from_w[w], &h)) { open_w[w] = 0; fprintf(stderr, "gpusim: sweep worker %d died\n", w); rc = 1; continue; }
+            if (h.status) {
+                failed++;
+                fprintf(stderr, "%sgpusim: sweep point %llu: %s\n", tty ? "\n" : "", (unsigned long long)h.point, h.err);
+            } else if (store_point(d, &s, sweep_id, h.point, &h.res, h.wall_s, trace_hash, err, sizeof err)) {
+                fprintf(stderr, "gpusim: %s\n", err);
+                rc = 1;
+            } else {
+                done++;
+            }
+            free(h.res.ops);
+            free(h.res.st.rows);
+            if (next < ntodo) { write_all(to_w[w], &todo[next], sizeof todo[next]); next++; }
+            if (tty && !a->quiet) progress(t0, done + failed, ntodo);
+        }
+    }
+    for (int w = 0; w < alive; w++) { close(to_w[w]); close(from_w[w]); }
+    for (int w = 0; w < alive; w++) waitpid(pids[w], NULL, 0);
+    if (tty && !a->quiet) fprintf(stderr, "\n");
+    if (!a->quiet)
+        printf("sweep %lld: %llu points stored, %llu failed, %llu already stored, %.2f s\n", (long long)sweep_id,
+               (unsigned long long)done, (unsigned long long)failed, (unsigned long long)(s.npoints - ntodo), mono_s() - t0);
+    db_close(d);
+    free(todo);
+    trace_destroy(t);
+    free_knobs(&s);
+    if (rc) return rc;
+    return failed ? 1 : 0;
+}
