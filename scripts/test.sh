@@ -19,6 +19,12 @@ run_suite() { # build-dir, meson options...
 }
 echo "== release build, -Werror"
 run_suite build-werror --buildtype=release -Dwerror=true
+echo "== accuracy guard: fast validation subset vs analysis/validation_baseline.json"
+if GPUSIM_BIN=build-werror/sim/gpusim analysis/validate --fast > build-werror/validate.out 2>&1; then
+  echo "validation guard OK"; passed=$((passed + 1))
+else
+  echo "validation guard FAILED"; cat build-werror/validate.out; failed=$((failed + 1))
+fi
 echo "== ASan + UBSan build"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   run_suite build-san --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true

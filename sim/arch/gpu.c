@@ -35,7 +35,9 @@ gpu *gpu_create(const gpu_config *cfg, engine *e)
     g->line_bytes = (uint32_t)cfg->l2.line_bytes;
     clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
     g->l1_hit_ps = clock_ps(&clk, (double)cfg->l1.hit_cycles);
-    g->sample = (uint32_t)cfg->sim.l2_set_sampling;
+    /* a prefetcher must see every line's miss to follow a stream: no sampling then */
+    g->sample = cfg->prefetch.policy != PF_NONE ? 1 : (uint32_t)cfg->sim.l2_set_sampling;
+    g->cfg.sim.l2_set_sampling = g->sample;
     g->sms = calloc((size_t)g->nsm, sizeof *g->sms);
     if (!g->sms) { free(g); return NULL; }
     power_init(&g->pw, &g->cfg);
@@ -71,14 +73,10 @@ int gpu_sm_count(const gpu *g) { return g->nsm; }
 cta_sched *gpu_sched(gpu *g) { return g->sched; }
 pcie *gpu_pcie(gpu *g) { return g->pcie; }
 
-/* Lines are handled in bursts: the sets of a burst are prefetched into the host
- * cache first, then accessed in order (the model sees the same sequence).
- * Bulk traffic (everything but L1-cached loads) is set-sampled when
+/* Bulk traffic (everything but L1-cached loads) is set-sampled when
  * sim.l2_set_sampling > 1: only lines of simulated sets go to the L2, each
- * standing for that many lines; a request with no such line sends its first
+ * standing for that many lines; a request with no such line sends its last
  * line alone, unweighted, so it still sees the memory latency. */
-#define BURST 16
-
 uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t row_bytes,
                       uint64_t stride, uint32_t flags, uint64_t t)
 {
@@ -91,12 +89,8 @@ uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t ro
     }
     uint64_t start = sm_port_reserve(s, t, rows * row_bytes);
     double line_ps = s->port_ps_per_byte * (double)lb;
-    uint64_t done = start;
-    uint64_t n = 0, sent = 0;
+    uint64_t done = start, n = 0, sent = 0;
     mem_req r = { 0, 0, smi, flags };
-    uint64_t addr[BURST];
-    uint32_t len[BURST], wt[BURST];
-    int nb = 0;
     uint32_t weight = (flags & MEM_L1) ? 1 : g->sample;
     for (uint64_t row = 0; row < rows; row++) {
         uint64_t a = base + row * stride, end = a + row_bytes;
@@ -104,28 +98,21 @@ uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t ro
             uint64_t le = (a | (lb - 1)) + 1;
             uint64_t b = (le < end ? le : end) - a;
             int last = le >= end && row + 1 == rows;
-            if (weight == 1 || l2_sampled(g->l2, a)) {
-                addr[nb] = a; len[nb] = (uint32_t)b; wt[nb++] = weight;
-                l2_hint(g->l2, a, s->partition);
-            } else if (last && sent == 0 && nb == 0) {
-                addr[nb] = a; len[nb] = (uint32_t)b; wt[nb++] = 1;
-            }
-            a += b;
-            if (nb < BURST && !last) continue;
-            for (int i = 0; i < nb; i++) {
+            uint32_t w = weight == 1 || l2_sampled(g->l2, a) ? weight : (last && sent == 0 ? 1 : 0);
+            if (w) {
                 uint64_t ti = start + (uint64_t)((double)n * line_ps);
-                n += wt[i];
                 uint64_t d;
-                if ((flags & MEM_L1) && !(flags & MEM_WRITE) && l1_lookup(s->l1, addr[i])) d = ti + g->l1_hit_ps;
+                if ((flags & MEM_L1) && !(flags & MEM_WRITE) && l1_lookup(s->l1, a)) d = ti + g->l1_hit_ps;
                 else {
-                    r.addr = addr[i];
-                    r.bytes = len[i];
-                    d = l2_access(g->l2, &r, s->partition, ti, wt[i]);
+                    r.addr = a;
+                    r.bytes = (uint32_t)b;
+                    d = l2_access(g->l2, &r, s->partition, ti, w);
                 }
                 if (d > done) done = d;
+                sent++;
             }
-            sent += (uint64_t)nb;
-            nb = 0;
+            n++;
+            a += b;
         }
     }
     if (nids) sm_mshr_hold(s, ids, nids, done);

@@ -13,7 +13,7 @@ enum { F_DIRTY = 1, F_PREFETCHED = 2, F_REPLICA = 4 };
 /*
  * Storage: each set is one contiguous block (tags, fill times, LRU stamps,
  * sector masks, flags of its ways), so that a lookup touches a few adjacent host
- * cache lines; l2_hint() prefetches them ahead of a burst of accesses.
+ * cache lines.
  * Way i of a set at byte b: tag at b + 8i, ready at b + 8W + 8i, stamp at
  * b + 16W + 4i, sect at b + 20W + i, flags at b + 21W + i.
  */
@@ -101,11 +101,16 @@ void l2_destroy(l2 *c)
     free(c);
 }
 
+/* Maps 32 hash bits uniformly onto [0, n) without a division (Lemire's fastrange). */
+static inline uint32_t range32(uint64_t bits32, uint32_t n) { return (uint32_t)(((bits32 & 0xffffffffu) * n) >> 32); }
+/* A line's home slice (low hash bits) and set within a slice (high hash bits). */
+static inline uint32_t slice_of(const l2 *c, uint64_t h) { return range32(h, c->slices); }
+static inline uint32_t set_of(const l2 *c, uint64_t h) { return range32(h >> 32, c->sets); }
+
 /* Byte offset of the set of a line (hash h) in `slice`. */
 static inline size_t set_base(const l2 *c, uint32_t slice, uint64_t h)
 {
-    uint32_t set = (uint32_t)((h / c->slices) % c->sets);
-    return ((size_t)slice * c->sets + set) * c->set_bytes;
+    return ((size_t)slice * c->sets + set_of(c, h)) * c->set_bytes;
 }
 
 static inline int find(const l2 *c, size_t b, uint64_t line)
@@ -133,19 +138,14 @@ static inline uint64_t slice_reserve(l2 *c, uint32_t slice, uint64_t t, uint32_t
     return bwcal_reserve(&c->slice_bw[slice], t, bytes * weight);
 }
 
-/* Chooses a victim way in the set at b, writing it back if dirty; returns it,
- * emptied, or -1. Replicas (copies of far lines) are second-class: a replica
- * takes only a free way or another replica's way (-1 when there is none), and a
- * home line evicts replicas before home lines. */
-static int evict(l2 *c, size_t b, uint64_t t, int replica, uint64_t *wb_done)
+/* Chooses a victim way in the set at b (a free way, else the LRU or a random
+ * way), writing it back if dirty; returns it emptied, and in *old_stamp the
+ * victim's LRU stamp (replicas are inserted at that LRU position, so a copy of
+ * a far line displaces the working set only if it is used again: LIP insertion). */
+static int evict(l2 *c, size_t b, uint64_t t, uint32_t *old_stamp, uint64_t *wb_done)
 {
-    int v = -1, rv = -1;
-    for (uint32_t w = 0; w < c->ways; w++) {
-        if (TAG(b, w) == 0) { v = (int)w; goto found; }
-        if ((FLAGS(b, w) & F_REPLICA) && (rv < 0 || STAMP(b, w) < STAMP(b, rv))) rv = (int)w;
-    }
-    if (rv >= 0) { v = rv; goto found; }
-    if (replica) return -1;
+    int v = -1;
+    for (uint32_t w = 0; w < c->ways; w++) if (TAG(b, w) == 0) { v = (int)w; goto found; }
     if (c->random_repl) {
         c->rng ^= c->rng << 13; c->rng ^= c->rng >> 7; c->rng ^= c->rng << 17;
         v = (int)(c->rng % c->ways);
@@ -162,6 +162,7 @@ static int evict(l2 *c, size_t b, uint64_t t, int replica, uint64_t *wb_done)
     }
     if (FLAGS(b, v) & F_PREFETCHED) c->c.pf_polluting++;
 found:
+    if (old_stamp) *old_stamp = TAG(b, v) ? STAMP(b, v) : 0;
     TAG(b, v) = 0;
     FLAGS(b, v) = 0;
     SECT(b, v) = 0;
@@ -183,9 +184,9 @@ static void prefetch_after_miss(l2 *c, uint64_t line, int sm, uint64_t t)
     int n = prefetch_on_miss(c->pf, line, sm, want, PF_MAX);
     for (int i = 0; i < n; i++) {
         uint64_t h = mix64(want[i]);
-        size_t b = set_base(c, (uint32_t)(h % c->slices), h);
+        size_t b = set_base(c, slice_of(c, h), h);
         if (find(c, b, want[i]) >= 0) continue;
-        int v = evict(c, b, t, 0, NULL);
+        int v = evict(c, b, t, NULL, NULL);
         TAG(b, v) = want[i] + 1;
         touch(c, b, v);
         SECT(b, v) = c->full_mask;
@@ -195,36 +196,18 @@ static void prefetch_after_miss(l2 *c, uint64_t line, int sm, uint64_t t)
     }
 }
 
-void l2_hint(const l2 *c, uint64_t addr, int part)
-{
-    uint64_t line = addr >> c->line_shift;
-    uint64_t h = mix64(line);
-    uint32_t home = (uint32_t)(h % c->slices);
-    const unsigned char *p = c->mem + set_base(c, home, h);
-    __builtin_prefetch(p);
-    __builtin_prefetch(p + 64);
-    __builtin_prefetch(p + 128);
-    __builtin_prefetch(p + 192);
-    if (c->replicate && (int)(home / c->spp) != part) {
-        p = c->mem + set_base(c, (uint32_t)part * c->spp + (uint32_t)(h % c->spp), h);
-        __builtin_prefetch(p);
-        __builtin_prefetch(p + 64);
-        __builtin_prefetch(p + 128);
-        __builtin_prefetch(p + 192);
-    }
-}
-
 int l2_sampled(const l2 *c, uint64_t addr)
 {
+    if (c->sample == 1) return 1;
     uint64_t h = mix64(addr >> c->line_shift);
-    return ((h / c->slices) % c->sets) % c->sample == 0;
+    return set_of(c, h) % c->sample == 0;
 }
 
 uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t weight)
 {
     uint64_t line = r->addr >> c->line_shift;
     uint64_t h = mix64(line);
-    uint32_t home = (uint32_t)(h % c->slices);
+    uint32_t home = slice_of(c, h);
     int home_part = (int)(home / c->spp);
     uint64_t t = xbar_arrive(c->x, t_issue, r->bytes);
     uint8_t m = sector_mask(c, r->addr, r->bytes);
@@ -235,7 +218,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         size_t b = set_base(c, home, h);
         int w = find(c, b, line);
         uint64_t wb = 0;
-        int i = w >= 0 ? w : evict(c, b, start, 0, &wb);
+        int i = w >= 0 ? w : evict(c, b, start, NULL, &wb);
         if (w < 0) { TAG(b, i) = line + 1; SECT(b, i) = 0; READY(b, i) = start; c->c.misses += weight; }
         else c->c.hits += weight;
         SECT(b, i) |= m;
@@ -249,7 +232,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
     int far = home_part != part;
     size_t rb = 0;
     if (far && c->replicate) {
-        uint32_t rs = (uint32_t)part * c->spp + (uint32_t)(h % c->spp);
+        uint32_t rs = (uint32_t)part * c->spp + range32(h, c->spp);
         uint64_t start = slice_reserve(c, rs, t, r->bytes, weight);
         rb = set_base(c, rs, h);
         int w = find(c, rb, line);
@@ -281,7 +264,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         int i;
         uint8_t missing = m;
         if (w >= 0) { i = w; missing = (uint8_t)(m & ~SECT(b, i)); }
-        else { i = evict(c, b, start, 0, NULL); TAG(b, i) = line + 1; }
+        else { i = evict(c, b, start, NULL, NULL); TAG(b, i) = line + 1; }
         c->c.misses += weight;
         uint32_t bytes = (uint32_t)__builtin_popcount(missing) * c->sector_bytes;
         READY(b, i) = dram_access(c->dram, r->addr & ~(uint64_t)(c->line_bytes - 1), bytes, weight, 0, start);
@@ -292,13 +275,11 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
     }
     if (far && c->replicate) {
         int w2 = find(c, rb, line);
-        int i = w2 >= 0 ? w2 : evict(c, rb, start, 1, NULL);
-        if (i >= 0) {
-            if (w2 < 0) { TAG(rb, i) = line + 1; SECT(rb, i) = 0; FLAGS(rb, i) = F_REPLICA; }
-            SECT(rb, i) |= m;
-            READY(rb, i) = data;
-            touch(c, rb, (uint32_t)i);
-        }
+        uint32_t lru = 0;
+        int i = w2 >= 0 ? w2 : evict(c, rb, start, &lru, NULL);
+        if (w2 < 0) { TAG(rb, i) = line + 1; SECT(rb, i) = 0; FLAGS(rb, i) = F_REPLICA; STAMP(rb, i) = lru; }
+        SECT(rb, i) |= m;
+        READY(rb, i) = data;
     }
     return data + ret;
 }

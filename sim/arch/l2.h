@@ -40,9 +40,6 @@ void l2_destroy(l2 *c);
 uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t weight);
 /* 1 when the line holding addr lies in a simulated set under set sampling. */
 int l2_sampled(const l2 *c, uint64_t addr);
-/* Prefetches into the host cache the set(s) a later l2_access(addr) will touch
- * (a simulator speed hint; no effect on the model). */
-void l2_hint(const l2 *c, uint64_t addr, int part);
 /* Writes back every dirty line and invalidates all; returns when the last write is done. */
 uint64_t l2_flush(l2 *c, uint64_t t);
 void l2_get_counters(const l2 *c, l2_counters *out);

@@ -95,7 +95,7 @@ const param gpusim_params[] = {
 
     INT("power.throttle_mhz", power, throttle_mhz, 100, 5000, "5000", "MHz", "SM clock the board power cap sustains under continuous full tensor-core load (>= gpu.clock_mhz: no throttling)"),
     DBL("power.tau_us", power, tau_us, 0.001, 1e9, "300", "us", "Time constant with which the clock falls to power.throttle_mhz once the tensor cores are busy (and recovers when idle)"),
-    INT("sim.l2_set_sampling", sim, l2_set_sampling, 1, 64, "1", "sets", "Simulator speed knob, not hardware: bulk (tile, stream) traffic simulates 1 in N L2 sets exactly and charges each simulated line N lines of bandwidth (set sampling); 1 = every set"),
+    INT("sim.l2_set_sampling", sim, l2_set_sampling, 1, 64, "1", "sets", "Simulator speed knob, not hardware: bulk (tile, stream) traffic simulates 1 in N L2 sets exactly and charges each simulated line N lines of bandwidth (set sampling); 1 = every set; ignored (1) when a prefetcher is on"),
     DBL("host.launch_latency_us", host, launch_latency_us, 0, 10000, "4", "us", "Host submit to kernel start on an idle GPU"),
     DBL("host.eager_gap_us", host, eager_gap_us, 0, 10000, "10", "us", "Host time to launch one op eagerly (framework + driver)"),
     DBL("host.graph_gap_us", host, graph_gap_us, 0, 10000, "1.4", "us", "Time between kernels in a CUDA-graph replay"),
