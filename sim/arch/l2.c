@@ -258,6 +258,8 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
             c->c.pf_useful++;
             if (READY(b, w) > start) c->c.pf_late++;
             FLAGS(b, w) &= (uint8_t)~F_PREFETCHED;
+            /* tagged prefetching: the first use of a prefetched line keeps the stream going */
+            prefetch_after_miss(c, line, r->sm, start);
         }
         if (READY(b, w) > data) { data = READY(b, w); c->c.merges += weight; }
     } else {

@@ -1,8 +1,8 @@
 /*
  * prefetch.c: prefetch policies.
- *   next_line: on a miss of line L, fetch L+1 .. L+degree.
+ *   next_line: on a miss of line L, fetch L+distance .. L+distance+degree-1.
  *   stride: a table of `table_entries` streams indexed by SM; when a miss repeats
- *     the previous stride of its stream, fetch L+s .. L+degree*s (Chen & Baer's
+ *     the previous stride of its stream, fetch L+distance*s .. L+(distance+degree-1)*s (Chen & Baer's
  *     reference prediction table without the PC, which an L2 does not see).
  */
 #include "prefetch.h"
@@ -20,6 +20,7 @@ typedef int (*policy_fn)(prefetcher *p, uint64_t line, int sm, uint64_t *out, in
 struct prefetcher {
     policy_fn fn;
     int degree;
+    int64_t distance;
     int nentries;
     stream_entry *table;
 };
@@ -28,7 +29,7 @@ static int pf_next_line(prefetcher *p, uint64_t line, int sm, uint64_t *out, int
 {
     (void)sm;
     int n = 0;
-    for (int i = 1; i <= p->degree && n < max; i++) out[n++] = line + (uint64_t)i;
+    for (int i = 0; i < p->degree && n < max; i++) out[n++] = line + (uint64_t)(p->distance + i);
     return n;
 }
 
@@ -39,8 +40,8 @@ static int pf_stride(prefetcher *p, uint64_t line, int sm, uint64_t *out, int ma
     int n = 0;
     if (stride != 0 && stride == e->stride) {
         if (e->confident)
-            for (int i = 1; i <= p->degree && n < max; i++) {
-                int64_t target = (int64_t)line + stride * i;
+            for (int i = 0; i < p->degree && n < max; i++) {
+                int64_t target = (int64_t)line + stride * (p->distance + i);
                 if (target >= 0) out[n++] = (uint64_t)target;
             }
         e->confident = 1;
@@ -64,6 +65,7 @@ prefetcher *prefetch_create(const gpu_config *cfg)
     if (!p) return NULL;
     p->fn = policies[cfg->prefetch.policy].fn;
     p->degree = (int)cfg->prefetch.degree;
+    p->distance = cfg->prefetch.distance;
     p->nentries = (int)cfg->prefetch.table_entries;
     p->table = calloc((size_t)p->nentries, sizeof *p->table);
     if (!p->table) { free(p); return NULL; }

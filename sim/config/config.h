@@ -88,6 +88,7 @@ typedef struct gpu_config {
     struct {
         int64_t policy;            /* PF_* */
         int64_t degree;            /* lines fetched per trigger */
+        int64_t distance;          /* lines ahead of the miss where prefetching starts */
         int64_t table_entries;     /* stride detector entries */
     } prefetch;
     struct {

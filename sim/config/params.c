@@ -78,6 +78,7 @@ const param gpusim_params[] = {
 
     ENUM("prefetch.policy", prefetch, policy, "none|next_line|stride", "none", "L2 prefetcher: none, next_line or stride"),
     INT("prefetch.degree", prefetch, degree, 0, 64, "2", "lines", "Lines prefetched per trigger"),
+    INT("prefetch.distance", prefetch, distance, 1, 65536, "1", "lines", "How far ahead of the missed line prefetching starts (1: the next line; larger values run ahead of the demand window)"),
     INT("prefetch.table_entries", prefetch, table_entries, 1, 4096, "64", "entries", "Stride detector entries (stride policy)"),
 
     INT("pcie.gen", pcie, gen, 1, 6, NULL, "generation", "PCIe generation (1-6); sets the per-lane rate and encoding"),

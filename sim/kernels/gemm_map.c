@@ -74,7 +74,10 @@ static double estimate(const gpu_config *cfg, const trace_op *op, const gemm_map
     double dram = ((double)op->m * op->k + (double)op->k * op->n) * eb + (double)op->m * op->n * out_bytes(op->dtype);
     if (m->split_k > 1) dram += (double)m->split_k * op->m * op->n * 4.0;
     double dram_t = dram / (config_peak_dram_gbps(cfg) * 1e9);
-    return fmax(t, dram_t);
+    /* every CTA's operand traffic crosses the L2 slices: their total bandwidth is a floor */
+    double l2_bytes = (double)jobs * nkt * (a_rows + cols) * (double)m->tk * eb;
+    double l2_t = l2_bytes / ((double)cfg->l2.slices * (double)cfg->l2.slice_bytes_per_clk * clk) + fixed;
+    return fmax(fmax(t, dram_t), l2_t);
 }
 
 static void default_map(const gpu_config *cfg, const trace_op *op, gemm_map *best)
@@ -82,11 +85,11 @@ static void default_map(const gpu_config *cfg, const trace_op *op, gemm_map *bes
     int eb = dtype_bytes(op->dtype);
     int tensor = op->dtype != DT_FP32 && tensor_core_rate(cfg, op->dtype) > 0;
     static const int64_t tc_tiles[][2] = { {256, 128}, {128, 256}, {128, 128}, {128, 64}, {64, 128},
-                                           {64, 64}, {64, 32}, {64, 16} };
+                                           {64, 64}, {64, 32}, {64, 16}, {64, 8} };
     static const int64_t simt_tiles[][2] = { {256, 128}, {128, 128}, {128, 64}, {64, 64}, {32, 32} };
     static const int64_t splits[] = { 1, 2, 3, 4, 6, 8, 16 };
     double best_t = INFINITY;
-    int ntiles = tensor ? 8 : 5;
+    int ntiles = tensor ? 9 : 5;
     for (int i = 0; i < ntiles; i++) {
         for (size_t s = 0; s < 2 * sizeof splits / sizeof splits[0]; s++) {
             int sk = s >= sizeof splits / sizeof splits[0];

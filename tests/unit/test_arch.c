@@ -106,12 +106,25 @@ static void test_prefetch_next_line(void **state)
     rig r;
     rig_tiny(&r, PF_NEXT_LINE);
     rd(&r, 0, 0);                 /* miss: prefetches line 1 */
-    rd(&r, 128, 50000000);        /* hit on the prefetched line */
+    rd(&r, 128, 50000000);        /* hit on the prefetched line, which prefetches line 2 (tagged) */
     l2_counters k;
     l2_get_counters(r.c, &k);
-    assert_int_equal(k.pf_issued, 1);
+    assert_int_equal(k.pf_issued, 2);
     assert_int_equal(k.pf_useful, 1);
     assert_int_equal(k.pf_late, 0);
+    rd(&r, 256, 50001000);        /* line 2 is still arriving: useful but late */
+    l2_get_counters(r.c, &k);
+    assert_int_equal(k.pf_useful, 2);
+    assert_int_equal(k.pf_late, 1);
+    rig_free(&r);
+    /* distance: a miss of line 0 with distance 4 fetches line 4, not line 1 */
+    rig_tiny(&r, PF_NEXT_LINE);
+    prefetch_destroy(r.pf);
+    r.cfg.prefetch.distance = 4;
+    r.pf = prefetch_create(&r.cfg);
+    uint64_t out[4];
+    assert_int_equal(prefetch_on_miss(r.pf, 0, 0, out, 4), 1);
+    assert_int_equal(out[0], 4);
     rig_free(&r);
 }
 
