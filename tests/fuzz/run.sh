@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# tests/fuzz/run.sh SECONDS: builds the libFuzzer harnesses with clang (ASan+UBSan)
+# and runs each for SECONDS on a copy of its seed corpus. Exits non-zero on a finding.
+set -eu
+cd "$(dirname "$0")/../.."
+secs=${1:-60}
+out=build-fuzz
+mkdir -p "$out"
+[ -f build/gpusim_version.h ] || meson setup build >/dev/null
+flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Isim -Ibuild -I/usr/include/iniparser"
+clang $flags tests/fuzz/fuzz_trace.c sim/trace/trace.c -o "$out/fuzz_trace"
+clang $flags tests/fuzz/fuzz_config.c sim/config/config.c sim/config/params.c -liniparser -lm -o "$out/fuzz_config"
+status=0
+for h in trace config; do
+  rm -rf "$out/corpus_$h" && cp -r "tests/fuzz/corpus_$h" "$out/corpus_$h"
+  echo "== fuzz_$h for ${secs}s"
+  if ! "$out/fuzz_$h" -max_total_time="$secs" -max_len=4096 -timeout=10 -print_final_stats=1 \
+       -artifact_prefix="$out/crash_$h-" "$out/corpus_$h" > "$out/fuzz_$h.log" 2>&1; then
+    echo "fuzz_$h: FINDING"; tail -40 "$out/fuzz_$h.log"; status=1
+  fi
+  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$out/fuzz_$h.log" || true
+done
+exit $status
