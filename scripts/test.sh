@@ -25,6 +25,19 @@ if GPUSIM_BIN=build-werror/sim/gpusim analysis/validate --fast > build-werror/va
 else
   echo "validation guard FAILED"; cat build-werror/validate.out; failed=$((failed + 1))
 fi
+echo "== fuzzing: trace reader and config loader, 60 s each (libFuzzer, ASan+UBSan)"
+if tests/fuzz/run.sh 60 > build-werror/fuzz.out 2>&1; then
+  cat build-werror/fuzz.out; passed=$((passed + 1))
+else
+  echo "fuzzing FAILED"; cat build-werror/fuzz.out; failed=$((failed + 1))
+fi
+echo "== valgrind memcheck on the README's main command"
+if valgrind -q --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+     build-werror/sim/gpusim configs/ampere_plus.ini workloads/mlp.trace --no-db -q > build-werror/valgrind.out 2>&1; then
+  echo "valgrind clean"; passed=$((passed + 1))
+else
+  echo "valgrind FAILED"; cat build-werror/valgrind.out; failed=$((failed + 1))
+fi
 echo "== ASan + UBSan build"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   run_suite build-san --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "arch/bwcal.h"
+#include "arch/hash.h"
 #include "engine/engine.h"
 
 typedef struct bank {
@@ -56,29 +57,20 @@ void dram_destroy(dram *d)
     free(d);
 }
 
-static uint64_t mix(uint64_t x)
-{
-    x ^= x >> 31;
-    x *= 0x7fb5d329728ea185ULL;
-    x ^= x >> 27;
-    x *= 0x81dadef4bc2dd44dULL;
-    x ^= x >> 33;
-    return x;
-}
 
 int dram_channel_of(const dram *d, uint64_t addr)
 {
-    return (int)(mix(addr / d->interleave) % (uint64_t)d->nch);
+    return (int)(hash64(addr / d->interleave) % (uint64_t)d->nch);
 }
 
 uint64_t dram_access(dram *d, uint64_t addr, uint32_t bytes, uint32_t weight, int write, uint64_t t)
 {
     uint64_t granule = addr / d->interleave;
-    channel *ch = &d->ch[mix(granule) % (uint64_t)d->nch];
+    channel *ch = &d->ch[hash64(granule) % (uint64_t)d->nch];
     /* channel-local address: granules of this channel packed densely */
     uint64_t local = (granule / (uint64_t)d->nch) * d->interleave + addr % d->interleave;
     uint64_t row_global = local / d->row_bytes;
-    bank *b = &ch->banks[mix(row_global) % (uint64_t)d->nbanks];
+    bank *b = &ch->banks[hash64(row_global) % (uint64_t)d->nbanks];
     uint64_t row = row_global / (uint64_t)d->nbanks + 1;
     /* The bank serialises its own row operations; the data bus is a throughput
      * slot taken in arrival order, so one bank's activate overlaps other banks'

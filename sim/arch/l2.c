@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "arch/bwcal.h"
+#include "arch/hash.h"
 #include "engine/engine.h"
 
 enum { F_DIRTY = 1, F_PREFETCHED = 2, F_REPLICA = 4 };
@@ -36,15 +37,6 @@ struct l2 {
     l2_counters c;
 };
 
-static uint64_t mix64(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
 
 #define W (c->ways)
 #define TAG(b, i) (((uint64_t *)(c->mem + (b)))[i])
@@ -183,7 +175,7 @@ static void prefetch_after_miss(l2 *c, uint64_t line, int sm, uint64_t t)
     uint64_t want[PF_MAX];
     int n = prefetch_on_miss(c->pf, line, sm, want, PF_MAX);
     for (int i = 0; i < n; i++) {
-        uint64_t h = mix64(want[i]);
+        uint64_t h = hash64(want[i]);
         size_t b = set_base(c, slice_of(c, h), h);
         if (find(c, b, want[i]) >= 0) continue;
         int v = evict(c, b, t, NULL, NULL);
@@ -199,14 +191,14 @@ static void prefetch_after_miss(l2 *c, uint64_t line, int sm, uint64_t t)
 int l2_sampled(const l2 *c, uint64_t addr)
 {
     if (c->sample == 1) return 1;
-    uint64_t h = mix64(addr >> c->line_shift);
+    uint64_t h = hash64(addr >> c->line_shift);
     return set_of(c, h) % c->sample == 0;
 }
 
 uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t weight)
 {
     uint64_t line = r->addr >> c->line_shift;
-    uint64_t h = mix64(line);
+    uint64_t h = hash64(line);
     uint32_t home = slice_of(c, h);
     int home_part = (int)(home / c->spp);
     uint64_t t = xbar_arrive(c->x, t_issue, r->bytes);

@@ -11,13 +11,17 @@ flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 clang $flags tests/fuzz/fuzz_trace.c sim/trace/trace.c -o "$out/fuzz_trace"
 clang $flags tests/fuzz/fuzz_config.c sim/config/config.c sim/config/params.c -liniparser -lm -o "$out/fuzz_config"
 status=0
-for h in trace config; do
+pids=""
+for h in trace config; do  # both harnesses at once, one per core
   rm -rf "$out/corpus_$h" && cp -r "tests/fuzz/corpus_$h" "$out/corpus_$h"
-  echo "== fuzz_$h for ${secs}s"
-  if ! "$out/fuzz_$h" -max_total_time="$secs" -max_len=4096 -timeout=10 -print_final_stats=1 \
-       -artifact_prefix="$out/crash_$h-" "$out/corpus_$h" > "$out/fuzz_$h.log" 2>&1; then
-    echo "fuzz_$h: FINDING"; tail -40 "$out/fuzz_$h.log"; status=1
-  fi
-  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" "$out/fuzz_$h.log" || true
+  "$out/fuzz_$h" -max_total_time="$secs" -max_len=4096 -timeout=10 -print_final_stats=1 \
+      -artifact_prefix="$out/crash_$h-" "$out/corpus_$h" > "$out/fuzz_$h.log" 2>&1 &
+  pids="$pids $!"
+done
+i=0
+for p in $pids; do
+  h=$([ $i -eq 0 ] && echo trace || echo config); i=$((i + 1))
+  if wait "$p"; then echo "fuzz_$h: ${secs}s, no finding"; else echo "fuzz_$h: FINDING"; tail -40 "$out/fuzz_$h.log"; status=1; fi
+  grep -E "stat::number_of_executed_units|stat::peak_rss_mb|stat::new_units_added" "$out/fuzz_$h.log" || true
 done
 exit $status

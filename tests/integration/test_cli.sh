@@ -104,7 +104,14 @@ check "bad sweep value exits 2 before running" test $? -eq 2
 check "bad sweep value named" grep -q 'gpu.sm_count: expected an integer' err.txt
 check "bad sweep left the database as it was" test "$(sqlite3 sw.db 'select count(*) from runs')" = 6
 
-# 8. golden results: simulated times must not drift silently
+# 8. two processes writing one database at once lose nothing (WAL + busy timeout)
+for w in 1 2; do ( for i in 1 2 3 4 5; do "$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --db conc.db -q || echo fail; done > conc$w.out ) & done
+wait
+check "concurrent writers: no failures" test ! -s conc1.out -a ! -s conc2.out
+check "concurrent writers: all 10 runs stored" test "$(sqlite3 conc.db 'select count(*) from runs')" = 10
+check "concurrent writers: every run whole" test "$(sqlite3 conc.db 'select count(distinct run_id) from ops')" = 10
+
+# 9. golden results: simulated times must not drift silently
 while IFS=' ' read -r cfg tr expect; do
   [ -z "$cfg" ] && continue
   got=$("$BIN" "$SRC/$cfg" "$SRC/$tr" --no-db --json | python3 -c "import json,sys; print('%.3f' % json.load(sys.stdin)['time_us'])")
