@@ -99,6 +99,15 @@ partial=$(sqlite3 kill.db 'select count(*) from runs' 2>/dev/null || echo 0)
 check "killed sweep left only whole points (ops of every run present)" test "$(sqlite3 kill.db 'select count(*) from runs r where not exists (select 1 from ops o where o.run_id=r.id)' 2>/dev/null || echo 0)" = 0
 "$BIN" sweep "$SRC/configs/h100.ini" "$SRC/workloads/gemm_8192.trace" --vary gpu.sm_count=32,48,64,80,96,112,132 -j 2 --db kill.db --resume > /dev/null 2>&1
 check "killed sweep resumes to all 7 points (had $partial)" test "$(sqlite3 kill.db 'select count(distinct point_key) from runs')" = 7
+"$BIN" sweep "$SRC/configs/h100.ini" "$SRC/workloads/gemm_8192.trace" --vary gpu.sm_count=32,48,64,80,96,112,132 -j 2 --db whole.db > /dev/null 2>&1
+check "killed+resumed sweep has the same table as an uninterrupted one" test \
+  "$(sqlite3 kill.db 'select point_key, sim_time_us, dram_bytes from runs order by point_key')" = \
+  "$(sqlite3 whole.db 'select point_key, sim_time_us, dram_bytes from runs order by point_key')"
+"$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --db single.db -q
+"$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/gemm_8192.trace" --db single.db -q --set sim.l2_set_sampling=1 &
+rpid=$!
+sleep 1; kill -9 $rpid 2>/dev/null; wait $rpid 2>/dev/null
+check "a run killed with SIGKILL leaves no rows" test "$(sqlite3 single.db 'select count(*) from runs')" = 1
 "$BIN" sweep "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --vary gpu.sm_count=1,2,0 --db sw.db > /dev/null 2> err.txt
 check "bad sweep value exits 2 before running" test $? -eq 2
 check "bad sweep value named" grep -q 'gpu.sm_count: expected an integer' err.txt
