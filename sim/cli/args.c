@@ -37,7 +37,14 @@ int cli_parse(cli_args *a, int argc, char **argv, char *err, size_t errlen)
         const char *s = argv[i];
         int has_next = i + 1 < argc;
         if (!strcmp(s, "--help") || !strcmp(s, "-h")) { cli_usage(stdout); return 1; }
-        if (!strcmp(s, "--version")) { printf("gpusim %s\n", GPUSIM_VERSION); return 1; }
+        if (!strcmp(s, "--version")) {
+#ifdef GPUSIM_MPI
+            printf("gpusim %s (MPI sweeps)\n", GPUSIM_VERSION);
+#else
+            printf("gpusim %s\n", GPUSIM_VERSION);
+#endif
+            return 1;
+        }
         if (!strcmp(s, "--help-config")) { config_write_reference(stdout); return 1; }
         if (!strcmp(s, "--db")) {
             if (!has_next) goto missing;

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/mpi_link.h"
 #include "results/db.h"
 
 static double now_s(void)
@@ -51,7 +52,10 @@ int main(int argc, char **argv)
     if (a.sweep) {
         char th[17];
         if (trace_file_hash(a.trace, th)) { fprintf(stderr, "gpusim: %s: cannot read\n", a.trace); return 2; }
-        return sweep_main(&a, th);
+        if (mpi_start(&argc, &argv)) { fprintf(stderr, "gpusim: sweep: cannot start MPI\n"); return 1; }
+        int st = sweep_main(&a, th);
+        mpi_stop();
+        return st;
     }
 
     gpu_config cfg;

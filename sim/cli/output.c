@@ -75,7 +75,7 @@ void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const t
                    "\"l2_hit_rate\":%.6f,\"pcie_bytes\":%llu,\"bound\":\"%s\"",
                 o->kind, (double)o->start_ps / 1e6, op_us(o), o->flops, (unsigned long long)o->dram_bytes,
                 o->l2_accesses ? (double)o->l2_hits / (double)o->l2_accesses : 0, (unsigned long long)o->pcie_bytes,
-                o->bound ? o->bound : "-");
+                o->bound[0] ? o->bound : "-");
         if (o->mapping[0]) { fprintf(f, ",\"mapping\":"); jstr(f, o->mapping); }
         if (o->ns_per_load > 0) fprintf(f, ",\"ns_per_load\":%.4f", o->ns_per_load);
         fputc('}', f);

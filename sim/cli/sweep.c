@@ -9,6 +9,9 @@
  * killed at any moment leaves only whole points, and --resume skips the points
  * already stored under the same sweep spec. Progress (points done/total,
  * elapsed, ETA) goes to stderr when it is a terminal.
+ * Under mpirun (built with MPI) the same protocol runs over MPI instead of
+ * pipes: rank 0 validates, owns the database and hands out points one at a time;
+ * the other ranks simulate.
  */
 #include <errno.h>
 #include <signal.h>
@@ -21,6 +24,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/mpi_link.h"
 #include "results/db.h"
 
 typedef struct knob {
@@ -133,8 +137,7 @@ static int send_result(int fd, uint64_t point, int status, const run_result *r, 
     return write_all(fd, r->st.rows, r->st.n * sizeof *r->st.rows);
 }
 
-/* Kinds and bounds are pointers to string constants, valid in both processes
- * after fork (same image). */
+/* A run_result is plain data but for its two arrays, which follow the header. */
 static int recv_result(int fd, msg_head *h)
 {
     if (read_all(fd, h, sizeof *h)) return -1;
@@ -146,6 +149,46 @@ static int recv_result(int fd, msg_head *h)
     if (!r->ops || !r->st.rows) return -1;
     if (read_all(fd, r->ops, r->nops * sizeof *r->ops)) return -1;
     return read_all(fd, r->st.rows, r->st.n * sizeof *r->st.rows);
+}
+
+/* The same message as one buffer (for MPI). Returns its length, or 0. */
+static size_t pack_result(char **out, uint64_t point, int status, const run_result *r, double wall, const char *err)
+{
+    msg_head h;
+    memset(&h, 0, sizeof h);
+    h.status = status;
+    h.point = point;
+    h.wall_s = wall;
+    if (r) h.res = *r;
+    snprintf(h.err, sizeof h.err, "%s", err ? err : "");
+    size_t n = sizeof h;
+    if (!status && r) n += r->nops * sizeof *r->ops + r->st.n * sizeof *r->st.rows;
+    char *b = malloc(n);
+    if (!b) return 0;
+    memcpy(b, &h, sizeof h);
+    if (!status && r) {
+        memcpy(b + sizeof h, r->ops, r->nops * sizeof *r->ops);
+        memcpy(b + sizeof h + r->nops * sizeof *r->ops, r->st.rows, r->st.n * sizeof *r->st.rows);
+    }
+    *out = b;
+    return n;
+}
+
+static int unpack_result(const char *b, size_t n, msg_head *h)
+{
+    if (n < sizeof *h) return -1;
+    memcpy(h, b, sizeof *h);
+    if (h->status) return 0;
+    run_result *r = &h->res;
+    size_t need = sizeof *h + r->nops * sizeof *r->ops + r->st.n * sizeof *r->st.rows;
+    if (n != need) return -1;
+    r->ops = calloc(r->nops ? r->nops : 1, sizeof *r->ops);
+    r->st.rows = calloc(r->st.n ? r->st.n : 1, sizeof *r->st.rows);
+    r->st.cap = r->st.n;
+    if (!r->ops || !r->st.rows) return -1;
+    memcpy(r->ops, b + sizeof *h, r->nops * sizeof *r->ops);
+    memcpy(r->st.rows, b + sizeof *h + r->nops * sizeof *r->ops, r->st.n * sizeof *r->st.rows);
+    return 0;
 }
 
 /* ---- the sweep ---- */
@@ -186,6 +229,24 @@ static void worker(const sweep_ctx *s, int in_fd, int out_fd)
         if (wr) break;
     }
     _exit(0);
+}
+
+/* An MPI worker rank: simulate points until told to stop. */
+static void mpi_worker(const sweep_ctx *s)
+{
+    uint64_t p;
+    while (mpi_recv_point(&p) == 0) {
+        gpu_config cfg;
+        run_result res;
+        char err[512] = "";
+        double t0 = mono_s();
+        int st = simulate_point(s, p, &cfg, &res, err, sizeof err);
+        char *buf = NULL;
+        size_t n = pack_result(&buf, p, st, st ? NULL : &res, mono_s() - t0, err);
+        if (!st) run_result_free(&res);
+        if (!n || mpi_send_result(buf, n)) { free(buf); break; }
+        free(buf);
+    }
 }
 
 static void progress(double t0, uint64_t done, uint64_t total)
@@ -262,6 +323,12 @@ int sweep_main(const cli_args *a, const char *trace_hash)
     for (int i = 0; i < s.nk && sl < sizeof s.spec; i++)
         sl += (size_t)snprintf(s.spec + sl, sizeof s.spec - sl, "%s\"%s\"", i ? "," : "", a->vary[i]);
     if (sl < sizeof s.spec) snprintf(s.spec + sl, sizeof s.spec - sl, "]}");
+    if (mpi_size() > 1 && mpi_rank() != 0) {
+        mpi_worker(&s);
+        trace_destroy(t);
+        free_knobs(&s);
+        return 0;
+    }
 
     db *d = NULL;
     int64_t sweep_id = 0;
@@ -286,10 +353,52 @@ int sweep_main(const cli_args *a, const char *trace_hash)
     }
     int tty = isatty(2);
     double t0 = mono_s();
-    if (!a->quiet) fprintf(stderr, "sweep %lld: %llu points, %llu to run, %d worker%s\n", (long long)sweep_id,
-                           (unsigned long long)s.npoints, (unsigned long long)ntodo, a->jobs, a->jobs > 1 ? "s" : "");
-    int nw = a->jobs < 1 ? 1 : a->jobs;
-    if ((uint64_t)nw > ntodo) nw = (int)(ntodo ? ntodo : 1);
+    int ranks = mpi_size();
+    if (!a->quiet) {
+        if (ranks > 1) fprintf(stderr, "sweep %lld: %llu points, %llu to run, %d MPI worker ranks\n", (long long)sweep_id,
+                               (unsigned long long)s.npoints, (unsigned long long)ntodo, ranks - 1);
+        else fprintf(stderr, "sweep %lld: %llu points, %llu to run, %d worker%s\n", (long long)sweep_id,
+                     (unsigned long long)s.npoints, (unsigned long long)ntodo, a->jobs, a->jobs > 1 ? "s" : "");
+    }
+    if (ranks > 1) { /* rank 0: hand out points one at a time, store results as they come */
+        uint64_t next = 0;
+        int active = 0;
+        for (int w = 1; w < ranks; w++) {
+            if (next < ntodo) { mpi_send_point(w, todo[next++]); active++; }
+            else mpi_send_stop(w);
+        }
+        while (active > 0) {
+            char *buf = NULL;
+            size_t len = 0;
+            int src = 0;
+            msg_head h;
+            memset(&h, 0, sizeof h);
+            if (mpi_recv_result(&buf, &len, &src) || unpack_result(buf, len, &h)) {
+                fprintf(stderr, "gpusim: sweep: bad message from rank %d\n", src);
+                free(buf);
+                rc = 1;
+                break;
+            }
+            free(buf);
+            if (h.status) {
+                failed++;
+                fprintf(stderr, "%sgpusim: sweep point %llu: %s\n", tty ? "\n" : "", (unsigned long long)h.point, h.err);
+            } else if (store_point(d, &s, sweep_id, h.point, &h.res, h.wall_s, trace_hash, err, sizeof err)) {
+                fprintf(stderr, "gpusim: %s\n", err);
+                rc = 1;
+            } else {
+                done++;
+            }
+            free(h.res.ops);
+            free(h.res.st.rows);
+            if (next < ntodo) mpi_send_point(src, todo[next++]);
+            else { mpi_send_stop(src); active--; }
+            if (tty && !a->quiet) progress(t0, done + failed, ntodo);
+        }
+        ntodo = done + failed + (ntodo - next); /* nothing more runs below */
+    }
+    int nw = ranks > 1 ? 0 : (a->jobs < 1 ? 1 : a->jobs);
+    if ((uint64_t)nw > ntodo) nw = (int)ntodo;
     int to_w[1024], from_w[1024];
     pid_t pids[1024];
     int alive = 0;

@@ -111,7 +111,7 @@ static void op_complete(void *ctx, uint64_t i)
     gpu_get_counters(r->g, &c1);
     op_result *o = &r->res->ops[i];
     snprintf(o->name, sizeof o->name, "%s", op->name);
-    o->kind = op_kind_name(op->kind);
+    snprintf(o->kind, sizeof o->kind, "%s", op_kind_name(op->kind));
     if (op->kind == OP_GEMM || op->kind == OP_ELTWISE) snprintf(o->dtype, sizeof o->dtype, "%s", dtype_name(op->dtype));
     snprintf(o->mapping, sizeof o->mapping, "%s", ex->mapping);
     o->start_ps = ex->ready_ps;
@@ -122,7 +122,7 @@ static void op_complete(void *ctx, uint64_t i)
     o->l2_hits = c1.l2_hits - r->c0[i].l2_hits;
     o->pcie_bytes = c1.pcie_bytes - r->c0[i].pcie_bytes;
     o->ns_per_load = ex->ns_per_load;
-    o->bound = bound_of(r, o, ex->start_ps);
+    snprintf(o->bound, sizeof o->bound, "%s", bound_of(r, o, ex->start_ps));
     int s = (int)op->stream;
     stream_q *q = &r->streams[s];
     q->busy = 0;

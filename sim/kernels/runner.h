@@ -15,7 +15,7 @@
 
 typedef struct op_result {
     char name[64];
-    const char *kind;
+    char kind[12];              /* op kind name (arrays, not pointers: results cross processes) */
     char dtype[8];
     char mapping[96];
     uint64_t start_ps, end_ps;  /* start: when it could first run (submitted + latency, stream free) */
@@ -24,7 +24,7 @@ typedef struct op_result {
     uint64_t l2_accesses, l2_hits;
     uint64_t pcie_bytes;
     double ns_per_load;         /* chase only, else 0 */
-    const char *bound;          /* compute, dram, pcie, launch, latency */
+    char bound[12];             /* compute, dram, pcie, launch, latency */
 } op_result;
 
 typedef struct run_result {

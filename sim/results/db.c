@@ -259,7 +259,7 @@ int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
         sqlite3_bind_text(st, 3, o->name, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 4, o->kind ? o->kind : "?", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, o->kind[0] ? o->kind : "?", -1, SQLITE_TRANSIENT);
         if (o->dtype[0]) sqlite3_bind_text(st, 5, o->dtype, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(st, 5);
         if (o->mapping[0]) sqlite3_bind_text(st, 6, o->mapping, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(st, 6);
         sqlite3_bind_double(st, 7, (double)o->start_ps / 1e6);
@@ -270,7 +270,7 @@ int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_
         sqlite3_bind_double(st, 12, ot > 0 ? (double)o->dram_bytes / ot / 1e3 : 0);
         sqlite3_bind_double(st, 13, o->l2_accesses ? (double)o->l2_hits / (double)o->l2_accesses : 0);
         sqlite3_bind_int64(st, 14, (sqlite3_int64)o->pcie_bytes);
-        sqlite3_bind_text(st, 15, o->bound ? o->bound : "-", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 15, o->bound[0] ? o->bound : "-", -1, SQLITE_TRANSIENT);
         if (o->ns_per_load > 0) sqlite3_bind_double(st, 16, o->ns_per_load); else sqlite3_bind_null(st, 16);
         rc = sqlite3_step(st);
         if (rc != SQLITE_DONE) goto fail;

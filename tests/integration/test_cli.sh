@@ -113,6 +113,24 @@ check "bad sweep value exits 2 before running" test $? -eq 2
 check "bad sweep value named" grep -q 'gpu.sm_count: expected an integer' err.txt
 check "bad sweep left the database as it was" test "$(sqlite3 sw.db 'select count(*) from runs')" = 6
 
+# MPI: the same sweep spread over ranks gives the same table as a local one
+if "$BIN" --version | grep -q MPI && command -v mpirun > /dev/null; then
+  ASAN_OPTIONS=detect_leaks=0 mpirun --allow-run-as-root --oversubscribe -np 2 "$BIN" sweep "$SRC/configs/h100.ini" "$SRC/workloads/mlp_graph.trace" \
+    --vary gpu.sm_count=33,66,132 --vary memory.channels=40,80 --db mpi.db > mpi.out 2>&1
+  check "MPI sweep exits 0" test $? -eq 0
+  "$BIN" sweep "$SRC/configs/h100.ini" "$SRC/workloads/mlp_graph.trace" --vary gpu.sm_count=33,66,132 \
+    --vary memory.channels=40,80 -j 2 --db local.db > /dev/null 2>&1
+  check "MPI sweep table = local sweep table" test \
+    "$(sqlite3 mpi.db 'select point_key, sim_time_us, dram_bytes, cycles from runs order by point_key')" = \
+    "$(sqlite3 local.db 'select point_key, sim_time_us, dram_bytes, cycles from runs order by point_key')"
+  check "MPI sweep stored 6 points" test "$(sqlite3 mpi.db 'select count(*) from runs')" = 6
+  ASAN_OPTIONS=detect_leaks=0 mpirun --allow-run-as-root --oversubscribe -np 2 "$BIN" sweep "$SRC/configs/h100.ini" "$SRC/workloads/mlp_graph.trace" \
+    --vary gpu.sm_count=33,66,132 --vary memory.channels=40,80 --db mpi.db --resume > /dev/null 2>&1
+  check "MPI --resume adds nothing" test "$(sqlite3 mpi.db 'select count(*) from runs')" = 6
+else
+  echo "skip - MPI tests (gpusim built without MPI or no mpirun)"
+fi
+
 # 8. two processes writing one database at once lose nothing (WAL + busy timeout)
 for w in 1 2; do ( for i in 1 2 3 4 5; do "$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --db conc.db -q || echo fail; done > conc$w.out ) & done
 wait
