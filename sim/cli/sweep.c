@@ -274,6 +274,27 @@ static int store_point(db *d, const sweep_ctx *s, int64_t sweep_id, uint64_t p, 
     return db_store_run(d, &rec, NULL, err, errlen);
 }
 
+/* Stores (or reports) one point's result from a worker and frees it; returns
+ * -1 when the database refused it. */
+static int take_result(db *d, const sweep_ctx *s, int64_t sweep_id, const char *trace_hash, msg_head *h, int tty,
+                       uint64_t *done, uint64_t *failed)
+{
+    char err[1024];
+    int rc = 0;
+    if (h->status) {
+        (*failed)++;
+        fprintf(stderr, "%sgpusim: sweep point %llu: %s\n", tty ? "\n" : "", (unsigned long long)h->point, h->err);
+    } else if (store_point(d, s, sweep_id, h->point, &h->res, h->wall_s, trace_hash, err, sizeof err)) {
+        fprintf(stderr, "gpusim: %s\n", err);
+        rc = -1;
+    } else {
+        (*done)++;
+    }
+    free(h->res.ops);
+    free(h->res.st.rows);
+    return rc;
+}
+
 static void free_knobs(sweep_ctx *s)
 {
     for (int i = 0; i < s->nk; i++) free(s->ks[i].buf);
@@ -380,17 +401,7 @@ int sweep_main(const cli_args *a, const char *trace_hash)
                 break;
             }
             free(buf);
-            if (h.status) {
-                failed++;
-                fprintf(stderr, "%sgpusim: sweep point %llu: %s\n", tty ? "\n" : "", (unsigned long long)h.point, h.err);
-            } else if (store_point(d, &s, sweep_id, h.point, &h.res, h.wall_s, trace_hash, err, sizeof err)) {
-                fprintf(stderr, "gpusim: %s\n", err);
-                rc = 1;
-            } else {
-                done++;
-            }
-            free(h.res.ops);
-            free(h.res.st.rows);
+            if (take_result(d, &s, sweep_id, trace_hash, &h, tty, &done, &failed)) rc = 1;
             if (next < ntodo) mpi_send_point(src, todo[next++]);
             else { mpi_send_stop(src); active--; }
             if (tty && !a->quiet) progress(t0, done + failed, ntodo);
@@ -438,17 +449,7 @@ int sweep_main(const cli_args *a, const char *trace_hash)
             msg_head h;
             memset(&h, 0, sizeof h);
             if (recv_result(from_w[w], &h)) { open_w[w] = 0; fprintf(stderr, "gpusim: sweep worker %d died\n", w); rc = 1; continue; }
-            if (h.status) {
-                failed++;
-                fprintf(stderr, "%sgpusim: sweep point %llu: %s\n", tty ? "\n" : "", (unsigned long long)h.point, h.err);
-            } else if (store_point(d, &s, sweep_id, h.point, &h.res, h.wall_s, trace_hash, err, sizeof err)) {
-                fprintf(stderr, "gpusim: %s\n", err);
-                rc = 1;
-            } else {
-                done++;
-            }
-            free(h.res.ops);
-            free(h.res.st.rows);
+            if (take_result(d, &s, sweep_id, trace_hash, &h, tty, &done, &failed)) rc = 1;
             if (next < ntodo) { write_all(to_w[w], &todo[next], sizeof todo[next]); next++; }
             if (tty && !a->quiet) progress(t0, done + failed, ntodo);
         }
