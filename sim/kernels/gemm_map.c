@@ -86,10 +86,10 @@ static void default_map(const gpu_config *cfg, const trace_op *op, gemm_map *bes
     int tensor = op->dtype != DT_FP32 && tensor_core_rate(cfg, op->dtype) > 0;
     static const int64_t tc_tiles[][2] = { {256, 128}, {128, 256}, {128, 128}, {128, 64}, {64, 128},
                                            {64, 64}, {64, 32}, {64, 16}, {64, 8} };
-    static const int64_t simt_tiles[][2] = { {256, 128}, {128, 128}, {128, 64}, {64, 64}, {32, 32} };
+    static const int64_t simt_tiles[][2] = { {256, 128}, {128, 128}, {128, 64}, {64, 64} }; /* cutlass SIMT sgemm tiles */
     static const int64_t splits[] = { 1, 2, 3, 4, 6, 8, 16 };
     double best_t = INFINITY;
-    int ntiles = tensor ? 9 : 5;
+    int ntiles = tensor ? 9 : 4;
     for (int i = 0; i < ntiles; i++) {
         for (size_t s = 0; s < 2 * sizeof splits / sizeof splits[0]; s++) {
             int sk = s >= sizeof splits / sizeof splits[0];
@@ -102,6 +102,7 @@ static void default_map(const gpu_config *cfg, const trace_op *op, gemm_map *bes
             if (m.split_k > 1 && cdiv(op->k, m.tk) / m.split_k < 4) continue;
             if (m.split_k > 1 && tensor && cfg->sm.tma) continue; /* stream-K covers it */
             if (sk && !(tensor && cfg->sm.tma)) continue;
+            if (!tensor && m.split_k > 1) continue; /* cuBLAS's SIMT kernels do not split K */
             m.group_m = 8;
             if (tensor && cfg->sm.tma) {
                 m.consumer_warps = m.tm >= 128 ? 8 : 4;
