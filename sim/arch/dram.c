@@ -88,7 +88,8 @@ uint64_t dram_access(dram *d, uint64_t addr, uint32_t bytes, uint32_t weight, in
     uint64_t start = ready > slot ? ready : slot;
     b->free_ps = ready + burst;
     d->c.busy_ps += (double)burst * weight;
-    if (write) { d->c.writes += weight; d->c.write_bytes += (uint64_t)bytes * weight; return start + burst; }
+    /* a write is done, for whoever waits on it, once the channel has taken it into its queue */
+    if (write) { d->c.writes += weight; d->c.write_bytes += (uint64_t)bytes * weight; return slot; }
     d->c.reads += weight;
     d->c.read_bytes += (uint64_t)bytes * weight;
     return start + burst + d->latency_ps;

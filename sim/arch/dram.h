@@ -21,7 +21,8 @@ typedef struct dram dram;
 dram *dram_create(const gpu_config *cfg);
 void dram_destroy(dram *d);
 /* Reads or writes `bytes` at addr, request at the channel at t; returns the time
- * the data are back at the L2 (reads) or written (writes). Under L2 set sampling
+ * the data are back at the L2 (reads) or the channel has taken the write (its
+ * bus slot: the L2's write-back buffer entry is free then). Under L2 set sampling
  * one access stands for `weight`: the bus calendar takes weight bursts (as a
  * fluid within its buckets); the request waits for its own burst. */
 uint64_t dram_access(dram *d, uint64_t addr, uint32_t bytes, uint32_t weight, int write, uint64_t t);

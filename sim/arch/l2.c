@@ -217,7 +217,8 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         FLAGS(b, i) = (uint8_t)((FLAGS(b, i) & ~F_PREFETCHED) | F_DIRTY);
         touch(c, b, (uint32_t)i);
         /* back-pressure: a store that evicts a dirty line completes when the
-         * line's write-back has gone to DRAM */
+         * DRAM channel has taken the write-back (immediately, unless its queue is
+         * backed up, as after a large write) */
         return start + c->near_ret_ps > wb ? start + c->near_ret_ps : wb;
     }
 
