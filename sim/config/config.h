@@ -33,7 +33,6 @@ typedef struct gpu_config {
         int64_t cta_launch_cycles; /* cost to start a CTA on an SM */
         int64_t ldst_bytes_per_clk;/* SM <-> memory system port width */
         int64_t max_inflight_lines;/* outstanding L1 misses per SM (MSHRs) */
-        int64_t warp_issue_cycles; /* cycles a warp scheduler needs to issue a memory instruction */
         int64_t tma;               /* 1: bulk tensor copies, warp specialisation and cluster multicast (Hopper) */
     } sm;
     struct {
@@ -83,7 +82,7 @@ typedef struct gpu_config {
         double latency_ns;         /* row hit, beyond the L2 miss path */
         double row_miss_ns;        /* precharge + activate */
         double refresh_fraction;   /* share of time a channel is refreshing */
-        int64_t clock_mhz;
+        int64_t clock_mhz;         /* informational */
     } memory;
     struct {
         int64_t policy;            /* PF_* */

@@ -31,7 +31,6 @@ const param gpusim_params[] = {
     INT("sm.ldst_bytes_per_clk", sm, ldst_bytes_per_clk, 1, 4096, "64", "B/SM-cycle", "Width of the SM's port into the memory system"),
     INT("sm.max_inflight_lines", sm, max_inflight_lines, 1, 65536, "256", "lines", "Outstanding L1 misses per SM (MSHRs): bounds per-SM bandwidth by Little's law"),
     INT("sm.tma", sm, tma, 0, 1, "1", "bool", "1: TMA bulk copies, warp-specialised kernels and cluster multicast (Hopper); 0: cp.async (Ampere)"),
-    INT("sm.warp_issue_cycles", sm, warp_issue_cycles, 0, 1000, "4", "SM cycles", "Issue cost of one memory instruction per warp"),
 
     DBL("tensor.fp16_flops_per_clk", tensor, fp16_flops_per_clk, 0, 1e6, "4096", "FLOP/SM-cycle", "Dense FP16 tensor-core rate per SM (datasheet)"),
     DBL("tensor.bf16_flops_per_clk", tensor, bf16_flops_per_clk, 0, 1e6, "4096", "FLOP/SM-cycle", "Dense BF16 tensor-core rate per SM (datasheet)"),
@@ -74,7 +73,7 @@ const param gpusim_params[] = {
     DBL("memory.latency_ns", memory, latency_ns, 0, 10000, "110", "ns", "Extra load-to-use latency of a DRAM access with a row hit (beyond the L2 path)"),
     DBL("memory.row_miss_ns", memory, row_miss_ns, 0, 10000, "30", "ns", "Precharge + activate when the row is not open"),
     DBL("memory.refresh_fraction", memory, refresh_fraction, 0, 0.5, "0.08", "fraction", "Share of time a channel is busy refreshing (tRFC/tREFI)"),
-    INT("memory.clock_mhz", memory, clock_mhz, 100, 20000, "1600", "MHz", "Memory clock domain"),
+    INT("memory.clock_mhz", memory, clock_mhz, 100, 20000, "1600", "MHz", "Memory clock (informational: DRAM timing is given by memory.channel_gbps and the ns latencies)"),
 
     ENUM("prefetch.policy", prefetch, policy, "none|next_line|stride", "none", "L2 prefetcher: none, next_line or stride"),
     INT("prefetch.degree", prefetch, degree, 0, 64, "2", "lines", "Lines prefetched per trigger"),
