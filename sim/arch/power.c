@@ -6,7 +6,9 @@
 void power_init(power *p, const gpu_config *cfg)
 {
     p->max_mhz = (double)cfg->gpu.clock_mhz;
-    p->throttle_mhz = (double)cfg->power.throttle_mhz < p->max_mhz ? (double)cfg->power.throttle_mhz : p->max_mhz;
+    /* dynamic power ~ n f V^2 with V ~ f: the capped clock for n busy SMs */
+    double n = (double)cfg->gpu.sm_count;
+    p->throttle_mhz = n > cfg->power.cap_sms ? p->max_mhz * cbrt(cfg->power.cap_sms / n) : p->max_mhz;
     p->tau_ps = cfg->power.tau_us * 1e6;
     p->busy_since_ps = p->last_active_ps = 0;
     p->active = 0;

@@ -105,7 +105,7 @@ typedef struct gpu_config {
         int64_t staging_chunk_kib;
     } pcie;
     struct {
-        int64_t throttle_mhz;      /* SM clock the power cap allows under sustained full tensor load */
+        double cap_sms;            /* SMs that can run flat-out at full clock within the power cap */
         double tau_us;             /* time constant of the clock's fall under that load */
     } power;
     struct {
