@@ -119,24 +119,6 @@ typedef struct msg_head {
     char err[512];
 } msg_head;
 
-static int send_result(int fd, uint64_t point, int status, const run_result *r, double wall, const char *err)
-{
-    msg_head h;
-    memset(&h, 0, sizeof h);
-    h.status = status;
-    h.point = point;
-    h.wall_s = wall;
-    if (r) h.res = *r;
-    snprintf(h.err, sizeof h.err, "%s", err ? err : "");
-    if (write_all(fd, &h, sizeof h)) return -1;
-    if (status || !r) return 0;
-    for (size_t i = 0; i < r->nops; i++) {
-        op_result o = r->ops[i];
-        if (write_all(fd, &o, sizeof o)) return -1;
-    }
-    return write_all(fd, r->st.rows, r->st.n * sizeof *r->st.rows);
-}
-
 /* A run_result is plain data but for its two arrays, which follow the header. */
 static int recv_result(int fd, msg_head *h)
 {
@@ -172,6 +154,15 @@ static size_t pack_result(char **out, uint64_t point, int status, const run_resu
     }
     *out = b;
     return n;
+}
+
+static int send_result(int fd, uint64_t point, int status, const run_result *r, double wall, const char *err)
+{
+    char *buf = NULL;
+    size_t n = pack_result(&buf, point, status, r, wall, err);
+    int rc = n ? write_all(fd, buf, n) : -1;
+    free(buf);
+    return rc;
 }
 
 static int unpack_result(const char *b, size_t n, msg_head *h)
