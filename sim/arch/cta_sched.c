@@ -11,8 +11,6 @@ struct cta_sched {
     kernel_desc *head, *tail;   /* kernels with CTAs left to place, launch order */
 };
 
-typedef struct start_arg { kernel_desc *k; } start_arg;
-
 cta_sched *cta_sched_create(engine *e, sm *sms, int nsm, uint64_t cta_launch_ps)
 {
     cta_sched *s = calloc(1, sizeof *s);

@@ -69,7 +69,6 @@ struct gemm_run {
     cta_run *pool;           /* one per resident CTA slot */
     uint64_t *slots;         /* ring storage for the pool */
     cta_run *free_list;
-    uint64_t active;
 };
 
 static uint64_t cdiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
@@ -203,7 +202,6 @@ static void cta_finish(cta_run *c, uint64_t t)
     gemm_run *r = c->run;
     c->next_free = r->free_list;
     r->free_list = c;
-    r->active--;
     cta_sched_done(gpu_sched(r->g), &r->kd, c->sm, t);
 }
 
@@ -281,7 +279,6 @@ static void start_cta(void *ctx, int smi, uint64_t cta, uint64_t t)
     gemm_run *r = ctx;
     cta_run *c = r->free_list;
     r->free_list = c->next_free;
-    r->active++;
     c->sm = smi;
     c->cta = cta;
     sm *s = gpu_sm(r->g, smi);

@@ -61,7 +61,6 @@ typedef struct runner {
     size_t outstanding;       /* submitted, not finished */
     int host_blocked;         /* waiting for sync or a blocking op */
     size_t blocking_op;       /* SIZE_MAX: sync (all) */
-    uint64_t alloc_ps;
     uint64_t bump, capacity;
     int failed;
     char *err;

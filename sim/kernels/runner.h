@@ -40,8 +40,7 @@ typedef struct run_result {
 } run_result;
 
 /* Simulates trace t on cfg. Returns 0; -2 for an op the machine cannot run
- * (err = "TRACE:LINE: ..."); -1 on out of memory. `progress` (may be NULL) is
- * called now and then with the fraction of ops done. */
+ * (err = "TRACE:LINE: ..."); -1 on out of memory. */
 int runner_run(const gpu_config *cfg, const trace *t, run_result *res, char *err, size_t errlen);
 void run_result_free(run_result *res);
 
