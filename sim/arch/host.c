@@ -11,6 +11,7 @@ void host_init(host *h, const gpu_config *cfg)
     h->eager_gap_ps = us_to_ps(cfg->host.eager_gap_us);
     h->graph_gap_ps = us_to_ps(cfg->host.graph_gap_us);
     h->latency_ps = us_to_ps(cfg->host.launch_latency_us);
+    h->setup_ps = us_to_ps(cfg->host.kernel_setup_us);
 }
 
 void host_set_mode(host *h, int graph)
@@ -37,7 +38,7 @@ uint64_t host_submit(host *h)
 uint64_t host_start(const host *h, uint64_t issue_ps, uint64_t stream_free_ps)
 {
     uint64_t a = issue_ps + h->latency_ps;
-    uint64_t b = stream_free_ps ? stream_free_ps + h->graph_gap_ps : 0;
+    uint64_t b = stream_free_ps ? stream_free_ps + (h->graph ? h->graph_gap_ps : h->setup_ps) : 0;
     return a > b ? a : b;
 }
 

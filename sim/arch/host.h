@@ -4,7 +4,9 @@
  * Modeled: eager launches cost host time per op (framework + driver), so short
  * kernels leave the GPU idle between them; a graph is launched once and its
  * kernels follow each other with a small GPU-side gap; a kernel on an idle GPU
- * starts `launch_latency` after the host submits it.
+ * starts `launch_latency` after the host submits it; an eagerly launched kernel
+ * already queued behind its stream predecessor starts `kernel_setup` after that
+ * predecessor ends (the front end processes the launch only then).
  */
 #ifndef GPUSIM_HOST_H
 #define GPUSIM_HOST_H
@@ -19,6 +21,7 @@ typedef struct host {
     int graph_launched;       /* the current graph segment has been submitted */
     uint64_t graph_issue_ps;  /* when it was */
     uint64_t eager_gap_ps, graph_gap_ps, latency_ps;
+    uint64_t setup_ps;        /* GPU-side start of a kernel queued behind its stream predecessor (eager) */
 } host;
 
 void host_init(host *h, const gpu_config *cfg);

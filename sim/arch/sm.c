@@ -75,6 +75,13 @@ void sm_release(sm *s, const cta_shape *c)
     l1_set_smem(s->l1, (uint64_t)s->smem);
 }
 
+uint64_t sm_lsu_reserve(sm *s, uint64_t t, uint64_t busy_ps)
+{
+    uint64_t start = s->lsu_free_ps > t ? s->lsu_free_ps : t;
+    s->lsu_free_ps = start + busy_ps;
+    return s->lsu_free_ps;
+}
+
 uint64_t sm_port_reserve(sm *s, uint64_t t, uint64_t bytes)
 {
     s->port_bytes += bytes;

@@ -38,6 +38,7 @@ typedef struct sm {
     bwcal port;               /* crossbar port */
     double port_ps_per_byte;
     uint64_t port_bytes;
+    uint64_t lsu_free_ps;     /* load/store-unit issue pipe busy until (non-TMA operand loads) */
     uint64_t mshr_free_ps[SM_MAX_MSHR_GROUPS];
     int mshr_groups;
     const gpu_config *cfg;
@@ -52,6 +53,9 @@ void sm_alloc(sm *s, const cta_shape *shape);
 void sm_release(sm *s, const cta_shape *shape);
 /* Reserves the port for `bytes` from t; returns the time the first byte leaves. */
 uint64_t sm_port_reserve(sm *s, uint64_t t, uint64_t bytes);
+/* Occupies the load/store unit's issue pipe for busy_ps from t (first come,
+ * first served); returns when the last instruction has issued. */
+uint64_t sm_lsu_reserve(sm *s, uint64_t t, uint64_t busy_ps);
 /* Takes enough MSHR groups for `lines` lines from t; returns the time they are
  * all free (the request may go then) and the groups taken in ids/n. */
 uint64_t sm_mshr_take(sm *s, uint64_t t, uint64_t lines, int *ids, int *n);

@@ -14,6 +14,7 @@
 
 enum { PF_NONE = 0, PF_NEXT_LINE = 1, PF_STRIDE = 2 };
 enum { REPL_LRU = 0, REPL_RANDOM = 1 };
+enum { GEMM_SELECT_LIBRARY = 0, GEMM_SELECT_BEST = 1 };
 
 typedef struct gpu_config {
     struct {
@@ -34,6 +35,7 @@ typedef struct gpu_config {
         int64_t ldst_bytes_per_clk;/* SM <-> memory system port width */
         int64_t max_inflight_lines;/* outstanding L1 misses per SM (MSHRs) */
         int64_t tma;               /* 1: bulk tensor copies, warp specialisation and cluster multicast (Hopper) */
+        double lsu_instr_per_clk;  /* warp-wide load/store instructions the SM issues per clock */
     } sm;
     struct {
         double fp16_flops_per_clk; /* dense tensor FLOPs per clock per SM */
@@ -41,7 +43,8 @@ typedef struct gpu_config {
         double tf32_flops_per_clk;
         double fp8_flops_per_clk;  /* 0: no FP8 tensor cores */
         int64_t latency_cycles;    /* MMA pipeline latency */
-        double sustained_fraction; /* fraction of the datasheet rate sustained */
+        double sustained_fraction; /* fraction of the datasheet rate sustained (the card's native MMA path) */
+        double mma_sync_fraction;  /* the same for warp-level mma.sync kernels */
         int64_t ktile_sync_cycles; /* barrier + issue cost per k-tile per CTA */
     } tensor;
     struct {
@@ -109,6 +112,9 @@ typedef struct gpu_config {
         double tau_us;             /* time constant of the clock's fall under that load */
     } power;
     struct {
+        int64_t select;            /* GEMM_SELECT_*: how the default mapping is chosen */
+    } gemm;
+    struct {
         int64_t l2_set_sampling;   /* simulate 1 in N L2 sets for bulk traffic (1: all) */
     } sim;
     struct {
@@ -116,6 +122,7 @@ typedef struct gpu_config {
         double eager_gap_us;       /* host time per eagerly launched op */
         double graph_gap_us;       /* GPU time between kernels in a graph replay */
         double kernel_tail_us;     /* kernel end to stream/event completion */
+        double kernel_setup_us;    /* GPU-side start of a stream-launched kernel whose predecessor just finished */
     } host;
 } gpu_config;
 

@@ -31,6 +31,7 @@ const param gpusim_params[] = {
     INT("sm.ldst_bytes_per_clk", sm, ldst_bytes_per_clk, 1, 4096, "64", "B/SM-cycle", "Width of the SM's port into the memory system"),
     INT("sm.max_inflight_lines", sm, max_inflight_lines, 1, 65536, "256", "lines", "Outstanding L1 misses per SM (MSHRs): bounds per-SM bandwidth by Little's law"),
     INT("sm.tma", sm, tma, 0, 1, "1", "bool", "1: TMA bulk copies, warp-specialised kernels and cluster multicast (Hopper); 0: cp.async (Ampere)"),
+    DBL("sm.lsu_instr_per_clk", sm, lsu_instr_per_clk, 0.01, 64, "1", "warp-instr/SM-cycle", "Warp-wide load/store instructions the SM issues per clock: bounds kernels that move operands with per-thread loads (non-TMA GEMMs with narrow vectors)"),
 
     DBL("tensor.fp16_flops_per_clk", tensor, fp16_flops_per_clk, 0, 1e6, "4096", "FLOP/SM-cycle", "Dense FP16 tensor-core rate per SM (datasheet)"),
     DBL("tensor.bf16_flops_per_clk", tensor, bf16_flops_per_clk, 0, 1e6, "4096", "FLOP/SM-cycle", "Dense BF16 tensor-core rate per SM (datasheet)"),
@@ -38,6 +39,7 @@ const param gpusim_params[] = {
     DBL("tensor.fp8_flops_per_clk", tensor, fp8_flops_per_clk, 0, 1e6, "8192", "FLOP/SM-cycle", "Dense FP8 tensor-core rate per SM; 0 = no FP8 support"),
     INT("tensor.latency_cycles", tensor, latency_cycles, 0, 10000, "64", "SM cycles", "MMA pipeline latency (issue to accumulator ready)"),
     DBL("tensor.sustained_fraction", tensor, sustained_fraction, 0.05, 1, "0.8", "fraction", "Share of the datasheet MMA rate sustained in steady state (operand delivery, power-capped clock)"),
+    DBL("tensor.mma_sync_fraction", tensor, mma_sync_fraction, 0.01, 1, "0.8", "fraction", "Share of the datasheet MMA rate that warp-level mma.sync kernels (Ampere/Turing-style, ampere_mma and turing_mma families) sustain; on a card without wgmma this is its native path"),
     INT("tensor.ktile_sync_cycles", tensor, ktile_sync_cycles, 0, 100000, "40", "SM cycles", "Barrier wait + MMA issue cost per k-tile per CTA"),
 
     DBL("cuda.fp32_flops_per_clk", cuda, fp32_flops_per_clk, 1, 1e6, "256", "FLOP/SM-cycle", "FP32 FMA rate per SM (2 FLOPs per FMA lane)"),
@@ -95,11 +97,13 @@ const param gpusim_params[] = {
 
     DBL("power.cap_sms", power, cap_sms, 1, 1e6, "1e6", "SMs", "SMs that can run tensor cores flat-out at full clock within the board power cap; with n > cap_sms busy the clock settles at gpu.clock_mhz x (cap_sms/n)^(1/3) (power ~ n f^3)"),
     DBL("power.tau_us", power, tau_us, 0.001, 1e9, "300", "us", "Time constant with which the clock falls to its power-capped value once the tensor cores are busy (and recovers when idle)"),
+    ENUM("gemm.select", gemm, select, "library|best", "library", "How a GEMM without an explicit mapping is mapped: library = the kernel family a GEMM library ships for the shape, dtype and alignment, tile by its estimate (as cuBLAS on this card); best = the fastest of the top candidates of every family that can run, each simulated"),
     INT("sim.l2_set_sampling", sim, l2_set_sampling, 1, 64, "1", "sets", "Simulator speed knob, not hardware: bulk (tile, stream) traffic simulates 1 in N L2 sets exactly and charges each simulated line N lines of bandwidth (set sampling); 1 = every set; ignored (1) when a prefetcher is on"),
     DBL("host.launch_latency_us", host, launch_latency_us, 0, 10000, "4", "us", "Host submit to kernel start on an idle GPU"),
     DBL("host.eager_gap_us", host, eager_gap_us, 0, 10000, "10", "us", "Host time to launch one op eagerly (framework + driver)"),
     DBL("host.graph_gap_us", host, graph_gap_us, 0, 10000, "1.4", "us", "Time between kernels in a CUDA-graph replay"),
     DBL("host.kernel_tail_us", host, kernel_tail_us, 0, 10000, "1", "us", "Last CTA done to kernel completion visible (flush, event)"),
+    DBL("host.kernel_setup_us", host, kernel_setup_us, 0, 10000, "1.4", "us", "GPU-side start of a stream-launched kernel queued behind its predecessor: the front end fetches and processes the launch, then the first CTAs start (CUDA-graph replays pay host.graph_gap_us instead)"),
 };
 
 const size_t gpusim_nparams = sizeof gpusim_params / sizeof gpusim_params[0];

@@ -66,6 +66,11 @@ struct gemm_run {
     uint64_t sk_iters;       /* (jobs - dp_jobs) * k-tiles per job */
     uint64_t sync_ps;
     double smem_ps_per_byte; /* shared-memory write bandwidth (128 B/clk) */
+    double mma_scale;        /* tensor-core time per FLOP relative to the native (wgmma) path */
+    double lsu_ps_per_byte;  /* load/store-unit issue time per operand byte (non-TMA families) */
+    uint64_t ws_addr;        /* split-K partials: split s at ws_addr + s * m * n * 4 */
+    trace_op rop;            /* split-K: the reduce kernel, as an element-wise op */
+    op_exec rex;
     cta_run *pool;           /* one per resident CTA slot */
     uint64_t *slots;         /* ring storage for the pool */
     cta_run *free_list;
@@ -139,12 +144,26 @@ static uint64_t load_ktile(cta_run *c, uint64_t idx, uint64_t t)
     uint64_t ra = rows_a > first_a ? (rows_a - first_a + step_a - 1) / step_a : 0;
     uint64_t eb = (uint64_t)r->eb;
     uint64_t da = t, db;
-    if (ra)
+    /* layout: A is [m,k] row-major, or [k,m] when transposed; B is [k,n], or [n,k] when transposed */
+    if (ra && !op->trans_a)
         da = gpu_mem_rows(r->g, c->sm, r->ex->in_addr + ((m0 + first_a) * (uint64_t)op->k + k0) * eb, ra, kw * eb,
                           step_a * (uint64_t)op->k * eb, 0, t);
-    db = gpu_mem_rows(r->g, c->sm, r->ex->w_addr + (k0 * (uint64_t)op->n + n0) * eb, kw, cols_b * eb,
-                      (uint64_t)op->n * eb, 0, t);
-    return da > db ? da : db;
+    else if (ra) /* a cluster's CTAs share the block: each loads its share of the columns */
+        da = gpu_mem_rows(r->g, c->sm, r->ex->in_addr + (k0 * (uint64_t)op->m + m0 + first_a * ra) * eb, kw, ra * eb,
+                          (uint64_t)op->m * eb, 0, t);
+    if (!op->trans_b)
+        db = gpu_mem_rows(r->g, c->sm, r->ex->w_addr + (k0 * (uint64_t)op->n + n0) * eb, kw, cols_b * eb,
+                          (uint64_t)op->n * eb, 0, t);
+    else
+        db = gpu_mem_rows(r->g, c->sm, r->ex->w_addr + (n0 * (uint64_t)op->k + k0) * eb, cols_b, kw * eb,
+                          (uint64_t)op->k * eb, 0, t);
+    uint64_t done = da > db ? da : db;
+    if (r->lsu_ps_per_byte > 0) { /* non-TMA: every operand byte is a load instruction's share through the SM's LSU */
+        uint64_t busy = (uint64_t)((double)((ra * step_a + cols_b) * kw * eb) * r->lsu_ps_per_byte);
+        uint64_t end = sm_lsu_reserve(gpu_sm(r->g, c->sm), t, busy);
+        if (end > done) done = end;
+    }
+    return done;
 }
 
 /* Stores the result of the segment ending at local k-tile idx at t; returns when
@@ -169,7 +188,9 @@ static uint64_t epilogue(cta_run *c, uint64_t idx, uint64_t t)
                             (uint64_t)op->n * 4, 0, t);
         ob = (uint64_t)r->ob;
     }
-    uint64_t w = gpu_mem_rows(r->g, c->sm, r->ex->out_addr + (m0 * (uint64_t)op->n + n0) * ob, rows, cols * ob,
+    uint64_t base = r->ex->out_addr;
+    if (r->map.split_k > 1) base = r->ws_addr + split * (uint64_t)op->m * (uint64_t)op->n * 4;
+    uint64_t w = gpu_mem_rows(r->g, c->sm, base + (m0 * (uint64_t)op->n + n0) * ob, rows, cols * ob,
                               (uint64_t)op->n * ob, MEM_WRITE, done);
     if (r->map.tma) {
         /* Hopper: the consumers write the tile to shared memory and a TMA store
@@ -190,7 +211,7 @@ static uint64_t mma(cta_run *c, uint64_t t)
     uint64_t done = t;
     for (int64_t w = 0; w < m->consumer_warps; w++) {
         int sp = (c->sp_base + (int)w) % (int)gpu_cfg(r->g)->sm.subpartitions;
-        uint64_t d = m->tensor ? tensor_core_mma(s->tc, sp, r->ex->op->dtype, flops, t)
+        uint64_t d = m->tensor ? tensor_core_mma(s->tc, sp, r->ex->op->dtype, flops * r->mma_scale, t)
                                : cuda_core_exec(s->cc, sp, DT_FP32, flops, gpu_cfg(r->g)->cuda.sustained_fraction, t);
         if (d > done) done = d;
     }
@@ -302,15 +323,48 @@ static void start_cta(void *ctx, int smi, uint64_t cta, uint64_t t)
     wake(c, t);
 }
 
-static void finished(void *ctx, uint64_t t)
+static void release(gemm_run *r, uint64_t t)
 {
-    gemm_run *r = ctx;
     op_exec *ex = r->ex;
     free(r->pool);
     free(r->slots);
     free(r);
     ex->state = NULL;
     ex->done(ex->done_ctx, ex, t);
+}
+
+static void reduced(void *ctx, op_exec *rex, uint64_t t)
+{
+    (void)rex;
+    release(ctx, t);
+}
+
+/* Split-K without stream-K: a second kernel, launched behind the GEMM on its
+ * stream, reads the split_k fp32 partial tiles and writes C. */
+static void start_reduce(void *ctx, uint64_t arg)
+{
+    gemm_run *r = ctx;
+    (void)arg;
+    const trace_op *op = r->ex->op;
+    char err[256];
+    r->rop = (trace_op){ .kind = OP_ELTWISE, .dtype = DT_FP32, .elems = op->m * op->n, .in = r->map.split_k, .out = 1,
+                         .flops_per_elem = (double)r->map.split_k, .line = op->line };
+    snprintf(r->rop.name, sizeof r->rop.name, "%.40s.reduce", op->name);
+    r->rex = (op_exec){ .op = &r->rop, .g = r->g, .in_addr = r->ws_addr,
+                        .in2_addr = r->ws_addr + (uint64_t)op->m * (uint64_t)op->n * 4, .out_addr = r->ex->out_addr,
+                        .done = reduced, .done_ctx = r, .is_kernel = 1 };
+    if (eltwise_start(&r->rex, engine_now(r->e), err, sizeof err)) release(r, engine_now(r->e));
+}
+
+static void finished(void *ctx, uint64_t t)
+{
+    gemm_run *r = ctx;
+    if (r->map.split_k > 1) {
+        const gpu_config *cfg = gpu_cfg(r->g);
+        engine_schedule(r->e, t + (uint64_t)(cfg->host.kernel_setup_us * 1e6), PRIO_NORMAL, start_reduce, r, 0);
+        return;
+    }
+    release(r, t);
 }
 
 int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
@@ -342,6 +396,12 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
     r->sync_ps = clock_ps(&clk, (double)cfg->tensor.ktile_sync_cycles);
     r->smem_ps_per_byte = 1e6 / (double)cfg->gpu.clock_mhz / 128.0;
+    r->mma_scale = r->map.tensor ? cfg->tensor.sustained_fraction / gemm_mma_fraction(cfg, &r->map) : 1.0;
+    double lsu = gemm_lsu_instrs_per_ktile(&r->map, r->eb);
+    if (lsu > 0)
+        r->lsu_ps_per_byte = lsu / cfg->sm.lsu_instr_per_clk * (1e6 / (double)cfg->gpu.clock_mhz) /
+                             ((double)(r->map.tm + r->map.tn) * (double)r->map.tk * (double)r->eb);
+    r->ws_addr = ex->out_addr + ex->out_bytes + (1u << 20);
     uint64_t npool = umin(slots, r->grid);
     uint64_t S = (uint64_t)r->map.stages;
     r->pool = calloc(npool, sizeof *r->pool);

@@ -1,38 +1,102 @@
 /*
- * gemm_map.c: explicit and default GEMM mappings (see gemm_map.h).
+ * gemm_map.c: the GEMM kernel families, their selection, and explicit mappings
+ * (see gemm_map.h).
  *
- * The default mapping's estimate is deliberately coarse (it only ranks
- * candidates, the simulation then measures the chosen one): per-tile time =
- * max(MMA time, operand bytes over the SM's share of L2 bandwidth) + epilogue +
- * k-tile sync; total = waves x per-tile time, floored by compulsory DRAM traffic.
+ * The estimate is deliberately coarse (it ranks candidates; the simulation then
+ * measures the chosen one): per k-tile time = max(MMA time, operand bytes over
+ * the SM's share of L2 bandwidth, load/store-unit issue time) + k-tile sync;
+ * total = waves x per-tile time + a separate split-K reduce, floored by the
+ * compulsory DRAM traffic and by the L2 slices' total bandwidth.
+ * Family rates come from the config: tensor.sustained_fraction (wgmma),
+ * tensor.mma_sync_fraction (mma.sync), cuda.sustained_fraction (FFMA) and
+ * sm.lsu_instr_per_clk (per-thread loads); nothing here is fitted.
  */
 #include "gemm_map.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "arch/tensor_core.h"
+
+/* Tiles each family ships (cuBLAS 13 on sm_90: nvjet, cutlass_80/75 tensorop, sm80 xmma ffma / cutlass simt). */
+static const int64_t wgmma_tiles[][2] = { {64, 8}, {64, 16}, {64, 24}, {64, 32}, {64, 40}, {64, 48}, {64, 64}, {64, 80},
+                                          {64, 128}, {64, 256}, {128, 64}, {128, 96}, {128, 128}, {128, 160}, {128, 192},
+                                          {128, 256}, {192, 96}, {192, 128}, {192, 192}, {256, 96}, {256, 128}, {320, 128} };
+static const int64_t mma_tiles[][2] = { {64, 64}, {64, 128}, {128, 64}, {128, 128}, {64, 256}, {256, 64},
+                                        {128, 256}, {256, 128} };
+static const int64_t simt_tiles[][2] = { {32, 32}, {64, 32}, {64, 64}, {128, 64}, {128, 128}, {256, 64}, {256, 128} };
+static const int64_t gemv_tiles[][2] = { {1, 64}, {1, 128}, {1, 256}, {1, 512} };
+#define NT(a) (int)(sizeof a / sizeof a[0])
+
+const gemm_family gemm_families[GF_COUNT] = {
+    [GF_HOPPER_WGMMA] = { "hopper_wgmma", 1, 1, 0, 16, 16, 0, wgmma_tiles, NT(wgmma_tiles), 128, 16,
+                          "TMA bulk loads into a stage ring, a producer warpgroup feeding consumer warpgroups that "
+                          "issue wgmma; persistent CTAs with stream-K; asynchronous TMA-store epilogue; clusters "
+                          "of 2 multicast the A block" },
+    [GF_AMPERE_MMA] = { "ampere_mma", 1, 0, 1, 4, 16, 0, mma_tiles, NT(mma_tiles), 128, 6,
+                        "cp.async (4-16 byte vectors, one instruction per vector per thread) into shared memory, "
+                        "ldmatrix into registers, mma.sync; one CTA per tile, split-K with a reduce kernel" },
+    [GF_TURING_MMA] = { "turing_mma", 1, 0, 0, 2, 2, 0, mma_tiles, NT(mma_tiles), 64, 2,
+                        "2-byte global loads into registers then shared-memory stores (no cp.async below 4 "
+                        "bytes), ldmatrix, mma.sync; for rows not 4-byte aligned" },
+    [GF_SIMT] = { "simt", 0, 0, 0, 4, 16, 0, simt_tiles, NT(simt_tiles), 32, 4,
+                  "FP32 FFMA outer products on the CUDA cores from shared-memory tiles; split-K with a reduce kernel" },
+    [GF_GEMV] = { "gemv", 0, 0, 0, 4, 16, 1, gemv_tiles, NT(gemv_tiles), 256, 2,
+                  "a matrix-vector kernel: each CTA streams a block of the matrix once; split over K when the "
+                  "other dimension is short" },
+};
 
 static int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 static int out_bytes(dtype_id dt) { return dt == DT_FP16 || dt == DT_BF16 || dt == DT_FP8 ? 2 : 4; }
 
-static void fill_shape(const gpu_config *cfg, const trace_op *op, gemm_map *m, int64_t regs)
+int gemm_align_bytes(const trace_op *op)
+{
+    int64_t eb = dtype_bytes(op->dtype);
+    int64_t lda = op->trans_a ? op->m : op->k, ldb = op->trans_b ? op->k : op->n, ldc = op->n;
+    int a = 16;
+    while (a > 1 && ((lda * eb) % a || (ldb * eb) % a || (ldc * out_bytes(op->dtype)) % a)) a /= 2;
+    return a;
+}
+
+double gemm_lsu_instrs_per_ktile(const gemm_map *m, int eb)
+{
+    if (m->tma || !m->fam) return 0;
+    double gbytes = (double)(m->tm + m->tn) * (double)m->tk * eb;
+    /* cp.async (and a Triton kernel's pipelined loads on a TMA machine): one instruction per vector */
+    double instrs = gbytes / (32.0 * m->vec_bytes) * (m->fam->cp_async || m->fam->tma ? 1 : 2);
+    if (m->tensor) /* ldmatrix: each consumer warp reads its A rows and B columns, 16 B per lane */
+        instrs += (double)(m->tm * m->wn + m->tn * m->wm) * (double)m->tk * eb / 512.0;
+    return instrs;
+}
+
+static void fill_shape(const trace_op *op, gemm_map *m, int64_t regs)
 {
     int eb = dtype_bytes(op->dtype);
     m->shape.threads = m->warps * 32;
     m->shape.regs_per_thread = regs > 255 ? 255 : regs;
     int64_t stage_bytes = (m->tm * m->tk + m->tk * m->tn) * eb;
     m->shape.smem_bytes = m->stages * stage_bytes;
-    (void)cfg;
+}
+
+double gemm_mma_fraction(const gpu_config *cfg, const gemm_map *m)
+{
+    if (!m->tensor) return cfg->cuda.sustained_fraction;
+    return m->fam && m->fam->tma ? cfg->tensor.sustained_fraction : cfg->tensor.mma_sync_fraction;
+}
+
+static double family_rate(const gpu_config *cfg, const gemm_map *m, dtype_id dt)
+{
+    if (!m->tensor) return cfg->cuda.fp32_flops_per_clk * cfg->cuda.sustained_fraction;
+    return tensor_core_rate(cfg, dt) * gemm_mma_fraction(cfg, m);
 }
 
 static double estimate(const gpu_config *cfg, const trace_op *op, const gemm_map *m)
 {
     int eb = dtype_bytes(op->dtype);
     double clk = (double)cfg->gpu.clock_mhz * 1e6;
-    double rate = m->tensor ? tensor_core_rate(cfg, op->dtype) * cfg->tensor.sustained_fraction
-                            : cfg->cuda.fp32_flops_per_clk * cfg->cuda.sustained_fraction;
+    double rate = family_rate(cfg, m, op->dtype);
     int64_t nsm = cfg->gpu.sm_count;
     int64_t occ = sm_occupancy(cfg, &m->shape);
     if (occ < 1) return INFINITY;
@@ -46,11 +110,13 @@ static double estimate(const gpu_config *cfg, const trace_op *op, const gemm_map
     /* one k-tile of one CTA, with `occ` CTAs sharing the SM */
     double mma_kt = 2.0 * (double)m->tm * (double)m->tn * (double)m->tk / rate / clk;
     double mem_kt = (a_rows + cols) * (double)m->tk * eb / l2_share;
+    double lsu_kt = gemm_lsu_instrs_per_ktile(m, eb) / cfg->sm.lsu_instr_per_clk / clk;
     double sync_kt = (double)cfg->tensor.ktile_sync_cycles / clk;
-    double kt = fmax(mma_kt, mem_kt) + sync_kt;
+    double kt = fmax(fmax(mma_kt, mem_kt), lsu_kt) + sync_kt;
     double epi = (double)m->tm * (double)m->tn * out_bytes(op->dtype) / (m->tma ? 128.0 * clk : port);
     double fixed = ((double)cfg->l2.far_hit_cycles + (double)cfg->sm.cta_launch_cycles) / clk + cfg->memory.latency_ns * 1e-9;
     int64_t jobs = cdiv(op->m, m->tm) * cdiv(op->n, m->tn) * m->split_k;
+    double dram_bw = config_peak_dram_gbps(cfg) * 1e9;
     double t;
     if (m->stream_k) {
         double per_cta = (double)jobs * nkt / slots;                  /* k-tiles */
@@ -62,9 +128,8 @@ static double estimate(const gpu_config *cfg, const trace_op *op, const gemm_map
         double foot = ((double)op->m * op->k + (double)op->k * op->n) * eb + (double)op->m * op->n * out_bytes(op->dtype) +
                       sk_jobs * (double)m->tm * (double)m->tn * 4;
         if (foot > 0.7 * cfg->l2.size_mib * 1048576.0) { /* the split part streams its operands from DRAM */
-            double dram_share = config_peak_dram_gbps(cfg) * 1e9 / (double)nsm;
             double share = sk_jobs / (double)jobs;
-            sk_kt = (1 - share) * kt + share * fmax(mma_kt, (a_rows + cols) * (double)m->tk * eb / dram_share);
+            sk_kt = (1 - share) * kt + share * fmax(mma_kt, (a_rows + cols) * (double)m->tk * eb / (dram_bw / (double)nsm));
         }
         t = per_cta * sk_kt * (double)occ + frags * (epi + fixup) + fixed;
     } else {
@@ -72,62 +137,121 @@ static double estimate(const gpu_config *cfg, const trace_op *op, const gemm_map
         t = waves * (nkt * kt + epi) * (double)occ + fixed;
     }
     double dram = ((double)op->m * op->k + (double)op->k * op->n) * eb + (double)op->m * op->n * out_bytes(op->dtype);
-    if (m->split_k > 1) dram += (double)m->split_k * op->m * op->n * 4.0;
-    double dram_t = dram / (config_peak_dram_gbps(cfg) * 1e9);
+    if (m->split_k > 1 && !m->stream_k) { /* partials out, then the reduce kernel reads them and writes C */
+        double part = (double)m->split_k * (double)op->m * (double)op->n * 4.0;
+        dram += part;
+        t += (part + (double)op->m * op->n * out_bytes(op->dtype)) / dram_bw + cfg->host.kernel_setup_us * 1e-6;
+    }
+    double dram_t = dram / dram_bw;
     /* every CTA's operand traffic crosses the L2 slices: their total bandwidth is a floor */
     double l2_bytes = (double)jobs * nkt * (a_rows + cols) * (double)m->tk * eb;
     double l2_t = l2_bytes / ((double)cfg->l2.slices * (double)cfg->l2.slice_bytes_per_clk * clk) + fixed;
     return fmax(fmax(t, dram_t), l2_t);
 }
 
-static void default_map(const gpu_config *cfg, const trace_op *op, gemm_map *best)
+/* Whether family f can run op on cfg at all (the machine's view, for gemm.select = best). */
+static int family_runs(const gpu_config *cfg, const gemm_family *f, const trace_op *op, int align)
 {
     int eb = dtype_bytes(op->dtype);
-    int tensor = op->dtype != DT_FP32 && tensor_core_rate(cfg, op->dtype) > 0;
-    static const int64_t tc_tiles[][2] = { {256, 128}, {128, 256}, {128, 128}, {128, 64}, {64, 128},
-                                           {64, 64}, {64, 32}, {64, 16}, {64, 8} };
-    static const int64_t simt_tiles[][2] = { {256, 128}, {128, 128}, {128, 64}, {64, 64} }; /* cutlass SIMT sgemm tiles */
-    static const int64_t splits[] = { 1, 2, 3, 4, 6, 8, 16 };
-    double best_t = INFINITY;
-    int ntiles = tensor ? 9 : 4;
-    for (int i = 0; i < ntiles; i++) {
-        for (size_t s = 0; s < 2 * sizeof splits / sizeof splits[0]; s++) {
-            int sk = s >= sizeof splits / sizeof splits[0];
-            gemm_map m = { 0 };
-            m.tensor = tensor;
-            m.tm = tensor ? tc_tiles[i][0] : simt_tiles[i][0];
-            m.tn = tensor ? tc_tiles[i][1] : simt_tiles[i][1];
-            m.tk = tensor ? 128 / eb : 8;
-            m.split_k = splits[s % (sizeof splits / sizeof splits[0])];
-            if (m.split_k > 1 && cdiv(op->k, m.tk) / m.split_k < 4) continue;
-            if (m.split_k > 1 && tensor && cfg->sm.tma) continue; /* stream-K covers it */
-            if (sk && !(tensor && cfg->sm.tma)) continue;
-            if (!tensor && m.split_k > 1) continue; /* cuBLAS's SIMT kernels do not split K */
-            m.group_m = 8;
-            if (tensor && cfg->sm.tma) {
-                m.consumer_warps = m.tm >= 128 ? 8 : 4;
-                m.warps = m.consumer_warps + 4;
-                m.persistent = 1;
-                m.tma = 1;
-                m.stream_k = sk;
-                m.cluster = (m.tm >= 128 && m.tn >= 128) ? 2 : 1;
-            } else {
-                m.warps = m.tm * m.tn >= 128 * 128 ? 8 : 4;
-                m.consumer_warps = m.warps;
-                m.persistent = 0;
-                m.cluster = 1;
+    if (f->tensor != (op->dtype != DT_FP32)) return 0;
+    if (f->tensor && tensor_core_rate(cfg, op->dtype) <= 0) return 0;
+    if (f->tma && !cfg->sm.tma) return 0;
+    if (align < f->min_vec_bytes || eb > f->max_vec_bytes) return 0;
+    if (f->gemv && op->m != 1 && op->n != 1) return 0;
+    if (op->dtype == DT_FP8 && !f->tma) return 0; /* fp8 MMA is wgmma-only */
+    return 1;
+}
+
+/* Whether a GEMM library ships family f for this dtype and alignment (cuBLAS on sm_90 / sm_80). */
+static int family_shipped(const gpu_config *cfg, int fid, const trace_op *op, int align)
+{
+    switch (fid) {
+    case GF_HOPPER_WGMMA: return align >= 16;
+    case GF_AMPERE_MMA: /* on Hopper only where wgmma cannot run, or for tf32 (sm80 kernels ship beside sm90 ones) */
+        return !cfg->sm.tma || align < 16 || op->dtype == DT_TF32;
+    case GF_TURING_MMA: return align < 4;
+    case GF_SIMT: return op->m != 1 && op->n != 1;
+    case GF_GEMV: return 1;
+    default: return 0;
+    }
+}
+
+/* Fills the warp layout, stage count and CTA shape of candidate m; 0 when it does not fit. */
+static int complete(const gpu_config *cfg, const trace_op *op, gemm_map *m)
+{
+    int eb = dtype_bytes(op->dtype);
+    const gemm_family *f = m->fam;
+    m->tk = f->k_bytes / eb;
+    if (m->tk < 1) m->tk = 1;
+    m->group_m = 8;
+    m->cluster = 1;
+    if (f->tma) {
+        m->consumer_warps = m->tm >= 128 ? 8 : 4;
+        m->warps = m->consumer_warps + 4;
+        m->persistent = 1;
+        m->tma = 1;
+        m->cluster = (m->tm >= 128 && m->tn >= 128) ? 2 : 1;
+    } else {
+        m->warps = m->tm * m->tn >= 128 * 128 ? 8 : 4;
+        if (f->gemv) m->warps = 4;
+        m->consumer_warps = m->warps;
+    }
+    m->wm = m->tm >= m->tn ? (m->consumer_warps >= 8 ? 4 : 2) : (m->consumer_warps >= 8 ? 2 : 2);
+    if (m->wm > m->consumer_warps) m->wm = m->consumer_warps;
+    m->wn = m->consumer_warps / m->wm;
+    int64_t stage_bytes = (m->tm * m->tk + m->tk * m->tn) * eb;
+    int64_t budget = cfg->sm.smem_per_cta_kib * 1024 - (f->tma ? 16384 : 0);
+    m->stages = budget / stage_bytes;
+    if (m->stages > f->max_stages) m->stages = f->max_stages;
+    if (m->stages < 2) return 0;
+    int64_t regs = f->tma ? 168 : m->tm * m->tn / (m->warps * 32) + 40;
+    if (regs > 255) return 0;
+    fill_shape(op, m, regs);
+    return sm_occupancy(cfg, &m->shape) >= 1;
+}
+
+/* Keeps the best `max` candidates (by estimate) in out[], sorted. */
+static void consider(gemm_map *out, double *score, int *n, int max, const gemm_map *m, double t)
+{
+    int i;
+    if (*n < max) i = (*n)++;
+    else if (t >= score[max - 1]) return;
+    else i = max - 1;
+    while (i > 0 && score[i - 1] > t) { out[i] = out[i - 1]; score[i] = score[i - 1]; i--; }
+    out[i] = *m;
+    score[i] = t;
+}
+
+int gemm_map_candidates(const gpu_config *cfg, const trace_op *op, int all_families, gemm_map *out, int max)
+{
+    static const int64_t splits[] = { 1, 2, 3, 4, 6, 8, 12, 16, 24, 32 };
+    double score[16];
+    int n = 0, align = gemm_align_bytes(op);
+    if (max > 16) max = 16;
+    for (int fid = 0; fid < GF_COUNT; fid++) {
+        const gemm_family *f = &gemm_families[fid];
+        if (!family_runs(cfg, f, op, align)) continue;
+        if (!all_families && !family_shipped(cfg, fid, op, align)) continue;
+        int vec = align < f->max_vec_bytes ? align : f->max_vec_bytes;
+        for (int i = 0; i < f->ntiles; i++) {
+            for (size_t s = 0; s < sizeof splits / sizeof splits[0]; s++) {
+                gemm_map m = { 0 };
+                m.fam = f;
+                m.tensor = f->tensor;
+                m.vec_bytes = vec;
+                m.tm = f->tiles[i][0];
+                m.tn = f->tiles[i][1];
+                m.split_k = splits[s];
+                if (f->tma && m.split_k > 2) continue;  /* Hopper kernels split by stream-K */
+                m.stream_k = f->tma && m.split_k == 2;
+                if (m.stream_k) m.split_k = 1;
+                if (!complete(cfg, op, &m)) continue;
+                if (m.split_k > 1 && cdiv(op->k, m.tk) / m.split_k < 4) continue;
+                consider(out, score, &n, max, &m, estimate(cfg, op, &m) * (1.0 + 0.02 * (double)(i + s) / 64.0));
             }
-            int64_t stage_bytes = (m.tm * m.tk + m.tk * m.tn) * eb;
-            int64_t budget = cfg->sm.smem_per_cta_kib * 1024 - (tensor ? 16384 : 0);
-            m.stages = budget / stage_bytes;
-            if (m.stages > (tensor ? 8 : 4)) m.stages = tensor ? 8 : 4;
-            if (m.stages < 2) continue;
-            int64_t regs = tensor && cfg->sm.tma ? 168 : m.tm * m.tn / (m.warps * 32) + 40;
-            fill_shape(cfg, op, &m, regs);
-            double t = estimate(cfg, op, &m);
-            if (t < best_t * 0.98) { best_t = t; *best = m; }
         }
     }
+    return n;
 }
 
 int gemm_map_choose(const gpu_config *cfg, const trace_op *op, gemm_map *m, char *err, size_t errlen)
@@ -140,22 +264,32 @@ int gemm_map_choose(const gpu_config *cfg, const trace_op *op, gemm_map *m, char
     }
     if (!op->tile_m) {
         *m = (gemm_map){ 0 };
-        default_map(cfg, op, m);
-        if (!m->tm) { snprintf(err, errlen, "gemm: no mapping fits this GPU's shared memory"); return -2; }
+        if (gemm_map_candidates(cfg, op, 0, m, 1) < 1 && gemm_map_candidates(cfg, op, 1, m, 1) < 1) {
+            snprintf(err, errlen, "gemm: no kernel family can run this GEMM here (dtype %s, rows aligned to %d bytes; "
+                     "does a tile fit sm.smem_per_cta_kib?)", dtype_name(op->dtype), gemm_align_bytes(op));
+            return -2;
+        }
     } else {
         *m = (gemm_map){ 0 };
+        /* Triton: pipelined 16-byte loads (one instruction per vector), wgmma where the SM has it, else
+         * mma.sync; non-persistent, every warp computes */
+        m->fam = &gemm_families[!tensor ? GF_SIMT : cfg->sm.tma ? GF_HOPPER_WGMMA : GF_AMPERE_MMA];
+        m->vec_bytes = gemm_align_bytes(op);
         m->tensor = tensor;
         m->tm = op->tile_m; m->tn = op->tile_n; m->tk = op->tile_k;
         m->stages = op->stages ? op->stages : 3;
         m->warps = op->warps ? op->warps : 4;
         m->consumer_warps = m->warps;
+        m->wm = m->warps >= 8 ? 4 : 2;
+        if (m->wm > m->warps) m->wm = m->warps;
+        m->wn = m->warps / m->wm;
         m->group_m = op->group_m ? op->group_m : 1;
         m->split_k = 1;
         m->cluster = 1;
         /* Triton: fp32 accumulators in registers plus operand fragments and addressing */
-        fill_shape(cfg, op, m, m->tm * m->tn / (m->warps * 32) + 64);
+        fill_shape(op, m, m->tm * m->tn / (m->warps * 32) + 64);
     }
-    if (op->split_k) m->split_k = op->split_k;
+    if (op->split_k) { m->split_k = op->split_k; m->stream_k = 0; }
     if (op->group_m) m->group_m = op->group_m;
     if (sm_occupancy(cfg, &m->shape) < 1) {
         snprintf(err, errlen, "gemm: tile %lldx%lldx%lld with %lld stages and %lld warps does not fit one SM "
@@ -169,7 +303,8 @@ int gemm_map_choose(const gpu_config *cfg, const trace_op *op, gemm_map *m, char
 
 void gemm_map_describe(const gemm_map *m, char *buf, size_t len)
 {
-    snprintf(buf, len, "%lldx%lldx%lld s%lld w%lld g%lld k%lld%s%s%s", (long long)m->tm, (long long)m->tn, (long long)m->tk,
-             (long long)m->stages, (long long)m->warps, (long long)m->group_m, (long long)m->split_k,
-             m->persistent ? " persistent" : "", m->stream_k ? " streamk" : "", m->cluster > 1 ? " cluster2" : "");
+    snprintf(buf, len, "%s %lldx%lldx%lld s%lld w%lld g%lld k%lld v%d%s%s%s%s", m->fam ? m->fam->name : "?",
+             (long long)m->tm, (long long)m->tn, (long long)m->tk, (long long)m->stages, (long long)m->warps,
+             (long long)m->group_m, (long long)m->split_k, m->vec_bytes, m->persistent ? " persistent" : "",
+             m->stream_k ? " streamk" : "", m->cluster > 1 ? " cluster2" : "", m->split_k > 1 && !m->stream_k ? " splitk" : "");
 }

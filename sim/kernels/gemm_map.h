@@ -1,13 +1,26 @@
 /*
- * gemm_map.h: how a GEMM is cut into CTAs.
+ * gemm_map.h: how a GEMM is cut into CTAs, and which kernel family runs it.
  *
+ * A kernel family is one way a GEMM library builds a kernel, with its own
+ * instruction path, rates and limits. The families are rows of one table
+ * (gemm_families[], gemm_map.c), each documented there:
+ *   hopper_wgmma  TMA bulk loads + wgmma, warp-specialised persistent CTAs,
+ *                 stream-K; needs sm.tma and 16-byte-aligned operand rows
+ *   ampere_mma    cp.async (4-16 byte vectors) + ldmatrix + mma.sync; split-K
+ *                 with a separate reduce kernel
+ *   turing_mma    2-byte loads + shared-memory stores + mma.sync (rows that
+ *                 are not even 4-byte aligned); split-K
+ *   simt          FP32 FFMA on the CUDA cores; split-K
+ *   gemv          a GEMV-like SIMT kernel when M or N is 1: streams the matrix
  * An explicit mapping comes from the trace (tile, stages, warps, group_m, as a
- * Triton kernel takes them: non-persistent, every warp computes). Without one,
- * gemm_map_choose acts as a Hopper/Ampere GEMM library: tensor-core k-tiles of
- * 128 bytes, the tile shape, split-K and stage count that minimise an estimate
- * of waves x per-tile time on this machine, persistent CTAs (one per SM slot),
- * warp specialisation (a producer warpgroup feeding two consumer warpgroups),
- * clusters of 2 CTAs sharing (multicasting) one operand.
+ * Triton kernel takes them: non-persistent, every warp computes).
+ * Selection (gemm.select): `library` restricts the candidates to the families
+ * a GEMM library ships for the dtype and operand alignment (cuBLAS on the
+ * H100: 16-byte rows -> hopper_wgmma, or ampere_mma for tf32; 4-byte ->
+ * ampere_mma; 2-byte -> turing_mma; fp32 -> simt, gemv when M or N is 1) and
+ * takes the tile, split and stage count that minimise an estimate of waves x
+ * per-tile time; `best` also admits every family the machine can run and
+ * simulates the best few candidates (gemm_select.c).
  */
 #ifndef GPUSIM_GEMM_MAP_H
 #define GPUSIM_GEMM_MAP_H
@@ -19,23 +32,53 @@
 #include "config/config.h"
 #include "trace/trace.h"
 
+typedef struct gemm_family {
+    const char *name;
+    int tensor;              /* 1: tensor cores; 0: CUDA cores */
+    int tma;                 /* TMA loads, wgmma, warp specialisation, persistent stream-K */
+    int cp_async;            /* operands go global -> shared in one instruction; 0: load + shared store */
+    int min_vec_bytes;       /* smallest operand vector it loads (rows must be aligned to it) */
+    int max_vec_bytes;       /* widest vector it loads */
+    int gemv;                /* 1: only when M or N is 1 */
+    const int64_t (*tiles)[2]; /* CTA tiles (m x n) it ships */
+    int ntiles;
+    int64_t k_bytes;         /* k-tile depth in bytes of one operand row */
+    int max_stages;
+    const char *doc;
+} gemm_family;
+
+enum { GF_HOPPER_WGMMA, GF_AMPERE_MMA, GF_TURING_MMA, GF_SIMT, GF_GEMV, GF_COUNT };
+extern const gemm_family gemm_families[GF_COUNT];
+
 typedef struct gemm_map {
-    int64_t tm, tn, tk;        /* CTA tile */
-    int64_t stages;            /* k-tiles buffered in shared memory */
-    int64_t warps;             /* per CTA */
-    int64_t consumer_warps;    /* warps that issue MMAs */
-    int64_t group_m;           /* CTA swizzle */
-    int64_t split_k;
-    int persistent;            /* grid = SM slots, CTAs loop over tiles */
-    int stream_k;              /* the last waves' k-iterations are split evenly over the CTAs */
-    int cluster;               /* CTAs per cluster sharing the A operand */
-    int tensor;                /* 1: tensor cores, 0: CUDA cores */
-    int tma;                   /* TMA loads and asynchronous TMA-store epilogue */
+    const gemm_family *fam;
+    int vec_bytes;           /* operand vector width used */
+    int64_t tm, tn, tk;      /* CTA tile */
+    int64_t stages;          /* k-tiles buffered in shared memory */
+    int64_t warps;           /* per CTA */
+    int64_t consumer_warps;  /* warps that issue MMAs */
+    int64_t wm, wn;          /* consumer warps along m and n */
+    int64_t group_m;         /* CTA swizzle */
+    int64_t split_k;         /* k slices; > 1 without stream-K adds a reduce kernel */
+    int persistent;          /* grid = SM slots, CTAs loop over tiles */
+    int stream_k;            /* the last waves' k-iterations are split evenly over the CTAs */
+    int cluster;             /* CTAs per cluster sharing the A operand */
+    int tensor;              /* 1: tensor cores, 0: CUDA cores */
+    int tma;                 /* TMA loads and asynchronous TMA-store epilogue */
     cta_shape shape;
 } gemm_map;
 
-/* Fills m for op on cfg; returns 0 or -2 with err for a mapping that cannot run. */
+/* Operand row alignment in bytes (1..16) of op's A, B and C as laid out. */
+int gemm_align_bytes(const trace_op *op);
+/* Fills m for op on cfg by estimate; returns 0 or -2 with err for a mapping that cannot run. */
 int gemm_map_choose(const gpu_config *cfg, const trace_op *op, gemm_map *m, char *err, size_t errlen);
+/* The best `max` default candidates by estimate (any family the machine runs when all_families),
+ * fastest first; returns how many. */
+int gemm_map_candidates(const gpu_config *cfg, const trace_op *op, int all_families, gemm_map *out, int max);
+/* Share of the datasheet MMA (or FFMA) rate m's family sustains on cfg. */
+double gemm_mma_fraction(const gpu_config *cfg, const gemm_map *m);
+/* Load/store-unit instructions per k-tile of one CTA (0 for TMA kernels). */
+double gemm_lsu_instrs_per_ktile(const gemm_map *m, int eb);
 void gemm_map_describe(const gemm_map *m, char *buf, size_t len);
 
 #endif

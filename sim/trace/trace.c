@@ -61,7 +61,7 @@ static int get_int(parser *P, const char *key, const char *v, int64_t lo, int64_
 
 /* Keys each kind accepts (besides name and stream). */
 static const char *const kind_keys[OP_KINDS] = {
-    "m n k dtype tile stages warps group_m split_k",
+    "m n k dtype layout tile stages warps group_m split_k",
     "elems dtype in out flops",
     "dir bytes pinned",
     "",
@@ -109,6 +109,13 @@ static int parse_kv(parser *P, trace_op *op, const char *key, const char *v, int
         if (sscanf(v, "%lldx%lldx%lld%c", &a, &b, &c, &tail) != 3 || a < 1 || b < 1 || c < 1 || a > 1024 || b > 1024 || c > 1024)
             return perr(P, "tile: expected MxNxK with each in [1, 1024], got '%s'", v);
         op->tile_m = a; op->tile_n = b; op->tile_k = c;
+        return 0;
+    }
+    if (!strcmp(key, "layout")) {
+        if (strlen(v) != 2 || (v[0] != 'n' && v[0] != 't') || (v[1] != 'n' && v[1] != 't'))
+            return perr(P, "layout: expected nn, nt, tn or tt (A then B; t = stored transposed), got '%s'", v);
+        op->trans_a = v[0] == 't';
+        op->trans_b = v[1] == 't';
         return 0;
     }
     if (!strcmp(key, "dir")) {
@@ -165,7 +172,9 @@ static int check_op(parser *P, trace_op *op, unsigned seen)
 
 static unsigned seen_bit(const char *key)
 {
-    static const char *const bits[] = { "m", "n", "k", "elems", "bytes", "dir", "footprint", "hops", "sms" };
+    static const char *const bits[] = { "m", "n", "k", "elems", "bytes", "dir", "footprint", "hops", "sms",
+                                        "dtype", "layout", "tile", "stages", "warps", "group_m", "split_k", "in", "out",
+                                        "flops", "pinned", "warmup", "name", "stream" };
     for (unsigned i = 0; i < sizeof bits / sizeof bits[0]; i++) if (!strcmp(bits[i], key)) return 1u << i;
     return 0;
 }

@@ -24,6 +24,7 @@ typedef struct trace_op {
     dtype_id dtype;
     int64_t tile_m, tile_n, tile_k; /* 0: chosen by the default mapping */
     int64_t stages, warps, group_m, split_k; /* 0: default */
+    int64_t trans_a, trans_b; /* layout: 1 = the operand is stored transposed (A as [k,m], B as [n,k]) */
     /* eltwise */
     int64_t elems, in, out;
     double flops_per_elem;
