@@ -20,9 +20,13 @@
 #include "arch/tensor_core.h"
 
 /* Tiles each family ships (cuBLAS 13 on sm_90: nvjet, cutlass_80/75 tensorop, sm80 xmma ffma / cutlass simt). */
-static const int64_t wgmma_tiles[][2] = { {64, 8}, {64, 16}, {64, 24}, {64, 32}, {64, 40}, {64, 48}, {64, 64}, {64, 80},
-                                          {64, 128}, {64, 256}, {128, 64}, {128, 96}, {128, 128}, {128, 160}, {128, 192},
-                                          {128, 256}, {192, 96}, {192, 128}, {192, 192}, {256, 96}, {256, 128}, {320, 128} };
+/* nvjet tiles, in this trace's (row-major) coordinates: cuBLAS's kernel named AxB (column-major, C^T = B^T A^T)
+ * is a tile of B rows of C by A columns here. */
+static const int64_t wgmma_tiles[][2] = { {8, 64}, {16, 64}, {24, 64}, {32, 64}, {40, 64}, {48, 64}, {64, 64}, {80, 64},
+                                          {128, 64}, {256, 64}, {64, 96}, {128, 96}, {8, 128}, {16, 128}, {32, 128},
+                                          {64, 128}, {80, 128}, {96, 128}, {128, 128}, {160, 128}, {192, 128}, {256, 128},
+                                          {64, 160}, {32, 192}, {96, 192}, {128, 192}, {192, 192}, {64, 224}, {96, 256},
+                                          {128, 256}, {128, 320}, {64, 384}, {64, 448} };
 static const int64_t mma_tiles[][2] = { {64, 64}, {64, 128}, {128, 64}, {128, 128}, {64, 256}, {256, 64},
                                         {128, 256}, {256, 128} };
 static const int64_t simt_tiles[][2] = { {32, 32}, {64, 32}, {64, 64}, {128, 64}, {128, 128}, {256, 64}, {256, 128} };
@@ -62,10 +66,11 @@ int gemm_align_bytes(const trace_op *op)
 
 double gemm_lsu_instrs_per_ktile(const gemm_map *m, int eb)
 {
-    if (m->tma || !m->fam) return 0;
+    if (m->tma || !m->fam || m->fam->tma) return 0; /* TMA (also a Triton kernel on a TMA machine) */
     double gbytes = (double)(m->tm + m->tn) * (double)m->tk * eb;
-    /* cp.async (and a Triton kernel's pipelined loads on a TMA machine): one instruction per vector */
-    double instrs = gbytes / (32.0 * m->vec_bytes) * (m->fam->cp_async || m->fam->tma ? 1 : 2);
+    /* every vector takes two LSU slots: the global read and the shared-memory write (cp.async does
+     * both in one instruction, LDG + STS in two; fit: the same rate explains the 2- and 4-byte kernels) */
+    double instrs = gbytes / (32.0 * m->vec_bytes) * 2;
     if (m->tensor) /* ldmatrix: each consumer warp reads its A rows and B columns, 16 B per lane */
         instrs += (double)(m->tm * m->wn + m->tn * m->wm) * (double)m->tk * eb / 512.0;
     return instrs;
@@ -145,7 +150,8 @@ static double estimate(const gpu_config *cfg, const trace_op *op, const gemm_map
     double dram_t = dram / dram_bw;
     /* every CTA's operand traffic crosses the L2 slices: their total bandwidth is a floor */
     double l2_bytes = (double)jobs * nkt * (a_rows + cols) * (double)m->tk * eb;
-    double l2_t = l2_bytes / ((double)cfg->l2.slices * (double)cfg->l2.slice_bytes_per_clk * clk) + fixed;
+    /* at half the slices' peak: DRAM fills, far-partition copies and hashing imbalance share them */
+    double l2_t = l2_bytes / (0.5 * (double)cfg->l2.slices * (double)cfg->l2.slice_bytes_per_clk * clk) + fixed;
     return fmax(fmax(t, dram_t), l2_t);
 }
 
@@ -153,6 +159,7 @@ static double estimate(const gpu_config *cfg, const trace_op *op, const gemm_map
 static int family_runs(const gpu_config *cfg, const gemm_family *f, const trace_op *op, int align)
 {
     int eb = dtype_bytes(op->dtype);
+    if (f->gemv) return (op->dtype == DT_FP32 || op->dtype == DT_TF32) && (op->m == 1 || op->n == 1);
     if (f->tensor != (op->dtype != DT_FP32)) return 0;
     if (f->tensor && tensor_core_rate(cfg, op->dtype) <= 0) return 0;
     if (f->tma && !cfg->sm.tma) return 0;
@@ -186,11 +193,12 @@ static int complete(const gpu_config *cfg, const trace_op *op, gemm_map *m)
     m->group_m = 8;
     m->cluster = 1;
     if (f->tma) {
-        m->consumer_warps = m->tm >= 128 ? 8 : 4;
+        /* two consumer warpgroups ("coop") above 128x160 outputs, else one */
+        m->consumer_warps = m->tm * m->tn > 128 * 160 ? 8 : 4;
         m->warps = m->consumer_warps + 4;
         m->persistent = 1;
         m->tma = 1;
-        m->cluster = (m->tm >= 128 && m->tn >= 128) ? 2 : 1;
+        m->cluster = cdiv(op->n, m->tn) >= 2 ? 2 : 1; /* pairs of CTAs along n multicast their A block */
     } else {
         m->warps = m->tm * m->tn >= 128 * 128 ? 8 : 4;
         if (f->gemv) m->warps = 4;
@@ -204,7 +212,8 @@ static int complete(const gpu_config *cfg, const trace_op *op, gemm_map *m)
     m->stages = budget / stage_bytes;
     if (m->stages > f->max_stages) m->stages = f->max_stages;
     if (m->stages < 2) return 0;
-    int64_t regs = f->tma ? 168 : m->tm * m->tn / (m->warps * 32) + 40;
+    int64_t regs = f->tma ? m->tm * m->tn / (m->consumer_warps * 32) + 8 : m->tm * m->tn / (m->warps * 32) + 40;
+    if (f->tma && regs < 168) regs = 168;
     if (regs > 255) return 0;
     fill_shape(op, m, regs);
     return sm_occupancy(cfg, &m->shape) >= 1;
