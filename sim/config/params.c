@@ -97,7 +97,7 @@ const param gpusim_params[] = {
 
     DBL("power.cap_sms", power, cap_sms, 1, 1e6, "1e6", "SMs", "SMs that can run tensor cores flat-out at full clock within the board power cap; with n > cap_sms busy the clock settles at gpu.clock_mhz x (cap_sms/n)^(1/3) (power ~ n f^3)"),
     DBL("power.tau_us", power, tau_us, 0.001, 1e9, "300", "us", "Time constant with which the clock falls to its power-capped value once the tensor cores are busy (and recovers when idle)"),
-    ENUM("gemm.select", gemm, select, "library|best", "library", "How a GEMM without an explicit mapping is mapped: library = the kernel family a GEMM library ships for the shape, dtype and alignment, tile by its estimate (as cuBLAS on this card); best = the fastest of the top candidates of every family that can run, each simulated"),
+    ENUM("gemm.select", gemm, select, "library|best", "library", "How a GEMM without an explicit mapping is mapped: library = the kernel family a GEMM library ships for the shape, dtype and alignment, tile by its estimate (as cuBLAS on this card); best = the candidate with the best estimate among every family this machine can run (a design point no library was tuned for)"),
     INT("sim.l2_set_sampling", sim, l2_set_sampling, 1, 64, "1", "sets", "Simulator speed knob, not hardware: bulk (tile, stream) traffic simulates 1 in N L2 sets exactly and charges each simulated line N lines of bandwidth (set sampling); 1 = every set; ignored (1) when a prefetcher is on"),
     DBL("host.launch_latency_us", host, launch_latency_us, 0, 10000, "4", "us", "Host submit to kernel start on an idle GPU"),
     DBL("host.eager_gap_us", host, eager_gap_us, 0, 10000, "10", "us", "Host time to launch one op eagerly (framework + driver)"),

@@ -172,6 +172,8 @@ static int family_runs(const gpu_config *cfg, const gemm_family *f, const trace_
 /* Whether a GEMM library ships family f for this dtype and alignment (cuBLAS on sm_90 / sm_80). */
 static int family_shipped(const gpu_config *cfg, int fid, const trace_op *op, int align)
 {
+    if ((op->m == 1 || op->n == 1) && (op->dtype == DT_FP32 || op->dtype == DT_TF32))
+        return fid == GF_GEMV; /* fp32 data with a vector operand: the GEMV kernel, tf32 or not */
     switch (fid) {
     case GF_HOPPER_WGMMA: return align >= 16;
     case GF_AMPERE_MMA: /* on Hopper only where wgmma cannot run, or for tf32 (sm80 kernels ship beside sm90 ones) */
@@ -273,7 +275,8 @@ int gemm_map_choose(const gpu_config *cfg, const trace_op *op, gemm_map *m, char
     }
     if (!op->tile_m) {
         *m = (gemm_map){ 0 };
-        if (gemm_map_candidates(cfg, op, 0, m, 1) < 1 && gemm_map_candidates(cfg, op, 1, m, 1) < 1) {
+        int all = cfg->gemm.select == GEMM_SELECT_BEST;
+        if (gemm_map_candidates(cfg, op, all, m, 1) < 1 && gemm_map_candidates(cfg, op, 1, m, 1) < 1) {
             snprintf(err, errlen, "gemm: no kernel family can run this GEMM here (dtype %s, rows aligned to %d bytes; "
                      "does a tile fit sm.smem_per_cta_kib?)", dtype_name(op->dtype), gemm_align_bytes(op));
             return -2;

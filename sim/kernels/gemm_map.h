@@ -19,8 +19,10 @@
  * H100: 16-byte rows -> hopper_wgmma, or ampere_mma for tf32; 4-byte ->
  * ampere_mma; 2-byte -> turing_mma; fp32 -> simt, gemv when M or N is 1) and
  * takes the tile, split and stage count that minimise an estimate of waves x
- * per-tile time; `best` also admits every family the machine can run and
- * simulates the best few candidates (gemm_select.c).
+ * per-tile time; `best` admits every family the machine can run (say
+ * wgmma for tf32 or fp8-free mma.sync tiles a library lacks) and takes the
+ * candidate with the best estimate: the answer for a design point no library
+ * has been tuned for. (Candidates are ranked by the estimate, not simulated.)
  */
 #ifndef GPUSIM_GEMM_MAP_H
 #define GPUSIM_GEMM_MAP_H

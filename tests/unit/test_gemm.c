@@ -75,12 +75,66 @@ static void test_explicit_and_errors(void **state)
     assert_non_null(strstr(err, "no fp8 tensor cores"));
 }
 
+/* The family follows the operand alignment and dtype as the library's does. */
+static void test_families(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    char err[512];
+    gemm_map m;
+    struct { int64_t m, n, k; dtype_id dt; int fam; int vec; } cases[] = {
+        { 4096, 4096, 4096, DT_FP16, GF_HOPPER_WGMMA, 16 },
+        { 4095, 4096, 4096, DT_FP16, GF_HOPPER_WGMMA, 16 }, /* M is no row length: still aligned */
+        { 4096, 4095, 4096, DT_FP16, GF_TURING_MMA, 2 },    /* odd N: 2-byte rows */
+        { 4096, 4096, 4094, DT_BF16, GF_AMPERE_MMA, 4 },    /* K = 2 mod 8: 4-byte rows */
+        { 2048, 2048, 2048, DT_FP32, GF_SIMT, 16 },
+        { 1, 16384, 16384, DT_FP32, GF_GEMV, 16 },
+        { 1, 16384, 16384, DT_TF32, GF_GEMV, 16 },          /* fp32 data: the same GEMV kernel */
+        { 8192, 8192, 8192, DT_FP8, GF_HOPPER_WGMMA, 16 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        trace_op op = gemm(cases[i].m, cases[i].n, cases[i].k, cases[i].dt);
+        assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), 0);
+        assert_ptr_equal(m.fam, &gemm_families[cases[i].fam]);
+        assert_int_equal(m.vec_bytes, cases[i].vec);
+    }
+    /* the layout changes which dimensions are row lengths: A^T rows are M long */
+    trace_op t = gemm(4095, 4096, 4096, DT_FP16);
+    t.trans_a = 1;
+    assert_int_equal(gemm_align_bytes(&t), 2);
+    /* narrow loads cost LSU issue slots: 2-byte vectors need 8x the instructions of 16-byte ones */
+    gemm_map a = { .fam = &gemm_families[GF_AMPERE_MMA], .tensor = 1, .vec_bytes = 16, .tm = 128, .tn = 128, .tk = 32,
+                   .wm = 2, .wn = 2 };
+    gemm_map b = a;
+    b.vec_bytes = 2;
+    assert_true(gemm_lsu_instrs_per_ktile(&b, 2) > 4 * gemm_lsu_instrs_per_ktile(&a, 2));
+    a.fam = &gemm_families[GF_HOPPER_WGMMA];
+    assert_true(gemm_lsu_instrs_per_ktile(&a, 2) == 0); /* TMA */
+}
+
+/* A lower LSU rate makes a misaligned GEMM slower (the mechanism, not a fitted number). */
+static void test_lsu_bound(void **state)
+{
+    (void)state;
+    const char *slow[] = { "sm.lsu_instr_per_clk=0.1" };
+    gpu_config c = test_config(NULL, 0), d = test_config(slow, 1);
+    char err[512];
+    gemm_map m;
+    trace_op op = gemm(4096, 4095, 4096, DT_FP16);
+    assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), 0);
+    assert_true(m.split_k >= 1);
+    assert_true(gemm_mma_fraction(&c, &m) == c.tensor.mma_sync_fraction);
+    assert_true(d.sm.lsu_instr_per_clk < c.sm.lsu_instr_per_clk);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default_large),
         cmocka_unit_test(test_default_skinny_and_fp32),
         cmocka_unit_test(test_explicit_and_errors),
+        cmocka_unit_test(test_families),
+        cmocka_unit_test(test_lsu_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
