@@ -8,10 +8,11 @@ struct cta_sched {
     sm *sms;
     int nsm;
     uint64_t launch_ps;
+    power *pw;
     kernel_desc *head, *tail;   /* kernels with CTAs left to place, launch order */
 };
 
-cta_sched *cta_sched_create(engine *e, sm *sms, int nsm, uint64_t cta_launch_ps)
+cta_sched *cta_sched_create(engine *e, sm *sms, int nsm, uint64_t cta_launch_ps, power *pw)
 {
     cta_sched *s = calloc(1, sizeof *s);
     if (!s) return NULL;
@@ -19,6 +20,7 @@ cta_sched *cta_sched_create(engine *e, sm *sms, int nsm, uint64_t cta_launch_ps)
     s->sms = sms;
     s->nsm = nsm;
     s->launch_ps = cta_launch_ps;
+    s->pw = pw;
     return s;
 }
 
@@ -31,6 +33,7 @@ static int limit(const cta_sched *s, const kernel_desc *k)
 
 static void place(cta_sched *s, kernel_desc *k, int smi, uint64_t t)
 {
+    if (s->pw && s->sms[smi].ctas == 0) power_sm_busy(s->pw, smi, k->op, t);
     sm_alloc(&s->sms[smi], &k->shape);
     uint64_t cta = k->next_cta++;
     k->start_cta(k->ctx, smi, cta, t + s->launch_ps);
@@ -65,6 +68,7 @@ int cta_sched_launch(cta_sched *s, kernel_desc *k, uint64_t t)
 {
     if (sm_occupancy(s->sms[0].cfg, &k->shape) == 0) return -2;
     k->next_cta = k->done_ctas = 0;
+    k->op = s->pw ? power_current_op(s->pw) : POWER_NO_OP;
     k->next = NULL;
     if (k->ctas == 0) { k->finished(k->ctx, t); return 0; }
     if (s->tail) s->tail->next = k; else s->head = k;
@@ -80,5 +84,6 @@ void cta_sched_done(cta_sched *s, kernel_desc *k, int smi, uint64_t t)
     for (kernel_desc *q = s->head; q; q = q->next)
         while (q->next_cta < q->ctas && smi < limit(s, q) && sm_fits(&s->sms[smi], &q->shape)) place(s, q, smi, t);
     unlink_done(s);
+    if (s->pw && s->sms[smi].ctas == 0) power_sm_idle(s->pw, smi, t);
     if (k->done_ctas == k->ctas) k->finished(k->ctx, t);
 }

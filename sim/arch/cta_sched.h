@@ -6,12 +6,14 @@
  * memory, CTAs) allow; a later kernel gets SMs only where the earlier ones leave
  * room, so kernels of different streams overlap. Starting a CTA costs
  * sm.cta_launch_cycles. A kernel may be limited to its first `max_sms` SMs.
+ * It tells the power model when an SM becomes busy (and for which op) and idle.
  */
 #ifndef GPUSIM_CTA_SCHED_H
 #define GPUSIM_CTA_SCHED_H
 
 #include <stdint.h>
 
+#include "arch/power.h"
 #include "arch/sm.h"
 #include "engine/engine.h"
 
@@ -23,13 +25,15 @@ typedef struct kernel_desc {
     void (*start_cta)(void *ctx, int sm, uint64_t cta, uint64_t t);
     void (*finished)(void *ctx, uint64_t t); /* all CTAs done */
     /* scheduler state */
+    int op;               /* the op it runs (power_current_op at launch), for energy */
     uint64_t next_cta, done_ctas;
     struct kernel_desc *next;
 } kernel_desc;
 
 typedef struct cta_sched cta_sched;
 
-cta_sched *cta_sched_create(engine *e, sm *sms, int nsm, uint64_t cta_launch_ps);
+/* pw: the chip's power state (may be NULL). */
+cta_sched *cta_sched_create(engine *e, sm *sms, int nsm, uint64_t cta_launch_ps, power *pw);
 void cta_sched_destroy(cta_sched *s);
 /* Queues a kernel at t; returns -2 when its CTA does not fit on any SM. */
 int cta_sched_launch(cta_sched *s, kernel_desc *k, uint64_t t);

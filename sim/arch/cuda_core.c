@@ -10,13 +10,17 @@ struct cuda_core {
     double ps_per_flop_fp32;  /* per sub-partition at peak */
     double ps_per_flop_fp16;
     int nsp;
+    power *pw;
+    int smi;
 };
 
-cuda_core *cuda_core_create(const gpu_config *cfg)
+cuda_core *cuda_core_create(const gpu_config *cfg, power *pw, int smi)
 {
     cuda_core *cc = calloc(1, sizeof *cc);
     if (!cc) return NULL;
     cc->nsp = (int)cfg->sm.subpartitions;
+    cc->pw = pw;
+    cc->smi = smi;
     clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
     double ps_per_clk = 1e6 / (double)cfg->gpu.clock_mhz;
     cc->ps_per_flop_fp32 = ps_per_clk / (cfg->cuda.fp32_flops_per_clk / cc->nsp);
@@ -31,7 +35,13 @@ uint64_t cuda_core_exec(cuda_core *cc, int sp, dtype_id dt, double flops, double
 {
     pipe_unit *p = &cc->sp[sp % cc->nsp];
     double base = (dt == DT_FP16 || dt == DT_BF16) ? cc->ps_per_flop_fp16 : cc->ps_per_flop_fp32;
-    p->ps_per_unit = base / fraction;
+    double stretch = 1.0;
+    if (cc->pw) {
+        int op = power_sm_op(cc->pw, cc->smi);
+        power_add(cc->pw, PW_FMA, flops, op != POWER_NO_OP ? op : power_current_op(cc->pw), ready_ps);
+        stretch = power_stretch(cc->pw, ready_ps);
+    }
+    p->ps_per_unit = base * stretch / fraction;
     return pipe_reserve(p, ready_ps, flops);
 }
 

@@ -22,7 +22,7 @@ struct gpu {
     uint32_t line_bytes;
     uint64_t l1_hit_ps;
     uint32_t sample;      /* L2 set sampling factor for bulk traffic */
-    power pw;             /* board power cap -> SM clock */
+    power *pw;            /* board power model and SM clock controller */
 };
 
 gpu *gpu_create(const gpu_config *cfg, engine *e)
@@ -40,15 +40,16 @@ gpu *gpu_create(const gpu_config *cfg, engine *e)
     g->cfg.sim.l2_set_sampling = g->sample;
     g->sms = calloc((size_t)g->nsm, sizeof *g->sms);
     if (!g->sms) { free(g); return NULL; }
-    power_init(&g->pw, &g->cfg);
+    g->pw = power_create(&g->cfg, g->nsm);
+    if (!g->pw) { free(g->sms); free(g); return NULL; }
     for (int i = 0; i < g->nsm; i++)
-        if (sm_init(&g->sms[i], &g->cfg, i, &g->pw)) { gpu_destroy(g); return NULL; }
+        if (sm_init(&g->sms[i], &g->cfg, i, g->pw)) { gpu_destroy(g); return NULL; }
     xbar_init(&g->x, &g->cfg);
     g->dram = dram_create(&g->cfg);
     g->pf = prefetch_create(&g->cfg);
     g->l2 = g->dram && g->pf ? l2_create(&g->cfg, g->dram, g->pf, &g->x) : NULL;
     g->pcie = pcie_create(&g->cfg);
-    g->sched = cta_sched_create(e, g->sms, g->nsm, clock_ps(&clk, (double)cfg->sm.cta_launch_cycles));
+    g->sched = cta_sched_create(e, g->sms, g->nsm, clock_ps(&clk, (double)cfg->sm.cta_launch_cycles), g->pw);
     if (!g->l2 || !g->pcie || !g->sched) { gpu_destroy(g); return NULL; }
     return g;
 }
@@ -63,6 +64,7 @@ void gpu_destroy(gpu *g)
     dram_destroy(g->dram);
     pcie_destroy(g->pcie);
     cta_sched_destroy(g->sched);
+    power_destroy(g->pw);
     free(g);
 }
 
@@ -72,6 +74,21 @@ sm *gpu_sm(gpu *g, int i) { return &g->sms[i]; }
 int gpu_sm_count(const gpu *g) { return g->nsm; }
 cta_sched *gpu_sched(gpu *g) { return g->sched; }
 pcie *gpu_pcie(gpu *g) { return g->pcie; }
+power *gpu_power(gpu *g) { return g->pw; }
+
+/* The op that pays for SM smi's traffic. */
+static int traffic_op(const gpu *g, int smi)
+{
+    int op = power_sm_op(g->pw, smi);
+    return op != POWER_NO_OP ? op : power_current_op(g->pw);
+}
+
+static uint64_t dram_bytes(const gpu *g)
+{
+    dram_counters d;
+    dram_get_counters(g->dram, &d);
+    return d.read_bytes + d.write_bytes;
+}
 
 /* Bulk traffic (everything but L1-cached loads) is set-sampled when
  * sim.l2_set_sampling > 1: only lines of simulated sets go to the L2, each
@@ -92,6 +109,7 @@ uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t ro
     uint64_t done = start, n = 0, sent = 0;
     mem_req r = { 0, 0, smi, flags };
     uint32_t weight = (flags & MEM_L1) ? 1 : g->sample;
+    uint64_t dram0 = dram_bytes(g);
     for (uint64_t row = 0; row < rows; row++) {
         uint64_t a = base + row * stride, end = a + row_bytes;
         while (a < end) {
@@ -116,13 +134,21 @@ uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t ro
         }
     }
     if (nids) sm_mshr_hold(s, ids, nids, done);
+    int op = traffic_op(g, smi);
+    power_add(g->pw, PW_L2, (double)(rows * row_bytes), op, t);
+    uint64_t dram1 = dram_bytes(g);
+    if (dram1 > dram0) power_add(g->pw, PW_DRAM, (double)(dram1 - dram0), op, t);
     return done;
 }
 
 uint64_t gpu_flush(gpu *g, uint64_t t)
 {
     for (int i = 0; i < g->nsm; i++) l1_invalidate(g->sms[i].l1);
-    return l2_flush(g->l2, t);
+    uint64_t dram0 = dram_bytes(g);
+    uint64_t done = l2_flush(g->l2, t);
+    uint64_t dram1 = dram_bytes(g);
+    if (dram1 > dram0) power_add(g->pw, PW_DRAM, (double)(dram1 - dram0), power_current_op(g->pw), t);
+    return done;
 }
 
 void gpu_get_counters(const gpu *g, gpu_counters *c)
@@ -152,7 +178,6 @@ void gpu_report(const gpu *g, stats *s, uint64_t elapsed_ps)
     }
     stats_add(s, "tensor_core", "utilization", tc / g->nsm / el);
     stats_add(s, "cuda_core", "utilization", cc / g->nsm / el);
-    stats_add(s, "power", "min_clock_mhz", g->pw.min_mhz_seen);
     stats_add(s, "sm", "port_bytes", port);
     stats_add(s, "l1", "hits", (double)l1h);
     stats_add(s, "l1", "misses", (double)l1m);

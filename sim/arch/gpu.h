@@ -11,6 +11,7 @@
 #include "arch/cta_sched.h"
 #include "arch/mem_req.h"
 #include "arch/pcie.h"
+#include "arch/power.h"
 #include "arch/sm.h"
 #include "arch/stats.h"
 #include "config/config.h"
@@ -33,13 +34,17 @@ sm *gpu_sm(gpu *g, int i);
 int gpu_sm_count(const gpu *g);
 cta_sched *gpu_sched(gpu *g);
 pcie *gpu_pcie(gpu *g);
+/* The board power model: energy books and the SM clock controller. */
+power *gpu_power(gpu *g);
 
 /* Moves `rows` segments of `row_bytes`, `stride` apart from base, between SM
  * `smi` and memory from time t (MEM_* flags). Returns when the last line is back
- * (reads) or accepted (writes). */
+ * (reads) or accepted (writes). Their energy (SM<->L2 bytes, and the DRAM bytes
+ * they cause) is booked to the op whose CTA holds the SM, else the current op. */
 uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t row_bytes,
                       uint64_t stride, uint32_t flags, uint64_t t);
-/* Writes back and invalidates every cache; returns when done. */
+/* Writes back and invalidates every cache; returns when done. The write-backs'
+ * energy goes to the current op. */
 uint64_t gpu_flush(gpu *g, uint64_t t);
 void gpu_get_counters(const gpu *g, gpu_counters *c);
 /* Appends every component's statistics; elapsed_ps is the run's simulated time. */

@@ -1,30 +1,295 @@
-/* power.c: exponential clock sag under tensor load (see power.h). */
+/* power.c: energy books and the power-limit clock controller (see power.h). */
 #include "power.h"
 
 #include <math.h>
+#include <stdlib.h>
 
-void power_init(power *p, const gpu_config *cfg)
+#define PS 1e-12 /* seconds per picosecond */
+
+typedef struct op_books {
+    power_op res;         /* energy_j, clock_mhz */
+    double idle0, clk0;   /* idle-share and clock integrals at begin */
+    uint64_t t0;
+    int running;
+} op_books;
+
+struct power {
+    /* parameters */
+    double fmax_mhz, fmin_mhz, limit_w;
+    double vf_lo_mhz, v_lo, v_hi;           /* mV */
+    double idle_board_w, sm_static_w, sm_active_w;
+    double e_j[PW_UNITS];                   /* J per unit at the top V-f point */
+    int on_rail[PW_UNITS];                  /* scales with V^2 */
+    double control_ps, tau_ps, decay;       /* decay = exp(-control/tau) */
+    int nsm;
+    /* state */
+    double f_mhz;                           /* current SM clock */
+    double v_ratio;                         /* V(f) / V(fmax) */
+    double v2;                              /* v_ratio^2 */
+    uint64_t t_int;                         /* integrals are computed up to here */
+    uint64_t next_tick, last_tick;
+    int n_busy, n_running, current_op;
+    double idle_int_j;                      /* integral of idle power */
+    double share_int_j;                     /* integral of idle power / ops running */
+    double clk_int;                         /* integral of f dt (MHz ps) */
+    double act_int;                         /* integral of f V^2 / (fmax Vmax^2) dt (s) */
+    double dyn_j;                           /* all dynamic energy booked */
+    double win_rail_j, win_fixed_j;         /* this control interval's dynamic energy */
+    double peak_w, min_mhz;
+    int *sm_op;                             /* per SM: op that made it busy, or POWER_NO_OP */
+    double *sm_act0;                        /* per SM: act_int when it became busy */
+    op_books *ops;
+    size_t nops;
+};
+
+static double volt_ratio(const power *p, double f)
 {
-    p->max_mhz = (double)cfg->gpu.clock_mhz;
-    /* dynamic power ~ n f V^2 with V ~ f: the capped clock for n busy SMs */
-    double n = (double)cfg->gpu.sm_count;
-    p->throttle_mhz = n > cfg->power.cap_sms ? p->max_mhz * cbrt(cfg->power.cap_sms / n) : p->max_mhz;
-    p->tau_ps = cfg->power.tau_us * 1e6;
-    p->busy_since_ps = p->last_active_ps = 0;
-    p->active = 0;
-    p->min_mhz_seen = p->max_mhz;
+    double v = f <= p->vf_lo_mhz ? p->v_lo
+             : p->v_lo + (p->v_hi - p->v_lo) * (f - p->vf_lo_mhz) / (p->fmax_mhz - p->vf_lo_mhz);
+    return v / p->v_hi;
 }
 
-double power_mma_stretch(power *p, uint64_t t)
+static double idle_w(const power *p, double v_ratio)
 {
-    if (p->throttle_mhz >= p->max_mhz) return 1.0;
-    if (!p->active || (t > p->last_active_ps && (double)(t - p->last_active_ps) > p->tau_ps)) {
-        p->busy_since_ps = t;
-        p->active = 1;
+    return p->idle_board_w + (double)p->nsm * p->sm_static_w * v_ratio;
+}
+
+static void set_clock(power *p, double f)
+{
+    if (f > p->fmax_mhz) f = p->fmax_mhz;
+    if (f < p->fmin_mhz) f = p->fmin_mhz;
+    p->f_mhz = f;
+    p->v_ratio = volt_ratio(p, f);
+    p->v2 = p->v_ratio * p->v_ratio;
+    if (f < p->min_mhz) p->min_mhz = f;
+}
+
+power *power_create(const gpu_config *cfg, int nsm)
+{
+    power *p = calloc(1, sizeof *p);
+    if (!p) return NULL;
+    p->nsm = nsm;
+    p->sm_op = malloc(sizeof *p->sm_op * (size_t)nsm);
+    p->sm_act0 = calloc((size_t)nsm, sizeof *p->sm_act0);
+    if (!p->sm_op || !p->sm_act0) { power_destroy(p); return NULL; }
+    for (int i = 0; i < nsm; i++) p->sm_op[i] = POWER_NO_OP;
+        p->fmax_mhz = (double)cfg->gpu.clock_mhz;
+    p->fmin_mhz = cfg->power.min_clock_mhz < p->fmax_mhz ? cfg->power.min_clock_mhz : p->fmax_mhz;
+    p->limit_w = cfg->power.limit_w;
+    p->vf_lo_mhz = cfg->power.vf_low_mhz < p->fmax_mhz ? cfg->power.vf_low_mhz : p->fmax_mhz;
+    p->v_lo = cfg->power.vf_low_mv;
+    p->v_hi = cfg->power.vf_high_mv;
+    p->idle_board_w = cfg->power.board_idle_w;
+    p->sm_static_w = cfg->power.sm_static_w;
+    p->sm_active_w = cfg->power.sm_active_w;
+    double pj = 1e-12;
+    p->e_j[PW_MMA_FP16] = cfg->power.mma_fp16_pj * pj;
+    p->e_j[PW_MMA_BF16] = cfg->power.mma_bf16_pj * pj;
+    p->e_j[PW_MMA_TF32] = cfg->power.mma_tf32_pj * pj;
+    p->e_j[PW_MMA_FP8] = cfg->power.mma_fp8_pj * pj;
+    p->e_j[PW_FMA] = cfg->power.fma_pj * pj;
+    p->e_j[PW_L2] = cfg->power.l2_pj_per_byte * pj;
+    p->e_j[PW_DRAM] = cfg->power.dram_pj_per_byte * pj;
+    p->e_j[PW_PCIE] = cfg->power.pcie_pj_per_byte * pj;
+    for (int u = 0; u < PW_UNITS; u++) p->on_rail[u] = u != PW_DRAM && u != PW_PCIE;
+    p->control_ps = cfg->power.control_us * 1e6;
+    p->tau_ps = cfg->power.tau_us * 1e6;
+    p->decay = exp(-p->control_ps / p->tau_ps);
+    p->next_tick = (uint64_t)p->control_ps;
+    p->current_op = POWER_NO_OP;
+    p->min_mhz = p->fmax_mhz;
+    set_clock(p, p->fmax_mhz);
+    return p;
+}
+
+void power_destroy(power *p)
+{
+    if (!p) return;
+    free(p->sm_op);
+    free(p->sm_act0);
+    free(p->ops);
+    free(p);
+}
+
+int power_set_ops(power *p, size_t nops)
+{
+    op_books *o = calloc(nops ? nops : 1, sizeof *o);
+    if (!o) return -1;
+    free(p->ops);
+    p->ops = o;
+    p->nops = nops;
+    return 0;
+}
+
+/* Advances the integrals from t_int to t1 at the current clock. */
+static void integrate(power *p, uint64_t t1)
+{
+    if (t1 <= p->t_int) return;
+    double dt = (double)(t1 - p->t_int);
+    double idle = idle_w(p, p->v_ratio) * dt * PS;
+    double act = p->f_mhz / p->fmax_mhz * p->v2 * dt * PS;
+    p->idle_int_j += idle;
+    if (p->n_running > 0) p->share_int_j += idle / p->n_running;
+    p->clk_int += p->f_mhz * dt;
+    p->act_int += act;
+    p->win_rail_j += (double)p->n_busy * p->sm_active_w * act;
+    p->t_int = t1;
+}
+
+/* Power of the last interval's activity if the clock were f (the SM rail's
+ * dynamic power scales with f V^2 from the current clock, leakage with V). */
+static double power_at(const power *p, double f, double rail_w, double fixed_w)
+{
+    double v = volt_ratio(p, f);
+    return idle_w(p, v) + rail_w * (f / p->f_mhz) * (v * v / p->v2) + fixed_w;
+}
+
+/* One control step at the end of an interval of dt_ps. */
+static void control(power *p, double dt_ps)
+{
+    double rail_w = p->win_rail_j / (dt_ps * PS), fixed_w = p->win_fixed_j / (dt_ps * PS);
+    p->win_rail_j = p->win_fixed_j = 0;
+    double now_w = idle_w(p, p->v_ratio) + rail_w + fixed_w;
+    if (now_w > p->peak_w) p->peak_w = now_w;
+    double target = p->fmax_mhz;
+    if (power_at(p, p->fmax_mhz, rail_w, fixed_w) > p->limit_w) {
+        double lo = p->fmin_mhz, hi = p->fmax_mhz;
+        if (power_at(p, lo, rail_w, fixed_w) >= p->limit_w) hi = lo;
+        for (int i = 0; i < 24 && hi - lo > 0.05; i++) {
+            double mid = 0.5 * (lo + hi);
+            if (power_at(p, mid, rail_w, fixed_w) > p->limit_w) hi = mid; else lo = mid;
+        }
+        target = lo;
     }
-    if (t > p->last_active_ps) p->last_active_ps = t;
-    double busy = t > p->busy_since_ps ? (double)(t - p->busy_since_ps) : 0;
-    double mhz = p->throttle_mhz + (p->max_mhz - p->throttle_mhz) * exp(-busy / p->tau_ps);
-    if (mhz < p->min_mhz_seen) p->min_mhz_seen = mhz;
-    return p->max_mhz / mhz;
+    double a = dt_ps == p->control_ps ? p->decay : exp(-dt_ps / p->tau_ps);
+    set_clock(p, target + (p->f_mhz - target) * a);
+}
+
+/* Runs the controller's intervals that end at or before t, then integrates to t. */
+static void advance(power *p, uint64_t t)
+{
+    while (t >= p->next_tick) {
+        integrate(p, p->next_tick);
+        uint64_t step = (uint64_t)p->control_ps;
+        /* nothing happened and nothing is busy: one step over the whole idle gap */
+        if (p->win_rail_j == 0 && p->win_fixed_j == 0 && p->n_busy == 0 && t - p->next_tick >= 2 * step) {
+            uint64_t end = p->next_tick + (t - p->next_tick) / step * step;
+            integrate(p, end);
+            control(p, (double)(end - p->last_tick));
+            p->last_tick = end;
+            p->next_tick = end + step;
+            continue;
+        }
+        control(p, (double)(p->next_tick - p->last_tick));
+        p->last_tick = p->next_tick;
+        p->next_tick += step;
+    }
+    integrate(p, t);
+}
+
+void power_op_begin(power *p, int op, uint64_t t)
+{
+    advance(p, t);
+    p->current_op = op;
+    if (op < 0 || (size_t)op >= p->nops || p->ops[op].running) return;
+    op_books *o = &p->ops[op];
+    o->running = 1;
+    o->idle0 = p->share_int_j;
+    o->clk0 = p->clk_int;
+    o->t0 = p->t_int;
+    p->n_running++;
+}
+
+void power_op_end(power *p, int op, uint64_t t)
+{
+    advance(p, t);
+    if (op < 0 || (size_t)op >= p->nops || !p->ops[op].running) return;
+    op_books *o = &p->ops[op];
+    o->running = 0;
+    o->res.energy_j += p->share_int_j - o->idle0;
+    o->res.clock_mhz = p->t_int > o->t0 ? (p->clk_int - o->clk0) / (double)(p->t_int - o->t0) : p->f_mhz;
+    p->n_running--;
+}
+
+int power_current_op(const power *p) { return p->current_op; }
+
+void power_sm_busy(power *p, int smi, int op, uint64_t t)
+{
+    advance(p, t);
+    if (smi < 0 || smi >= p->nsm || p->sm_op[smi] != POWER_NO_OP) return;
+    p->sm_op[smi] = op;
+    p->sm_act0[smi] = p->act_int;
+    p->n_busy++;
+}
+
+static void book(power *p, int op, double j)
+{
+    p->dyn_j += j;
+    if (op >= 0 && (size_t)op < p->nops) p->ops[op].res.energy_j += j;
+}
+
+void power_sm_idle(power *p, int smi, uint64_t t)
+{
+    advance(p, t);
+    if (smi < 0 || smi >= p->nsm || p->sm_op[smi] == POWER_NO_OP) return;
+    book(p, p->sm_op[smi], p->sm_active_w * (p->act_int - p->sm_act0[smi]));
+    p->sm_op[smi] = POWER_NO_OP;
+    p->n_busy--;
+}
+
+int power_sm_op(const power *p, int smi) { return p->sm_op[smi]; }
+
+void power_add(power *p, power_unit u, double amount, int op, uint64_t t)
+{
+    advance(p, t);
+    double j = amount * p->e_j[u];
+    if (p->on_rail[u]) { j *= p->v2; p->win_rail_j += j; }
+    else p->win_fixed_j += j;
+    book(p, op, j);
+}
+
+power_unit power_mma_unit(dtype_id dt)
+{
+    switch (dt) {
+    case DT_FP16: return PW_MMA_FP16;
+    case DT_BF16: return PW_MMA_BF16;
+    case DT_TF32: return PW_MMA_TF32;
+    case DT_FP8: return PW_MMA_FP8;
+    case DT_FP32: case DT_COUNT: break;
+    }
+    return PW_FMA;
+}
+
+double power_stretch(power *p, uint64_t t)
+{
+    advance(p, t);
+    return p->fmax_mhz / p->f_mhz;
+}
+
+double power_clock_mhz(const power *p) { return p->f_mhz; }
+
+void power_finish(power *p, uint64_t t_end, power_summary *out)
+{
+    advance(p, t_end);
+    for (int i = 0; i < p->nsm; i++) if (p->sm_op[i] != POWER_NO_OP) power_sm_idle(p, i, t_end);
+    for (size_t i = 0; i < p->nops; i++) if (p->ops[i].running) power_op_end(p, (int)i, t_end);
+    /* the last, partial control interval counts toward the peak */
+    double part = (double)(p->t_int - p->last_tick);
+    if (part > 0) {
+        double w = idle_w(p, p->v_ratio) + (p->win_rail_j + p->win_fixed_j) / (part * PS);
+        if (w > p->peak_w && part >= 0.5 * p->control_ps) p->peak_w = w;
+    }
+    double el = (double)p->t_int;
+    out->energy_j = p->idle_int_j + p->dyn_j;
+    out->avg_power_w = el > 0 ? out->energy_j / (el * PS) : idle_w(p, p->v_ratio);
+    out->peak_power_w = p->peak_w > out->avg_power_w ? p->peak_w : out->avg_power_w;
+    out->mean_clock_mhz = el > 0 ? p->clk_int / el : p->f_mhz;
+    out->min_clock_mhz = p->min_mhz;
+}
+
+const power_op *power_op_result(const power *p, int op)
+{
+    static const power_op none = { 0, 0 };
+    if (op < 0 || (size_t)op >= p->nops) return &none;
+    return &p->ops[op].res;
 }

@@ -1,34 +1,114 @@
 /*
- * power.h: the board power cap as an SM clock that sags under sustained tensor load.
+ * power.h: board power, energy per op, and the power-limit controller that
+ * sets the SM clock.
  *
- * Modeled: while the tensor cores are kept busy, the SM clock falls from
- * gpu.clock_mhz towards the clock the power cap allows with time constant
- * power.tau_us (the GPU's power management keeps the board under its limit);
- * an idle gap of more than tau resets it to the full clock. The capped clock
- * follows dynamic power ~ n f^3 (voltage tracks frequency): with n SMs busy,
- * f = gpu.clock_mhz x (power.cap_sms / n)^(1/3), so fewer SMs throttle less.
- * Approximated: one clock for the whole chip, all gpu.sm_count SMs counted as
- * busy, driven by tensor activity only (CUDA-core and memory power are not
- * modeled); the clock scales the tensor-core rate only.
+ * Modeled:
+ *  - Idle board power: power.board_idle_w (memory refresh and PHY, regulators,
+ *    uncore, fans) plus power.sm_static_w of leakage per SM, which scales with
+ *    the SM rail's voltage V.
+ *  - Dynamic energy per operation by unit: tensor-core MMA per dtype per FLOP,
+ *    CUDA-core FLOP, SM<->L2 byte (crossbar, L2 array, L1/shared fill), DRAM
+ *    byte, PCIe byte; and power.sm_active_w for each SM that holds work (clock
+ *    tree, schedulers, register file). Energies are given at the top V-f point
+ *    (gpu.clock_mhz, power.vf_high_mv); those on the SM rail (MMA, FMA, L2, SM
+ *    active) scale with V^2 per operation, so their power scales with f V^2.
+ *    DRAM and PCIe energy does not depend on the SM clock.
+ *  - V-f curve: V linear in f from (power.vf_low_mhz, power.vf_low_mv) to
+ *    (gpu.clock_mhz, power.vf_high_mv), flat at vf_low_mv below.
+ *  - Power-limit controller: every power.control_us it averages the modeled
+ *    power over the last interval, finds the clock f* at which that activity
+ *    would draw power.limit_w (SM-rail power scaled by f V^2 from the current
+ *    clock, the rest held), and moves the clock toward f* as a first-order
+ *    system with time constant power.tau_us (exact exponential step per
+ *    interval). An idle gap lets the clock recover toward gpu.clock_mhz with
+ *    the same time constant. So the sustained clock under a long loop, the
+ *    higher mean clock of a short burst after idle, and the dependence of the
+ *    capped clock on how many SMs are busy all come out of the power model.
+ *  - The clock scales tensor-core and CUDA-core rates only (power_stretch);
+ *    latencies given in cycles, L2 and DRAM bandwidths keep their
+ *    gpu.clock_mhz values (the L2 and memory run in their own clock domains).
+ *
+ * Attribution (per op, no global-counter differences): each dynamic energy is
+ * booked to the op that caused it (the op whose CTA holds the SM, the copy's op,
+ * the flush's op); SM-active energy to the op whose CTA made the SM busy; idle
+ * board power is split evenly among the ops running at each moment, and idle
+ * time with no op running belongs to the run only. So the ops' energies sum to
+ * at most the run's, with equality when something always runs.
+ *
+ * Approximated: one clock for the whole chip; no thermal model (leakage at the
+ * data's 55-75 C is folded into sm_static_w); no clock quantisation (real
+ * clocks step by 15 MHz); energy booked when work is reserved, not spread
+ * over its duration; the controller's inner loop is folded into one
+ * first-order response. Cost: O(1) per booking; one bisection per control
+ * interval.
+ * Invariant: min_clock_mhz <= clock <= gpu.clock_mhz; energies only grow.
+ * Reference: ../shared/hw/h100 energy_*.csv, power_idle.csv, clock_trace.csv
+ * (README "Energy method"); configs/hopper_common.ini cites each value.
  */
 #ifndef GPUSIM_POWER_H
 #define GPUSIM_POWER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config/config.h"
+#include "trace/trace.h"
 
-typedef struct power {
-    double max_mhz, throttle_mhz;
-    double tau_ps;
-    uint64_t busy_since_ps;   /* start of the current busy period */
-    uint64_t last_active_ps;  /* latest tensor activity seen */
-    int active;
-    double min_mhz_seen;      /* statistic */
-} power;
+typedef struct power power;
 
-void power_init(power *p, const gpu_config *cfg);
-/* Notes tensor activity at t; returns the factor (>= 1) by which MMA time stretches. */
-double power_mma_stretch(power *p, uint64_t t);
+typedef enum power_unit {
+    PW_MMA_FP16, PW_MMA_BF16, PW_MMA_TF32, PW_MMA_FP8,  /* per FLOP */
+    PW_FMA,                                             /* per CUDA-core FLOP */
+    PW_L2,                                              /* per SM<->L2 byte */
+    PW_DRAM,                                            /* per DRAM byte */
+    PW_PCIE,                                            /* per PCIe byte */
+    PW_UNITS
+} power_unit;
+
+#define POWER_NO_OP (-1)
+
+/* Run-level results. */
+typedef struct power_summary {
+    double energy_j;          /* whole run, idle included */
+    double avg_power_w;       /* energy_j / elapsed */
+    double peak_power_w;      /* highest power.control_us average */
+    double mean_clock_mhz;    /* time-weighted SM clock */
+    double min_clock_mhz;
+} power_summary;
+
+/* Per-op results. */
+typedef struct power_op {
+    double energy_j;          /* dynamic energy booked to it + its share of idle */
+    double clock_mhz;         /* time-weighted SM clock while it ran */
+} power_op;
+
+/* Returns NULL when out of memory. nsm: SMs on the chip. */
+power *power_create(const gpu_config *cfg, int nsm);
+void power_destroy(power *p);
+/* Makes room for ops 0..nops-1; 0 or -1 (out of memory, unchanged). */
+int power_set_ops(power *p, size_t nops);
+/* The op starts running at t / has finished at t (idle share, mean clock). */
+void power_op_begin(power *p, int op, uint64_t t);
+void power_op_end(power *p, int op, uint64_t t);
+/* The op that began last (for work with no SM of its own), or POWER_NO_OP. */
+int power_current_op(const power *p);
+/* SM smi became busy with a CTA of op at t / went idle at t. */
+void power_sm_busy(power *p, int smi, int op, uint64_t t);
+void power_sm_idle(power *p, int smi, uint64_t t);
+/* The op whose CTA made SM smi busy; POWER_NO_OP when idle. */
+int power_sm_op(const power *p, int smi);
+/* Books `amount` units of u to op (POWER_NO_OP: the run only) at t. */
+void power_add(power *p, power_unit u, double amount, int op, uint64_t t);
+/* The tensor-core unit of a dtype; PW_FMA for dtypes without one. */
+power_unit power_mma_unit(dtype_id dt);
+/* Runs the controller up to t; returns gpu.clock_mhz / clock (>= 1), the factor
+ * by which tensor-core and CUDA-core work stretches at t. */
+double power_stretch(power *p, uint64_t t);
+/* Current SM clock (for tests). */
+double power_clock_mhz(const power *p);
+/* Closes the books at t_end (t_end >= every time seen). */
+void power_finish(power *p, uint64_t t_end, power_summary *out);
+/* Per-op results after power_finish. */
+const power_op *power_op_result(const power *p, int op);
 
 #endif

@@ -9,8 +9,8 @@ int sm_init(sm *s, const gpu_config *cfg, int id, power *pw)
     s->id = id;
     s->cfg = cfg;
     s->partition = (int)((int64_t)id * cfg->l2.partitions / cfg->gpu.sm_count);
-    s->tc = tensor_core_create(cfg, pw);
-    s->cc = cuda_core_create(cfg);
+    s->tc = tensor_core_create(cfg, pw, id);
+    s->cc = cuda_core_create(cfg, pw, id);
     s->l1 = l1_create(cfg);
     if (!s->tc || !s->cc || !s->l1) { sm_fini(s); return -1; }
     s->port_ps_per_byte = 1e6 / (double)cfg->gpu.clock_mhz / (double)cfg->sm.ldst_bytes_per_clk;

@@ -8,6 +8,7 @@ struct tensor_core {
     double ps_per_flop[DT_COUNT];   /* per sub-partition, at the sustained rate */
     int nsp;
     power *pw;
+    int smi;                        /* the SM it belongs to (energy attribution) */
 };
 
 double tensor_core_rate(const gpu_config *cfg, dtype_id dt)
@@ -21,11 +22,12 @@ double tensor_core_rate(const gpu_config *cfg, dtype_id dt)
     }
 }
 
-tensor_core *tensor_core_create(const gpu_config *cfg, power *pw)
+tensor_core *tensor_core_create(const gpu_config *cfg, power *pw, int smi)
 {
     tensor_core *tc = calloc(1, sizeof *tc);
     if (!tc) return NULL;
     tc->pw = pw;
+    tc->smi = smi;
     tc->nsp = (int)cfg->sm.subpartitions;
     clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
     for (int d = 0; d < DT_COUNT; d++) {
@@ -41,7 +43,13 @@ void tensor_core_destroy(tensor_core *tc) { free(tc); }
 uint64_t tensor_core_mma(tensor_core *tc, int sp, dtype_id dt, double flops, uint64_t ready_ps)
 {
     pipe_unit *p = &tc->sp[sp % tc->nsp];
-    p->ps_per_unit = tc->ps_per_flop[dt] * (tc->pw ? power_mma_stretch(tc->pw, ready_ps) : 1.0);
+    double stretch = 1.0;
+    if (tc->pw) {
+        int op = power_sm_op(tc->pw, tc->smi);
+        power_add(tc->pw, power_mma_unit(dt), flops, op != POWER_NO_OP ? op : power_current_op(tc->pw), ready_ps);
+        stretch = power_stretch(tc->pw, ready_ps);
+    }
+    p->ps_per_unit = tc->ps_per_flop[dt] * stretch;
     return pipe_reserve(p, ready_ps, flops);
 }
 

@@ -6,6 +6,8 @@
  * of a k-tile issued by a warp runs on its sub-partition's tensor core.
  * Approximated: operand delivery from shared memory and register banks is folded
  * into the sustained fraction (config tensor.sustained_fraction).
+ * Power: the rate follows the SM clock the power controller sets (power.h), and
+ * each MMA's energy is booked to the op whose CTA holds the SM.
  */
 #ifndef GPUSIM_TENSOR_CORE_H
 #define GPUSIM_TENSOR_CORE_H
@@ -18,8 +20,8 @@
 
 typedef struct tensor_core tensor_core;
 
-/* pw: the chip's power state (shared by all SMs), may be NULL. */
-tensor_core *tensor_core_create(const gpu_config *cfg, power *pw);
+/* pw: the chip's power state (shared by all SMs), may be NULL; smi: this SM. */
+tensor_core *tensor_core_create(const gpu_config *cfg, power *pw, int smi);
 void tensor_core_destroy(tensor_core *tc);
 /* Dense FLOPs per SM clock for dtype; 0 when the SM has no tensor path for it. */
 double tensor_core_rate(const gpu_config *cfg, dtype_id dt);

@@ -6,7 +6,7 @@
 static double op_us(const op_result *o) { return (double)(o->end_ps - o->start_ps) / 1e6; }
 
 static void row(FILE *f, const char *name, const char *kind, double t_us, double flops, double peak_tf, uint64_t dram,
-                double peak_bw, double l2, uint64_t pcie, const char *bound)
+                double peak_bw, double l2, uint64_t pcie, double energy_j, double clock_mhz, const char *bound)
 {
     double tf = t_us > 0 ? flops / t_us / 1e6 : 0;
     double gbps = t_us > 0 ? (double)dram / t_us / 1e3 : 0;
@@ -14,8 +14,9 @@ static void row(FILE *f, const char *name, const char *kind, double t_us, double
     char tfp[16] = "-", bwp[16] = "-";
     if (flops > 0 && peak_tf > 0) snprintf(tfp, sizeof tfp, "%.0f%%", 100 * tf / peak_tf);
     if (dram > 0) snprintf(bwp, sizeof bwp, "%.0f%%", 100 * gbps / peak_bw);
-    fprintf(f, "%-16.16s %-8s %11.2f %9.1f %5s %9.1f %5s %6.1f%% %8.2f  %s\n", name, kind, t_us, tf, tfp, gbps, bwp,
-            100 * l2, pc, bound);
+    double w = t_us > 0 ? energy_j / (t_us * 1e-6) : 0;
+    fprintf(f, "%-16.16s %-8s %11.2f %9.1f %5s %9.1f %5s %6.1f%% %8.2f %10.4f %6.0f %5.0f  %s\n", name, kind, t_us, tf, tfp,
+            gbps, bwp, 100 * l2, pc, energy_j * 1e3, w, clock_mhz, bound);
 }
 
 void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_result *r, double wall_s)
@@ -24,20 +25,23 @@ void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_res
             (long long)cfg->gpu.sm_count, (long long)cfg->gpu.clock_mhz, (long long)cfg->memory.channels,
             cfg->prefetch.policy == PF_NONE ? "off" : (cfg->prefetch.policy == PF_NEXT_LINE ? "next_line" : "stride"),
             t->path);
-    fprintf(f, "%-16s %-8s %11s %9s %5s %9s %5s %7s %8s  %s\n", "op", "kind", "time_us", "TFLOP/s", "%pk", "DRAM_GB/s",
-            "%pk", "L2_hit", "PCIe_GB/s", "bound");
+    fprintf(f, "%-16s %-8s %11s %9s %5s %9s %5s %7s %8s %10s %6s %5s  %s\n", "op", "kind", "time_us", "TFLOP/s", "%pk",
+            "DRAM_GB/s", "%pk", "L2_hit", "PCIe_GB/s", "energy_mJ", "avg_W", "MHz", "bound");
     for (size_t i = 0; i < r->nops; i++) {
         const op_result *o = &r->ops[i];
         if (!strcmp(o->kind, "mode") || !strcmp(o->kind, "sync")) continue;
         double peak = o->dtype[0] ? config_peak_tflops(cfg, o->dtype) : 0;
         row(f, o->name, o->kind, op_us(o), o->flops, peak, o->dram_bytes, r->peak_dram_gbps,
-            o->l2_accesses ? (double)o->l2_hits / (double)o->l2_accesses : 0, o->pcie_bytes, o->bound);
+            o->l2_accesses ? (double)o->l2_hits / (double)o->l2_accesses : 0, o->pcie_bytes, o->energy_j, o->clock_mhz,
+            o->bound);
     }
     double total_us = (double)r->total_ps / 1e6;
     row(f, "TOTAL", "", total_us, r->flops, r->peak_tflops, r->dram_bytes, r->peak_dram_gbps,
-        r->l2_accesses ? (double)r->l2_hits / (double)r->l2_accesses : 0, r->pcie_bytes, "");
+        r->l2_accesses ? (double)r->l2_hits / (double)r->l2_accesses : 0, r->pcie_bytes, r->energy_j, r->clock_mhz, "");
     fprintf(f, "simulated %.3f us (%.0f SM cycles); peak %.0f TFLOP/s fp16, %.0f GB/s DRAM; %llu events in %.3f s wall\n",
             total_us, r->cycles, r->peak_tflops, r->peak_dram_gbps, (unsigned long long)r->events, wall_s);
+    fprintf(f, "energy %.6f J, average %.1f W, peak %.1f W (power.limit_w %g W), mean SM clock %.0f MHz\n", r->energy_j,
+            r->avg_power_w, r->peak_power_w, cfg->power.limit_w, r->clock_mhz);
 }
 
 static void jstr(FILE *f, const char *s)
@@ -63,19 +67,22 @@ void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const t
     fprintf(f, ",\"trace\":");
     jstr(f, t->path);
     fprintf(f, ",\"time_us\":%.6f,\"cycles\":%.1f,\"tflops\":%.6f,\"dram_bytes\":%llu,\"l2_hit_rate\":%.6f,"
-               "\"pcie_bytes\":%llu,\"wall_s\":%.6f,\"events\":%llu,\"run_id\":%lld,\"ops\":[",
+               "\"pcie_bytes\":%llu,\"energy_j\":%.9g,\"avg_power_w\":%.6f,\"peak_power_w\":%.6f,\"clock_mhz\":%.3f,"
+               "\"wall_s\":%.6f,\"events\":%llu,\"run_id\":%lld,\"ops\":[",
             total_us, r->cycles, total_us > 0 ? r->flops / total_us / 1e6 : 0, (unsigned long long)r->dram_bytes,
-            r->l2_accesses ? (double)r->l2_hits / (double)r->l2_accesses : 0, (unsigned long long)r->pcie_bytes, wall_s,
+            r->l2_accesses ? (double)r->l2_hits / (double)r->l2_accesses : 0, (unsigned long long)r->pcie_bytes,
+            r->energy_j, r->avg_power_w, r->peak_power_w, r->clock_mhz, wall_s,
             (unsigned long long)r->events, run_id);
     for (size_t i = 0; i < r->nops; i++) {
         const op_result *o = &r->ops[i];
         fprintf(f, "%s{\"name\":", i ? "," : "");
         jstr(f, o->name);
         fprintf(f, ",\"kind\":\"%s\",\"start_us\":%.6f,\"time_us\":%.6f,\"flops\":%.1f,\"dram_bytes\":%llu,"
-                   "\"l2_hit_rate\":%.6f,\"pcie_bytes\":%llu,\"bound\":\"%s\"",
+                   "\"l2_hit_rate\":%.6f,\"pcie_bytes\":%llu,\"energy_j\":%.9g,\"avg_power_w\":%.6f,"
+                   "\"clock_mhz\":%.3f,\"bound\":\"%s\"",
                 o->kind, (double)o->start_ps / 1e6, op_us(o), o->flops, (unsigned long long)o->dram_bytes,
                 o->l2_accesses ? (double)o->l2_hits / (double)o->l2_accesses : 0, (unsigned long long)o->pcie_bytes,
-                o->bound[0] ? o->bound : "-");
+                o->energy_j, o->avg_power_w, o->clock_mhz, o->bound[0] ? o->bound : "-");
         if (o->mapping[0]) { fprintf(f, ",\"mapping\":"); jstr(f, o->mapping); }
         if (o->ns_per_load > 0) fprintf(f, ",\"ns_per_load\":%.4f", o->ns_per_load);
         fputc('}', f);

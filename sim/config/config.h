@@ -108,8 +108,24 @@ typedef struct gpu_config {
         int64_t staging_chunk_kib;
     } pcie;
     struct {
-        double cap_sms;            /* SMs that can run flat-out at full clock within the power cap */
-        double tau_us;             /* time constant of the clock's fall under that load */
+        double limit_w;            /* board power limit (TDP) the controller holds */
+        double tau_us;             /* controller response time constant */
+        double control_us;         /* controller sampling interval */
+        double min_clock_mhz;      /* lowest SM clock the controller sets */
+        double board_idle_w;       /* idle board power outside the SMs (HBM, VRM, uncore, fans) */
+        double sm_static_w;        /* leakage per SM at the top V-f point (scales with V) */
+        double sm_active_w;        /* per SM holding work, at gpu.clock_mhz (scales with f V^2) */
+        double vf_low_mhz;         /* V-f curve: lower point's clock (V flat below it) */
+        double vf_low_mv;          /* voltage at vf_low_mhz */
+        double vf_high_mv;         /* voltage at gpu.clock_mhz */
+        double mma_fp16_pj;        /* tensor-core energy per FLOP at the top V-f point */
+        double mma_bf16_pj;
+        double mma_tf32_pj;
+        double mma_fp8_pj;
+        double fma_pj;             /* CUDA-core energy per FLOP */
+        double l2_pj_per_byte;     /* SM <-> L2 traffic (crossbar + L2 array + L1/smem fill) */
+        double dram_pj_per_byte;   /* DRAM read or write (HBM + PHY + controller) */
+        double pcie_pj_per_byte;   /* PCIe copy (link, copy engine, device memory side) */
     } power;
     struct {
         int64_t select;            /* GEMM_SELECT_*: how the default mapping is chosen */

@@ -24,6 +24,7 @@ typedef struct copy_run {
     int pageable;
     uint64_t stage_done;    /* pageable h2d: last staged chunk */
     uint64_t last_done;
+    int op;                 /* energy account (power.h) */
 } copy_run;
 
 static void step(void *ctx, uint64_t arg);
@@ -53,6 +54,7 @@ static void step(void *ctx, uint64_t arg)
     }
     uint64_t n = c->left < c->chunk ? c->left : c->chunk;
     c->left -= n;
+    power_add(gpu_power(c->g), PW_PCIE, (double)n, c->op, t);
     uint64_t done;
     if (!c->pageable) {
         done = pcie_dma(p, c->dir, n, t);
@@ -81,6 +83,7 @@ int copy_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     c->g = ex->g;
     c->e = gpu_engine(ex->g);
     c->dir = ex->op->dir == DIR_H2D ? 0 : 1;
+    c->op = power_current_op(gpu_power(ex->g));
     c->left = (uint64_t)ex->op->bytes;
     c->pageable = !ex->op->pinned;
     c->chunk = c->pageable ? (uint64_t)gpu_cfg(ex->g)->pcie.staging_chunk_kib * 1024 : PCIE_CHUNK_BYTES;

@@ -106,6 +106,7 @@ static void op_complete(void *ctx, uint64_t i)
     const trace_op *op = ex->op;
     uint64_t t = engine_now(r->e);
     ex->end_ps = t;
+    power_op_end(gpu_power(r->g), (int)i, t);
     gpu_counters c1;
     gpu_get_counters(r->g, &c1);
     op_result *o = &r->res->ops[i];
@@ -150,6 +151,7 @@ static void op_begin(void *ctx, uint64_t i)
     op_exec *ex = &r->ex[i];
     uint64_t t = engine_now(r->e);
     gpu_get_counters(r->g, &r->c0[i]);
+    power_op_begin(gpu_power(r->g), (int)i, t);
     ex->start_ps = t;
     int rc = kinds[ex->op->kind].start(ex, t, r->err, r->errlen);
     if (rc) {
@@ -304,7 +306,7 @@ int runner_run(const gpu_config *cfg, const trace *t, run_result *res, char *err
     r->ex = calloc(t->n, sizeof *r->ex);
     r->c0 = calloc(t->n, sizeof *r->c0);
     res->ops = calloc(t->n, sizeof *res->ops);
-    int rc = (!r->g || !r->ex || !r->c0 || !res->ops) ? -1 : 0;
+    int rc = (!r->g || !r->ex || !r->c0 || !res->ops || power_set_ops(gpu_power(r->g), t->n)) ? -1 : 0;
     for (int s = 0; !rc && s < MAX_STREAMS; s++) {
         r->streams[s].ops = calloc(t->n, sizeof(size_t));
         if (!r->streams[s].ops) rc = -1;
@@ -339,7 +341,25 @@ int runner_run(const gpu_config *cfg, const trace *t, run_result *res, char *err
         res->peak_dram_gbps = config_peak_dram_gbps(cfg);
         res->pcie_gbps = config_pcie_gbps(cfg);
         res->peak_tflops = config_peak_tflops(cfg, "fp16");
+        power_summary ps;
+        power_finish(gpu_power(r->g), end, &ps);
+        for (size_t i = 0; i < t->n; i++) {
+            op_result *o = &res->ops[i];
+            const power_op *po = power_op_result(gpu_power(r->g), (int)i);
+            o->energy_j = po->energy_j;
+            o->clock_mhz = po->clock_mhz > 0 ? po->clock_mhz : (double)cfg->gpu.clock_mhz;
+            o->avg_power_w = o->end_ps > o->start_ps ? o->energy_j / ((double)(o->end_ps - o->start_ps) * 1e-12) : 0;
+        }
+        res->energy_j = ps.energy_j;
+        res->avg_power_w = ps.avg_power_w;
+        res->peak_power_w = ps.peak_power_w;
+        res->clock_mhz = ps.mean_clock_mhz;
         gpu_report(r->g, &res->st, end);
+        stats_add(&res->st, "power", "energy_j", ps.energy_j);
+        stats_add(&res->st, "power", "avg_power_w", ps.avg_power_w);
+        stats_add(&res->st, "power", "peak_power_w", ps.peak_power_w);
+        stats_add(&res->st, "power", "mean_clock_mhz", ps.mean_clock_mhz);
+        stats_add(&res->st, "power", "min_clock_mhz", ps.min_clock_mhz);
         stats_add(&res->st, "engine", "events", (double)res->events);
     }
     for (int s = 0; s < MAX_STREAMS; s++) free(r->streams[s].ops);

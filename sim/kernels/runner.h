@@ -24,6 +24,9 @@ typedef struct op_result {
     uint64_t l2_accesses, l2_hits;
     uint64_t pcie_bytes;
     double ns_per_load;         /* chase only, else 0 */
+    double energy_j;            /* booked to this op, with its share of idle power (power.h) */
+    double avg_power_w;         /* energy_j over the op's time */
+    double clock_mhz;           /* mean SM clock while it ran */
     char bound[12];             /* compute, dram, pcie, launch, latency */
 } op_result;
 
@@ -36,6 +39,9 @@ typedef struct run_result {
     uint64_t dram_bytes, l2_accesses, l2_hits, pcie_bytes;
     uint64_t events;
     double peak_tflops, peak_dram_gbps, pcie_gbps;
+    double energy_j;            /* whole run, board level (idle included) */
+    double avg_power_w, peak_power_w; /* peak: highest power.control_us average */
+    double clock_mhz;           /* time-weighted mean SM clock */
     stats st;
 } run_result;
 

@@ -24,7 +24,8 @@ static const char *const schema_sql =
     "  gpu TEXT NOT NULL, sim_time_us REAL NOT NULL, cycles REAL NOT NULL,"
     "  tflops REAL, dram_bytes INTEGER, l2_hit_rate REAL, pcie_bytes INTEGER,"
     "  wall_s REAL NOT NULL, events INTEGER NOT NULL, version TEXT NOT NULL,"
-    "  sweep_id INTEGER REFERENCES sweeps(id), point_key TEXT);"
+    "  sweep_id INTEGER REFERENCES sweeps(id), point_key TEXT,"
+    "  energy_j REAL, avg_power_w REAL, peak_power_w REAL, clock_mhz REAL);"
     "CREATE INDEX IF NOT EXISTS runs_sweep ON runs(sweep_id, point_key);"
     "CREATE TABLE IF NOT EXISTS run_params(run_id INTEGER NOT NULL REFERENCES runs(id), key TEXT NOT NULL,"
     "  value TEXT NOT NULL, PRIMARY KEY(run_id, key));"
@@ -32,7 +33,7 @@ static const char *const schema_sql =
     "CREATE TABLE IF NOT EXISTS ops(run_id INTEGER NOT NULL REFERENCES runs(id), idx INTEGER NOT NULL,"
     "  name TEXT NOT NULL, kind TEXT NOT NULL, dtype TEXT, mapping TEXT, start_us REAL, time_us REAL,"
     "  flops REAL, tflops REAL, dram_bytes INTEGER, dram_gbps REAL, l2_hit_rate REAL, pcie_bytes INTEGER,"
-    "  bound TEXT, ns_per_load REAL, PRIMARY KEY(run_id, idx));"
+    "  bound TEXT, ns_per_load REAL, energy_j REAL, avg_power_w REAL, clock_mhz REAL, PRIMARY KEY(run_id, idx));"
     "CREATE TABLE IF NOT EXISTS stats(run_id INTEGER NOT NULL REFERENCES runs(id), component TEXT NOT NULL,"
     "  metric TEXT NOT NULL, value REAL);"
     "CREATE INDEX IF NOT EXISTS stats_run ON stats(run_id);"
@@ -66,6 +67,33 @@ static const char *const schema_sql =
     "    AND CAST(c.value AS REAL) > CAST(a.value AS REAL) AND CAST(c.value AS REAL) < CAST(b.value AS REAL))"
     "  GROUP BY a.sweep_id, a.knob, a.value, b.value;";
 
+/* Schema 1 -> 2: the energy columns (old rows get NULL). */
+static const char *const migrate_v2_sql =
+    "ALTER TABLE runs ADD COLUMN energy_j REAL; ALTER TABLE runs ADD COLUMN avg_power_w REAL;"
+    "ALTER TABLE runs ADD COLUMN peak_power_w REAL; ALTER TABLE runs ADD COLUMN clock_mhz REAL;"
+    "ALTER TABLE ops ADD COLUMN energy_j REAL; ALTER TABLE ops ADD COLUMN avg_power_w REAL;"
+    "ALTER TABLE ops ADD COLUMN clock_mhz REAL;"
+    "UPDATE meta SET value = '2' WHERE key = 'schema_version';";
+
+/* Views over the energy columns (after any migration): energy, performance per
+ * watt and energy-delay product per run / design point. */
+static const char *const energy_views_sql =
+    "CREATE VIEW IF NOT EXISTS run_energy AS SELECT r.id, r.gpu, r.trace_path, r.sweep_id, r.point_key,"
+    "  r.sim_time_us, r.energy_j, r.avg_power_w, r.peak_power_w, r.clock_mhz,"
+    "  r.tflops / r.avg_power_w AS tflops_per_w, r.energy_j * r.sim_time_us * 1e-6 AS edp_js"
+    "  FROM runs r WHERE r.energy_j IS NOT NULL;";
+
+static int schema_version(sqlite3 *h)
+{
+    sqlite3_stmt *st = NULL;
+    int v = 0;
+    if (sqlite3_prepare_v2(h, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st, NULL) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+        v = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return v;
+}
+
 int db_open(db **out, const char *path, char *err, size_t errlen)
 {
     db *d = calloc(1, sizeof *d);
@@ -91,6 +119,8 @@ int db_open(db **out, const char *path, char *err, size_t errlen)
     rc = sqlite3_exec(d->h, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;", NULL, NULL, &msg);
     if (rc == SQLITE_OK) rc = sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, &msg);
     if (rc == SQLITE_OK) rc = sqlite3_exec(d->h, schema_sql, NULL, NULL, &msg);
+    if (rc == SQLITE_OK && schema_version(d->h) == 1) rc = sqlite3_exec(d->h, migrate_v2_sql, NULL, NULL, &msg);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(d->h, energy_views_sql, NULL, NULL, &msg);
     if (rc == SQLITE_OK) {
         char sql[160];
         snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', '%d')", DB_SCHEMA_VERSION);
@@ -213,8 +243,9 @@ int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_
     strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tmv);
     rc = sqlite3_prepare_v2(d->h,
         "INSERT INTO runs(created, config_path, config_hash, trace_path, trace_hash, gpu, sim_time_us, cycles, tflops,"
-        " dram_bytes, l2_hit_rate, pcie_bytes, wall_s, events, version, sweep_id, point_key)"
-        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL);
+        " dram_bytes, l2_hit_rate, pcie_bytes, wall_s, events, version, sweep_id, point_key,"
+        " energy_j, avg_power_w, peak_power_w, clock_mhz)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL);
     if (rc != SQLITE_OK) goto fail;
     double t_us = (double)res->total_ps / 1e6;
     sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
@@ -234,6 +265,10 @@ int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_
     sqlite3_bind_text(st, 15, GPUSIM_VERSION, -1, SQLITE_STATIC);
     if (rec->sweep_id) sqlite3_bind_int64(st, 16, rec->sweep_id); else sqlite3_bind_null(st, 16);
     if (rec->point_key) sqlite3_bind_text(st, 17, rec->point_key, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(st, 17);
+    sqlite3_bind_double(st, 18, res->energy_j);
+    sqlite3_bind_double(st, 19, res->avg_power_w);
+    sqlite3_bind_double(st, 20, res->peak_power_w);
+    sqlite3_bind_double(st, 21, res->clock_mhz);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     st = NULL;
@@ -250,7 +285,8 @@ int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_
 
     rc = sqlite3_prepare_v2(d->h,
         "INSERT INTO ops(run_id, idx, name, kind, dtype, mapping, start_us, time_us, flops, tflops, dram_bytes,"
-        " dram_gbps, l2_hit_rate, pcie_bytes, bound, ns_per_load) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL);
+        " dram_gbps, l2_hit_rate, pcie_bytes, bound, ns_per_load, energy_j, avg_power_w, clock_mhz)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL);
     if (rc != SQLITE_OK) goto fail;
     for (size_t i = 0; i < res->nops; i++) {
         const op_result *o = &res->ops[i];
@@ -272,6 +308,9 @@ int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_
         sqlite3_bind_int64(st, 14, (sqlite3_int64)o->pcie_bytes);
         sqlite3_bind_text(st, 15, o->bound[0] ? o->bound : "-", -1, SQLITE_TRANSIENT);
         if (o->ns_per_load > 0) sqlite3_bind_double(st, 16, o->ns_per_load); else sqlite3_bind_null(st, 16);
+        sqlite3_bind_double(st, 17, o->energy_j);
+        sqlite3_bind_double(st, 18, o->avg_power_w);
+        sqlite3_bind_double(st, 19, o->clock_mhz);
         rc = sqlite3_step(st);
         if (rc != SQLITE_DONE) goto fail;
     }

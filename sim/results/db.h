@@ -14,7 +14,8 @@
 #include "config/config.h"
 #include "kernels/runner.h"
 
-#define DB_SCHEMA_VERSION 1
+/* 2: energy_j, avg_power_w, peak_power_w (runs), clock_mhz (runs, ops); view run_energy */
+#define DB_SCHEMA_VERSION 2
 
 typedef struct db db;
 

@@ -23,16 +23,37 @@ check "every op stored" test "$(sqlite3 main.db 'select count(*) from ops')" = 6
 check "effective params stored" test "$(sqlite3 main.db "select value from run_params where key='gpu.sm_count'")" = 144
 check "inherited param stored" test "$(sqlite3 main.db "select value from run_params where key='gpu.clock_mhz'")" = 1410
 check "stats stored" test "$(sqlite3 main.db "select count(*) from stats where component='l2'")" -gt 3
+check "schema version 2" test "$(sqlite3 main.db "select value from meta where key='schema_version'")" = 2
+check "run energy stored" test "$(sqlite3 main.db 'select energy_j > 0 and avg_power_w > 0 and peak_power_w >= avg_power_w and clock_mhz > 0 from runs')" = 1
+check "op energy stored, at most the run's" test "$(sqlite3 main.db "select sum(o.energy_j) <= r.energy_j * 1.000001 and count(*) = 6 from ops o join runs r on r.id = o.run_id where o.energy_j > 0 and o.avg_power_w > 0 and o.clock_mhz > 0")" = 1
+check "run_energy view" test "$(sqlite3 main.db 'select count(*) from run_energy where tflops_per_w > 0 and edp_js > 0')" = 1
 
 # 2. JSON
 "$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --no-db --json > a.json
 check "json exits 0" test $? -eq 0
-for k in gpu config trace time_us cycles tflops dram_bytes l2_hit_rate wall_s events ops; do
+for k in gpu config trace time_us cycles tflops dram_bytes l2_hit_rate energy_j avg_power_w peak_power_w clock_mhz wall_s events ops; do
   check "json has $k" python3 -c "import json; assert '$k' in json.load(open('a.json'))"
 done
 check "json ops carry fields" python3 -c "
 import json; o=json.load(open('a.json'))['ops'][1]
-assert all(k in o for k in ['name','kind','start_us','time_us','flops','dram_bytes','l2_hit_rate'])"
+assert all(k in o for k in ['name','kind','start_us','time_us','flops','dram_bytes','l2_hit_rate','energy_j','avg_power_w','clock_mhz'])"
+check "json energy: ops positive, within the run's, run power between idle and peak" python3 -c "
+import json; d=json.load(open('a.json')); ops=[o for o in d['ops'] if o['kind'] not in ('sync','mode')]
+assert all(o['energy_j'] > 0 for o in ops), ops
+assert sum(o['energy_j'] for o in ops) <= d['energy_j'] * (1 + 1e-9)
+assert 100 < d['avg_power_w'] <= d['peak_power_w']
+assert abs(d['energy_j'] - d['avg_power_w'] * d['time_us'] * 1e-6) < 1e-6 * d['energy_j']"
+printf 'mode graph\n' > loop.trace
+for i in 1 2 3 4 5 6; do printf 'gemm name=g%d m=4096 n=4096 k=4096 dtype=fp16\n' $i >> loop.trace; done
+"$BIN" "$SRC/configs/h100.ini" loop.trace --no-db --json > loop.json
+check "power cap: a GEMM loop settles below the max clock, near power.limit_w" python3 -c "
+import json; o=json.load(open('loop.json'))['ops'][-1]
+assert 1150 < o['clock_mhz'] < 1500, o
+assert 600 < o['avg_power_w'] < 800, o"
+"$BIN" "$SRC/configs/h100.ini" loop.trace --no-db --json --set power.limit_w=400 > loop400.json
+check "power cap: a lower power.limit_w gives a lower clock" python3 -c "
+import json; a=json.load(open('loop.json'))['ops'][-1]; b=json.load(open('loop400.json'))['ops'][-1]
+assert b['clock_mhz'] < a['clock_mhz'] - 100 and b['time_us'] > a['time_us'], (a, b)"
 check "--no-db writes no database" test ! -e gpusim.db
 
 # 3. determinism: identical JSON but for wall time

@@ -203,7 +203,7 @@ static void test_cta_breadth_first(void **state)
     sm sms[4];
     for (int i = 0; i < 4; i++) assert_int_equal(sm_init(&sms[i], &c, i, NULL), 0);
     engine *e = engine_create();
-    cta_sched *s = cta_sched_create(e, sms, 4, 0);
+    cta_sched *s = cta_sched_create(e, sms, 4, 0, NULL);
     placed p = { .n = 0 };
     kernel_desc k = { .shape = { 1024, 32, 0 }, .ctas = 10, .ctx = &p, .start_cta = on_start, .finished = on_finish };
     assert_int_equal(cta_sched_launch(s, &k, 0), 0);

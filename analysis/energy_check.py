@@ -1,0 +1,185 @@
+#!/usr/bin/python3
+"""analysis/energy_check.py: gpusim's power model against the H100's energy files.
+
+Compares configs/h100.ini's predictions with ../shared/hw/h100 (a copy travels in
+analysis/hw/h100): energy_gemm.csv, energy_mem.csv, energy_pcie.csv, power_idle.csv and
+the settled clock of clock_trace.csv, timed as the data's "Energy method" times them:
+each op looped back to back (the host stays ahead of the GPU: the trace runs in graph
+mode, so only the inter-kernel gap separates calls) until the power controller has
+settled, then the last call is compared. Energy per call is board energy (idle power
+included): the op's own energy_j plus idle power over the gap to the next call.
+
+Each e_* function returns a list of dict(label, meas, pred, roof), like analysis/validate's
+v_* functions; `roof` is the back-of-envelope a model-free architect would use (board power
+= TDP while busy, clock = the maximum clock, idle = 20% of TDP).
+
+  python3 analysis/energy_check.py          # the table (a few minutes: 8192^3 loops)
+  python3 analysis/energy_check.py --fast   # skips the 16384^3 row and shortens loops
+"""
+import argparse, csv, json, os, subprocess, sys, tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HW = os.environ.get("GPUSIM_HW", os.path.join(ROOT, "analysis", "hw", "h100"))
+BIN = os.environ.get("GPUSIM_BIN", os.path.join(ROOT, "build", "sim", "gpusim"))
+CFG = os.path.join(ROOT, "configs", "h100.ini")
+TDP_W = 700.0
+MAX_MHZ = 1980.0
+TMP = tempfile.mkdtemp(prefix="gpusim_energy_")
+# Simulated time a loop must cover before its last call is compared: several power.tau_us.
+SETTLE_US = 3000.0
+
+
+def rows(name):
+    with open(os.path.join(HW, name)) as f:
+        return list(csv.DictReader(f))
+
+
+def run(trace_text, sets=()):
+    fd, path = tempfile.mkstemp(suffix=".trace", dir=TMP)
+    with os.fdopen(fd, "w") as f:
+        f.write(trace_text)
+    cmd = [BIN, CFG, path, "--no-db", "--json"]
+    for s in sets:
+        cmd += ["--set", s]
+    out = subprocess.run(cmd, capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RuntimeError("gpusim failed: %s" % out.stderr.strip())
+    return json.loads(out.stdout)
+
+
+_idle = []
+
+
+def idle_w():
+    """Modeled idle board power (a run with nothing in it)."""
+    if not _idle:
+        _idle.append(run("sync\n")["avg_power_w"])
+    return _idle[0]
+
+
+def loop(op_line, calls):
+    """Runs op_line `calls` times back to back; returns (us per call, J per call, MHz, res)."""
+    text = "mode graph\n" + "".join("%s name=c%d\n" % (op_line, i) for i in range(calls))
+    res = run(text)
+    ops = [o for o in res["ops"] if o["name"].startswith("c")]
+    last, prev = ops[-1], ops[-2]
+    period = last["start_us"] - prev["start_us"]
+    if period <= 0:
+        period = last["time_us"]
+    gap = max(0.0, period - last["time_us"])
+    e = last["energy_j"] + idle_w() * gap * 1e-6
+    return period, e, last["clock_mhz"], res
+
+
+def calls_for(est_us, fast):
+    n = int(SETTLE_US / max(est_us, 1.0)) + 2
+    return max(3, min(n, 60 if fast else 200))
+
+
+# ---------------------------------------------------------------- one function per file
+def e_gemm(fast, what="energy"):
+    """energy_gemm.csv: what = 'energy' (mJ per call) or 'time' (us per call)."""
+    out = []
+    for r in rows("energy_gemm.csv"):
+        m, n, k = int(r["M"]), int(r["N"]), int(r["K"])
+        if fast and m > 8192:
+            continue
+        us_meas, mj_meas = float(r["us_per_call"]), float(r["mj_per_call"])
+        us, j, mhz, _ = loop("gemm m=%d n=%d k=%d dtype=%s" % (m, n, k, r["dtype"]), calls_for(us_meas, fast))
+        label = "%s %dx%dx%d" % (r["dtype"], m, n, k)
+        if what == "time":
+            out.append(dict(label=label + " us/call", meas=us_meas, pred=us, roof=us_meas))
+        else:
+            out.append(dict(label=label + " mJ/call", meas=mj_meas, pred=j * 1e3, roof=TDP_W * us * 1e-3))
+    return out
+
+
+def e_gemm_time(fast):
+    return e_gemm(fast, "time")
+
+
+MEM_OPS = {
+    # a 1 GiB device copy: 1 GiB read + 1 GiB written per call
+    "dram_copy_1GiB": "copy dir=d2d bytes=1073741824",
+    # an 8 MiB copy (the data keep it L2-resident; see the module's notes)
+    "l2_copy_8MiB": "copy dir=d2d bytes=8388608",
+    # an 8 MiB read-reduce: read 4 Mi fp16, one add each, write nothing
+    "l2_read_sum_8MiB": "eltwise elems=4194304 dtype=fp16 in=1 out=0 flops=1",
+}
+
+
+def e_mem(fast):
+    out = []
+    for r in rows("energy_mem.csv"):
+        what = r["what"]
+        if what not in MEM_OPS:
+            continue
+        us_meas = float(r["us_per_call"])
+        us, j, _, _ = loop(MEM_OPS[what], calls_for(us_meas, fast))
+        out.append(dict(label=what + " mJ/call", meas=float(r["mj_per_call"]), pred=j * 1e3, roof=TDP_W * us * 1e-3))
+    return out
+
+
+def e_pcie(fast):
+    out = []
+    for r in rows("energy_pcie.csv"):
+        line = "copy dir=%s bytes=%s pinned=%s" % (r["what"], r["bytes"], r["pinned"])
+        us, j, _, _ = loop(line, 2 if fast else 3)
+        label = "%s %s 256MiB mJ/call" % (r["what"], "pinned" if r["pinned"] == "1" else "pageable")
+        out.append(dict(label=label, meas=float(r["mj_per_call"]), pred=j * 1e3, roof=TDP_W * us * 1e-3))
+    return out
+
+
+def e_idle(fast):
+    r = rows("power_idle.csv")[0]
+    return [dict(label="idle board power W", meas=float(r["avg_power_w"]), pred=idle_w(), roof=0.2 * TDP_W)]
+
+
+def settled_clock_mhz():
+    """clock_trace.csv: mean SM clock after the first 4 s (the controller has settled)."""
+    s = [float(r["sm_mhz"]) for r in rows("clock_trace.csv") if float(r["t_s"]) > 4.0]
+    return sum(s) / len(s)
+
+
+def e_clock(fast):
+    """The sustained SM clock under back-to-back 8192^3 fp16 GEMMs, and the burst/sustained split."""
+    us, j, mhz, res = loop("gemm m=8192 n=8192 k=8192 dtype=fp16", 3 if fast else 4)
+    out = [dict(label="sustained SM clock MHz (8192^3 loop)", meas=settled_clock_mhz(), pred=mhz, roof=MAX_MHZ)]
+    g = {r["M"]: r for r in rows("energy_gemm.csv")}.get("8192")
+    if g:
+        out.append(dict(label="8192^3 mean SM clock MHz (energy_gemm)", meas=float(g["sm_mhz"]), pred=mhz, roof=MAX_MHZ))
+        out.append(dict(label="8192^3 board power W (energy_gemm)", meas=float(g["avg_power_w"]),
+                        pred=j / (us * 1e-6), roof=TDP_W))
+    return out
+
+
+CHECKS = [("power_idle.csv", e_idle), ("clock_trace.csv", e_clock), ("energy_gemm.csv time", e_gemm_time),
+          ("energy_gemm.csv", e_gemm), ("energy_mem.csv", e_mem), ("energy_pcie.csv", e_pcie)]
+
+
+def err_pct(r, key="pred"):
+    return 100.0 * (r[key] - r["meas"]) / r["meas"]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--fast", action="store_true")
+    ap.add_argument("--only", default="", help="comma-separated check names (file names above)")
+    a = ap.parse_args()
+    only = [s for s in a.only.split(",") if s]
+    print("%-44s %12s %12s %8s %12s %8s" % ("check", "measured", "gpusim", "err", "roof", "err"))
+    for name, fn in CHECKS:
+        if only and name not in only:
+            continue
+        rs = fn(a.fast)
+        for r in rs:
+            print("%-44s %12.3f %12.3f %+7.1f%% %12.3f %+7.1f%%" % (r["label"], r["meas"], r["pred"], err_pct(r),
+                                                                    r["roof"], err_pct(r, "roof")))
+        mape = sum(abs(err_pct(r)) for r in rs) / len(rs)
+        mape_roof = sum(abs(err_pct(r, "roof")) for r in rs) / len(rs)
+        print("%-44s %12s %12s %7.1f%% %12s %7.1f%%" % ("  " + name + " MAPE", "", "", mape, "", mape_roof))
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+/* test_power.c: the power model: idle power, the power-limit controller, V-f
+ * scaling and per-op attribution (sim/arch/power.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+#include <math.h>
+
+#include "arch/power.h"
+#include "common.h"
+
+#define US 1000000ull /* ps */
+
+/* n SMs run fp16 MMAs flat out (the configured rate, at the current clock) for
+ * dur_us; returns the settled clock. Activity follows the clock, as in the
+ * simulator: each microsecond books the FLOPs the SMs issue at the clock then. */
+static double settle(const gpu_config *c, int n, double dur_us, power_summary *sum)
+{
+    power *p = power_create(c, (int)c->gpu.sm_count);
+    assert_non_null(p);
+    assert_int_equal(power_set_ops(p, 1), 0);
+    power_op_begin(p, 0, 0);
+    for (int i = 0; i < n; i++) power_sm_busy(p, i, 0, 0);
+    double per_sm_flops_per_clk = c->tensor.fp16_flops_per_clk * c->tensor.sustained_fraction;
+    for (uint64_t t = 0; t < (uint64_t)dur_us; t++) {
+        double f_mhz = (double)c->gpu.clock_mhz / power_stretch(p, t * US);
+        power_add(p, PW_MMA_FP16, n * per_sm_flops_per_clk * f_mhz, 0, t * US);
+    }
+    double f = power_clock_mhz(p);
+    uint64_t end = (uint64_t)dur_us * US;
+    for (int i = 0; i < n; i++) power_sm_idle(p, i, end);
+    power_op_end(p, 0, end);
+    power_summary s;
+    power_finish(p, end, &s);
+    if (sum) *sum = s;
+    power_destroy(p);
+    return f;
+}
+
+static void test_idle(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    power *p = power_create(&c, (int)c.gpu.sm_count);
+    assert_non_null(p);
+    assert_int_equal(power_set_ops(p, 0), 0);
+    assert_true(power_stretch(p, 5000 * US) == 1.0);
+    power_summary s;
+    power_finish(p, 10000 * US, &s);
+    double idle = c.power.board_idle_w + (double)c.gpu.sm_count * c.power.sm_static_w;
+    assert_true(fabs(s.avg_power_w - idle) < 1e-6);
+    assert_true(fabs(s.energy_j - idle * 0.01) < 1e-9);
+    assert_true(s.mean_clock_mhz == (double)c.gpu.clock_mhz);
+    /* the H100's measured idle board power (power_idle.csv: 130.26 W) within 5% */
+    assert_true(fabs(idle - 130.26) < 0.05 * 130.26);
+    power_destroy(p);
+}
+
+static void test_more_sms_lower_clock(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    power_summary s;
+    double f132 = settle(&c, 132, 3000, &s);
+    double f66 = settle(&c, 66, 3000, NULL);
+    double f8 = settle(&c, 8, 3000, NULL);
+    print_message("settled clock: 132 SMs %.0f, 66 SMs %.0f, 8 SMs %.0f MHz; avg %.1f W, peak %.1f W\n", f132, f66, f8, s.avg_power_w, s.peak_power_w);
+    assert_true(f132 < f66);
+    assert_true(f66 <= f8);
+    assert_true(f8 == (double)c.gpu.clock_mhz);        /* 8 SMs stay under the limit */
+    assert_true(f132 > 1200 && f132 < 1450);          /* near clock_trace.csv's ~1305 MHz */
+    assert_true(s.peak_power_w > c.power.limit_w);    /* the burst before the controller reacts */
+    assert_true(s.avg_power_w > c.power.limit_w * 0.95 && s.avg_power_w < c.power.limit_w * 1.15); /* held, after the burst */
+}
+
+static void test_lower_limit_lower_clock(void **state)
+{
+    (void)state;
+    const char *lo[] = { "power.limit_w=500" };
+    gpu_config c700 = test_config(NULL, 0), c500 = test_config(lo, 1);
+    assert_true(settle(&c500, 132, 3000, NULL) < settle(&c700, 132, 3000, NULL) - 50);
+}
+
+static void test_vf_scaling(void **state)
+{
+    (void)state;
+    /* with a flat V-f curve dynamic power is only ~f: the controller must cut the
+     * clock further for the same limit, and fewer SMs buy more clock back (the steep V-f curve makes
+     * the capped clock depend less on the SM count) */
+    const char *flat[] = { "power.vf_low_mv=1100", "power.vf_high_mv=1100" };
+    gpu_config c = test_config(NULL, 0), cf = test_config(flat, 2);
+    double f = settle(&c, 132, 3000, NULL), ff = settle(&cf, 132, 3000, NULL);
+    assert_true(ff < f - 100);
+    double f66 = settle(&c, 66, 3000, NULL), ff66 = settle(&cf, 66, 3000, NULL);
+    assert_true(f66 / f < ff66 / ff);
+}
+
+static void test_tau_burst(void **state)
+{
+    (void)state;
+    /* a short burst after idle runs faster than the settled clock; the time
+     * constant decides how much */
+    gpu_config c = test_config(NULL, 0);
+    power_summary burst, longer;
+    settle(&c, 132, 100, &burst);
+    settle(&c, 132, 3000, &longer);
+    assert_true(burst.mean_clock_mhz > longer.mean_clock_mhz + 50);
+}
+
+static void test_attribution(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    power *p = power_create(&c, (int)c.gpu.sm_count);
+    assert_int_equal(power_set_ops(p, 2), 0);
+    /* op 0 runs 0-100 us, op 1 runs 50-150 us: idle power is shared in the overlap */
+    power_op_begin(p, 0, 0);
+    power_sm_busy(p, 0, 0, 0);
+    power_add(p, PW_DRAM, 1e6, 0, 10 * US);
+    power_op_begin(p, 1, 50 * US);
+    power_add(p, PW_PCIE, 1e6, 1, 60 * US);
+    power_sm_idle(p, 0, 100 * US);
+    power_op_end(p, 0, 100 * US);
+    power_op_end(p, 1, 150 * US);
+    power_summary s;
+    power_finish(p, 200 * US, &s);
+    double idle = c.power.board_idle_w + (double)c.gpu.sm_count * c.power.sm_static_w;
+    double e0 = power_op_result(p, 0)->energy_j, e1 = power_op_result(p, 1)->energy_j;
+    double want0 = idle * 75e-6 + 1e6 * c.power.dram_pj_per_byte * 1e-12 + c.power.sm_active_w * 100e-6;
+    double want1 = idle * 75e-6 + 1e6 * c.power.pcie_pj_per_byte * 1e-12;
+    assert_true(fabs(e0 - want0) < 1e-9);
+    assert_true(fabs(e1 - want1) < 1e-9);
+    /* the run: the ops plus idle power over the 50 us nothing ran */
+    assert_true(fabs(s.energy_j - (e0 + e1 + idle * 50e-6)) < 1e-9);
+    power_destroy(p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_idle),
+        cmocka_unit_test(test_more_sms_lower_clock),
+        cmocka_unit_test(test_lower_limit_lower_clock),
+        cmocka_unit_test(test_vf_scaling),
+        cmocka_unit_test(test_tau_burst),
+        cmocka_unit_test(test_attribution),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
