@@ -159,6 +159,21 @@ check "concurrent writers: no failures" test ! -s conc1.out -a ! -s conc2.out
 check "concurrent writers: all 10 runs stored" test "$(sqlite3 conc.db 'select count(*) from runs')" = 10
 check "concurrent writers: every run whole" test "$(sqlite3 conc.db 'select count(distinct run_id) from ops')" = 10
 
+# 8b. GEMM kernel families: the family follows the operand alignment and the layout, and is reported
+printf 'gemm name=a m=256 n=256 k=256\ngemm name=odd m=256 n=255 k=256\ngemm name=two m=256 n=254 k=256\ngemm name=nt m=255 n=256 k=256 layout=tn\ngemm name=v m=1 n=4096 k=4096 dtype=fp32\n' > fam.trace
+"$BIN" "$SRC/configs/h100.ini" fam.trace --no-db --json > fam.json
+check "family: aligned fp16 runs hopper_wgmma" grep -q '"name":"a"[^}]*"mapping":"hopper_wgmma' fam.json
+check "family: odd N runs turing_mma" grep -q '"name":"odd"[^}]*"mapping":"turing_mma' fam.json
+check "family: N = 2 mod 8 runs ampere_mma" grep -q '"name":"two"[^}]*"mapping":"ampere_mma' fam.json
+check "family: a transposed A with odd M is misaligned" grep -q '"name":"nt"[^}]*"mapping":"turing_mma' fam.json
+check "family: an fp32 GEMV runs gemv" grep -q '"name":"v"[^}]*"mapping":"gemv' fam.json
+printf 'gemm name=g m=64 n=64 k=64 layout=nx\n' > badlayout.trace
+"$BIN" "$SRC/configs/h100.ini" badlayout.trace --no-db > /dev/null 2> err.txt
+check "bad layout exits 2 naming the line and key" sh -c "test $? -eq 2 && grep -q 'badlayout.trace:1: layout: expected nn, nt, tn or tt' err.txt"
+printf 'gemm name=g m=64 n=64 k=64 dtype=fp16 dtype=fp32\n' > dup.trace
+"$BIN" "$SRC/configs/h100.ini" dup.trace --no-db > /dev/null 2> err.txt
+check "a key given twice is an error" grep -q 'dup.trace:1: dtype: given twice' err.txt
+
 # 9. golden results: simulated times must not drift silently
 while IFS=' ' read -r cfg tr expect; do
   [ -z "$cfg" ] && continue
