@@ -5,7 +5,7 @@
 
 struct tensor_core {
     pipe_unit sp[16];               /* one per sub-partition */
-    double ps_per_flop[DT_COUNT];   /* per sub-partition, at the sustained rate */
+    double ps_per_flop[DT_COUNT];   /* per sub-partition, at the datasheet rate */
     int nsp;
     power *pw;
     int smi;                        /* the SM it belongs to (energy attribution) */
@@ -31,7 +31,7 @@ tensor_core *tensor_core_create(const gpu_config *cfg, power *pw, int smi)
     tc->nsp = (int)cfg->sm.subpartitions;
     clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
     for (int d = 0; d < DT_COUNT; d++) {
-        double rate = tensor_core_rate(cfg, (dtype_id)d) * cfg->tensor.sustained_fraction / (double)tc->nsp;
+        double rate = tensor_core_rate(cfg, (dtype_id)d) / (double)tc->nsp;
         tc->ps_per_flop[d] = rate > 0 ? 1e6 / (double)cfg->gpu.clock_mhz / rate : 0;
     }
     for (int i = 0; i < tc->nsp; i++) tc->sp[i].latency_ps = clock_ps(&clk, (double)cfg->tensor.latency_cycles);
@@ -40,7 +40,7 @@ tensor_core *tensor_core_create(const gpu_config *cfg, power *pw, int smi)
 
 void tensor_core_destroy(tensor_core *tc) { free(tc); }
 
-uint64_t tensor_core_mma(tensor_core *tc, int sp, dtype_id dt, double flops, uint64_t ready_ps)
+uint64_t tensor_core_mma(tensor_core *tc, int sp, dtype_id dt, double flops, double fraction, uint64_t ready_ps)
 {
     pipe_unit *p = &tc->sp[sp % tc->nsp];
     double stretch = 1.0;
@@ -49,7 +49,7 @@ uint64_t tensor_core_mma(tensor_core *tc, int sp, dtype_id dt, double flops, uin
         power_add(tc->pw, power_mma_unit(dt), flops, op != POWER_NO_OP ? op : power_current_op(tc->pw), ready_ps);
         stretch = power_stretch(tc->pw, ready_ps);
     }
-    p->ps_per_unit = tc->ps_per_flop[dt] * stretch;
+    p->ps_per_unit = tc->ps_per_flop[dt] / fraction * stretch;
     return pipe_reserve(p, ready_ps, flops);
 }
 

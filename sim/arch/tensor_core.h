@@ -25,8 +25,9 @@ tensor_core *tensor_core_create(const gpu_config *cfg, power *pw, int smi);
 void tensor_core_destroy(tensor_core *tc);
 /* Dense FLOPs per SM clock for dtype; 0 when the SM has no tensor path for it. */
 double tensor_core_rate(const gpu_config *cfg, dtype_id dt);
-/* Runs `flops` of dtype on sub-partition sp, operands ready at ready_ps; returns done time. */
-uint64_t tensor_core_mma(tensor_core *tc, int sp, dtype_id dt, double flops, uint64_t ready_ps);
+/* Runs `flops` of dtype on sub-partition sp at `fraction` of the datasheet rate (the kernel
+ * family's sustained share: wgmma or mma.sync), operands ready at ready_ps; returns done time. */
+uint64_t tensor_core_mma(tensor_core *tc, int sp, dtype_id dt, double flops, double fraction, uint64_t ready_ps);
 double tensor_core_busy_ps(const tensor_core *tc);
 
 #endif

@@ -66,7 +66,7 @@ struct gemm_run {
     uint64_t sk_iters;       /* (jobs - dp_jobs) * k-tiles per job */
     uint64_t sync_ps;
     double smem_ps_per_byte; /* shared-memory write bandwidth (128 B/clk) */
-    double mma_scale;        /* tensor-core time per FLOP relative to the native (wgmma) path */
+    double mma_fraction;     /* share of the datasheet MMA/FFMA rate the family sustains */
     double lsu_ps_per_byte;  /* load/store-unit issue time per operand byte (non-TMA families) */
     uint64_t ws_addr;        /* split-K partials: split s at ws_addr + s * m * n * 4 */
     cta_run *pool;           /* one per resident CTA slot */
@@ -209,8 +209,8 @@ static uint64_t mma(cta_run *c, uint64_t t)
     uint64_t done = t;
     for (int64_t w = 0; w < m->consumer_warps; w++) {
         int sp = (c->sp_base + (int)w) % (int)gpu_cfg(r->g)->sm.subpartitions;
-        uint64_t d = m->tensor ? tensor_core_mma(s->tc, sp, r->ex->op->dtype, flops * r->mma_scale, t)
-                               : cuda_core_exec(s->cc, sp, DT_FP32, flops, gpu_cfg(r->g)->cuda.sustained_fraction, t);
+        uint64_t d = m->tensor ? tensor_core_mma(s->tc, sp, r->ex->op->dtype, flops, r->mma_fraction, t)
+                               : cuda_core_exec(s->cc, sp, DT_FP32, flops, r->mma_fraction, t);
         if (d > done) done = d;
     }
     return done;
@@ -384,7 +384,7 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
     r->sync_ps = clock_ps(&clk, (double)cfg->tensor.ktile_sync_cycles);
     r->smem_ps_per_byte = 1e6 / (double)cfg->gpu.clock_mhz / 128.0;
-    r->mma_scale = r->map.tensor ? cfg->tensor.sustained_fraction / gemm_mma_fraction(cfg, &r->map) : 1.0;
+    r->mma_fraction = gemm_mma_fraction(cfg, &r->map);
     double lsu = gemm_lsu_instrs_per_ktile(&r->map, r->eb);
     if (lsu > 0)
         r->lsu_ps_per_byte = lsu / cfg->sm.lsu_instr_per_clk * (1e6 / (double)cfg->gpu.clock_mhz) /

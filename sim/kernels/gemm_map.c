@@ -15,12 +15,11 @@
 
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "arch/tensor_core.h"
 
-/* Tiles each family ships (cuBLAS 13 on sm_90: nvjet, cutlass_80/75 tensorop, sm80 xmma ffma / cutlass simt). */
-/* nvjet tiles, in this trace's (row-major) coordinates: cuBLAS's kernel named AxB (column-major, C^T = B^T A^T)
+/* Tiles each family ships (cuBLAS 13 on sm_90: nvjet, cutlass_80/75 tensorop, sm80 xmma ffma / cutlass simt).
+ * nvjet tiles, in this trace's (row-major) coordinates: cuBLAS's kernel named AxB (column-major, C^T = B^T A^T)
  * is a tile of B rows of C by A columns here. */
 static const int64_t wgmma_tiles[][2] = { {8, 64}, {16, 64}, {24, 64}, {32, 64}, {40, 64}, {48, 64}, {64, 64}, {80, 64},
                                           {128, 64}, {256, 64}, {64, 96}, {128, 96}, {8, 128}, {16, 128}, {32, 128},
@@ -34,19 +33,19 @@ static const int64_t gemv_tiles[][2] = { {1, 64}, {1, 128}, {1, 256}, {1, 512} }
 #define NT(a) (int)(sizeof a / sizeof a[0])
 
 const gemm_family gemm_families[GF_COUNT] = {
-    [GF_HOPPER_WGMMA] = { "hopper_wgmma", 1, 1, 0, 16, 16, 0, wgmma_tiles, NT(wgmma_tiles), 128, 16,
+    [GF_HOPPER_WGMMA] = { "hopper_wgmma", 1, 1, 16, 16, 0, wgmma_tiles, NT(wgmma_tiles), 128, 16,
                           "TMA bulk loads into a stage ring, a producer warpgroup feeding consumer warpgroups that "
                           "issue wgmma; persistent CTAs with stream-K; asynchronous TMA-store epilogue; clusters "
                           "of 2 multicast the A block" },
-    [GF_AMPERE_MMA] = { "ampere_mma", 1, 0, 1, 4, 16, 0, mma_tiles, NT(mma_tiles), 128, 6,
+    [GF_AMPERE_MMA] = { "ampere_mma", 1, 0, 4, 16, 0, mma_tiles, NT(mma_tiles), 128, 6,
                         "cp.async (4-16 byte vectors, one instruction per vector per thread) into shared memory, "
                         "ldmatrix into registers, mma.sync; one CTA per tile, split-K with a reduce kernel" },
-    [GF_TURING_MMA] = { "turing_mma", 1, 0, 0, 2, 2, 0, mma_tiles, NT(mma_tiles), 64, 2,
+    [GF_TURING_MMA] = { "turing_mma", 1, 0, 2, 2, 0, mma_tiles, NT(mma_tiles), 64, 2,
                         "2-byte global loads into registers then shared-memory stores (no cp.async below 4 "
                         "bytes), ldmatrix, mma.sync; for rows not 4-byte aligned" },
-    [GF_SIMT] = { "simt", 0, 0, 0, 4, 16, 0, simt_tiles, NT(simt_tiles), 32, 4,
+    [GF_SIMT] = { "simt", 0, 0, 4, 16, 0, simt_tiles, NT(simt_tiles), 32, 4,
                   "FP32 FFMA outer products on the CUDA cores from shared-memory tiles; split-K with a reduce kernel" },
-    [GF_GEMV] = { "gemv", 0, 0, 0, 4, 16, 1, gemv_tiles, NT(gemv_tiles), 256, 2,
+    [GF_GEMV] = { "gemv", 0, 0, 4, 16, 1, gemv_tiles, NT(gemv_tiles), 256, 2,
                   "a matrix-vector kernel: each CTA streams a block of the matrix once; split over K when the "
                   "other dimension is short" },
 };
@@ -206,7 +205,7 @@ static int complete(const gpu_config *cfg, const trace_op *op, gemm_map *m)
         if (f->gemv) m->warps = 4;
         m->consumer_warps = m->warps;
     }
-    m->wm = m->tm >= m->tn ? (m->consumer_warps >= 8 ? 4 : 2) : (m->consumer_warps >= 8 ? 2 : 2);
+    m->wm = m->tm >= m->tn && m->consumer_warps >= 8 ? 4 : 2; /* more warps along the longer side */
     if (m->wm > m->consumer_warps) m->wm = m->consumer_warps;
     m->wn = m->consumer_warps / m->wm;
     int64_t stage_bytes = (m->tm * m->tk + m->tk * m->tn) * eb;

@@ -38,7 +38,6 @@ typedef struct gemm_family {
     const char *name;
     int tensor;              /* 1: tensor cores; 0: CUDA cores */
     int tma;                 /* TMA loads, wgmma, warp specialisation, persistent stream-K */
-    int cp_async;            /* operands go global -> shared in one instruction; 0: load + shared store */
     int min_vec_bytes;       /* smallest operand vector it loads (rows must be aligned to it) */
     int max_vec_bytes;       /* widest vector it loads */
     int gemv;                /* 1: only when M or N is 1 */
