@@ -130,6 +130,19 @@ static inline uint64_t slice_reserve(l2 *c, uint32_t slice, uint64_t t, uint32_t
     return bwcal_reserve(&c->slice_bw[slice], t, bytes * weight);
 }
 
+int l2_sampled(const l2 *c, uint64_t addr)
+{
+    if (c->sample == 1) return 1;
+    uint64_t h = hash64(addr >> c->line_shift);
+    return set_of(c, h) % c->sample == 0;
+}
+
+/* What a dirty line's write-back stands for under set sampling: a line of a
+ * simulated set was written by weighted (sampled) traffic and stands for
+ * `sample` lines; a line of another set was written alone (a request's
+ * unweighted last line) and stands for itself. */
+static uint32_t wb_weight(const l2 *c, uint64_t addr) { return l2_sampled(c, addr) ? c->sample : 1; }
+
 /* Chooses a victim way in the set at b (a free way, else the LRU or a random
  * way), writing it back if dirty; returns it emptied, and in *old_stamp the
  * victim's LRU stamp (replicas are inserted at that LRU position, so a copy of
@@ -148,7 +161,7 @@ static int evict(l2 *c, size_t b, uint64_t t, uint32_t *old_stamp, uint64_t *wb_
     if (FLAGS(b, v) & F_DIRTY) {
         uint64_t addr = (TAG(b, v) - 1) << c->line_shift;
         uint32_t bytes = (uint32_t)__builtin_popcount(SECT(b, v)) * c->sector_bytes;
-        uint64_t d = dram_access(c->dram, addr, bytes ? bytes : c->line_bytes, c->sample, 1, t);
+        uint64_t d = dram_access(c->dram, addr, bytes ? bytes : c->line_bytes, wb_weight(c, addr), 1, t);
         if (wb_done && d > *wb_done) *wb_done = d;
         c->c.writebacks++;
     }
@@ -188,12 +201,6 @@ static void prefetch_after_miss(l2 *c, uint64_t line, int sm, uint64_t t)
     }
 }
 
-int l2_sampled(const l2 *c, uint64_t addr)
-{
-    if (c->sample == 1) return 1;
-    uint64_t h = hash64(addr >> c->line_shift);
-    return set_of(c, h) % c->sample == 0;
-}
 
 uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t weight)
 {
@@ -288,7 +295,8 @@ uint64_t l2_flush(l2 *c, uint64_t t)
         for (uint32_t w = 0; w < c->ways; w++) {
             if (TAG(b, w) && (FLAGS(b, w) & F_DIRTY)) {
                 uint32_t bytes = (uint32_t)__builtin_popcount(SECT(b, w)) * c->sector_bytes;
-                uint64_t d = dram_access(c->dram, (TAG(b, w) - 1) << c->line_shift, bytes, 1, 1, t);
+                uint64_t addr = (TAG(b, w) - 1) << c->line_shift;
+                uint64_t d = dram_access(c->dram, addr, bytes, wb_weight(c, addr), 1, t);
                 if (d > done) done = d;
                 c->c.writebacks++;
             }
