@@ -251,7 +251,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
     int w = find(c, b, line);
     uint64_t data;
     if (w >= 0 && (SECT(b, w) & m) == m) {
-        touch(c, b, (uint32_t)w);
+        if (!(r->flags & MEM_STREAM)) touch(c, b, (uint32_t)w);
         c->c.hits += weight;
         data = start;
         if (FLAGS(b, w) & F_PREFETCHED) {
@@ -265,13 +265,15 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
     } else {
         int i;
         uint8_t missing = m;
+        uint32_t lru = 0;
         if (w >= 0) { i = w; missing = (uint8_t)(m & ~SECT(b, i)); }
-        else { i = evict(c, b, start, NULL, NULL); TAG(b, i) = line + 1; }
+        else { i = evict(c, b, start, &lru, NULL); TAG(b, i) = line + 1; }
         c->c.misses += weight;
         uint32_t bytes = (uint32_t)__builtin_popcount(missing) * c->sector_bytes;
         READY(b, i) = dram_access(c->dram, r->addr & ~(uint64_t)(c->line_bytes - 1), bytes, weight, 0, start);
         SECT(b, i) |= m;
-        touch(c, b, (uint32_t)i);
+        if (!(r->flags & MEM_STREAM)) touch(c, b, (uint32_t)i);
+        else if (w < 0) STAMP(b, i) = lru; /* evict-first: the victim's place in the LRU order */
         data = READY(b, i);
         if (prefetch_enabled(c->pf)) prefetch_after_miss(c, line, r->sm, start);
     }

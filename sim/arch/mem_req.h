@@ -17,6 +17,8 @@ enum {
     MEM_WRITE = 1,   /* store (write-allocate in L2, posted) */
     MEM_L1 = 2,      /* cached in the SM's L1 (ld.ca); otherwise L1 is bypassed (TMA, cp.async.cg) */
     MEM_MSHR = 4,    /* bounded by the SM's outstanding-miss registers */
+    MEM_STREAM = 8,  /* read-once data with an evict-first L2 hint: a miss inserts the line as its set's next
+                      * victim and a hit does not promote it (TMA / ld cache hints on streamed operands) */
 };
 
 typedef struct mem_req {

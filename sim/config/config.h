@@ -36,6 +36,7 @@ typedef struct gpu_config {
         int64_t max_inflight_lines;/* outstanding L1 misses per SM (MSHRs) */
         int64_t tma;               /* 1: bulk tensor copies, warp specialisation and cluster multicast (Hopper) */
         double lsu_instr_per_clk;  /* warp-wide load/store instructions the SM issues per clock */
+        int64_t ktile_barrier_cycles; /* non-TMA kernels: cp.async wait + CTA barrier per k-tile */
     } sm;
     struct {
         double fp16_flops_per_clk; /* dense tensor FLOPs per clock per SM */
@@ -45,7 +46,7 @@ typedef struct gpu_config {
         int64_t latency_cycles;    /* MMA pipeline latency */
         double sustained_fraction; /* fraction of the datasheet rate sustained (the card's native MMA path) */
         double mma_sync_fraction;  /* the same for warp-level mma.sync kernels */
-        int64_t ktile_sync_cycles; /* barrier + issue cost per k-tile per CTA */
+        int64_t ktile_sync_cycles; /* wgmma kernels: mbarrier wait + issue + wait per k-tile per CTA */
     } tensor;
     struct {
         double fp32_flops_per_clk; /* FFMA FLOPs per clock per SM */

@@ -32,6 +32,7 @@ const param gpusim_params[] = {
     INT("sm.max_inflight_lines", sm, max_inflight_lines, 1, 65536, "256", "lines", "Outstanding L1 misses per SM (MSHRs): bounds per-SM bandwidth by Little's law"),
     INT("sm.tma", sm, tma, 0, 1, "1", "bool", "1: TMA bulk copies, warp-specialised kernels and cluster multicast (Hopper); 0: cp.async (Ampere)"),
     DBL("sm.lsu_instr_per_clk", sm, lsu_instr_per_clk, 0.01, 64, "1", "warp-instr/SM-cycle", "Warp-wide load/store instructions the SM issues per clock: bounds kernels that move operands with per-thread loads (non-TMA GEMMs with narrow vectors)"),
+    INT("sm.ktile_barrier_cycles", sm, ktile_barrier_cycles, 0, 100000, "40", "SM cycles", "Per k-tile cost of a non-TMA GEMM kernel (mma.sync, SIMT): cp.async wait and CTA barrier before the k-tile's MMAs issue"),
 
     DBL("tensor.fp16_flops_per_clk", tensor, fp16_flops_per_clk, 0, 1e6, "4096", "FLOP/SM-cycle", "Dense FP16 tensor-core rate per SM (datasheet)"),
     DBL("tensor.bf16_flops_per_clk", tensor, bf16_flops_per_clk, 0, 1e6, "4096", "FLOP/SM-cycle", "Dense BF16 tensor-core rate per SM (datasheet)"),
@@ -40,7 +41,7 @@ const param gpusim_params[] = {
     INT("tensor.latency_cycles", tensor, latency_cycles, 0, 10000, "64", "SM cycles", "MMA pipeline latency (issue to accumulator ready)"),
     DBL("tensor.sustained_fraction", tensor, sustained_fraction, 0.05, 1, "0.8", "fraction", "Share of the datasheet MMA rate sustained in steady state (operand delivery, power-capped clock)"),
     DBL("tensor.mma_sync_fraction", tensor, mma_sync_fraction, 0.01, 1, "0.8", "fraction", "Share of the datasheet MMA rate that warp-level mma.sync kernels (Ampere/Turing-style, ampere_mma and turing_mma families) sustain; on a card without wgmma this is its native path"),
-    INT("tensor.ktile_sync_cycles", tensor, ktile_sync_cycles, 0, 100000, "40", "SM cycles", "Barrier wait + MMA issue cost per k-tile per CTA"),
+    INT("tensor.ktile_sync_cycles", tensor, ktile_sync_cycles, 0, 100000, "40", "SM cycles", "Per k-tile cost of a wgmma (TMA, warp-specialised) kernel's consumers: mbarrier wait, wgmma issue, commit and wait for the accumulators; bounds GEMMs whose tiles are too small to keep the tensor cores busy"),
 
     DBL("cuda.fp32_flops_per_clk", cuda, fp32_flops_per_clk, 1, 1e6, "256", "FLOP/SM-cycle", "FP32 FMA rate per SM (2 FLOPs per FMA lane)"),
     DBL("cuda.fp16_flops_per_clk", cuda, fp16_flops_per_clk, 1, 1e6, "512", "FLOP/SM-cycle", "Packed FP16 rate per SM on CUDA cores"),

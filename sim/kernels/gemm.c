@@ -69,6 +69,7 @@ struct gemm_run {
     double mma_fraction;     /* share of the datasheet MMA/FFMA rate the family sustains */
     double lsu_ps_per_byte;  /* load/store-unit issue time per operand byte (non-TMA families) */
     uint64_t ws_addr;        /* split-K partials: split s at ws_addr + s * m * n * 4 */
+    uint32_t a_flags, b_flags; /* MEM_STREAM for an operand that only one row (column) of tiles reads */
     cta_run *pool;           /* one per resident CTA slot */
     uint64_t *slots;         /* ring storage for the pool */
     cta_run *free_list;
@@ -145,16 +146,16 @@ static uint64_t load_ktile(cta_run *c, uint64_t idx, uint64_t t)
     /* layout: A is [m,k] row-major, or [k,m] when transposed; B is [k,n], or [n,k] when transposed */
     if (ra && !op->trans_a)
         da = gpu_mem_rows(r->g, c->sm, r->ex->in_addr + ((m0 + first_a) * (uint64_t)op->k + k0) * eb, ra, kw * eb,
-                          step_a * (uint64_t)op->k * eb, 0, t);
+                          step_a * (uint64_t)op->k * eb, r->a_flags, t);
     else if (ra) /* a cluster's CTAs share the block: each loads its share of the columns */
         da = gpu_mem_rows(r->g, c->sm, r->ex->in_addr + (k0 * (uint64_t)op->m + m0 + first_a * ra) * eb, kw, ra * eb,
-                          (uint64_t)op->m * eb, 0, t);
+                          (uint64_t)op->m * eb, r->a_flags, t);
     if (!op->trans_b)
         db = gpu_mem_rows(r->g, c->sm, r->ex->w_addr + (k0 * (uint64_t)op->n + n0) * eb, kw, cols_b * eb,
-                          (uint64_t)op->n * eb, 0, t);
+                          (uint64_t)op->n * eb, r->b_flags, t);
     else
         db = gpu_mem_rows(r->g, c->sm, r->ex->w_addr + (n0 * (uint64_t)op->k + k0) * eb, cols_b, kw * eb,
-                          (uint64_t)op->k * eb, 0, t);
+                          (uint64_t)op->k * eb, r->b_flags, t);
     uint64_t done = da > db ? da : db;
     if (r->lsu_ps_per_byte > 0) { /* non-TMA: every operand byte is a load instruction's share through the SM's LSU */
         uint64_t busy = (uint64_t)((double)((ra * step_a + cols_b) * kw * eb) * r->lsu_ps_per_byte);
@@ -382,7 +383,7 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     }
     r->sk_iters = (r->jobs - r->dp_jobs) * cdiv(r->ktiles, (uint64_t)r->map.split_k);
     clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
-    r->sync_ps = clock_ps(&clk, (double)cfg->tensor.ktile_sync_cycles);
+    r->sync_ps = clock_ps(&clk, (double)gemm_ktile_sync_cycles(cfg, &r->map));
     r->smem_ps_per_byte = 1e6 / (double)cfg->gpu.clock_mhz / 128.0;
     r->mma_fraction = gemm_mma_fraction(cfg, &r->map);
     double lsu = gemm_lsu_instrs_per_ktile(&r->map, r->eb);
@@ -390,6 +391,9 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
         r->lsu_ps_per_byte = lsu / cfg->sm.lsu_instr_per_clk * (1e6 / (double)cfg->gpu.clock_mhz) /
                              ((double)(r->map.tm + r->map.tn) * (double)r->map.tk * (double)r->eb);
     r->ws_addr = ex->out_addr + ex->out_bytes + (1u << 20);
+    /* A library loads an operand that is read once (one row or column of tiles) with an evict-first hint */
+    r->a_flags = r->tiles_n == 1 ? MEM_STREAM : 0;
+    r->b_flags = r->tiles_m == 1 ? MEM_STREAM : 0;
     uint64_t npool = umin(slots, r->grid);
     uint64_t S = (uint64_t)r->map.stages;
     r->pool = calloc(npool, sizeof *r->pool);

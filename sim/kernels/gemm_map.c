@@ -45,7 +45,7 @@ const gemm_family gemm_families[GF_COUNT] = {
                         "bytes), ldmatrix, mma.sync; for rows not 4-byte aligned" },
     [GF_SIMT] = { "simt", 0, 0, 4, 16, 0, simt_tiles, NT(simt_tiles), 32, 4,
                   "FP32 FFMA outer products on the CUDA cores from shared-memory tiles; split-K with a reduce kernel" },
-    [GF_GEMV] = { "gemv", 0, 0, 4, 16, 1, gemv_tiles, NT(gemv_tiles), 256, 2,
+    [GF_GEMV] = { "gemv", 0, 0, 4, 16, 1, gemv_tiles, NT(gemv_tiles), 256, 8,
                   "a matrix-vector kernel: each CTA streams a block of the matrix once; split over K when the "
                   "other dimension is short" },
 };
@@ -84,6 +84,11 @@ static void fill_shape(const trace_op *op, gemm_map *m, int64_t regs)
     m->shape.smem_bytes = m->stages * stage_bytes;
 }
 
+int64_t gemm_ktile_sync_cycles(const gpu_config *cfg, const gemm_map *m)
+{
+    return m->fam && m->fam->tma ? cfg->tensor.ktile_sync_cycles : cfg->sm.ktile_barrier_cycles;
+}
+
 double gemm_mma_fraction(const gpu_config *cfg, const gemm_map *m)
 {
     if (!m->tensor) return cfg->cuda.sustained_fraction;
@@ -115,7 +120,7 @@ static double estimate(const gpu_config *cfg, const trace_op *op, const gemm_map
     double mma_kt = 2.0 * (double)m->tm * (double)m->tn * (double)m->tk / rate / clk;
     double mem_kt = (a_rows + cols) * (double)m->tk * eb / l2_share;
     double lsu_kt = gemm_lsu_instrs_per_ktile(m, eb) / cfg->sm.lsu_instr_per_clk / clk;
-    double sync_kt = (double)cfg->tensor.ktile_sync_cycles / clk;
+    double sync_kt = (double)gemm_ktile_sync_cycles(cfg, m) / clk;
     double kt = fmax(fmax(mma_kt, mem_kt), lsu_kt) + sync_kt;
     double epi = (double)m->tm * (double)m->tn * out_bytes(op->dtype) / (m->tma ? 128.0 * clk : port);
     double fixed = ((double)cfg->l2.far_hit_cycles + (double)cfg->sm.cta_launch_cycles) / clk + cfg->memory.latency_ns * 1e-9;

@@ -76,6 +76,8 @@ int gemm_map_choose(const gpu_config *cfg, const trace_op *op, gemm_map *m, char
 /* The best `max` default candidates by estimate (any family the machine runs when all_families),
  * fastest first; returns how many. */
 int gemm_map_candidates(const gpu_config *cfg, const trace_op *op, int all_families, gemm_map *out, int max);
+/* Per k-tile synchronisation cost of m's family (wgmma consumers or a CTA barrier), SM cycles. */
+int64_t gemm_ktile_sync_cycles(const gpu_config *cfg, const gemm_map *m);
 /* Share of the datasheet MMA (or FFMA) rate m's family sustains on cfg. */
 double gemm_mma_fraction(const gpu_config *cfg, const gemm_map *m);
 /* Load/store-unit instructions per k-tile of one CTA (0 for TMA kernels). */

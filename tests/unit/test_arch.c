@@ -100,6 +100,28 @@ static void test_l2_mshr_merge_and_writeback(void **state)
     rig_free(&r);
 }
 
+/* Read-once data with the evict-first hint stream through one way: the dirty line stays, no write-back;
+ * the same reads without the hint evict it. */
+static void test_l2_stream_hint(void **state)
+{
+    (void)state;
+    for (int hint = 0; hint < 2; hint++) {
+        rig r;
+        rig_tiny(&r, PF_NONE);
+        mem_req w = { 0, 128, 0, MEM_WRITE };
+        l2_access(r.c, &w, 0, 1000, 1);                    /* a dirty line, as a flush leaves */
+        for (uint64_t i = 1; i <= 8; i++) {
+            mem_req q = { i * 128, 128, 0, hint ? MEM_STREAM : 0 };
+            l2_access(r.c, &q, 0, i * 10000000, 1);
+        }
+        dram_counters d;
+        dram_get_counters(r.d, &d);
+        if (hint) assert_int_equal(d.write_bytes, 0);
+        else assert_int_equal(d.write_bytes, 128);
+        rig_free(&r);
+    }
+}
+
 static void test_prefetch_next_line(void **state)
 {
     (void)state;
@@ -230,6 +252,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_l2_hit_lru),
         cmocka_unit_test(test_l2_mshr_merge_and_writeback),
+        cmocka_unit_test(test_l2_stream_hint),
         cmocka_unit_test(test_prefetch_next_line),
         cmocka_unit_test(test_dram_bandwidth),
         cmocka_unit_test(test_pcie),
