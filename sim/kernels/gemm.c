@@ -65,7 +65,7 @@ struct gemm_run {
     uint64_t dp_jobs;        /* jobs dealt out data-parallel; the rest are stream-K */
     uint64_t sk_iters;       /* (jobs - dp_jobs) * k-tiles per job */
     uint64_t sync_ps;
-    double smem_ps_per_byte; /* shared-memory write bandwidth (128 B/clk) */
+    double smem_ps_per_byte; /* shared-memory bandwidth (sm.smem_bytes_per_clk) */
     double mma_fraction;     /* share of the datasheet MMA/FFMA rate the family sustains */
     double lsu_ps_per_byte;  /* load/store-unit issue time per operand byte (non-TMA families) */
     uint64_t ws_addr;        /* split-K partials: split s at ws_addr + s * m * n * 4 */
@@ -384,7 +384,7 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->sk_iters = (r->jobs - r->dp_jobs) * cdiv(r->ktiles, (uint64_t)r->map.split_k);
     clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
     r->sync_ps = clock_ps(&clk, (double)gemm_ktile_sync_cycles(cfg, &r->map));
-    r->smem_ps_per_byte = 1e6 / (double)cfg->gpu.clock_mhz / 128.0;
+    r->smem_ps_per_byte = 1e6 / (double)cfg->gpu.clock_mhz / (double)cfg->sm.smem_bytes_per_clk;
     r->mma_fraction = gemm_mma_fraction(cfg, &r->map);
     double lsu = gemm_lsu_instrs_per_ktile(&r->map, r->eb);
     if (lsu > 0)

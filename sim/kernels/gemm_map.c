@@ -97,8 +97,7 @@ double gemm_mma_fraction(const gpu_config *cfg, const gemm_map *m)
 
 static double family_rate(const gpu_config *cfg, const gemm_map *m, dtype_id dt)
 {
-    if (!m->tensor) return cfg->cuda.fp32_flops_per_clk * cfg->cuda.sustained_fraction;
-    return tensor_core_rate(cfg, dt) * gemm_mma_fraction(cfg, m);
+    return (m->tensor ? tensor_core_rate(cfg, dt) : cfg->cuda.fp32_flops_per_clk) * gemm_mma_fraction(cfg, m);
 }
 
 static double estimate(const gpu_config *cfg, const trace_op *op, const gemm_map *m)
@@ -122,7 +121,7 @@ static double estimate(const gpu_config *cfg, const trace_op *op, const gemm_map
     double lsu_kt = gemm_lsu_instrs_per_ktile(m, eb) / cfg->sm.lsu_instr_per_clk / clk;
     double sync_kt = (double)gemm_ktile_sync_cycles(cfg, m) / clk;
     double kt = fmax(fmax(mma_kt, mem_kt), lsu_kt) + sync_kt;
-    double epi = (double)m->tm * (double)m->tn * out_bytes(op->dtype) / (m->tma ? 128.0 * clk : port);
+    double epi = (double)m->tm * (double)m->tn * out_bytes(op->dtype) / (m->tma ? (double)cfg->sm.smem_bytes_per_clk * clk : port);
     double fixed = ((double)cfg->l2.far_hit_cycles + (double)cfg->sm.cta_launch_cycles) / clk + cfg->memory.latency_ns * 1e-9;
     int64_t jobs = cdiv(op->m, m->tm) * cdiv(op->n, m->tn) * m->split_k;
     double dram_bw = config_peak_dram_gbps(cfg) * 1e9;
