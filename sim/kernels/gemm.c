@@ -69,6 +69,8 @@ struct gemm_run {
     double mma_fraction;     /* share of the datasheet MMA/FFMA rate the family sustains */
     double lsu_ps_per_byte;  /* load/store-unit issue time per operand byte (non-TMA families) */
     uint64_t ws_addr;        /* split-K partials: split s at ws_addr + s * m * n * 4 */
+    uint64_t prologue_ps;    /* library kernels: first-wave CTA start before the first load */
+    uint64_t first_wave;     /* CTAs of the first wave (SM slots) */
     uint32_t a_flags, b_flags; /* MEM_STREAM for an operand that only one row (column) of tiles reads */
     cta_run *pool;           /* one per resident CTA slot */
     uint64_t *slots;         /* ring storage for the pool */
@@ -318,6 +320,7 @@ static void start_cta(void *ctx, int smi, uint64_t cta, uint64_t t)
     c->wake_ps = 0;
     c->gen++;
     c->ending = 0;
+    if (cta < r->first_wave) t += r->prologue_ps;
     if (c->total == 0) { engine_schedule(r->e, t, PRIO_NORMAL, cta_end, c, c->gen); return; }
     wake(c, t);
 }
@@ -375,6 +378,7 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     int64_t occ = sm_occupancy(cfg, &r->map.shape);
     uint64_t slots = (uint64_t)occ * (uint64_t)gpu_sm_count(ex->g);
     r->grid = r->map.persistent ? umin(r->jobs, slots) : r->jobs;
+    r->first_wave = slots;
     r->dp_jobs = r->jobs;
     if (r->map.stream_k && r->jobs % slots) {
         uint64_t waves = r->jobs / slots;  /* full waves; the last one joins the remainder */
@@ -384,6 +388,7 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->sk_iters = (r->jobs - r->dp_jobs) * cdiv(r->ktiles, (uint64_t)r->map.split_k);
     clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
     r->sync_ps = clock_ps(&clk, (double)gemm_ktile_sync_cycles(cfg, &r->map));
+    r->prologue_ps = ex->op->tile_m ? 0 : clock_ps(&clk, (double)cfg->sm.gemm_prologue_cycles);
     r->smem_ps_per_byte = 1e6 / (double)cfg->gpu.clock_mhz / (double)cfg->sm.smem_bytes_per_clk;
     r->mma_fraction = gemm_mma_fraction(cfg, &r->map);
     double lsu = gemm_lsu_instrs_per_ktile(&r->map, r->eb);

@@ -122,7 +122,8 @@ static double estimate(const gpu_config *cfg, const trace_op *op, const gemm_map
     double sync_kt = (double)gemm_ktile_sync_cycles(cfg, m) / clk;
     double kt = fmax(fmax(mma_kt, mem_kt), lsu_kt) + sync_kt;
     double epi = (double)m->tm * (double)m->tn * out_bytes(op->dtype) / (m->tma ? (double)cfg->sm.smem_bytes_per_clk * clk : port);
-    double fixed = ((double)cfg->l2.far_hit_cycles + (double)cfg->sm.cta_launch_cycles) / clk + cfg->memory.latency_ns * 1e-9;
+    double fixed = ((double)cfg->l2.far_hit_cycles + (double)cfg->sm.cta_launch_cycles +
+                    (double)cfg->sm.gemm_prologue_cycles) / clk + cfg->memory.latency_ns * 1e-9;
     int64_t jobs = cdiv(op->m, m->tm) * cdiv(op->n, m->tn) * m->split_k;
     double dram_bw = config_peak_dram_gbps(cfg) * 1e9;
     double t;
