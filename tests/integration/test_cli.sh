@@ -153,8 +153,9 @@ else
 fi
 
 # 8. two processes writing one database at once lose nothing (WAL + busy timeout)
-for w in 1 2; do ( for i in 1 2 3 4 5; do "$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --db conc.db -q || echo fail; done > conc$w.out ) & done
+for w in 1 2; do ( for i in 1 2 3 4 5; do "$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --db conc.db -q 2>> conc_err.txt || echo fail; done > conc$w.out ) & done
 wait
+[ -s conc_err.txt ] && sed 's/^/# concurrent writer: /' conc_err.txt
 check "concurrent writers: no failures" test ! -s conc1.out -a ! -s conc2.out
 check "concurrent writers: all 10 runs stored" test "$(sqlite3 conc.db 'select count(*) from runs')" = 10
 check "concurrent writers: every run whole" test "$(sqlite3 conc.db 'select count(distinct run_id) from ops')" = 10
