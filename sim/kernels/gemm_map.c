@@ -178,10 +178,15 @@ static int family_shipped(const gpu_config *cfg, int fid, const trace_op *op, in
 {
     if ((op->m == 1 || op->n == 1) && (op->dtype == DT_FP32 || op->dtype == DT_TF32))
         return fid == GF_GEMV; /* fp32 data with a vector operand: the GEMV kernel, tf32 or not */
+    if (op->dtype == DT_TF32 && cfg->sm.tma && align >= 16) { /* cuBLAS's tf32 heuristic: sm90 kernels for large, */
+        double mnk = (double)op->m * (double)op->n * (double)op->k;  /* not skinny, not shallow shapes, else sm80 */
+        int64_t lo = op->m < op->n ? op->m : op->n, hi = op->m < op->n ? op->n : op->m;
+        int wgmma = (lo > 128 && op->k > 64 && mnk > 1.5e8) || (hi >= 8192 && mnk > 1e9);
+        return fid == (wgmma ? GF_HOPPER_WGMMA : GF_AMPERE_MMA);
+    }
     switch (fid) {
     case GF_HOPPER_WGMMA: return align >= 16;
-    case GF_AMPERE_MMA: /* on Hopper only where wgmma cannot run, or for tf32 (sm80 kernels ship beside sm90 ones) */
-        return !cfg->sm.tma || align < 16 || op->dtype == DT_TF32;
+    case GF_AMPERE_MMA: return !cfg->sm.tma || align < 16; /* on Hopper only where wgmma cannot run */
     case GF_TURING_MMA: return align < 4;
     case GF_SIMT: return op->m != 1 && op->n != 1;
     case GF_GEMV: return 1;
