@@ -54,8 +54,9 @@ static void data_in(void *ctx, uint64_t arg)
     sm *s = gpu_sm(r->g, smi);
     uint64_t done = t;
     if (r->flops > 0) {
-        double per_sp = r->flops * (double)(bytes / r->eb) / 4.0;
-        for (int sp = 0; sp < 4; sp++) {
+        int nsp = (int)gpu_cfg(r->g)->sm.subpartitions;
+        double per_sp = r->flops * (double)(bytes / r->eb) / (double)nsp;
+        for (int sp = 0; sp < nsp; sp++) {
             uint64_t d = cuda_core_exec(s->cc, sp, r->dt, per_sp, 1.0, t);
             if (d > done) done = d;
         }

@@ -175,6 +175,14 @@ printf 'gemm name=g m=64 n=64 k=64 dtype=fp16 dtype=fp32\n' > dup.trace
 "$BIN" "$SRC/configs/h100.ini" dup.trace --no-db > /dev/null 2> err.txt
 check "a key given twice is an error" grep -q 'dup.trace:1: dtype: given twice' err.txt
 
+# 8c. no silent clamps and no hidden sub-partition count
+"$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --no-db --set sm.max_inflight_lines=5000 > /dev/null 2> err.txt
+check "an MSHR count beyond the model's range exits 2" sh -c "test $? -eq 2 && grep -q 'sm.max_inflight_lines: expected an integer in \[8, 4096\]' err.txt"
+printf 'eltwise name=e elems=4194304 dtype=fp16 flops=8\n' > elt.trace
+t4=$("$BIN" "$SRC/configs/h100.ini" elt.trace --no-db --json --set sm.subpartitions=4 | sed 's/.*"time_us":\([0-9.]*\).*/\1/')
+t8=$("$BIN" "$SRC/configs/h100.ini" elt.trace --no-db --json --set sm.subpartitions=8 | sed 's/.*"time_us":\([0-9.]*\).*/\1/')
+check "element-wise time does not depend on how the SM's lanes are split into sub-partitions" test "$t4" = "$t8"
+
 # 9. golden results: simulated times must not drift silently
 while IFS=' ' read -r cfg tr expect; do
   [ -z "$cfg" ] && continue
