@@ -36,8 +36,7 @@ gpu *gpu_create(const gpu_config *cfg, engine *e)
     clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
     g->l1_hit_ps = clock_ps(&clk, (double)cfg->l1.hit_cycles);
     /* a prefetcher must see every line's miss to follow a stream: no sampling then */
-    g->sample = cfg->prefetch.policy != PF_NONE ? 1 : (uint32_t)cfg->sim.l2_set_sampling;
-    g->cfg.sim.l2_set_sampling = g->sample;
+    g->sample = (uint32_t)cfg->sim.l2_set_sampling; /* config_load sets it to 1 when a prefetcher is on */
     g->sms = calloc((size_t)g->nsm, sizeof *g->sms);
     if (!g->sms) { free(g); return NULL; }
     g->pw = power_create(&g->cfg, g->nsm);
