@@ -398,7 +398,14 @@ void trace_write_reference(FILE *f)
     fprintf(f, "A trace is text, one op per line: `KIND key=value ...`; ops are submitted by the host in trace order.\n"
                "`#` starts a comment anywhere on a line; blank lines, tabs, CRLF line ends and a UTF-8 byte-order mark\n"
                "are accepted. Kinds: %s.\n\n", kinds);
-    fprintf(f, "Every op (but `mode`) also takes:\n\n");
+    const char *word_kinds[257];
+    size_t nw = 0;
+    for (size_t i = 0; i < op_type_count(); i++)
+        if (op_type_at(i)->flags & OPF_WORD) word_kinds[nw++] = op_type_at(i)->name;
+    word_kinds[nw] = NULL;
+    char words[256];
+    list_words(word_kinds, 0, NULL, words, sizeof words);
+    fprintf(f, "Every op%s%s also takes:\n\n", nw ? " except " : "", words);
     fprintf(f, "| key | type | range | default | meaning |\n|---|---|---|---|---|\n");
     fprintf(f, "| `name` | text | 1 to 63 characters | KIND@LINE | the op's name in the results |\n");
     fprintf(f, "| `stream` | integer | 0..63 | 0 | ops of one stream run in order; ops of different streams may overlap |\n\n");
@@ -412,7 +419,8 @@ void trace_write_reference(FILE *f)
         if (ty->flags & OPF_WORD) {
             char list[256];
             list_words(ty->keys[0].choices, 0, " \\| ", list, sizeof list);
-            fprintf(f, "Written `%s WORD` with WORD one of %s; takes no other key (named `%s_WORD`).\n", ty->name, list, ty->name);
+            fprintf(f, "Written `%s WORD`, WORD one of %s: %s. Takes no other key; named `%s_WORD`.\n", ty->name, list,
+                    ty->keys[0].doc, ty->name);
             continue;
         }
         if (!ty->nkeys) { fprintf(f, "Takes only `name=` and `stream=`.\n"); continue; }

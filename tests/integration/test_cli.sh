@@ -99,6 +99,13 @@ check "config reference lists every key of h100.ini" bash -c "
   for k in \$(awk -F' *= *' '/^;/{next} /^\[/{gsub(/[][]/,\"\");s=\$1} /=/{print s\".\"\$1}' '$SRC/configs/h100.ini' | grep -v '^config\.'); do
     grep -q \"\\\`\$k\\\`\" ref.md || { echo missing \$k; exit 1; }; done"
 check "docs/config.md is up to date" cmp -s ref.md "$SRC/docs/config.md"
+"$BIN" --help-trace > tref.md
+check "--help-trace exits 0" test $? -eq 0
+check "docs/trace.md is up to date" cmp -s tref.md "$SRC/docs/trace.md"
+printf 'nosuchop\n' > k.trace
+kinds=$("$BIN" "$SRC/configs/h100.ini" k.trace --no-db 2>&1 | sed 's/.*(expected //; s/)$//; s/,//g; s/ or / /')
+missing=""; for k in $kinds; do grep -q "^## $k\$" tref.md || missing="$missing $k"; done
+check "trace reference has a section for every kind the reader accepts ($kinds)" test -n "$kinds" -a -z "$missing"
 
 # 6. timeline
 "$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --no-db -q --timeline tl.json
