@@ -12,6 +12,7 @@
 #include "ops/op_copy.h"
 #include "ops/op_eltwise.h"
 #include "ops/op_gemm.h"
+#include "ops/op_layernorm.h"
 #include "ops/op_micro.h"
 
 static const op_type *const table[] = {
@@ -23,6 +24,7 @@ static const op_type *const table[] = {
     &op_mode,
     &op_chase,
     &op_stream,
+    &op_layernorm,
 };
 
 _Static_assert(sizeof table / sizeof table[0] <= 256, "trace_op.kind is one byte");
