@@ -11,7 +11,7 @@ void cli_usage(FILE *f)
         "usage: gpusim CONFIG.ini TRACE [--db FILE] [--no-db] [--set SECTION.KEY=VALUE]... [--json]\n"
         "              [--timeline FILE.json] [-q]\n"
         "       gpusim sweep CONFIG.ini TRACE --vary SECTION.KEY=V1,V2,... [--vary ...] [-j N] [--db FILE] [--resume]\n"
-        "       gpusim --help | --version | --help-config\n"
+        "       gpusim --help | --version | --help-config | --help-trace\n"
         "\n"
         "Simulates the trace on the GPU the config describes, prints a summary and stores\n"
         "the run in the results database (default gpusim.db).\n"
@@ -22,6 +22,7 @@ void cli_usage(FILE *f)
         "  --timeline FILE  write the ops as a Chrome trace-event timeline\n"
         "  -q               print nothing on success\n"
         "  --help-config    print the reference of every config key (Markdown)\n"
+        "  --help-trace     print the reference of the trace format: every op kind and its keys (Markdown)\n"
         "Exit status: 0 success, 2 bad input (usage, config, trace), 1 other failure.\n");
 }
 
@@ -46,6 +47,7 @@ int cli_parse(cli_args *a, int argc, char **argv, char *err, size_t errlen)
             return 1;
         }
         if (!strcmp(s, "--help-config")) { config_write_reference(stdout); return 1; }
+        if (!strcmp(s, "--help-trace")) { trace_write_reference(stdout); return 1; }
         if (!strcmp(s, "--db")) {
             if (!has_next) goto missing;
             a->db = argv[++i];

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "ops/optable.h"
 
 static double op_us(const op_result *o) { return (double)(o->end_ps - o->start_ps) / 1e6; }
 
@@ -29,7 +30,8 @@ void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_res
             "DRAM_GB/s", "%pk", "L2_hit", "PCIe_GB/s", "energy_mJ", "avg_W", "MHz", "bound");
     for (size_t i = 0; i < r->nops; i++) {
         const op_result *o = &r->ops[i];
-        if (!strcmp(o->kind, "mode") || !strcmp(o->kind, "sync")) continue;
+        const op_type *ty = op_type_find(o->kind, NULL);
+        if (ty && !ty->start) continue; /* host ops (mode, sync) take no time of their own */
         double peak = o->dtype[0] ? config_peak_tflops(cfg, o->dtype) : 0;
         row(f, o->name, o->kind, op_us(o), o->flops, peak, o->dram_bytes, r->peak_dram_gbps,
             o->l2_accesses ? (double)o->l2_hits / (double)o->l2_accesses : 0, o->pcie_bytes, o->energy_j, o->clock_mhz,

@@ -12,6 +12,7 @@
 
 #include "arch/pcie.h"
 #include "kernels/kernel.h"
+#include "ops/op_copy.h"
 
 typedef struct copy_run {
     op_exec *ex;
@@ -20,6 +21,7 @@ typedef struct copy_run {
     int dir;
     int engine_idx;
     uint64_t left;          /* bytes not yet moved */
+    uint64_t bytes;         /* the whole copy */
     uint64_t chunk;         /* bytes per step */
     int pageable;
     uint64_t stage_done;    /* pageable h2d: last staged chunk */
@@ -59,11 +61,11 @@ static void step(void *ctx, uint64_t arg)
     if (!c->pageable) {
         done = pcie_dma(p, c->dir, n, t);
     } else if (c->dir == 0) {
-        c->stage_done = pcie_stage(p, 0, n, (uint64_t)c->ex->op->bytes, c->stage_done > t ? c->stage_done : t);
+        c->stage_done = pcie_stage(p, 0, n, c->bytes, c->stage_done > t ? c->stage_done : t);
         done = pcie_dma(p, 0, n, c->stage_done > t ? c->stage_done : t);
     } else {
         uint64_t d = pcie_dma(p, 1, n, t);
-        done = pcie_stage(p, 1, n, (uint64_t)c->ex->op->bytes, d);
+        done = pcie_stage(p, 1, n, c->bytes, d);
         /* the next DMA may start once this one is off the link */
         engine_schedule(c->e, d, PRIO_NORMAL, step, c, 0);
         c->last_done = done;
@@ -76,16 +78,20 @@ static void step(void *ctx, uint64_t arg)
 int copy_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
 {
     (void)err; (void)errlen;
-    if (ex->op->dir == DIR_D2D) return eltwise_start(ex, t, err, errlen);
+    const copy_params *p = ex->op->params;
+    if (p->dir == DIR_D2D) { /* a copy kernel, one byte per "element" */
+        eltwise_work w = { (uint64_t)p->bytes, 1, 1, 1, 0, DT_FP32 };
+        return eltwise_launch(ex, t, &w);
+    }
     copy_run *c = calloc(1, sizeof *c);
     if (!c) return -1;
     c->ex = ex;
     c->g = ex->g;
     c->e = gpu_engine(ex->g);
-    c->dir = ex->op->dir == DIR_H2D ? 0 : 1;
+    c->dir = p->dir == DIR_H2D ? 0 : 1;
     c->op = power_current_op(gpu_power(ex->g));
-    c->left = (uint64_t)ex->op->bytes;
-    c->pageable = !ex->op->pinned;
+    c->left = c->bytes = (uint64_t)p->bytes;
+    c->pageable = !p->pinned;
     c->chunk = c->pageable ? (uint64_t)gpu_cfg(ex->g)->pcie.staging_chunk_kib * 1024 : PCIE_CHUNK_BYTES;
     ex->state = c;
     c->engine_idx = pcie_engine_take(gpu_pcie(ex->g));

@@ -92,21 +92,15 @@ static void finished(void *ctx, uint64_t t)
     ex->done(ex->done_ctx, ex, t);
 }
 
-int eltwise_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
+int eltwise_launch(op_exec *ex, uint64_t t, const eltwise_work *w)
 {
-    (void)err; (void)errlen;
     elt_run *r = calloc(1, sizeof *r);
     if (!r) return -1;
-    const trace_op *op = ex->op;
     r->ex = ex;
     r->g = ex->g;
     r->e = gpu_engine(ex->g);
-    if (op->kind == OP_COPY) { /* d2d: a copy kernel, one byte per "element" */
-        r->elems = (uint64_t)op->bytes; r->eb = 1; r->nin = 1; r->nout = 1; r->flops = 0; r->dt = DT_FP32;
-    } else {
-        r->elems = (uint64_t)op->elems; r->eb = (uint64_t)dtype_bytes(op->dtype);
-        r->nin = op->in; r->nout = op->out; r->flops = op->flops_per_elem; r->dt = op->dtype;
-    }
+    r->elems = w->elems; r->eb = w->eb;
+    r->nin = w->nin; r->nout = w->nout; r->flops = w->flops; r->dt = w->dt;
     r->kd.shape = (cta_shape){ ELT_THREADS, 32, 0 };
     r->kd.ctas = (r->elems + ELT_PER_CTA - 1) / ELT_PER_CTA;
     r->kd.ctx = r;

@@ -127,7 +127,7 @@ static void wake(cta_run *c, uint64_t t)
 static uint64_t load_ktile(cta_run *c, uint64_t idx, uint64_t t)
 {
     gemm_run *r = c->run;
-    const trace_op *op = r->ex->op;
+    const gemm_params *op = r->ex->op->params;
     const gemm_map *m = &r->map;
     uint64_t pm, pn, split, job, kk;
     int first, last;
@@ -173,7 +173,7 @@ static uint64_t load_ktile(cta_run *c, uint64_t idx, uint64_t t)
 static uint64_t epilogue(cta_run *c, uint64_t idx, uint64_t t)
 {
     gemm_run *r = c->run;
-    const trace_op *op = r->ex->op;
+    const gemm_params *op = r->ex->op->params;
     uint64_t pm, pn, split, job, kk;
     int first, last;
     ktile_info(c, idx, &job, &kk, &first, &last);
@@ -212,7 +212,7 @@ static uint64_t mma(cta_run *c, uint64_t t)
     uint64_t done = t;
     for (int64_t w = 0; w < m->consumer_warps; w++) {
         int sp = (c->sp_base + (int)w) % (int)gpu_cfg(r->g)->sm.subpartitions;
-        uint64_t d = m->tensor ? tensor_core_mma(s->tc, sp, r->ex->op->dtype, flops, r->mma_fraction, t)
+        uint64_t d = m->tensor ? tensor_core_mma(s->tc, sp, ((const gemm_params *)r->ex->op->params)->dtype, flops, r->mma_fraction, t)
                                : cuda_core_exec(s->cc, sp, DT_FP32, flops, r->mma_fraction, t);
         if (d > done) done = d;
     }
@@ -350,7 +350,7 @@ static void finished(void *ctx, uint64_t t)
          * split_k fp32 partial tiles and writes C. Approximated as one bandwidth-bound pass at the DRAM
          * peak after the launch gap (the partials were just written and mostly hit in L2). */
         const gpu_config *cfg = gpu_cfg(r->g);
-        const trace_op *op = r->ex->op;
+        const gemm_params *op = r->ex->op->params;
         double bytes = (double)op->m * (double)op->n * (4.0 * (double)r->map.split_k + (double)r->ob);
         uint64_t dur = (uint64_t)(cfg->host.kernel_setup_us * 1e6 + bytes / (config_peak_dram_gbps(cfg) * 1e-3));
         engine_schedule(r->e, t + dur, PRIO_NORMAL, reduced, r, 0);
@@ -362,18 +362,19 @@ static void finished(void *ctx, uint64_t t)
 int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
 {
     const gpu_config *cfg = gpu_cfg(ex->g);
+    const gemm_params *op = ex->op->params;
     gemm_run *r = calloc(1, sizeof *r);
     if (!r) return -1;
-    if (gemm_map_choose(cfg, ex->op, &r->map, err, errlen)) { free(r); return -2; }
+    if (gemm_map_choose(cfg, op, &r->map, err, errlen)) { free(r); return -2; }
     gemm_map_describe(&r->map, ex->mapping, sizeof ex->mapping);
     r->ex = ex;
     r->g = ex->g;
     r->e = gpu_engine(ex->g);
-    r->eb = dtype_bytes(ex->op->dtype);
-    r->ob = ex->op->dtype == DT_TF32 || ex->op->dtype == DT_FP32 ? 4 : 2;
-    r->tiles_m = cdiv((uint64_t)ex->op->m, (uint64_t)r->map.tm);
-    r->tiles_n = cdiv((uint64_t)ex->op->n, (uint64_t)r->map.tn);
-    r->ktiles = cdiv((uint64_t)ex->op->k, (uint64_t)r->map.tk);
+    r->eb = dtype_bytes(op->dtype);
+    r->ob = op->dtype == DT_TF32 || op->dtype == DT_FP32 ? 4 : 2;
+    r->tiles_m = cdiv((uint64_t)op->m, (uint64_t)r->map.tm);
+    r->tiles_n = cdiv((uint64_t)op->n, (uint64_t)r->map.tn);
+    r->ktiles = cdiv((uint64_t)op->k, (uint64_t)r->map.tk);
     r->jobs = r->tiles_m * r->tiles_n * (uint64_t)r->map.split_k;
     int64_t occ = sm_occupancy(cfg, &r->map.shape);
     uint64_t slots = (uint64_t)occ * (uint64_t)gpu_sm_count(ex->g);
@@ -388,7 +389,7 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->sk_iters = (r->jobs - r->dp_jobs) * cdiv(r->ktiles, (uint64_t)r->map.split_k);
     clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
     r->sync_ps = clock_ps(&clk, (double)gemm_ktile_sync_cycles(cfg, &r->map));
-    r->prologue_ps = ex->op->tile_m ? 0 : clock_ps(&clk, (double)cfg->sm.gemm_prologue_cycles);
+    r->prologue_ps = op->tile_m ? 0 : clock_ps(&clk, (double)cfg->sm.gemm_prologue_cycles);
     r->smem_ps_per_byte = 1e6 / (double)cfg->gpu.clock_mhz / (double)cfg->sm.smem_bytes_per_clk;
     r->mma_fraction = gemm_mma_fraction(cfg, &r->map);
     double lsu = gemm_lsu_instrs_per_ktile(&r->map, r->eb);

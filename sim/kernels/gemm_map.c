@@ -54,7 +54,7 @@ static int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 static int out_bytes(dtype_id dt) { return dt == DT_FP16 || dt == DT_BF16 || dt == DT_FP8 ? 2 : 4; }
 
-int gemm_align_bytes(const trace_op *op)
+int gemm_align_bytes(const gemm_params *op)
 {
     int64_t eb = dtype_bytes(op->dtype);
     int64_t lda = op->trans_a ? op->m : op->k, ldb = op->trans_b ? op->k : op->n, ldc = op->n;
@@ -75,7 +75,7 @@ double gemm_lsu_instrs_per_ktile(const gemm_map *m, int eb)
     return instrs;
 }
 
-static void fill_shape(const trace_op *op, gemm_map *m, int64_t regs)
+static void fill_shape(const gemm_params *op, gemm_map *m, int64_t regs)
 {
     int eb = dtype_bytes(op->dtype);
     m->shape.threads = m->warps * 32;
@@ -100,7 +100,7 @@ static double family_rate(const gpu_config *cfg, const gemm_map *m, dtype_id dt)
     return (m->tensor ? tensor_core_rate(cfg, dt) : cfg->cuda.fp32_flops_per_clk) * gemm_mma_fraction(cfg, m);
 }
 
-static double estimate(const gpu_config *cfg, const trace_op *op, const gemm_map *m)
+static double estimate(const gpu_config *cfg, const gemm_params *op, const gemm_map *m)
 {
     int eb = dtype_bytes(op->dtype);
     double clk = (double)cfg->gpu.clock_mhz * 1e6;
@@ -160,7 +160,7 @@ static double estimate(const gpu_config *cfg, const trace_op *op, const gemm_map
 }
 
 /* Whether family f can run op on cfg at all (the machine's view, for gemm.select = best). */
-static int family_runs(const gpu_config *cfg, const gemm_family *f, const trace_op *op, int align)
+static int family_runs(const gpu_config *cfg, const gemm_family *f, const gemm_params *op, int align)
 {
     int eb = dtype_bytes(op->dtype);
     if (f->gemv) return (op->dtype == DT_FP32 || op->dtype == DT_TF32) && (op->m == 1 || op->n == 1);
@@ -174,7 +174,7 @@ static int family_runs(const gpu_config *cfg, const gemm_family *f, const trace_
 }
 
 /* Whether a GEMM library ships family f for this dtype and alignment (cuBLAS on sm_90 / sm_80). */
-static int family_shipped(const gpu_config *cfg, int fid, const trace_op *op, int align)
+static int family_shipped(const gpu_config *cfg, int fid, const gemm_params *op, int align)
 {
     if ((op->m == 1 || op->n == 1) && (op->dtype == DT_FP32 || op->dtype == DT_TF32))
         return fid == GF_GEMV; /* fp32 data with a vector operand: the GEMV kernel, tf32 or not */
@@ -195,7 +195,7 @@ static int family_shipped(const gpu_config *cfg, int fid, const trace_op *op, in
 }
 
 /* Fills the warp layout, stage count and CTA shape of candidate m; 0 when it does not fit. */
-static int complete(const gpu_config *cfg, const trace_op *op, gemm_map *m)
+static int complete(const gpu_config *cfg, const gemm_params *op, gemm_map *m)
 {
     int eb = dtype_bytes(op->dtype);
     const gemm_family *f = m->fam;
@@ -242,7 +242,7 @@ static void consider(gemm_map *out, double *score, int *n, int max, const gemm_m
     score[i] = t;
 }
 
-int gemm_map_candidates(const gpu_config *cfg, const trace_op *op, int all_families, gemm_map *out, int max)
+int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_families, gemm_map *out, int max)
 {
     static const int64_t splits[] = { 1, 2, 3, 4, 6, 8, 12, 16, 24, 32 };
     double score[16];
@@ -274,7 +274,7 @@ int gemm_map_candidates(const gpu_config *cfg, const trace_op *op, int all_famil
     return n;
 }
 
-int gemm_map_choose(const gpu_config *cfg, const trace_op *op, gemm_map *m, char *err, size_t errlen)
+int gemm_map_choose(const gpu_config *cfg, const gemm_params *op, gemm_map *m, char *err, size_t errlen)
 {
     int tensor = op->dtype != DT_FP32;
     if (tensor && tensor_core_rate(cfg, op->dtype) <= 0) {

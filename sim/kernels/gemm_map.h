@@ -32,7 +32,7 @@
 
 #include "arch/sm.h"
 #include "config/config.h"
-#include "trace/trace.h"
+#include "ops/op_gemm.h"
 
 typedef struct gemm_family {
     const char *name;
@@ -70,12 +70,12 @@ typedef struct gemm_map {
 } gemm_map;
 
 /* Operand row alignment in bytes (1..16) of op's A, B and C as laid out. */
-int gemm_align_bytes(const trace_op *op);
+int gemm_align_bytes(const gemm_params *op);
 /* Fills m for op on cfg by estimate; returns 0 or -2 with err for a mapping that cannot run. */
-int gemm_map_choose(const gpu_config *cfg, const trace_op *op, gemm_map *m, char *err, size_t errlen);
+int gemm_map_choose(const gpu_config *cfg, const gemm_params *op, gemm_map *m, char *err, size_t errlen);
 /* The best `max` default candidates by estimate (any family the machine runs when all_families),
  * fastest first; returns how many. */
-int gemm_map_candidates(const gpu_config *cfg, const trace_op *op, int all_families, gemm_map *out, int max);
+int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_families, gemm_map *out, int max);
 /* Per k-tile synchronisation cost of m's family (wgmma consumers or a CTA barrier), SM cycles. */
 int64_t gemm_ktile_sync_cycles(const gpu_config *cfg, const gemm_map *m);
 /* Share of the datasheet MMA (or FFMA) rate m's family sustains on cfg. */

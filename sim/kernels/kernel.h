@@ -3,8 +3,9 @@
  *
  * The runner gives each op an op_exec (its buffers' addresses and a completion
  * callback); a kernel module starts it at a time and calls ex->done when the
- * last of its work has finished. One start function per op kind, listed in the
- * runner's table; a new kind of op is one new file pair and one table row.
+ * last of its work has finished. Each op kind's row in the op table
+ * (ops/optable.h) names its start function; a new kind of op is one new file
+ * pair and one table row.
  */
 #ifndef GPUSIM_KERNEL_H
 #define GPUSIM_KERNEL_H
@@ -21,7 +22,8 @@ typedef void (*op_done_fn)(void *ctx, op_exec *ex, uint64_t t);
 struct op_exec {
     const trace_op *op;
     gpu *g;
-    uint64_t in_addr, in2_addr, w_addr, out_addr; /* buffers (device addresses) */
+    uint64_t in_addr, in2_addr, w_addr, out_addr; /* buffers (device addresses); w_addr = in2_addr: the
+                                                      operand besides the input (op_buffers.extra_bytes) */
     uint64_t out_bytes;
     uint64_t issue_ps;        /* host submitted it */
     uint64_t ready_ps;        /* submitted and its stream free: the op's reported start */
@@ -36,10 +38,22 @@ struct op_exec {
 
 /* Each returns 0, or -2 with err filled for an op the machine cannot run. */
 int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen);
-int eltwise_start(op_exec *ex, uint64_t t, char *err, size_t errlen);
 int copy_start(op_exec *ex, uint64_t t, char *err, size_t errlen);
 int chase_start(op_exec *ex, uint64_t t, char *err, size_t errlen);
 int stream_start(op_exec *ex, uint64_t t, char *err, size_t errlen);
 int flush_start(op_exec *ex, uint64_t t, char *err, size_t errlen);
+
+/* Element-wise work (eltwise.c), for any op kind that is one: `elems` elements
+ * of `eb` bytes; each CTA reads its slice of `nin` inputs (the first at in_addr,
+ * the others after one another at in2_addr), does `flops` per element on the
+ * CUDA cores in `dt`, and writes `nout` outputs from out_addr. */
+typedef struct eltwise_work {
+    uint64_t elems, eb;
+    int64_t nin, nout;
+    double flops;
+    dtype_id dt;
+} eltwise_work;
+/* Returns 0, or -1 when out of memory. */
+int eltwise_launch(op_exec *ex, uint64_t t, const eltwise_work *w);
 
 #endif

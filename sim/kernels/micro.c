@@ -17,6 +17,7 @@
 #include <stdlib.h>
 
 #include "kernels/kernel.h"
+#include "ops/op_micro.h"
 
 /* ---- chase ---- */
 
@@ -25,6 +26,7 @@ typedef struct chase_run {
     engine *e;
     uint64_t nlines, mod, x, line_bytes;
     uint64_t warm_left, timed_left, timed_start;
+    uint64_t hops;          /* timed loads */
 } chase_run;
 
 static uint64_t chase_next(chase_run *c)
@@ -42,7 +44,7 @@ static void chase_step(void *ctx, uint64_t arg)
         if (c->warm_left == 0 && c->timed_start == UINT64_MAX) c->timed_start = t;
         if (c->warm_left == 0 && c->timed_left == 0) {
             op_exec *ex = c->ex;
-            ex->ns_per_load = (double)(t - c->timed_start) / 1e3 / (double)ex->op->hops;
+            ex->ns_per_load = (double)(t - c->timed_start) / 1e3 / (double)c->hops;
             ex->ready_ps = ex->start_ps = c->timed_start;
             free(c);
             ex->state = NULL;
@@ -59,19 +61,20 @@ static void chase_step(void *ctx, uint64_t arg)
 int chase_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
 {
     (void)err; (void)errlen;
+    const chase_params *p = ex->op->params;
     chase_run *c = calloc(1, sizeof *c);
     if (!c) return -1;
     c->ex = ex;
     c->e = gpu_engine(ex->g);
     c->line_bytes = (uint64_t)gpu_cfg(ex->g)->l2.line_bytes;
-    c->nlines = (uint64_t)ex->op->footprint / c->line_bytes;
+    c->nlines = (uint64_t)p->footprint / c->line_bytes;
     if (c->nlines == 0) c->nlines = 1;
     c->mod = 1;
     while (c->mod < c->nlines) c->mod <<= 1;
-    uint64_t hops = (uint64_t)ex->op->hops;
+    uint64_t hops = (uint64_t)p->hops;
     /* default warm-up: one pass over the footprint (as a benchmark's repetitions do), at most 2^20 hops */
-    c->warm_left = ex->op->warmup ? (uint64_t)ex->op->warmup : (c->nlines < (1u << 20) ? c->nlines : (1u << 20));
-    (void)hops;
+    c->warm_left = p->warmup ? (uint64_t)p->warmup : (c->nlines < (1u << 20) ? c->nlines : (1u << 20));
+    c->hops = hops;
     c->timed_left = hops;
     c->timed_start = UINT64_MAX;
     ex->state = c;
@@ -87,6 +90,7 @@ typedef struct stream_run {
     op_exec *ex;
     engine *e;
     uint64_t nsm, batches_total, inflight_per_sm;
+    uint64_t bytes;         /* read in all */
     uint64_t *next_batch;  /* per SM: its next batch index in its own sequence */
     uint64_t outstanding;
     uint64_t end_ps;
@@ -122,9 +126,9 @@ static int stream_issue(stream_run *r, uint64_t s, uint64_t t)
 {
     uint64_t b = r->next_batch[s];
     uint64_t addr = stream_addr(r, s, b);
-    if (addr >= (uint64_t)r->ex->op->bytes) return 0;
+    if (addr >= r->bytes) return 0;
     r->next_batch[s]++;
-    uint64_t len = (uint64_t)r->ex->op->bytes - addr < STREAM_BATCH ? (uint64_t)r->ex->op->bytes - addr : STREAM_BATCH;
+    uint64_t len = r->bytes - addr < STREAM_BATCH ? r->bytes - addr : STREAM_BATCH;
     uint64_t d = gpu_mem_rows(r->ex->g, (int)s, r->ex->in_addr + addr, 1, len, len, 0, t);
     r->outstanding++;
     return engine_schedule(r->e, d, PRIO_NORMAL, stream_back, r, s);
@@ -133,8 +137,9 @@ static int stream_issue(stream_run *r, uint64_t s, uint64_t t)
 int stream_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
 {
     const gpu_config *cfg = gpu_cfg(ex->g);
-    if (ex->op->sms > cfg->gpu.sm_count) {
-        snprintf(err, errlen, "stream: sms=%lld is more than gpu.sm_count = %lld", (long long)ex->op->sms,
+    const stream_params *p = ex->op->params;
+    if (p->sms > cfg->gpu.sm_count) {
+        snprintf(err, errlen, "stream: sms=%lld is more than gpu.sm_count = %lld", (long long)p->sms,
                  (long long)cfg->gpu.sm_count);
         return -2;
     }
@@ -142,7 +147,8 @@ int stream_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     if (!r) return -1;
     r->ex = ex;
     r->e = gpu_engine(ex->g);
-    r->nsm = (uint64_t)ex->op->sms;
+    r->nsm = (uint64_t)p->sms;
+    r->bytes = (uint64_t)p->bytes;
     r->next_batch = calloc(r->nsm, sizeof *r->next_batch);
     if (!r->next_batch) { free(r); return -1; }
     r->inflight_per_sm = (uint64_t)cfg->sm.max_inflight_lines * (uint64_t)cfg->l2.line_bytes / STREAM_BATCH;

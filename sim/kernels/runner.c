@@ -10,6 +10,9 @@
  * at the device capacity); an op's first input is the output of the previous
  * op in its stream when that is large enough (a layer reads what the last one
  * wrote, so L2 reuse between ops is real), else fresh memory.
+ * Everything that depends on the op's kind (its buffers, footprint, whether it
+ * is a kernel or blocks the host, how it starts) comes from its row in the op
+ * table (ops/optable.h).
  */
 #include "runner.h"
 
@@ -21,23 +24,10 @@
 #include "arch/host.h"
 #include "engine/engine.h"
 #include "kernels/kernel.h"
+#include "ops/optable.h"
 
 #define MAX_STREAMS 64
 #define ALIGN (64u << 10)
-
-typedef int (*start_fn)(op_exec *ex, uint64_t t, char *err, size_t errlen);
-
-/* How each op kind runs; NULL: handled by the host itself (mode, sync). */
-static const struct { op_kind kind; start_fn start; int is_kernel; } kinds[] = {
-    { OP_GEMM, gemm_start, 1 },
-    { OP_ELTWISE, eltwise_start, 1 },
-    { OP_COPY, copy_start, 0 },
-    { OP_SYNC, NULL, 0 },
-    { OP_FLUSH, flush_start, 0 },
-    { OP_MODE, NULL, 0 },
-    { OP_CHASE, chase_start, 1 },
-    { OP_STREAM, stream_start, 1 },
-};
 
 typedef struct stream_q {
     size_t *ops;        /* indices of submitted ops, in order */
@@ -111,8 +101,9 @@ static void op_complete(void *ctx, uint64_t i)
     gpu_get_counters(r->g, &c1);
     op_result *o = &r->res->ops[i];
     snprintf(o->name, sizeof o->name, "%s", op->name);
-    snprintf(o->kind, sizeof o->kind, "%s", op_kind_name(op->kind));
-    if (op->kind == OP_GEMM || op->kind == OP_ELTWISE) snprintf(o->dtype, sizeof o->dtype, "%s", dtype_name(op->dtype));
+    snprintf(o->kind, sizeof o->kind, "%s", op_type_of(op)->name);
+    int dt = op_dtype(op);
+    if (dt >= 0) snprintf(o->dtype, sizeof o->dtype, "%s", dtype_name((dtype_id)dt));
     snprintf(o->mapping, sizeof o->mapping, "%s", ex->mapping);
     o->start_ps = ex->ready_ps;
     o->end_ps = t;
@@ -141,7 +132,7 @@ static void op_done(void *ctx, op_exec *ex, uint64_t t)
 {
     runner *r = ctx;
     const trace_op *op = ex->op;
-    if (ex->is_kernel && op->kind != OP_CHASE && op->kind != OP_STREAM) t += us_to_ps(r->cfg->host.kernel_tail_us);
+    if (ex->is_kernel && !(op_flags(op) & OPF_TIMED_INSIDE)) t += us_to_ps(r->cfg->host.kernel_tail_us);
     engine_schedule(r->e, t, PRIO_NORMAL, op_complete, r, (uint64_t)(ex - r->ex));
 }
 
@@ -153,7 +144,7 @@ static void op_begin(void *ctx, uint64_t i)
     gpu_get_counters(r->g, &r->c0[i]);
     power_op_begin(gpu_power(r->g), (int)i, t);
     ex->start_ps = t;
-    int rc = kinds[ex->op->kind].start(ex, t, r->err, r->errlen);
+    int rc = op_type_of(ex->op)->start(ex, t, r->err, r->errlen);
     if (rc) {
         if (rc == -2) {
             char msg[512];
@@ -181,34 +172,17 @@ static void try_start(runner *r, int s)
     engine_schedule(r->e, at, PRIO_NORMAL, op_begin, r, i);
 }
 
-/* Places the op's buffers. */
+/* Places the op's buffers (op_buffers says in which order). */
 static void place(runner *r, op_exec *ex)
 {
     const trace_op *op = ex->op;
+    const op_type *ty = op_type_of(op);
     stream_q *q = &r->streams[op->stream];
-    uint64_t eb = (uint64_t)dtype_bytes(op->dtype);
-    uint64_t need_in = 0;
-    switch (op->kind) {
-    case OP_GEMM:
-        need_in = (uint64_t)op->m * (uint64_t)op->k * eb;
-        ex->w_addr = alloc(r, (uint64_t)op->k * (uint64_t)op->n * eb);
-        ex->out_bytes = (uint64_t)op->m * (uint64_t)op->n * (op->dtype == DT_FP32 || op->dtype == DT_TF32 ? 4 : 2) *
-                        (uint64_t)(op->split_k > 1 ? 2 : 1);
-        break;
-    case OP_ELTWISE:
-        need_in = (uint64_t)op->elems * eb;
-        if (op->in > 1) ex->in2_addr = alloc(r, need_in * (uint64_t)(op->in - 1));
-        ex->out_bytes = (uint64_t)op->elems * eb * (uint64_t)(op->out ? op->out : 1);
-        break;
-    case OP_COPY:
-        need_in = op->dir == DIR_H2D ? 0 : (uint64_t)op->bytes;
-        ex->out_bytes = op->dir == DIR_D2H ? 0 : (uint64_t)op->bytes;
-        break;
-    case OP_CHASE: need_in = (uint64_t)op->footprint; break;
-    case OP_STREAM: need_in = (uint64_t)op->bytes; break;
-    default: break;
-    }
-    if (need_in) ex->in_addr = (q->last_out_bytes >= need_in) ? q->last_out : alloc(r, need_in);
+    op_buffers b = { 0, 0, 0 };
+    if (ty->buffers) ty->buffers(op->params, &b);
+    if (b.extra_bytes) ex->w_addr = ex->in2_addr = alloc(r, b.extra_bytes);
+    if (b.in_bytes) ex->in_addr = (q->last_out_bytes >= b.in_bytes) ? q->last_out : alloc(r, b.in_bytes);
+    ex->out_bytes = b.out_bytes;
     if (ex->out_bytes) {
         ex->out_addr = alloc(r, ex->out_bytes);
         q->last_out = ex->out_addr;
@@ -216,17 +190,25 @@ static void place(runner *r, op_exec *ex)
     }
 }
 
-static uint64_t op_bytes(const trace_op *op)
+/* A host op (no device work): its effect, a result row, and for sync the wait. */
+static int host_op(runner *r, size_t i)
 {
-    double eb = dtype_bytes(op->dtype);
-    switch (op->kind) {
-    case OP_GEMM: return (uint64_t)(((double)op->m * op->k + (double)op->k * op->n) * eb + (double)op->m * op->n * 4);
-    case OP_ELTWISE: return (uint64_t)((double)op->elems * eb * (double)(op->in + op->out));
-    case OP_COPY: return (uint64_t)op->bytes * (op->dir == DIR_D2D ? 2 : 1);
-    case OP_CHASE: return (uint64_t)op->footprint;
-    case OP_STREAM: return (uint64_t)op->bytes;
-    default: return 0;
+    const trace_op *op = &r->t->ops[i];
+    const op_type *ty = op_type_of(op);
+    unsigned flags = op_flags(op);
+    if (ty->host) ty->host(&r->h, op->params);
+    r->next_op++;
+    uint64_t now = r->h.now_ps;
+    if ((flags & OPF_WAIT_ALL) && engine_now(r->e) > now) now = engine_now(r->e);
+    op_result *o = &r->res->ops[i];
+    *o = (op_result){ .bound = "-", .start_ps = now, .end_ps = now };
+    snprintf(o->kind, sizeof o->kind, "%s", ty->name);
+    snprintf(o->name, sizeof o->name, "%s", op->name);
+    if (flags & OPF_WAIT_ALL) {
+        if (r->outstanding) { r->host_blocked = 1; r->blocking_op = SIZE_MAX; return 1; }
+        host_wait(&r->h, now);
     }
+    return 0;
 }
 
 static void host_step(void *ctx, uint64_t arg)
@@ -236,20 +218,8 @@ static void host_step(void *ctx, uint64_t arg)
     while (r->next_op < r->t->n && !r->failed) {
         size_t i = r->next_op;
         const trace_op *op = &r->t->ops[i];
-        if (op->kind == OP_MODE) {
-            host_set_mode(&r->h, (int)op->graph);
-            r->next_op++;
-            r->res->ops[i] = (op_result){ .kind = "mode", .bound = "-", .start_ps = r->h.now_ps, .end_ps = r->h.now_ps };
-            snprintf(r->res->ops[i].name, sizeof r->res->ops[i].name, "%s", op->name);
-            continue;
-        }
-        if (op->kind == OP_SYNC) {
-            r->next_op++;
-            uint64_t now = engine_now(r->e) > r->h.now_ps ? engine_now(r->e) : r->h.now_ps;
-            r->res->ops[i] = (op_result){ .kind = "sync", .bound = "-", .start_ps = now, .end_ps = now };
-            snprintf(r->res->ops[i].name, sizeof r->res->ops[i].name, "%s", op->name);
-            if (r->outstanding) { r->host_blocked = 1; r->blocking_op = SIZE_MAX; return; }
-            host_wait(&r->h, now);
+        if (!op_type_of(op)->start) {
+            if (host_op(r, i)) return; /* blocked until the streams drain */
             continue;
         }
         if (r->h.now_ps > engine_now(r->e)) { /* the host is busy until then */
@@ -261,7 +231,8 @@ static void host_step(void *ctx, uint64_t arg)
         ex->g = r->g;
         ex->done = op_done;
         ex->done_ctx = r;
-        ex->is_kernel = kinds[op->kind].is_kernel || (op->kind == OP_COPY && op->dir == DIR_D2D);
+        unsigned flags = op_flags(op);
+        ex->is_kernel = (flags & OPF_KERNEL) != 0;
         ex->issue_ps = host_submit(&r->h);
         place(r, ex);
         stream_q *q = &r->streams[op->stream];
@@ -269,7 +240,7 @@ static void host_step(void *ctx, uint64_t arg)
         r->outstanding++;
         r->next_op++;
         try_start(r, (int)op->stream);
-        if (op->kind == OP_COPY && !op->pinned && op->dir != DIR_D2D) {
+        if (flags & OPF_BLOCKS_HOST) {
             r->host_blocked = 1;
             r->blocking_op = i;
             return;
@@ -282,14 +253,15 @@ int runner_run(const gpu_config *cfg, const trace *t, run_result *res, char *err
     memset(res, 0, sizeof *res);
     double cap = cfg->gpu.memory_gib * 1073741824.0;
     for (size_t i = 0; i < t->n; i++) {
-        if ((double)op_bytes(&t->ops[i]) > cap) {
+        const trace_op *op = &t->ops[i];
+        if ((double)op_footprint(op) > cap) {
             snprintf(err, errlen, "%s:%d: %s: needs %.3g GiB of device memory, more than gpu.memory_gib = %g",
-                     t->path, t->ops[i].line, t->ops[i].name, (double)op_bytes(&t->ops[i]) / 1073741824.0, cfg->gpu.memory_gib);
+                     t->path, op->line, op->name, (double)op_footprint(op) / 1073741824.0, cfg->gpu.memory_gib);
             return -2;
         }
-        if (t->ops[i].kind == OP_STREAM && t->ops[i].sms > cfg->gpu.sm_count) {
-            snprintf(err, errlen, "%s:%d: stream: sms=%lld is more than gpu.sm_count = %lld", t->path, t->ops[i].line,
-                     (long long)t->ops[i].sms, (long long)cfg->gpu.sm_count);
+        char msg[400];
+        if (op_type_of(op)->fits && op_type_of(op)->fits(cfg, op->params, msg, sizeof msg)) {
+            snprintf(err, errlen, "%s:%d: %s", t->path, op->line, msg);
             return -2;
         }
     }

@@ -1,9 +1,12 @@
 /*
- * trace.c: line-oriented trace parser.
+ * trace.c: line-oriented trace parser, driven by the op table (ops/optable.h).
  *
- * Accepts CRLF, tabs, a UTF-8 byte-order mark and trailing comments. Each op kind
- * has a table of the keys it takes; numbers are range-checked and products that
- * size memory (m*n*k, bytes) are checked for overflow.
+ * Accepts CRLF, tabs, a UTF-8 byte-order mark and trailing comments. A line's
+ * first word picks the op kind's row; its keys, their types, ranges, defaults,
+ * required keys and cross-key checks all come from that row, and every key
+ * (name= and stream= included) may be given once. Each op's params struct is
+ * carved from one arena per trace (8-byte aligned, in trace order), so an op
+ * costs its 80-byte header plus its kind's params.
  */
 #include "trace.h"
 
@@ -15,20 +18,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const kind_names[OP_KINDS] = { "gemm", "eltwise", "copy", "sync", "flush", "mode", "chase", "stream" };
-static const char *const dtype_names[DT_COUNT] = { "fp16", "bf16", "tf32", "fp32", "fp8" };
+#include "ops/optable.h"
+
+static const char *const dtype_names[DT_COUNT + 1] = { "fp16", "bf16", "tf32", "fp32", "fp8", NULL };
 static const int dtype_size[DT_COUNT] = { 2, 2, 4, 4, 1 };
 
-const char *op_kind_name(op_kind k) { return k < OP_KINDS ? kind_names[k] : "?"; }
 const char *dtype_name(dtype_id d) { return d < DT_COUNT ? dtype_names[d] : "?"; }
 int dtype_bytes(dtype_id d) { return dtype_size[d]; }
 
-double op_flops(const trace_op *op)
-{
-    if (op->kind == OP_GEMM) return 2.0 * (double)op->m * (double)op->n * (double)op->k;
-    if (op->kind == OP_ELTWISE) return (double)op->elems * op->flops_per_elem;
-    return 0;
-}
+#define PARAMS_ALIGN 8
+static size_t params_slot(const op_type *ty) { return (ty->params_size + PARAMS_ALIGN - 1) / PARAMS_ALIGN * PARAMS_ALIGN; }
 
 typedef struct parser {
     const char *file;
@@ -39,7 +38,7 @@ typedef struct parser {
 
 static int perr(parser *P, const char *fmt, ...)
 {
-    char msg[400];
+    char msg[600];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -48,138 +47,138 @@ static int perr(parser *P, const char *fmt, ...)
     return -2;
 }
 
-static int get_int(parser *P, const char *key, const char *v, int64_t lo, int64_t hi, int64_t *out)
+/* "a, b or c"; quoted: "'a' or 'b'"; sep: "a|b|c" when not NULL. */
+static void list_words(const char *const *w, int quote, const char *sep, char *buf, size_t len)
+{
+    size_t n = 0, used = 0;
+    while (w[n]) n++;
+    buf[0] = 0;
+    for (size_t i = 0; i < n && used < len; i++) {
+        const char *pre = i == 0 ? "" : sep ? sep : (i + 1 == n ? " or " : ", ");
+        int r = snprintf(buf + used, len - used, quote ? "%s'%s'" : "%s%s", pre, w[i]);
+        if (r < 0) break;
+        used += (size_t)r;
+    }
+}
+
+/* Kinds, for "unknown op": "gemm, eltwise, ... or stream". */
+static void list_kinds(const char *sep, char *buf, size_t len)
+{
+    const char *names[257];
+    size_t n = op_type_count();
+    for (size_t i = 0; i < n; i++) names[i] = op_type_at(i)->name;
+    names[n] = NULL;
+    list_words(names, 0, sep, buf, len);
+}
+
+/* A number as a person writes it: 0, 16, 1e6, 0.5. */
+static void fmt_num(double x, char *buf, size_t len)
+{
+    if (x == floor(x) && fabs(x) < 1e6) { snprintf(buf, len, "%.0f", x); return; }
+    char tmp[40], *e;
+    snprintf(tmp, sizeof tmp, "%g", x);
+    if ((e = strchr(tmp, 'e'))) { /* 1e+06 -> 1e6 */
+        char *d = e + 1, *s = e + 1;
+        if (*s == '+') s++;
+        else if (*s == '-') *d++ = *s++;
+        while (*s == '0' && s[1]) s++;
+        memmove(d, s, strlen(s) + 1);
+    }
+    snprintf(buf, len, "%s", tmp);
+}
+
+static int get_int(parser *P, const char *key, const char *v, double lo, double hi, int64_t *out)
 {
     char *end;
     errno = 0;
     long long x = strtoll(v, &end, 10);
-    if (errno || end == v || *end || x < lo || x > hi)
+    if (errno || end == v || *end || (double)x < lo || (double)x > hi)
         return perr(P, "%s: expected an integer in [%lld, %lld], got '%s'", key, (long long)lo, (long long)hi, v);
     *out = x;
     return 0;
 }
 
-/* Keys each kind accepts (besides name and stream). */
-static const char *const kind_keys[OP_KINDS] = {
-    "m n k dtype layout tile stages warps group_m split_k",
-    "elems dtype in out flops",
-    "dir bytes pinned",
-    "",
-    "",
-    "",
-    "footprint hops warmup",
-    "bytes sms",
-};
-
-static int key_allowed(op_kind k, const char *key)
+/* Parses v as key k of params. */
+static int set_key(parser *P, const op_key *k, void *params, const char *v)
 {
-    if (!strcmp(key, "name") || !strcmp(key, "stream")) return 1;
-    size_t kl = strlen(key);
-    const char *s = kind_keys[k];
-    while (*s) {
-        const char *sp = strchr(s, ' ');
-        size_t l = sp ? (size_t)(sp - s) : strlen(s);
-        if (l == kl && !strncmp(s, key, l)) return 1;
-        s += l + (sp ? 1 : 0);
-    }
-    return 0;
-}
-
-#define MAX_DIM (1LL << 31)
-#define MAX_BYTES (1LL << 50)
-
-static int parse_kv(parser *P, trace_op *op, const char *key, const char *v, int *seen_mode)
-{
-    if (!key_allowed(op->kind, key))
-        return perr(P, "%s: unknown key for %s (takes: name stream %s)", key, kind_names[op->kind], kind_keys[op->kind]);
-    if (!strcmp(key, "name")) {
-        if (strlen(v) >= sizeof op->name || !v[0]) return perr(P, "name: expected 1 to %zu characters", sizeof op->name - 1);
-        snprintf(op->name, sizeof op->name, "%s", v);
+    char list[256];
+    switch (k->type) {
+    case KEY_INT: {
+        int64_t x = 0;
+        if (get_int(P, k->name, v, k->lo, k->hi, &x)) return -2;
+        op_key_set_int(params, k, x);
         return 0;
     }
-    if (!strcmp(key, "stream")) return get_int(P, key, v, 0, 63, &op->stream);
-    if (!strcmp(key, "dtype")) {
-        for (int d = 0; d < DT_COUNT; d++)
-            if (!strcmp(v, dtype_names[d])) { op->dtype = (dtype_id)d; return 0; }
-        return perr(P, "dtype: expected fp16, bf16, tf32, fp32 or fp8, got '%s'", v);
-    }
-    if (!strcmp(key, "tile")) {
-        long long a, b, c;
-        char tail;
-        if (sscanf(v, "%lldx%lldx%lld%c", &a, &b, &c, &tail) != 3 || a < 1 || b < 1 || c < 1 || a > 1024 || b > 1024 || c > 1024)
-            return perr(P, "tile: expected MxNxK with each in [1, 1024], got '%s'", v);
-        op->tile_m = a; op->tile_n = b; op->tile_k = c;
-        return 0;
-    }
-    if (!strcmp(key, "layout")) {
-        if (strlen(v) != 2 || (v[0] != 'n' && v[0] != 't') || (v[1] != 'n' && v[1] != 't'))
-            return perr(P, "layout: expected nn, nt, tn or tt (A then B; t = stored transposed), got '%s'", v);
-        op->trans_a = v[0] == 't';
-        op->trans_b = v[1] == 't';
-        return 0;
-    }
-    if (!strcmp(key, "dir")) {
-        if (!strcmp(v, "h2d")) op->dir = DIR_H2D;
-        else if (!strcmp(v, "d2h")) op->dir = DIR_D2H;
-        else if (!strcmp(v, "d2d")) op->dir = DIR_D2D;
-        else return perr(P, "dir: expected h2d, d2h or d2d, got '%s'", v);
-        return 0;
-    }
-    if (!strcmp(key, "flops")) {
-        char *end;
+    case KEY_NUM: {
+        char *end, lo[40], hi[40];
         errno = 0;
         double x = strtod(v, &end);
-        if (errno || end == v || *end || !isfinite(x) || x < 0 || x > 1e6)
-            return perr(P, "flops: expected a number in [0, 1e6] per element, got '%s'", v);
-        op->flops_per_elem = x;
+        if (errno || end == v || *end || !isfinite(x) || x < k->lo || x > k->hi) {
+            fmt_num(k->lo, lo, sizeof lo);
+            fmt_num(k->hi, hi, sizeof hi);
+            return perr(P, "%s: expected a number in [%s, %s]%s%s, got '%s'", k->name, lo, hi, k->expect ? " " : "",
+                        k->expect ? k->expect : "", v);
+        }
+        memcpy((char *)params + k->off, &x, sizeof x);
         return 0;
     }
-    (void)seen_mode;
-    struct { const char *k; int64_t *dst; int64_t lo, hi; } ints[] = {
-        { "m", &op->m, 1, MAX_DIM }, { "n", &op->n, 1, MAX_DIM }, { "k", &op->k, 1, MAX_DIM },
-        { "stages", &op->stages, 1, 16 }, { "warps", &op->warps, 1, 32 }, { "group_m", &op->group_m, 1, 1024 },
-        { "split_k", &op->split_k, 1, 256 },
-        { "elems", &op->elems, 1, MAX_BYTES }, { "in", &op->in, 0, 16 }, { "out", &op->out, 0, 16 },
-        { "bytes", &op->bytes, 1, MAX_BYTES }, { "pinned", &op->pinned, 0, 1 },
-        { "footprint", &op->footprint, 128, MAX_BYTES }, { "hops", &op->hops, 1, 100000000 },
-        { "warmup", &op->warmup, 0, 100000000 }, { "sms", &op->sms, 1, 4096 },
-    };
-    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
-        if (!strcmp(key, ints[i].k)) return get_int(P, key, v, ints[i].lo, ints[i].hi, ints[i].dst);
-    return perr(P, "%s: unknown key", key);
-}
-
-static int check_op(parser *P, trace_op *op, unsigned seen)
-{
-#define NEED(bit, key) if (!(seen & (1u << (bit)))) return perr(P, "%s: required by %s", key, kind_names[op->kind])
-    switch (op->kind) {
-    case OP_GEMM:
-        NEED(0, "m"); NEED(1, "n"); NEED(2, "k");
-        if ((double)op->m * (double)op->n * (double)op->k > 9.0e18)
-            return perr(P, "m*n*k = %.3g overflows (at most 9e18)", (double)op->m * (double)op->n * (double)op->k);
-        if (op->tile_m && op->tile_m * op->tile_n > 65536)
-            return perr(P, "tile: %lldx%lld outputs per CTA is more than 65536", (long long)op->tile_m, (long long)op->tile_n);
-        break;
-    case OP_ELTWISE: NEED(3, "elems"); break;
-    case OP_COPY: NEED(4, "bytes"); NEED(5, "dir"); break;
-    case OP_CHASE: NEED(6, "footprint"); NEED(7, "hops"); break;
-    case OP_STREAM: NEED(4, "bytes"); NEED(8, "sms"); break;
-    default: break;
+    case KEY_CHOICE:
+    case KEY_DTYPE: {
+        const char *const *c = k->type == KEY_DTYPE ? dtype_names : k->choices;
+        for (int i = 0; c[i]; i++)
+            if (!strcmp(v, c[i])) { op_key_set_int(params, k, i); return 0; }
+        list_words(c, 0, NULL, list, sizeof list);
+        return perr(P, "%s: expected %s, got '%s'", k->name, list, v);
     }
-#undef NEED
-    return 0;
+    case KEY_CUSTOM:
+        if (k->parse(params, v)) return perr(P, "%s: expected %s, got '%s'", k->name, k->expect, v);
+        return 0;
+    }
+    return perr(P, "%s: bad key type", k->name); /* not reached */
 }
 
-static unsigned seen_bit(const char *key)
+static void set_defaults(const op_type *ty, void *params)
 {
-    static const char *const bits[] = { "m", "n", "k", "elems", "bytes", "dir", "footprint", "hops", "sms",
-                                        "dtype", "layout", "tile", "stages", "warps", "group_m", "split_k", "in", "out",
-                                        "flops", "pinned", "warmup", "name", "stream" };
-    for (unsigned i = 0; i < sizeof bits / sizeof bits[0]; i++) if (!strcmp(bits[i], key)) return 1u << i;
+    for (size_t i = 0; i < ty->nkeys; i++) {
+        const op_key *k = &ty->keys[i];
+        if (k->required || k->type == KEY_CUSTOM) continue;
+        if (k->type == KEY_NUM) memcpy((char *)params + k->off, &k->def, sizeof k->def);
+        else op_key_set_int(params, k, (int64_t)k->def);
+    }
+}
+
+/* `mode graph`: one bare word, the value of the kind's only key. */
+static int parse_word(parser *P, const op_type *ty, trace_op *op, void *params, char **save)
+{
+    const op_key *k = &ty->keys[0];
+    char list[256];
+    char *w = strtok_r(NULL, " \t\r\n", save);
+    int i = -1;
+    for (int j = 0; w && k->choices[j]; j++)
+        if (!strcmp(w, k->choices[j])) i = j;
+    if (i < 0) {
+        list_words(k->choices, 1, NULL, list, sizeof list);
+        return perr(P, "%s: expected %s", k->name, list);
+    }
+    op_key_set_int(params, k, i);
+    if (strtok_r(NULL, " \t\r\n", save)) {
+        list_words(k->choices, 0, NULL, list, sizeof list);
+        return perr(P, "%s: takes one word, %s", k->name, list);
+    }
+    snprintf(op->name, sizeof op->name, "%s_%s", ty->name, w);
     return 0;
 }
 
-static int parse_line(parser *P, char *s, trace_op *op, int *is_op)
+/* "name stream m n k ..." */
+static void list_keys(const op_type *ty, char *buf, size_t len)
+{
+    size_t used = (size_t)snprintf(buf, len, "name stream");
+    for (size_t i = 0; i < ty->nkeys && used < len; i++) used += (size_t)snprintf(buf + used, len - used, " %s", ty->keys[i].name);
+}
+
+/* Parses one line into op, its params at *params (room for any kind's, zeroed
+ * here). *is_op = 0 for a blank or comment line. */
+static int parse_line(parser *P, char *s, trace_op *op, void *params, const op_type **type, int *is_op)
 {
     *is_op = 0;
     char *hash = strchr(s, '#');
@@ -189,41 +188,73 @@ static int parse_line(parser *P, char *s, trace_op *op, int *is_op)
     if (!tok) return 0;
     memset(op, 0, sizeof *op);
     op->line = P->line;
-    int k;
-    for (k = 0; k < OP_KINDS; k++) if (!strcmp(tok, kind_names[k])) break;
-    if (k == OP_KINDS)
-        return perr(P, "unknown op '%s' (expected gemm, eltwise, copy, sync, flush, mode, chase or stream)", tok);
-    op->kind = (op_kind)k;
-    op->dtype = DT_FP16;
-    op->in = 1;
-    op->out = 1;
-    op->flops_per_elem = 1;
-    op->pinned = 1;
-    unsigned seen = 0;
-    if (op->kind == OP_MODE) {
-        char *m = strtok_r(NULL, " \t\r\n", &save);
-        if (!m || (strcmp(m, "graph") && strcmp(m, "eager")))
-            return perr(P, "mode: expected 'graph' or 'eager'");
-        op->graph = !strcmp(m, "graph");
-        if (strtok_r(NULL, " \t\r\n", &save)) return perr(P, "mode: takes one word, graph or eager");
-        snprintf(op->name, sizeof op->name, "mode_%s", m);
-        *is_op = 1;
-        return 0;
+    size_t kind;
+    const op_type *ty = op_type_find(tok, &kind);
+    if (!ty) {
+        char list[512];
+        list_kinds(NULL, list, sizeof list);
+        return perr(P, "unknown op '%s' (expected %s)", tok, list);
     }
+    *type = ty;
+    op->kind = (uint8_t)kind;
+    memset(params, 0, ty->params_size);
+    set_defaults(ty, params);
+    if (ty->flags & OPF_WORD) {
+        int rc = parse_word(P, ty, op, params, &save);
+        if (!rc) *is_op = 1;
+        return rc;
+    }
+    uint32_t seen = 0; /* bit 0: name, 1: stream, 2 + i: key i */
     while ((tok = strtok_r(NULL, " \t\r\n", &save))) {
         char *eq = strchr(tok, '=');
         if (!eq || eq == tok) return perr(P, "'%s': expected key=value", tok);
         *eq = 0;
-        unsigned b = seen_bit(tok);
-        if (b & seen) return perr(P, "%s: given twice", tok);
-        seen |= b;
-        int rc = parse_kv(P, op, tok, eq + 1, NULL);
-        if (rc) return rc;
+        const char *v = eq + 1;
+        int bit = -1;
+        if (!strcmp(tok, "name")) bit = 0;
+        else if (!strcmp(tok, "stream")) bit = 1;
+        else
+            for (size_t i = 0; i < ty->nkeys; i++)
+                if (!strcmp(tok, ty->keys[i].name)) { bit = 2 + (int)i; break; }
+        if (bit < 0) {
+            char keys[512];
+            list_keys(ty, keys, sizeof keys);
+            return perr(P, "%s: unknown key for %s (takes: %s)", tok, ty->name, keys);
+        }
+        if (seen & (1u << bit)) return perr(P, "%s: given twice", tok);
+        seen |= 1u << bit;
+        if (bit == 0) {
+            if (strlen(v) >= sizeof op->name || !v[0]) return perr(P, "name: expected 1 to %zu characters", sizeof op->name - 1);
+            snprintf(op->name, sizeof op->name, "%s", v);
+        } else if (bit == 1) {
+            int64_t st = 0;
+            if (get_int(P, "stream", v, 0, 63, &st)) return -2;
+            op->stream = (uint8_t)st;
+        } else if (set_key(P, &ty->keys[bit - 2], params, v)) {
+            return -2;
+        }
     }
-    int rc = check_op(P, op, seen);
-    if (rc) return rc;
-    if (!op->name[0]) snprintf(op->name, sizeof op->name, "%s@%d", kind_names[op->kind], P->line);
+    for (size_t i = 0; i < ty->nkeys; i++)
+        if (ty->keys[i].required && !(seen & (1u << (2 + i)))) return perr(P, "%s: required by %s", ty->keys[i].name, ty->name);
+    if (ty->check) {
+        char msg[400];
+        if (ty->check(params, msg, sizeof msg)) return perr(P, "%s", msg);
+    }
+    if (!op->name[0]) snprintf(op->name, sizeof op->name, "%s@%d", ty->name, P->line);
     *is_op = 1;
+    return 0;
+}
+
+/* Makes room for one more params struct of any kind at the end of the arena. */
+static int arena_reserve(char **arena, size_t *cap, size_t used, size_t need)
+{
+    if (used + need <= *cap) return 0;
+    size_t c = *cap ? *cap : 1024;
+    while (c < used + need) c *= 2;
+    char *a = realloc(*arena, c);
+    if (!a) return -1;
+    *arena = a;
+    *cap = c;
     return 0;
 }
 
@@ -233,10 +264,18 @@ int trace_parse(trace **out, const char *name, const char *text, size_t len, cha
     trace *t = calloc(1, sizeof *t);
     if (!t) { snprintf(err, errlen, "%s: out of memory", name); return -1; }
     snprintf(t->path, sizeof t->path, "%s", name);
-    size_t cap = 16;
+    size_t max_slot = 0;
+    for (size_t i = 0; i < op_type_count(); i++)
+        if (params_slot(op_type_at(i)) > max_slot) max_slot = params_slot(op_type_at(i));
+    size_t cap = 16, acap = 0, aused = 0;
+    char *arena = NULL;
     t->ops = malloc(cap * sizeof *t->ops);
     char *line = malloc(len + 1);
-    if (!t->ops || !line) { free(line); trace_destroy(t); snprintf(err, errlen, "%s: out of memory", name); return -1; }
+    if (!t->ops || !line || arena_reserve(&arena, &acap, 0, max_slot ? max_slot : PARAMS_ALIGN)) {
+        free(line); free(arena); trace_destroy(t);
+        snprintf(err, errlen, "%s: out of memory", name);
+        return -1;
+    }
     size_t pos = 0;
     if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB && (unsigned char)text[2] == 0xBF) pos = 3;
     int rc = 0;
@@ -249,8 +288,9 @@ int trace_parse(trace **out, const char *name, const char *text, size_t len, cha
         line[e - pos] = 0;
         pos = e + 1;
         trace_op op;
+        const op_type *ty = NULL;
         int is_op;
-        rc = parse_line(&P, line, &op, &is_op);
+        rc = parse_line(&P, line, &op, arena + aused, &ty, &is_op);
         if (rc) break;
         if (!is_op) continue;
         if (t->n == cap) {
@@ -260,10 +300,20 @@ int trace_parse(trace **out, const char *name, const char *text, size_t len, cha
             cap *= 2;
         }
         t->ops[t->n++] = op;
+        aused += params_slot(ty);
+        if (arena_reserve(&arena, &acap, aused, max_slot)) { rc = -1; snprintf(err, errlen, "%s: out of memory", name); break; }
     }
     free(line);
+    t->arena = arena;
     if (!rc && t->n == 0) rc = perr(&P, "trace has no operations");
     if (rc) { trace_destroy(t); return rc; }
+    /* The arena no longer moves: point each op at its params. */
+    size_t off = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        size_t slot = params_slot(op_type_of(&t->ops[i]));
+        t->ops[i].params = slot ? arena + off : NULL;
+        off += slot;
+    }
     *out = t;
     return 0;
 }
@@ -299,5 +349,82 @@ void trace_destroy(trace *t)
 {
     if (!t) return;
     free(t->ops);
+    free(t->arena);
     free(t);
+}
+
+/* ---- the reference (docs/trace.md) ---- */
+
+static void ref_key(FILE *f, const op_key *k)
+{
+    char range[256] = "", def[128] = "", a[40], b[40];
+    const char *type = "";
+    switch (k->type) {
+    case KEY_INT:
+        type = "integer";
+        snprintf(range, sizeof range, "%lld..%lld", (long long)k->lo, (long long)k->hi);
+        snprintf(def, sizeof def, "%lld", (long long)k->def);
+        break;
+    case KEY_NUM:
+        type = "number";
+        fmt_num(k->lo, a, sizeof a);
+        fmt_num(k->hi, b, sizeof b);
+        snprintf(range, sizeof range, "%s..%s%s%s", a, b, k->expect ? " " : "", k->expect ? k->expect : "");
+        fmt_num(k->def, def, sizeof def);
+        break;
+    case KEY_CHOICE:
+    case KEY_DTYPE: {
+        const char *const *c = k->type == KEY_DTYPE ? dtype_names : k->choices;
+        type = "choice";
+        list_words(c, 0, " \\| ", range, sizeof range);
+        snprintf(def, sizeof def, "%s", c[(int)k->def]);
+        break;
+    }
+    case KEY_CUSTOM:
+        type = "text";
+        snprintf(range, sizeof range, "%s", k->expect);
+        break;
+    }
+    if (k->def_doc) snprintf(def, sizeof def, "%s", k->def_doc);
+    fprintf(f, "| `%s` | %s | %s | %s | %s |\n", k->name, type, range, k->required ? "**required**" : def, k->doc);
+}
+
+void trace_write_reference(FILE *f)
+{
+    char kinds[512];
+    list_kinds(NULL, kinds, sizeof kinds);
+    fprintf(f, "# gpusim trace format\n\n");
+    fprintf(f, "Generated by `gpusim --help-trace` from the op table (`sim/ops/optable.c`, one row per op kind).\n\n");
+    fprintf(f, "A trace is text, one op per line: `KIND key=value ...`; ops are submitted by the host in trace order.\n"
+               "`#` starts a comment anywhere on a line; blank lines, tabs, CRLF line ends and a UTF-8 byte-order mark\n"
+               "are accepted. Kinds: %s.\n\n", kinds);
+    const char *word_kinds[257];
+    size_t nw = 0;
+    for (size_t i = 0; i < op_type_count(); i++)
+        if (op_type_at(i)->flags & OPF_WORD) word_kinds[nw++] = op_type_at(i)->name;
+    word_kinds[nw] = NULL;
+    char words[256];
+    list_words(word_kinds, 0, NULL, words, sizeof words);
+    fprintf(f, "Every op%s%s also takes:\n\n", nw ? " except " : "", words);
+    fprintf(f, "| key | type | range | default | meaning |\n|---|---|---|---|---|\n");
+    fprintf(f, "| `name` | text | 1 to 63 characters | KIND@LINE | the op's name in the results |\n");
+    fprintf(f, "| `stream` | integer | 0..63 | 0 | ops of one stream run in order; ops of different streams may overlap |\n\n");
+    fprintf(f, "A bad line is an error `FILE:LINE: key: what was expected` (exit status 2): an unknown kind or key,\n"
+               "a value of the wrong type or out of range, a key given twice, a missing required key.\n"
+               "Counts that size memory are checked for overflow, and an op whose data do not fit in\n"
+               "`gpu.memory_gib` is refused before the run.\n");
+    for (size_t i = 0; i < op_type_count(); i++) {
+        const op_type *ty = op_type_at(i);
+        fprintf(f, "\n## %s\n\n`%s`\n\n%s\n\n", ty->name, ty->syntax, ty->doc);
+        if (ty->flags & OPF_WORD) {
+            char list[256];
+            list_words(ty->keys[0].choices, 0, " \\| ", list, sizeof list);
+            fprintf(f, "Written `%s WORD`, WORD one of %s: %s. Takes no other key; named `%s_WORD`.\n", ty->name, list,
+                    ty->keys[0].doc, ty->name);
+            continue;
+        }
+        if (!ty->nkeys) { fprintf(f, "Takes only `name=` and `stream=`.\n"); continue; }
+        fprintf(f, "| key | type | range | default | meaning |\n|---|---|---|---|---|\n");
+        for (size_t k = 0; k < ty->nkeys; k++) ref_key(f, &ty->keys[k]);
+    }
 }

@@ -99,6 +99,13 @@ check "config reference lists every key of h100.ini" bash -c "
   for k in \$(awk -F' *= *' '/^;/{next} /^\[/{gsub(/[][]/,\"\");s=\$1} /=/{print s\".\"\$1}' '$SRC/configs/h100.ini' | grep -v '^config\.'); do
     grep -q \"\\\`\$k\\\`\" ref.md || { echo missing \$k; exit 1; }; done"
 check "docs/config.md is up to date" cmp -s ref.md "$SRC/docs/config.md"
+"$BIN" --help-trace > tref.md
+check "--help-trace exits 0" test $? -eq 0
+check "docs/trace.md is up to date" cmp -s tref.md "$SRC/docs/trace.md"
+printf 'nosuchop\n' > k.trace
+kinds=$("$BIN" "$SRC/configs/h100.ini" k.trace --no-db 2>&1 | sed 's/.*(expected //; s/)$//; s/,//g; s/ or / /')
+missing=""; for k in $kinds; do grep -q "^## $k\$" tref.md || missing="$missing $k"; done
+check "trace reference has a section for every kind the reader accepts ($kinds)" test -n "$kinds" -a -z "$missing"
 
 # 6. timeline
 "$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --no-db -q --timeline tl.json
@@ -174,6 +181,24 @@ check "bad layout exits 2 naming the line and key" sh -c "test $? -eq 2 && grep 
 printf 'gemm name=g m=64 n=64 k=64 dtype=fp16 dtype=fp32\n' > dup.trace
 "$BIN" "$SRC/configs/h100.ini" dup.trace --no-db > /dev/null 2> err.txt
 check "a key given twice is an error" grep -q 'dup.trace:1: dtype: given twice' err.txt
+
+# 8b2. an op kind added as one file pair and one table row: layernorm, through the real CLI and the database
+printf 'copy name=x dir=h2d bytes=16777216\nlayernorm name=ln1 rows=2048 cols=4096 dtype=bf16\ngemm name=proj m=2048 n=4096 k=4096 dtype=bf16\nlayernorm name=ln2 rows=2048 cols=4096 dtype=bf16 stream=1\n' > ln.trace
+"$BIN" "$SRC/configs/h100.ini" ln.trace --db ln.db --json > ln.json
+check "layernorm trace runs (exit 0)" test $? -eq 0
+check "layernorm: kind, FLOPs (8 per element), DRAM traffic of a memory-bound pass, within reason of the DRAM peak" python3 -c "
+import json; d=json.load(open('ln.json')); o=[x for x in d['ops'] if x['name']=='ln1'][0]
+assert o['kind'] == 'layernorm' and o['flops'] == 2048*4096*8, o
+assert o['dram_bytes'] <= 2 * 2048*4096*2 * 1.05, o           # x read once, y written once (or less: L2 keeps some)
+assert 2048*4096*2 / 3.35e12 * 1e6 < o['time_us'] < 60, o   # above reading x at the DRAM peak (y may stay in L2)
+assert o['bound'] in ('dram', 'launch'), o"
+check "layernorm stored with its dtype" test "$(sqlite3 ln.db "select kind || ' ' || dtype from ops where name='ln2'")" = "layernorm bf16"
+printf 'layernorm name=ln rows=64 cols=768 dtype=fp8\n' > badln.trace
+"$BIN" "$SRC/configs/h100.ini" badln.trace --no-db > /dev/null 2> err.txt
+check "bad layernorm dtype exits 2 naming file:line and key" sh -c "test $? -eq 2 && grep -q 'badln.trace:1: dtype: layernorm takes fp16, bf16 or fp32' err.txt"
+printf 'layernorm name=ln rows=64 cols=768 rows=2\n' > dupln.trace
+"$BIN" "$SRC/configs/h100.ini" dupln.trace --no-db > /dev/null 2> err.txt
+check "a layernorm key given twice is an error" grep -q 'dupln.trace:1: rows: given twice' err.txt
 
 # 8c. no silent clamps and no hidden sub-partition count
 "$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --no-db --set sm.max_inflight_lines=5000 > /dev/null 2> err.txt

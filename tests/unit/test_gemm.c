@@ -8,11 +8,10 @@
 #include "common.h"
 #include "kernels/gemm_map.h"
 
-static trace_op gemm(int64_t m, int64_t n, int64_t k, dtype_id dt)
+static gemm_params gemm(int64_t m, int64_t n, int64_t k, dtype_id dt)
 {
-    trace_op op;
+    gemm_params op;
     memset(&op, 0, sizeof op);
-    op.kind = OP_GEMM;
     op.m = m; op.n = n; op.k = k; op.dtype = dt;
     return op;
 }
@@ -21,7 +20,7 @@ static void test_default_large(void **state)
 {
     (void)state;
     gpu_config c = test_config(NULL, 0);
-    trace_op op = gemm(8192, 8192, 8192, DT_FP16);
+    gemm_params op = gemm(8192, 8192, 8192, DT_FP16);
     gemm_map m;
     char err[512];
     assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), 0);
@@ -43,14 +42,14 @@ static void test_default_skinny_and_fp32(void **state)
     gpu_config c = test_config(sf, 1);
     char err[512];
     gemm_map m;
-    trace_op op = gemm(16, 8192, 8192, DT_FP16);
+    gemm_params op = gemm(16, 8192, 8192, DT_FP16);
     assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), 0);
     int64_t ctas = ((8192 + m.tn - 1) / m.tn) * m.split_k;
     assert_true(ctas >= c.gpu.sm_count / 2);  /* enough CTAs to use the machine */
-    trace_op f = gemm(2048, 2048, 2048, DT_FP32);
+    gemm_params f = gemm(2048, 2048, 2048, DT_FP32);
     assert_int_equal(gemm_map_choose(&c, &f, &m, err, sizeof err), 0);
     assert_false(m.tensor);
-    trace_op t = gemm(1024, 1024, 1024, DT_TF32);
+    gemm_params t = gemm(1024, 1024, 1024, DT_TF32);
     assert_int_equal(gemm_map_choose(&c, &t, &m, err, sizeof err), 0);
     assert_int_equal(m.tk, 32);
 }
@@ -61,7 +60,7 @@ static void test_explicit_and_errors(void **state)
     gpu_config c = test_config(NULL, 0);
     char err[512];
     gemm_map m;
-    trace_op op = gemm(4096, 4096, 4096, DT_FP16);
+    gemm_params op = gemm(4096, 4096, 4096, DT_FP16);
     op.tile_m = 128; op.tile_n = 256; op.tile_k = 64; op.stages = 4; op.warps = 8; op.group_m = 8;
     assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), 0);
     assert_int_equal(m.stages, 4);
@@ -73,7 +72,7 @@ static void test_explicit_and_errors(void **state)
     assert_non_null(strstr(err, "does not fit one SM"));
     gpu_config a;
     assert_int_equal(config_load(&a, SRC_DIR "/configs/a100.ini", NULL, 0, err, sizeof err), 0);
-    trace_op f8 = gemm(1024, 1024, 1024, DT_FP8);
+    gemm_params f8 = gemm(1024, 1024, 1024, DT_FP8);
     assert_int_equal(gemm_map_choose(&a, &f8, &m, err, sizeof err), -2);
     assert_non_null(strstr(err, "no fp8 tensor cores"));
 }
@@ -96,13 +95,13 @@ static void test_families(void **state)
         { 8192, 8192, 8192, DT_FP8, GF_HOPPER_WGMMA, 16 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        trace_op op = gemm(cases[i].m, cases[i].n, cases[i].k, cases[i].dt);
+        gemm_params op = gemm(cases[i].m, cases[i].n, cases[i].k, cases[i].dt);
         assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), 0);
         assert_ptr_equal(m.fam, &gemm_families[cases[i].fam]);
         assert_int_equal(m.vec_bytes, cases[i].vec);
     }
     /* the layout changes which dimensions are row lengths: A^T rows are M long */
-    trace_op t = gemm(4095, 4096, 4096, DT_FP16);
+    gemm_params t = gemm(4095, 4096, 4096, DT_FP16);
     t.trans_a = 1;
     assert_int_equal(gemm_align_bytes(&t), 2);
     /* narrow loads cost LSU issue slots: 2-byte vectors need 8x the instructions of 16-byte ones */
@@ -123,7 +122,7 @@ static void test_lsu_bound(void **state)
     gpu_config c = test_config(NULL, 0), d = test_config(slow, 1);
     char err[512];
     gemm_map m;
-    trace_op op = gemm(4096, 4095, 4096, DT_FP16);
+    gemm_params op = gemm(4096, 4095, 4096, DT_FP16);
     assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), 0);
     assert_true(m.split_k >= 1);
     assert_true(gemm_mma_fraction(&c, &m) == c.tensor.mma_sync_fraction);

@@ -7,6 +7,11 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "ops/op_control.h"
+#include "ops/op_copy.h"
+#include "ops/op_eltwise.h"
+#include "ops/op_gemm.h"
+#include "ops/op_micro.h"
 #include "trace/trace.h"
 
 static char err[1024];
@@ -42,20 +47,34 @@ static void test_all_ops(void **state)
         "stream bytes=1048576 sms=4\n"
         "mode eager   # trailing comment\n");
     assert_int_equal(t->n, 9);
-    assert_int_equal(t->ops[0].kind, OP_MODE);
-    assert_int_equal(t->ops[0].graph, 1);
-    assert_int_equal(t->ops[1].kind, OP_COPY);
-    assert_int_equal(t->ops[1].pinned, 0);
-    assert_int_equal(t->ops[1].stream, 1);
-    assert_int_equal(t->ops[2].tile_n, 128);
-    assert_int_equal(t->ops[2].dtype, DT_BF16);
-    assert_int_equal(t->ops[2].line, 4);
-    assert_true(op_flops(&t->ops[2]) == 2.0 * 64 * 128 * 784);
-    assert_int_equal(t->ops[3].in, 2);
-    assert_int_equal(t->ops[5].kind, OP_FLUSH);
-    assert_int_equal(t->ops[6].hops, 100);
-    assert_int_equal(t->ops[7].sms, 4);
-    assert_int_equal(t->ops[8].graph, 0);
+    const trace_op *o = t->ops;
+    assert_ptr_equal(op_type_of(&o[0]), &op_mode);
+    assert_int_equal(((const mode_params *)o[0].params)->mode, LAUNCH_GRAPH);
+    assert_ptr_equal(op_type_of(&o[1]), &op_copy);
+    const copy_params *cp = o[1].params;
+    assert_int_equal(cp->pinned, 0);
+    assert_int_equal(cp->dir, DIR_H2D);
+    assert_int_equal(cp->bytes, 4096);
+    assert_int_equal(o[1].stream, 1);
+    const gemm_params *gp = o[2].params;
+    assert_int_equal(gp->tile_n, 128);
+    assert_int_equal(gp->dtype, DT_BF16);
+    assert_int_equal(gp->stages, 3);
+    assert_int_equal(gp->group_m, 8);
+    assert_int_equal(gp->split_k, 0); /* absent: the mapping chooses */
+    assert_int_equal(o[2].line, 4);
+    assert_true(op_flops(&o[2]) == 2.0 * 64 * 128 * 784);
+    assert_int_equal(op_dtype(&o[2]), DT_BF16);
+    const eltwise_params *ep = o[3].params;
+    assert_int_equal(ep->in, 2);
+    assert_true(ep->flops_per_elem == 5);
+    assert_true(op_flops(&o[3]) == 5.0 * 8192);
+    assert_ptr_equal(op_type_of(&o[5]), &op_flush);
+    assert_null(o[5].params);
+    assert_int_equal(op_dtype(&o[5]), -1);
+    assert_int_equal(((const chase_params *)o[6].params)->hops, 100);
+    assert_int_equal(((const stream_params *)o[7].params)->sms, 4);
+    assert_int_equal(((const mode_params *)o[8].params)->mode, LAUNCH_EAGER);
     assert_string_equal(t->ops[4].name, "sync@6");
     trace_destroy(t);
     trace_destroy(NULL);
@@ -89,7 +108,15 @@ static void test_unusual_valid(void **state)
     (void)state;
     trace *t = parse_ok("\xEF\xBB\xBFgemm\tm=1\tn=2 k=3   \r\n\r\n  eltwise elems=4\r\n");
     assert_int_equal(t->n, 2);
-    assert_int_equal(t->ops[1].elems, 4);
+    const eltwise_params *ep = t->ops[1].params;
+    assert_int_equal(ep->elems, 4);
+    /* defaults from the table */
+    assert_int_equal(ep->dtype, DT_FP16);
+    assert_int_equal(ep->in, 1);
+    assert_int_equal(ep->out, 1);
+    assert_true(ep->flops_per_elem == 1);
+    const gemm_params *gp = t->ops[0].params;
+    assert_int_equal(gp->trans_a + gp->trans_b + gp->tile_m + gp->stages, 0);
     trace_destroy(t);
 }
 
