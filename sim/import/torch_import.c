@@ -506,13 +506,13 @@ static int cmp_double(const void *a, const void *b)
 
 static const cop *find_op(const importer *im, int64_t ext)
 {
-    if (!ext) return NULL;
+    if (!ext || !im->ops.n) return NULL;
     cop key = { .ext = ext };
     return bsearch(&key, im->ops.v, im->ops.n, sizeof key, cmp_cop);
 }
 static const rtev *find_rt(const importer *im, int64_t corr)
 {
-    if (!corr) return NULL;
+    if (!corr || !im->rts.n) return NULL;
     rtev key = { .corr = corr };
     return bsearch(&key, im->rts.v, im->rts.n, sizeof key, cmp_rt);
 }
@@ -744,9 +744,9 @@ static int write_trace(importer *im, FILE *out, FILE *diag, torch_import_summary
 {
     gev *G = im->gevs.v;
     size_t n = im->gevs.n;
-    qsort(im->ops.v, im->ops.n, sizeof *im->ops.v, cmp_cop);
-    qsort(im->rts.v, im->rts.n, sizeof *im->rts.v, cmp_rt);
-    qsort(G, n, sizeof *G, cmp_gev);
+    if (im->ops.n) qsort(im->ops.v, im->ops.n, sizeof *im->ops.v, cmp_cop);
+    if (im->rts.n) qsort(im->rts.v, im->rts.n, sizeof *im->rts.v, cmp_rt);
+    qsort(G, n, sizeof *G, cmp_gev); /* n > 0: checked by the caller */
 
     /* per GPU event: its launch call, its aten op, and (for GEMMs) its group */
     const rtev **rt = calloc(n ? n : 1, sizeof *rt);
@@ -769,7 +769,7 @@ static int write_trace(importer *im, FILE *out, FILE *diag, torch_import_summary
         if (!pairs) goto nomem;
         for (size_t i = 0; i < im->rts.n; i++)
             if (im->rts.v[i].what == RT_SYNC) { pairs[2 * k] = im->rts.v[i].ts_us; pairs[2 * k + 1] = im->rts.v[i].dur_us; k++; }
-        qsort(pairs, nsync, 2 * sizeof *pairs, cmp_double);
+        if (nsync) qsort(pairs, nsync, 2 * sizeof *pairs, cmp_double);
         for (size_t i = 0; i < nsync; i++) { sync_ts[i] = pairs[2 * i]; sync_dur[i] = pairs[2 * i + 1]; }
         free(pairs);
     }
