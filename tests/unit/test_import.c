@@ -260,12 +260,43 @@ static void test_bare_array_and_literals(void **state)
     free(out);
 }
 
+static void test_graph_mode(void **state)
+{
+    (void)state;
+    int rc;
+    torch_import_summary s;
+    /* two kernels replayed by one cudaGraphLaunch between eager launches */
+    const char *text = "{\"traceEvents\": ["
+        OP(1, "aten::relu", 0, 10, "[[1024]]", "[[1]]", "[\"float\"]")
+        RT("cudaLaunchKernel", 4, 1, 1, 2)
+        GPU("kernel", "relu_kernel", 4, 1, 5, 1, 7, ",\"grid\":[1,1,1],\"block\":[128,1,1]")
+        RT("cudaGraphLaunch", 5, 0, 10, 3)
+        GPU("kernel", "graph_k1", 5, 0, 15, 1, 7, ",\"grid\":[1,1,1],\"block\":[128,1,1]")
+        GPU("kernel", "graph_k2", 5, 0, 17, 1, 7, ",\"grid\":[1,1,1],\"block\":[128,1,1]")
+        RT("cudaLaunchKernel", 6, 1, 30, 2)
+        GPU("kernel", "relu_kernel", 6, 1, 33, 1, 7, ",\"grid\":[1,1,1],\"block\":[128,1,1]")
+        "{}]}";
+    char *out = import_text(text, &rc, &s, NULL);
+    if (rc) fail_msg("%s", err);
+    assert_int_equal(s.graph_ops, 2);
+    char *e1 = strstr(out, "mode eager\n"), *g = strstr(out, "mode graph\n");
+    assert_non_null(e1);
+    assert_non_null(g);
+    assert_true(e1 < g);
+    assert_non_null(strstr(g, "mode eager\n"));
+    trace *t = NULL;
+    if (trace_parse(&t, "out.trace", out, strlen(out), err, sizeof err)) fail_msg("%s", err);
+    trace_destroy(t);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_mapping),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_bare_array_and_literals),
+        cmocka_unit_test(test_graph_mode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
