@@ -56,6 +56,7 @@ typedef struct cop {         /* a cpu_op event */
     size_t arg0;             /* first of its args in the pool */
     int nargs;
     int shapes;              /* it had "Input Dims" */
+    int line;                /* where its event starts in the profile */
 } cop;
 
 enum { RT_OTHER, RT_LAUNCH, RT_GRAPH, RT_SYNC };
@@ -72,6 +73,7 @@ typedef struct gev {         /* a GPU event */
     double ts_us, dur_us;
     int64_t stream, corr, ext, bytes, threads;
     size_t order;            /* file order: ties in time keep it */
+    int line;                /* where its event starts in the profile */
 } gev;
 
 #define VEC(T) struct { T *v; size_t n, cap; }
@@ -104,6 +106,17 @@ static int vec_grow(void **v, size_t *cap, size_t n, size_t elem)
 }
 #define VEC_PUSH(vec, item) \
     (vec_grow((void **)&(vec).v, &(vec).cap, (vec).n, sizeof *(vec).v) ? -1 : ((vec).v[(vec).n++] = (item), 0))
+
+/* a * b for counts read from the profile: negative reads as 0, overflow saturates. */
+static int64_t sat_mul(int64_t a, int64_t b)
+{
+    if (a <= 0 || b <= 0) return 0;
+    return a > INT64_MAX / b ? INT64_MAX : a * b;
+}
+
+/* The trace format's limits (sim/trace/trace.c): dims, element and byte counts. */
+#define IMP_MAX_DIM (INT64_C(1) << 31)
+#define IMP_MAX_COUNT (INT64_C(1) << 50)
 
 static int ierr(importer *im, int line, const char *fmt, ...)
 {
@@ -167,8 +180,8 @@ static void tensor_shape(targ *a, json_object *dims, json_object *strides)
     for (size_t i = 0; i < nd; i++) {
         int64_t d = json_object_get_int64(json_object_array_get_idx(dims, i));
         if (d < 0) d = 0;
-        a->numel = a->numel > INT64_MAX / (d ? d : 1) ? INT64_MAX : a->numel * d;
-        if (i + ARG_DIMS < nd) { a->lead *= d; continue; }
+        a->numel = sat_mul(a->numel, d);
+        if (i + ARG_DIMS < nd) { a->lead = sat_mul(a->lead, d); continue; }
         size_t j = i + a->ndim - nd;
         a->dims[j] = d;
         json_object *s = strides && json_object_is_type(strides, json_type_array) ? json_object_array_get_idx(strides, i) : NULL;
@@ -176,9 +189,10 @@ static void tensor_shape(targ *a, json_object *dims, json_object *strides)
     }
 }
 
-static int add_cpu_op(importer *im, json_object *ev, json_object *args)
+static int add_cpu_op(importer *im, json_object *ev, json_object *args, int line)
 {
     cop o = { 0 };
+    o.line = line;
     o.ext = jint(args, "External id", 0);
     if (!o.ext) return 0;    /* nothing can link to it */
     json_object *dims = args ? jget(args, "Input Dims") : NULL;
@@ -254,7 +268,7 @@ static int add_event(importer *im, json_object *ev, int line)
     if (!ph || !json_object_is_type(ph, json_type_string) || strcmp(json_object_get_string(ph), "X")) return 0;
     json_object *args = jget(ev, "args");
     if (args && !json_object_is_type(args, json_type_object)) args = NULL;
-    if (is_op) return add_cpu_op(im, ev, args);
+    if (is_op) return add_cpu_op(im, ev, args, line);
     double ts, dur;
     if (jnum(ev, "ts", &ts) || jnum(ev, "dur", &dur) || dur < 0)
         return ierr(im, line, "traceEvents: a %s event needs numbers \"ts\" and \"dur\" >= 0 (microseconds)", c);
@@ -277,11 +291,12 @@ static int add_event(importer *im, json_object *ev, int line)
     json_object *grid = args ? jget(args, "grid") : NULL, *block = args ? jget(args, "block") : NULL;
     if (grid && block && json_object_is_type(grid, json_type_array) && json_object_is_type(block, json_type_array)) {
         int64_t t = 1;
-        for (size_t i = 0; i < json_object_array_length(grid); i++) t *= json_object_get_int64(json_object_array_get_idx(grid, i));
-        for (size_t i = 0; i < json_object_array_length(block); i++) t *= json_object_get_int64(json_object_array_get_idx(block, i));
+        for (size_t i = 0; i < json_object_array_length(grid); i++) t = sat_mul(t, json_object_get_int64(json_object_array_get_idx(grid, i)));
+        for (size_t i = 0; i < json_object_array_length(block); i++) t = sat_mul(t, json_object_get_int64(json_object_array_get_idx(block, i)));
         g.threads = t > 0 ? t : 0;
     }
     g.order = im->gevs.n;
+    g.line = line;
     g.name = strdup(name);
     if (!g.name || VEC_PUSH(im->gevs, g)) { free(g.name); return oom(im); }
     return 0;
@@ -558,11 +573,11 @@ static int gemm_of(const importer *im, const cop *o, const char *kernel, gemm_sh
     g->batch = 1;
     int64_t rows = A->ndim >= 2 ? A->dims[A->ndim - 2] : 1;
     int64_t lead_a = A->lead;
-    for (int i = 0; i < A->ndim - 2; i++) lead_a *= A->dims[i];
+    for (int i = 0; i < A->ndim - 2; i++) lead_a = sat_mul(lead_a, A->dims[i]);
     g->k = A->dims[A->ndim - 1];
     g->la = layout_of(A);
     if (linear) { /* weight [N, K]: B stored transposed */
-        g->m = rows * lead_a;
+        g->m = sat_mul(rows, lead_a);
         g->n = B->ndim >= 2 ? B->dims[B->ndim - 2] : 1;
         g->lb = layout_of(B) == 'n' ? 't' : 'n';
     } else if (B->ndim >= 3 || (A->ndim >= 3 && !strcmp(n, "aten::bmm")) || !strcmp(n, "aten::baddbmm")) {
@@ -571,11 +586,12 @@ static int gemm_of(const importer *im, const cop *o, const char *kernel, gemm_sh
         g->n = B->dims[B->ndim - 1];
         g->lb = layout_of(B);
     } else {
-        g->m = rows * lead_a;    /* matmul of [.., M, K] by [K, N] */
+        g->m = sat_mul(rows, lead_a); /* matmul of [.., M, K] by [K, N] */
         g->n = B->ndim >= 2 ? B->dims[B->ndim - 1] : 1;
         g->lb = layout_of(B);
     }
     if (g->m < 1 || g->n < 1 || g->k < 1) return -1;
+    g->m = sat_mul(g->m, g->batch); /* the batch folded into m (no batch= in the trace format yet) */
     if (A->fdt == DT_FP32) g->dt = kernel && strstr(kernel, "tf32") ? DT_TF32 : DT_FP32;
     else if (A->fdt >= 0) g->dt = A->fdt;
     else g->dt = DT_FP32; /* double or integer GEMMs: nearest the model has */
@@ -676,10 +692,9 @@ static int eltwise_of(const importer *im, const cop *o, const char *kernel, elt_
     double unit = (double)E * db;
     e->elems = E;
     e->dt = dt;
-    e->in = (int64_t)llround(in_b / unit);
-    e->out = (int64_t)llround(out_b / unit);
-    if (e->in > 16) e->in = 16;
-    if (e->out > 16) e->out = 16;
+    double rin = in_b / unit, rout = out_b / unit;
+    e->in = rin > 16 ? 16 : (int64_t)llround(rin);
+    e->out = rout > 16 ? 16 : (int64_t)llround(rout);
     e->flops = flops_per_elem(o->name);
     return 0;
 }
@@ -817,7 +832,7 @@ static int write_trace(importer *im, FILE *out, FILE *diag, torch_import_summary
     }
 
     stream_map sm = { .n = 0 };
-    int nun = 0, graph = 0, seq = 0;
+    int nun = 0, graph = 0, seq = 0, rc = 0;
     double prev_le = NAN;
     fprintf(out, "# imported by gpusim import from %s: %zu GPU events, in GPU time order\n", im->name, n);
     fprintf(out, "# each op is preceded by '# aten op | kernel'; '# host gap X us' is host time between launches\n");
@@ -882,8 +897,13 @@ static int write_trace(importer *im, FILE *out, FILE *diag, torch_import_summary
             fprintf(out, "\n");
             if (gs.batch > 1) fprintf(out, "# batch=%lld folded into m (the trace format has no batch= yet)\n", (long long)gs.batch);
             op_label(o->name, "gemm", seq, label, sizeof label);
+            if (gs.m > IMP_MAX_DIM || gs.n > IMP_MAX_DIM || gs.k > IMP_MAX_DIM || (double)gs.m * (double)gs.n * (double)gs.k > 9.0e18) {
+                rc = ierr(im, o->line, "Input Dims: %s computes a %lldx%lldx%lld GEMM, beyond the trace format's limits "
+                          "(each dim at most 2^31, m*n*k at most 9e18)", o->name, (long long)gs.m, (long long)gs.n, (long long)gs.k);
+                break;
+            }
             fprintf(out, "gemm name=%s m=%lld n=%lld k=%lld dtype=%s layout=%c%c stream=%lld\n", label,
-                    (long long)(gs.m * gs.batch), (long long)gs.n, (long long)gs.k, dtype_name((dtype_id)gs.dt), gs.la, gs.lb,
+                    (long long)gs.m, (long long)gs.n, (long long)gs.k, dtype_name((dtype_id)gs.dt), gs.la, gs.lb,
                     (long long)st);
             S->gemm++;
             continue;
@@ -891,6 +911,7 @@ static int write_trace(importer *im, FILE *out, FILE *diag, torch_import_summary
         if (g->cat == G_MEMCPY) {
             const char *dir = strstr(g->name, "HtoD") ? "h2d" : strstr(g->name, "DtoH") ? "d2h"
                             : (strstr(g->name, "DtoD") || strstr(g->name, "PtoP")) ? "d2d" : NULL;
+            if (dir && g->bytes > IMP_MAX_COUNT) { rc = ierr(im, g->line, "bytes: %lld, more than 2^50", (long long)g->bytes); break; }
             if (dir && g->bytes > 0) {
                 int pinned = !strstr(g->name, "Pageable");
                 fprintf(out, "# %s | %s\n", o ? o->name : "-", kname);
@@ -901,6 +922,7 @@ static int write_trace(importer *im, FILE *out, FILE *diag, torch_import_summary
                 continue;
             }
         }
+        if (g->cat == G_MEMSET && g->bytes > IMP_MAX_COUNT) { rc = ierr(im, g->line, "bytes: %lld, more than 2^50", (long long)g->bytes); break; }
         if (g->cat == G_MEMSET && g->bytes > 0) {
             fprintf(out, "# %s | %s\n", o ? o->name : "-", kname);
             op_label(NULL, "memset", seq, label, sizeof label);
@@ -911,7 +933,12 @@ static int write_trace(importer *im, FILE *out, FILE *diag, torch_import_summary
         }
         elt_shape es;
         if (g->cat == G_KERNEL && o && o->shapes && eltwise_of(im, o, g->name, &es) == 0) {
-            int64_t el = (int64_t)llround((double)es.elems * share[i]);
+            double elf = (double)es.elems * share[i];
+            if (elf > (double)IMP_MAX_COUNT) {
+                rc = ierr(im, o->line, "Input Dims: %s has %.3g elements, more than 2^50", o->name, elf);
+                break;
+            }
+            int64_t el = (int64_t)llround(elf);
             if (el < 1) el = 1;
             fprintf(out, "# %s | %s\n", o->name, kname);
             op_label(o->name, "eltwise", seq, label, sizeof label);
@@ -922,6 +949,10 @@ static int write_trace(importer *im, FILE *out, FILE *diag, torch_import_summary
         }
         /* unmapped: memory-bound eltwise from what the event itself says */
         int64_t bytes = g->bytes > 0 ? g->bytes : 0;
+        if (bytes > IMP_MAX_COUNT || g->threads > IMP_MAX_COUNT) {
+            rc = ierr(im, g->line, "%s: more than 2^50 bytes or threads", g->cat == G_KERNEL ? "grid x block" : "bytes");
+            break;
+        }
         const char *why = g->cat == G_MEMCPY ? "copy direction not h2d/d2h/d2d"
                         : !o ? "no aten op links to it" : !o->shapes ? "its aten op has no shapes (record_shapes=False?)"
                         : "its aten op has no tensor inputs";
@@ -940,14 +971,14 @@ static int write_trace(importer *im, FILE *out, FILE *diag, torch_import_summary
     }
     free(ls);
     free(le);
-    if (diag && S->unmapped) {
+    if (!rc && diag && S->unmapped) {
         fprintf(diag, "gpusim import: %s: %d GPU event%s not mapped, written as memory-bound eltwise:\n", im->name,
                 S->unmapped, S->unmapped == 1 ? "" : "s");
         for (int i = 0; i < nun; i++) fprintf(diag, "  %dx %s\n", un[i].count, un[i].what);
         if (nun == UNM_CAP) fprintf(diag, "  (more kinds not listed)\n");
     }
     free(rt); free(op); free(lead); free(gend); free(is_gemm); free(share); free(sync_ts); free(sync_dur); free(un); free(opfirst);
-    return 0;
+    return rc;
 nomem:
     free(rt); free(op); free(lead); free(gend); free(is_gemm); free(share); free(sync_ts); free(sync_dur); free(un); free(opfirst);
     return oom(im);

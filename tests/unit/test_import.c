@@ -238,6 +238,9 @@ static void test_errors(void **state)
     import_err("{\"traceEvents\": [1, 2]}", "traceEvents: expected an object per event");
     import_err("{\"traceEvents\": [{\"ph\": \"X\", \"name\": \"a\", \"ts\": 1, \"dur\": 2}]}", "not a PyTorch profiler trace");
     import_err("{\"traceEvents\": [" OP(1, "aten::add", 0, 5, "[[4]]", "[[1]]", "[\"float\"]") "{}]}", "no GPU activity");
+    import_err("{\"traceEvents\": [\n" OP(5, "aten::mm", 0, 5, "[[4294967296,2],[2,2]]", "[[2,1],[2,1]]", "[\"float\",\"float\"]")
+               RT("cudaLaunchKernel", 9, 5, 1, 1) GPU("kernel", "k", 9, 5, 2, 1, 7, "") "{}]}",
+               "p.json:2: Input Dims: aten::mm computes a 4294967296x2x2 GEMM, beyond the trace format's limits");
     import_err("{\"traceEvents\": [{\"ph\": \"X\", \"cat\": \"kernel\", \"name\": \"k\", \"ts\": \"x\"}]}",
                "a kernel event needs numbers \"ts\" and \"dur\"");
 }
