@@ -618,6 +618,19 @@ static int writes_only_self(const char *n)
     return 0;
 }
 
+/* Fused optimizer steps update several tensor lists in place (Adam: params, exp_avg,
+ * exp_avg_sq); other in-place ops only their first. Counted as that many leading
+ * lists: the lists are all the params' size, so the bytes are the same. */
+static int lists_written(const char *n)
+{
+    static const struct { const char *op; int lists; } t[] = {
+        { "aten::_fused_adam_", 3 }, { "aten::_fused_adamw_", 3 }, { "aten::_fused_sgd_", 2 },
+        { "aten::_fused_adagrad_", 2 },
+    };
+    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) if (!strcmp(n, t[i].op)) return t[i].lists;
+    return 1;
+}
+
 static double flops_per_elem(const char *n)
 {
     static const struct { const char *op; double f; } t[] = {
@@ -626,7 +639,7 @@ static double flops_per_elem(const char *n)
         { "_log_softmax", 5 }, { "_softmax_backward_data", 3 }, { "native_layer_norm", 8 }, { "layer_norm", 8 },
         { "native_layer_norm_backward", 12 }, { "rms_norm", 6 }, { "_fused_rms_norm", 6 }, { "lerp_", 3 },
         { "_foreach_lerp_", 3 }, { "addcmul_", 2 }, { "_foreach_addcmul_", 2 }, { "addcdiv_", 2 },
-        { "_foreach_addcdiv_", 2 }, { "copy_", 0 }, { "fill_", 0 }, { "zero_", 0 }, { "_to_copy", 0 },
+        { "_foreach_addcdiv_", 2 }, { "_fused_adam_", 12 }, { "_fused_adamw_", 13 }, { "copy_", 0 }, { "fill_", 0 }, { "zero_", 0 }, { "_to_copy", 0 },
         { "mse_loss", 2 }, { "mse_loss_backward", 3 },
     };
     if (!strncmp(n, "aten::", 6)) n += 6;
@@ -677,11 +690,12 @@ static int eltwise_of(const importer *im, const cop *o, const char *kernel, elt_
     int inplace = nl > 1 && o->name[nl - 1] == '_' && o->name[nl - 2] != '_';
     int wonly = writes_only_self(o->name);
     double in_b = 0, out_b = 0;
+    int written = lists_written(o->name), seen = 0;
     for (int i = 0; i < nargs; i++) {
         const targ *a = op_arg(im, o, i);
         if (a->kind == ARG_NONE) continue;
         double b = (double)a->numel * (a->elem_bytes ? a->elem_bytes : list_bytes);
-        if (i == first && (inplace || wonly)) {
+        if (seen++ < written && (inplace || wonly)) {
             out_b += b;
             if (wonly) continue;
         }

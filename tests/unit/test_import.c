@@ -263,6 +263,26 @@ static void test_bare_array_and_literals(void **state)
     free(out);
 }
 
+static void test_fused_adam(void **state)
+{
+    (void)state;
+    int rc;
+    /* params, grads, exp_avgs, exp_avg_sqs (10 + 6 elements each), empty max_exp_avg_sqs, steps */
+    const char *text = "{\"traceEvents\": ["
+        OP(1, "aten::_fused_adam_", 0, 10, "[[[10],[6]],[[10],[6]],[[10],[6]],[[10],[6]],[],[[],[]],[],[]]",
+           "[[[1],[1]],[[1],[1]],[[1],[1]],[[1],[1]],[],[[],[]],[],[]]",
+           "[\"TensorList\",\"TensorList\",\"TensorList\",\"TensorList\",\"TensorList\",\"TensorList\",\"Scalar\",\"Scalar\"]")
+        RT("cudaLaunchKernel", 4, 1, 1, 2)
+        GPU("kernel", "void at::native::multi_tensor_apply_kernel<FusedAdamMathFunctor<float, 4> >(T)", 4, 1, 5, 1, 7,
+            ",\"grid\":[1,1,1],\"block\":[512,1,1]")
+        "{}]}";
+    char *out = import_text(text, &rc, NULL, NULL);
+    if (rc) fail_msg("%s", err);
+    /* reads p, g, m, v (and 2 step scalars, rounding away); writes p, m, v */
+    assert_non_null(strstr(out, "eltwise name=_fused_adam__1 elems=16 dtype=fp32 in=4 out=3 flops=12 stream=0"));
+    free(out);
+}
+
 static void test_graph_mode(void **state)
 {
     (void)state;
@@ -300,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_bare_array_and_literals),
         cmocka_unit_test(test_graph_mode),
+        cmocka_unit_test(test_fused_adam),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
