@@ -3,7 +3,7 @@
 # sudo) and builds it into build/. Safe to run again; installs only what is missing.
 set -eu
 cd "$(dirname "$0")/.."
-PKGS="gcc meson ninja-build pkg-config libiniparser-dev libsqlite3-dev libcmocka-dev sqlite3 python3 python3-matplotlib clang libclang-rt-14-dev valgrind libopenmpi-dev openmpi-bin"
+PKGS="gcc meson ninja-build pkg-config libiniparser-dev libsqlite3-dev libjson-c-dev libcmocka-dev sqlite3 python3 python3-matplotlib clang libclang-rt-14-dev valgrind libopenmpi-dev openmpi-bin"
 missing=""
 for p in $PKGS; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -39,6 +39,8 @@ void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const t
                 double wall_s, long long run_id);
 /* `gpusim sweep`; returns the exit status. */
 int sweep_main(const cli_args *a, const char *trace_hash);
+/* `gpusim import PROFILE.json [-o OUT.trace]` (argv[0] = "import"); returns the exit status. */
+int import_main(int argc, char **argv);
 /* Chrome trace-event JSON of the ops (open in chrome://tracing or Perfetto). */
 int write_timeline(const char *path, const trace *t, const run_result *r);
 

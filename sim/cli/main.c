@@ -44,6 +44,7 @@ static int trace_file_hash(const char *path, char out[17])
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "import")) return import_main(argc - 1, argv + 1);
     char err[1024] = "";
     cli_args a;
     int rc = cli_parse(&a, argc, argv, err, sizeof err);

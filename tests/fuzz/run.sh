@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/fuzz/run.sh SECONDS: builds the libFuzzer harnesses with clang (ASan+UBSan)
+# tests/fuzz/run.sh SECONDS: builds the libFuzzer harnesses (trace reader, config loader, importer) with clang (ASan+UBSan)
 # and runs each for SECONDS on a copy of its seed corpus. Exits non-zero on a finding.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -12,17 +12,19 @@ flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 clang $flags tests/fuzz/fuzz_trace.c sim/trace/*.c sim/ops/*.c sim/kernels/*.c sim/arch/*.c sim/engine/*.c sim/config/*.c \
   -liniparser -lm -o "$out/fuzz_trace"
 clang $flags tests/fuzz/fuzz_config.c sim/config/config.c sim/config/params.c -liniparser -lm -o "$out/fuzz_config"
+clang $flags tests/fuzz/fuzz_import.c sim/import/torch_import.c sim/trace/trace.c -ljson-c -lm -o "$out/fuzz_import"
 status=0
 pids=""
-for h in trace config; do  # both harnesses at once, one per core
+harnesses="trace config import"
+for h in $harnesses; do  # all harnesses at once
   rm -rf "$out/corpus_$h" && cp -r "tests/fuzz/corpus_$h" "$out/corpus_$h"
   "$out/fuzz_$h" -max_total_time="$secs" -max_len=4096 -timeout=10 -print_final_stats=1 \
       -artifact_prefix="$out/crash_$h-" "$out/corpus_$h" > "$out/fuzz_$h.log" 2>&1 &
   pids="$pids $!"
 done
-i=0
+set -- $harnesses
 for p in $pids; do
-  h=$([ $i -eq 0 ] && echo trace || echo config); i=$((i + 1))
+  h=$1; shift
   if wait "$p"; then echo "fuzz_$h: ${secs}s, no finding"; else echo "fuzz_$h: FINDING"; tail -40 "$out/fuzz_$h.log"; status=1; fi
   grep -E "stat::number_of_executed_units|stat::peak_rss_mb|stat::new_units_added" "$out/fuzz_$h.log" || true
 done

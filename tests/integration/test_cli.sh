@@ -208,6 +208,37 @@ t4=$("$BIN" "$SRC/configs/h100.ini" elt.trace --no-db --json --set sm.subpartiti
 t8=$("$BIN" "$SRC/configs/h100.ini" elt.trace --no-db --json --set sm.subpartitions=8 | sed 's/.*"time_us":\([0-9.]*\).*/\1/')
 check "element-wise time does not depend on how the SM's lanes are split into sub-partitions" test "$t4" = "$t8"
 
+# 8d. gpusim import: a shared PyTorch profile -> a trace the real CLI runs unchanged
+PROF="$SRC/analysis/hw/h100/torch_traces/ffn4k_infer_b512_fp16.json"
+"$BIN" import "$PROF" -o ffn.trace 2> imp.err
+check "import exits 0" test $? -eq 0
+check "import summary on stderr" grep -q '10 GPU events -> 10 ops: 4 gemm (0 helper kernels folded in), 2 eltwise, 0 memset, 4 copy, 0 unmapped; 1 sync' imp.err
+check "import maps addmm to an nt fp16 gemm" grep -q '^gemm name=addmm_2 m=512 n=16384 k=4096 dtype=fp16 layout=nt stream=0$' ffn.trace
+check "import maps the pageable copy back" grep -q '^copy name=d2h_5 dir=d2h bytes=4194304 pinned=0 stream=0$' ffn.trace
+check "every imported op has its '# aten op | kernel' line above it" python3 -c "
+L = open('ffn.trace').read().splitlines()
+ops = [i for i, l in enumerate(L) if l.split(' ')[0] in ('gemm', 'eltwise', 'copy')]
+assert len(ops) == 10 and all(L[i - 1].startswith('# aten::') and ' | ' in L[i - 1] for i in ops)"
+check "host gaps are comments" grep -q '^# host gap [0-9.]* us$' ffn.trace
+"$BIN" "$SRC/configs/h100.ini" ffn.trace --no-db --json > ffn.json
+check "the imported trace runs unchanged" test $? -eq 0
+check "the imported trace's ops all ran" python3 -c "
+import json; d = json.load(open('ffn.json')); assert sum(o['kind'] in ('gemm', 'eltwise', 'copy') for o in d['ops']) == 10 and d['time_us'] > 0"
+"$BIN" import "$PROF" > ffn_stdout.trace 2> /dev/null
+check "import without -o writes stdout" cmp -s ffn.trace ffn_stdout.trace
+"$BIN" import "$SRC/workloads/mlp.trace" -o imp_bad.trace > /dev/null 2> err.txt
+check "import of a file that is not JSON exits 2 with file:line" sh -c "test $? -eq 2 && grep -q 'mlp.trace:1: not JSON' err.txt && test ! -e imp_bad.trace && test ! -e imp_bad.trace.tmp"
+printf '{"traceEvents": [{"ph": "X", "name": "x", "ts": 1, "dur": 1}]}' > notprof.json
+"$BIN" import notprof.json -o imp_bad.trace > /dev/null 2> err.txt
+check "import of JSON that is not a profiler trace exits 2" sh -c "test $? -eq 2 && grep -q 'notprof.json: not a PyTorch profiler trace' err.txt"
+printf '{"traceEvents": [\n{"ph": "X", "cat": "kernel",\n' > trunc.json
+"$BIN" import trunc.json > /dev/null 2> err.txt
+check "import of truncated JSON exits 2" sh -c "test $? -eq 2 && grep -q 'trunc.json:3: not JSON: the file ends' err.txt"
+"$BIN" import nosuch.json > /dev/null 2> err.txt
+check "import of a missing file exits 2" sh -c "test $? -eq 2 && grep -q 'nosuch.json: cannot open' err.txt"
+"$BIN" import "$PROF" --bogus > /dev/null 2> err.txt
+check "import with an unknown option exits 2" sh -c "test $? -eq 2 && grep -q 'bogus: unknown option' err.txt"
+
 # 9. golden results: simulated times must not drift silently
 while IFS=' ' read -r cfg tr expect; do
   [ -z "$cfg" ] && continue
