@@ -32,6 +32,8 @@ typedef struct gpu_config {
         int64_t smem_per_cta_kib;/* largest shared memory per CTA */
         int64_t l1_smem_kib;     /* unified L1 + shared memory array per SM */
         int64_t cta_launch_cycles; /* cost to start a CTA on an SM */
+        int64_t warp_reduce_cycles;   /* a warp-wide reduction (softmax rows of up to 1024) */
+        int64_t block_reduce_cycles;  /* a block-wide reduction of a 1024-thread CTA */
         int64_t ldst_bytes_per_clk;/* SM <-> memory system port width */
         int64_t max_inflight_lines;/* outstanding L1 misses per SM (MSHRs) */
         int64_t tma;               /* 1: bulk tensor copies, warp specialisation and cluster multicast (Hopper) */
@@ -52,6 +54,7 @@ typedef struct gpu_config {
     } tensor;
     struct {
         double fp32_flops_per_clk; /* FFMA FLOPs per clock per SM */
+        int64_t dependent_op_cycles; /* issue-to-issue cycles of one thread's dependent fp32 ops */
         double fp16_flops_per_clk; /* packed half FLOPs per clock per SM */
         int64_t latency_cycles;
         double sustained_fraction; /* fraction sustained in a SIMT GEMM main loop */

@@ -27,6 +27,8 @@ const param gpusim_params[] = {
     INT("sm.smem_kib", sm, smem_kib, 0, 4096, "228", "KiB", "Shared memory per SM usable by CTAs (occupancy limit)"),
     INT("sm.smem_per_cta_kib", sm, smem_per_cta_kib, 0, 4096, "227", "KiB", "Largest shared memory one CTA may use"),
     INT("sm.l1_smem_kib", sm, l1_smem_kib, 16, 8192, "256", "KiB", "Unified L1 data cache + shared memory array per SM; L1 gets what shared memory does not use"),
+    INT("sm.warp_reduce_cycles", sm, warp_reduce_cycles, 0, 100000, "150", "SM cycles", "A warp-wide reduction (5 shuffle-and-add steps, about 30 cycles each): a row of a warp-per-row kernel (softmax)"),
+    INT("sm.block_reduce_cycles", sm, block_reduce_cycles, 0, 1000000, "600", "SM cycles", "A block-wide reduction of a 1024-thread CTA: warp shuffles, a shared-memory exchange and two barriers that wait for all 32 warps (softmax over long rows)"),
     INT("sm.cta_launch_cycles", sm, cta_launch_cycles, 0, 100000, "300", "SM cycles", "Cost of starting a CTA on an SM (grid scheduler, register init)"),
     INT("sm.ldst_bytes_per_clk", sm, ldst_bytes_per_clk, 1, 4096, "64", "B/SM-cycle", "Width of the SM's port into the memory system"),
     INT("sm.max_inflight_lines", sm, max_inflight_lines, 8, 4096, "256", "lines", "Outstanding L1 misses per SM (MSHRs): bounds per-SM bandwidth by Little's law"),
@@ -47,6 +49,7 @@ const param gpusim_params[] = {
 
     DBL("cuda.fp32_flops_per_clk", cuda, fp32_flops_per_clk, 1, 1e6, "256", "FLOP/SM-cycle", "FP32 FMA rate per SM (2 FLOPs per FMA lane)"),
     DBL("cuda.fp16_flops_per_clk", cuda, fp16_flops_per_clk, 1, 1e6, "512", "FLOP/SM-cycle", "Packed FP16 rate per SM on CUDA cores"),
+    INT("cuda.dependent_op_cycles", cuda, dependent_op_cycles, 1, 1000, "12", "SM cycles", "Issue-to-issue time of one thread's dependent fp32 operations (ALU and MUFU latency): bounds a warp that works alone through a long row"),
     INT("cuda.latency_cycles", cuda, latency_cycles, 0, 10000, "4", "SM cycles", "FMA dependent-issue latency"),
     DBL("cuda.sustained_fraction", cuda, sustained_fraction, 0.05, 1, "0.8", "fraction", "Share of the FMA rate a SIMT GEMM main loop sustains (shared-memory operand loads take issue slots)"),
 

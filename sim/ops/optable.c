@@ -13,6 +13,7 @@
 #include "ops/op_eltwise.h"
 #include "ops/op_gemm.h"
 #include "ops/op_layernorm.h"
+#include "ops/op_softmax.h"
 #include "ops/op_micro.h"
 
 static const op_type *const table[] = {
@@ -25,6 +26,7 @@ static const op_type *const table[] = {
     &op_chase,
     &op_stream,
     &op_layernorm,
+    &op_softmax,
 };
 
 _Static_assert(sizeof table / sizeof table[0] <= 256, "trace_op.kind is one byte");

@@ -9,6 +9,7 @@
 #include "common.h"
 #include "kernels/runner.h"
 #include "ops/op_layernorm.h"
+#include "ops/op_softmax.h"
 #include "ops/optable.h"
 
 static char err[1024];
@@ -268,6 +269,59 @@ static void test_layernorm_reads_gamma_beta(void **state)
     run_result_free(&e);
 }
 
+/* ---- softmax ---- */
+
+static double softmax_us(const char *sets_text, const char *line)
+{
+    const char *sets[1] = { sets_text };
+    gpu_config c = test_config(sets_text ? sets : NULL, sets_text ? 1 : 0);
+    run_result r = sim(&c, line);
+    double t = us(&r.ops[1]);
+    assert_string_equal(r.ops[1].kind, "softmax");
+    run_result_free(&r);
+    return t;
+}
+
+static void test_softmax_parse(void **state)
+{
+    (void)state;
+    trace *t = parse_ok("softmax name=s rows=16 cols=4096\n");
+    const softmax_params *p = t->ops[0].params;
+    assert_int_equal(p->rows, 16);
+    assert_int_equal(p->cols, 4096);
+    assert_int_equal(p->dtype, DT_FP16);
+    trace_destroy(t);
+    parse_err("softmax rows=4\n", "t.trace:1: cols: required by softmax");
+    parse_err("softmax rows=4 cols=8 dtype=fp8\n", "t.trace:1: dtype: softmax takes fp16, bf16 or fp32, got fp8");
+}
+
+/* Long rows: one CTA per row, two block-wide reductions on each row's critical path. Many rows
+ * (4224 of 4096): the reductions' latency, not the bytes, sets the time; removing them must show. */
+static void test_softmax_block_reductions(void **state)
+{
+    (void)state;
+    const char *line = "flush\nsoftmax name=s rows=4224 cols=4096 dtype=fp16\n";
+    double base = softmax_us("sm.block_reduce_cycles=1200", line);
+    double none = softmax_us("sm.block_reduce_cycles=0", line);
+    if (base < 1.5 * none) fail_msg("reductions cost too little: %.2f us vs %.2f us without", base, none);
+    /* and slower than reading and writing its bytes at the DRAM peak */
+    gpu_config c = test_config(NULL, 0);
+    double floor_us = 2.0 * 4224 * 4096 * 2 / (config_peak_dram_gbps(&c) * 1e3);
+    assert_true(base > 1.5 * floor_us);
+}
+
+/* Short rows: one warp per row; a lone warp on a row of 1024 is bound by its chain of dependent
+ * operations (cuda.dependent_op_cycles), so 16 rows of 1024 take longer than 16 rows of 256. */
+static void test_softmax_warp_chain(void **state)
+{
+    (void)state;
+    double r1024 = softmax_us(NULL, "flush\nsoftmax name=s rows=16 cols=1024\n");
+    double r256 = softmax_us(NULL, "flush\nsoftmax name=s rows=16 cols=256\n");
+    double flat = softmax_us("cuda.dependent_op_cycles=1", "flush\nsoftmax name=s rows=16 cols=1024\n");
+    if (r1024 < r256 + 2.0) fail_msg("1024-element rows %.2f us vs 256 %.2f us: no dependent chain", r1024, r256);
+    assert_true(flat < r1024 - 2.0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -277,6 +331,9 @@ int main(void)
         cmocka_unit_test(test_layernorm_parse),
         cmocka_unit_test(test_layernorm_runs_memory_bound),
         cmocka_unit_test(test_layernorm_reads_gamma_beta),
+        cmocka_unit_test(test_softmax_parse),
+        cmocka_unit_test(test_softmax_block_reductions),
+        cmocka_unit_test(test_softmax_warp_chain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
