@@ -31,6 +31,9 @@ struct l2 {
     uint32_t clock;       /* LRU stamps (renormalised before they wrap) */
     uint32_t sample;      /* set sampling factor */
     uint64_t rng;         /* xorshift state for random replacement */
+    uint8_t *pf_shadow;   /* per SM: did its last sampled bulk line trigger the prefetcher (miss or first use)? */
+    uint64_t *last_lat_ps;/* per SM: load-to-use latency of its last sampled bulk read (0: none yet) */
+    int nsm;
     dram *dram;
     prefetcher *pf;
     xbar *x;
@@ -77,7 +80,10 @@ l2 *l2_create(const gpu_config *cfg, dram *d, prefetcher *pf, xbar *x)
     c->set_bytes = ((size_t)22 * c->ways + 63) / 64 * 64;
     c->mem = aligned_alloc(64, c->set_bytes * c->sets * c->slices);
     c->slice_bw = calloc(c->slices, sizeof *c->slice_bw);
-    if (!c->mem || !c->slice_bw) { l2_destroy(c); return NULL; }
+    c->nsm = (int)cfg->gpu.sm_count;
+    c->pf_shadow = calloc((size_t)c->nsm, 1);
+    c->last_lat_ps = calloc((size_t)c->nsm, sizeof *c->last_lat_ps);
+    if (!c->mem || !c->slice_bw || !c->pf_shadow || !c->last_lat_ps) { l2_destroy(c); return NULL; }
     for (uint32_t i = 0; i < c->slices; i++)
         if (bwcal_init(&c->slice_bw[i], c->ps_per_byte, BWCAL_BUCKET_PS, BWCAL_BUCKETS)) { l2_destroy(c); return NULL; }
     memset(c->mem, 0, c->set_bytes * c->sets * c->slices);
@@ -90,6 +96,8 @@ void l2_destroy(l2 *c)
     free(c->mem);
     if (c->slice_bw) for (uint32_t i = 0; i < c->slices; i++) bwcal_fini(&c->slice_bw[i]);
     free(c->slice_bw);
+    free(c->pf_shadow);
+    free(c->last_lat_ps);
     free(c);
 }
 
@@ -165,7 +173,7 @@ static int evict(l2 *c, size_t b, uint64_t t, uint32_t *old_stamp, uint64_t *wb_
         if (wb_done && d > *wb_done) *wb_done = d;
         c->c.writebacks++;
     }
-    if (FLAGS(b, v) & F_PREFETCHED) c->c.pf_polluting++;
+    if (FLAGS(b, v) & F_PREFETCHED) c->c.pf_polluting += wb_weight(c, (TAG(b, v) - 1) << c->line_shift);
 found:
     if (old_stamp) *old_stamp = TAG(b, v) ? STAMP(b, v) : 0;
     TAG(b, v) = 0;
@@ -183,12 +191,25 @@ static uint8_t sector_mask(const l2 *c, uint64_t addr, uint32_t bytes)
     return m ? (m & c->full_mask) : c->full_mask;
 }
 
-static void prefetch_after_miss(l2 *c, uint64_t line, int sm, uint64_t t)
+/*
+ * Prefetching under set sampling. A trigger (a demand miss, or the first use of
+ * a prefetched line) proposes lines; in exact simulation (weight 1) each is
+ * fetched if absent. A weighted trigger is a line of sampled bulk traffic
+ * standing for `weight` lines: only its proposals that fall in simulated sets are
+ * fetched, each standing for `weight` lines as a demand line does, so the sampled
+ * sets hold the same mix of demand and prefetched lines as in exact simulation.
+ * The trigger lines of the stream are mostly in sets that are not simulated:
+ * their proposals into simulated sets are made by l2_shadow, which takes the
+ * trigger decision of the SM's latest simulated bulk line (the estimator set
+ * sampling makes everywhere: a simulated line's fate stands for its neighbours').
+ */
+static void prefetch_after_miss(l2 *c, uint64_t line, int sm, uint64_t t, uint32_t weight)
 {
     uint64_t want[PF_MAX];
     int n = prefetch_on_miss(c->pf, line, sm, want, PF_MAX);
     for (int i = 0; i < n; i++) {
         uint64_t h = hash64(want[i]);
+        if (weight > 1 && set_of(c, h) % c->sample) continue; /* not simulated */
         size_t b = set_base(c, slice_of(c, h), h);
         if (find(c, b, want[i]) >= 0) continue;
         int v = evict(c, b, t, NULL, NULL);
@@ -196,14 +217,25 @@ static void prefetch_after_miss(l2 *c, uint64_t line, int sm, uint64_t t)
         touch(c, b, v);
         SECT(b, v) = c->full_mask;
         FLAGS(b, v) = F_PREFETCHED;
-        READY(b, v) = dram_access(c->dram, want[i] << c->line_shift, c->line_bytes, 1, 0, t);
-        c->c.pf_issued++;
+        READY(b, v) = dram_access(c->dram, want[i] << c->line_shift, c->line_bytes, weight, 0, t);
+        c->c.pf_issued += weight;
     }
 }
 
+void l2_shadow(l2 *c, uint64_t addr, int sm, uint64_t t_issue, uint32_t weight)
+{
+    if (weight > 1 && c->pf_shadow[sm] && prefetch_enabled(c->pf))
+        prefetch_after_miss(c, addr >> c->line_shift, sm, t_issue + c->xbar_ps, weight);
+}
 
 uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t weight)
 {
+    /* With a prefetcher, a read probe does not go to an unsampled set, where no
+     * prefetch ever lands (it would always miss where the lines it stands for are
+     * prefetched): it takes the latency of the SM's latest simulated bulk read. */
+    if ((r->flags & MEM_PROBE) && !(r->flags & MEM_WRITE) && c->last_lat_ps[r->sm] && prefetch_enabled(c->pf)) {
+        return t_issue + c->last_lat_ps[r->sm];
+    }
     uint64_t line = r->addr >> c->line_shift;
     uint64_t h = hash64(line);
     uint32_t home = slice_of(c, h);
@@ -231,6 +263,9 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
 
     int far = home_part != part;
     size_t rb = 0;
+    /* a weighted line records whether it triggered the prefetcher, for l2_shadow; a probe (an
+     * unsampled request's latency stand-in) triggers nothing: l2_shadow speaks for it */
+    int sampled_bulk = weight > 1, trigger = 0, may_pf = !(r->flags & MEM_PROBE);
     if (far && c->replicate) {
         uint32_t rs = (uint32_t)part * c->spp + range32(h, c->spp);
         uint64_t start = slice_reserve(c, rs, t, r->bytes, weight);
@@ -240,8 +275,10 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
             touch(c, rb, (uint32_t)w);
             c->c.hits += weight;
             c->c.replica_hits += weight;
+            if (sampled_bulk) c->pf_shadow[r->sm] = 0;
             uint64_t data = start;
             if (READY(rb, w) > data) { data = READY(rb, w); c->c.merges += weight; }
+            if (sampled_bulk) c->last_lat_ps[r->sm] = data + c->near_ret_ps - t_issue;
             return data + c->near_ret_ps;
         }
     }
@@ -255,11 +292,12 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         c->c.hits += weight;
         data = start;
         if (FLAGS(b, w) & F_PREFETCHED) {
-            c->c.pf_useful++;
-            if (READY(b, w) > start) c->c.pf_late++;
+            c->c.pf_useful += weight;
+            if (READY(b, w) > start) c->c.pf_late += weight;
             FLAGS(b, w) &= (uint8_t)~F_PREFETCHED;
             /* tagged prefetching: the first use of a prefetched line keeps the stream going */
-            prefetch_after_miss(c, line, r->sm, start);
+            trigger = 1;
+            if (may_pf) prefetch_after_miss(c, line, r->sm, start, weight);
         }
         if (READY(b, w) > data) { data = READY(b, w); c->c.merges += weight; }
     } else {
@@ -275,7 +313,12 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         if (!(r->flags & MEM_STREAM)) touch(c, b, (uint32_t)i);
         else if (w < 0) STAMP(b, i) = lru; /* evict-first: the victim's place in the LRU order */
         data = READY(b, i);
-        if (prefetch_enabled(c->pf)) prefetch_after_miss(c, line, r->sm, start);
+        trigger = 1;
+        if (may_pf && prefetch_enabled(c->pf)) prefetch_after_miss(c, line, r->sm, start, weight);
+    }
+    if (sampled_bulk) {
+        c->pf_shadow[r->sm] = (uint8_t)trigger;
+        c->last_lat_ps[r->sm] = data + ret - t_issue;
     }
     if (far && c->replicate) {
         int w2 = find(c, rb, line);

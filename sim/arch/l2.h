@@ -11,7 +11,9 @@
  * H100/A100 do, which costs near capacity), and the prefetcher's requests.
  * Approximated: no coherence between replicas and writes (the workloads never
  * read a tensor while writing it); the tag lookup latency is part of the hit
- * latency; prefetches do not take slice bandwidth.
+ * latency; prefetches do not take slice bandwidth. Under set sampling
+ * (sim.l2_set_sampling = N) only 1 in N sets is simulated and each weighted line
+ * stands for N; prefetches stay in the simulated sets (see l2_shadow).
  */
 #ifndef GPUSIM_L2_H
 #define GPUSIM_L2_H
@@ -38,6 +40,13 @@ void l2_destroy(l2 *c);
  * `weight` lines (set sampling: its bandwidth and counts are multiplied). Returns
  * the time the data are back at the SM (reads) or the write is accepted. */
 uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t weight);
+/* Set sampling with a prefetcher: bulk line `addr` of SM `sm`, sent at t_issue,
+ * was not simulated (it is not in a simulated set, or went as a MEM_PROBE). If
+ * the SM's latest simulated bulk line triggered the prefetcher (a miss or the
+ * first use of a prefetched line), this line is taken to trigger it too: the
+ * policy sees it and its proposals that fall in simulated sets are fetched, each
+ * standing for `weight` lines. Without sampling or a prefetcher it does nothing. */
+void l2_shadow(l2 *c, uint64_t addr, int sm, uint64_t t_issue, uint32_t weight);
 /* 1 when the line holding addr lies in a simulated set under set sampling. */
 int l2_sampled(const l2 *c, uint64_t addr);
 /* Writes back every dirty line and invalidates all; returns when the last write is done. */

@@ -349,8 +349,6 @@ int config_load(gpu_config *cfg, const char *path, const char *const *sets, int 
         else rc = fail(L, "%s: %s: required key is missing (%s)", path, p->key, p->doc);
     }
     if (!rc) rc = cross_check(L, &tmp, path);
-    /* the effective value is the one stored with the run: a prefetcher needs every L2 set simulated */
-    if (!rc && tmp.prefetch.policy != PF_NONE) tmp.sim.l2_set_sampling = 1;
     if (!rc) *cfg = tmp;
     free(L);
     return rc;

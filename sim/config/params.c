@@ -117,7 +117,7 @@ const param gpusim_params[] = {
     DBL("power.dram_pj_per_byte", power, dram_pj_per_byte, 0, 10000, "50", "pJ/B", "Energy per DRAM byte read or written (DRAM core, PHY, memory controller); not on the SM rail"),
     DBL("power.pcie_pj_per_byte", power, pcie_pj_per_byte, 0, 100000, "300", "pJ/B", "Energy per byte copied over PCIe (link, copy engine, device-memory side)"),
     ENUM("gemm.select", gemm, select, "library|best", "library", "How a GEMM without an explicit mapping is mapped: library = the kernel family a GEMM library ships for the shape, dtype and alignment, tile by its estimate (as cuBLAS on this card); best = the candidate with the best estimate among every family this machine can run (a design point no library was tuned for)"),
-    INT("sim.l2_set_sampling", sim, l2_set_sampling, 1, 64, "1", "sets", "Simulator speed knob, not hardware: bulk (tile, stream) traffic simulates 1 in N L2 sets exactly and charges each simulated line N lines of bandwidth (set sampling); 1 = every set; ignored (1) when a prefetcher is on"),
+    INT("sim.l2_set_sampling", sim, l2_set_sampling, 1, 64, "1", "sets", "Simulator speed knob, not hardware: bulk (tile, stream) traffic simulates 1 in N L2 sets exactly and charges each simulated line N lines of bandwidth (set sampling); 1 = every set. With a prefetcher, prefetches stay in the simulated sets and each stands for N lines"),
     DBL("host.launch_latency_us", host, launch_latency_us, 0, 10000, "4", "us", "Host submit to kernel start on an idle GPU"),
     DBL("host.eager_gap_us", host, eager_gap_us, 0, 10000, "10", "us", "Host time to launch one op eagerly (framework + driver)"),
     DBL("host.graph_gap_us", host, graph_gap_us, 0, 10000, "1.4", "us", "Time between kernels in a CUDA-graph replay"),
