@@ -9,7 +9,9 @@ mkdir -p "$out"
 [ -f build/gpusim_version.h ] || meson setup build >/dev/null
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Isim -Ibuild -I/usr/include/iniparser"
 clang $flags tests/fuzz/fuzz_trace.c sim/trace/trace.c -o "$out/fuzz_trace"
-clang $flags tests/fuzz/fuzz_config.c sim/config/config.c sim/config/params.c -liniparser -lm -o "$out/fuzz_config"
+# the policy keys' choice lists are the policy registries' rows (sim/arch)
+clang $flags tests/fuzz/fuzz_config.c sim/config/config.c sim/config/params.c \
+    sim/arch/prefetch*.c sim/arch/l2_repl*.c -liniparser -lm -o "$out/fuzz_config"
 status=0
 pids=""
 for h in trace config; do  # both harnesses at once, one per core

@@ -189,8 +189,8 @@ check "element-wise time does not depend on how the SM's lanes are split into su
 # the slowest of a batch's lines are seen through 1/16 of the lines; issue 11).
 samp_err() { # CONFIG TRACE POLICY -> relative error of sampled vs exact, in %
   local e s
-  e=$("$BIN" "$1" "$2" --no-db --json --set prefetch.policy=$3 --set sim.l2_set_sampling=1 | sed 's/.*"time_us":\([0-9.]*\).*/\1/')
-  s=$("$BIN" "$1" "$2" --no-db --json --set prefetch.policy=$3 --set sim.l2_set_sampling=16 | sed 's/.*"time_us":\([0-9.]*\).*/\1/')
+  e=$("$BIN" "$1" "$2" --no-db --json --set prefetch.policy=$3 --set sim.l2_set_sampling=1 | python3 -c "import json,sys; print(json.load(sys.stdin)['time_us'])")
+  s=$("$BIN" "$1" "$2" --no-db --json --set prefetch.policy=$3 --set sim.l2_set_sampling=16 | python3 -c "import json,sys; print(json.load(sys.stdin)['time_us'])")
   python3 -c "print('%.4f' % (100 * ($s - $e) / $e))"
 }
 printf 'flush\ngemm name=g m=3072 n=3072 k=3072 dtype=fp16\n' > samp_gemm.trace
