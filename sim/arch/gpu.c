@@ -23,6 +23,7 @@ struct gpu {
     uint64_t l1_hit_ps;
     uint32_t sample;      /* L2 set sampling factor for bulk traffic */
     int pf_on;            /* an L2 prefetcher is on (sampled lines need l2_shadow) */
+    l2_sampler sampler;   /* which lines the L2 simulates (inline test per line) */
     power *pw;            /* board power model and SM clock controller */
 };
 
@@ -48,6 +49,7 @@ gpu *gpu_create(const gpu_config *cfg, engine *e)
     g->pf = prefetch_create(&g->cfg);
     g->l2 = g->dram && g->pf ? l2_create(&g->cfg, g->dram, g->pf, &g->x) : NULL;
     g->pf_on = g->pf && prefetch_enabled(g->pf);
+    if (g->l2) l2_get_sampler(g->l2, &g->sampler);
     g->pcie = pcie_create(&g->cfg);
     g->sched = cta_sched_create(e, g->sms, g->nsm, clock_ps(&clk, (double)cfg->sm.cta_launch_cycles), g->pw);
     if (!g->l2 || !g->pcie || !g->sched) { gpu_destroy(g); return NULL; }
@@ -119,7 +121,7 @@ uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t ro
             uint64_t le = (a | (lb - 1)) + 1;
             uint64_t b = (le < end ? le : end) - a;
             int last = le >= end && row + 1 == rows;
-            uint32_t w = weight == 1 || l2_sampled(g->l2, a) ? weight : (last && sent == 0 ? 1 : 0);
+            uint32_t w = weight == 1 || l2_sampler_test(&g->sampler, a) ? weight : (last && sent == 0 ? 1 : 0);
             if (w) {
                 uint64_t ti = start + (uint64_t)((double)n * line_ps);
                 uint64_t d;

@@ -33,7 +33,7 @@ struct l2 {
     const l2_repl_policy *repl; /* replacement policy (registry row) */
     void *repl_state;     /* its own state */
     uint32_t sample;      /* set sampling factor */
-    uint64_t sample_m;    /* 2^64 / sample rounded up: divisibility by sample without a division */
+    l2_sampler sampler;   /* which sets are simulated (l2.h) */
     uint8_t *pf_shadow;   /* per SM: did its last sampled bulk line trigger the prefetcher (miss or first use)? */
     uint64_t *last_lat_ps;/* per SM: load-to-use latency of its last sampled bulk read (0: none yet) */
     int nsm;
@@ -77,9 +77,11 @@ l2 *l2_create(const gpu_config *cfg, dram *d, prefetcher *pf, xbar *x)
     c->spp = c->slices / (uint32_t)cfg->l2.partitions;
     uint64_t lines = (uint64_t)(cfg->l2.size_mib * 1048576.0) / c->line_bytes;
     c->sets = (uint32_t)(lines / c->ways / c->slices);
+    c->sampler.sets = c->sets;
+    c->sampler.line_shift = c->line_shift;
     c->replicate = cfg->l2.replicate_far && cfg->l2.partitions > 1;
     c->sample = (uint32_t)cfg->sim.l2_set_sampling;
-    c->sample_m = UINT64_MAX / c->sample + 1;
+    c->sampler.m = UINT64_MAX / c->sample + 1;
     clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
     c->ps_per_byte = 1e6 / (double)cfg->gpu.clock_mhz / (double)cfg->l2.slice_bytes_per_clk;
     c->xbar_ps = x->latency_ps;
@@ -121,7 +123,7 @@ void l2_destroy(l2 *c)
 static inline uint32_t range32(uint64_t bits32, uint32_t n) { return (uint32_t)(((bits32 & 0xffffffffu) * n) >> 32); }
 /* A line's home slice (low hash bits) and set within a slice (high hash bits). */
 static inline uint32_t slice_of(const l2 *c, uint64_t h) { return range32(h, c->slices); }
-static inline uint32_t set_of(const l2 *c, uint64_t h) { return range32(h >> 32, c->sets); }
+static inline uint32_t set_of(const l2 *c, uint64_t h) { return l2_set_index(h, c->sets); }
 
 /* Byte offset of the set of a line (hash h) in `slice`. */
 static inline size_t set_base(const l2 *c, uint32_t slice, uint64_t h)
@@ -151,9 +153,9 @@ static inline uint64_t slice_reserve(l2 *c, uint32_t slice, uint64_t t, uint32_t
     return bwcal_reserve(&c->slice_bw[slice], t, bytes * weight);
 }
 
-/* set % sample == 0 for a 32-bit set index, by Lemire, Kaser and Kurz's
- * "faster remainder by direct computation" (2019): no division on the hot path. */
-static inline int simulated_set(const l2 *c, uint32_t set) { return (uint64_t)set * c->sample_m <= c->sample_m - 1; }
+static inline int simulated_set(const l2 *c, uint32_t set) { return l2_sampler_simulated_set(&c->sampler, set); }
+
+void l2_get_sampler(const l2 *c, l2_sampler *s) { *s = c->sampler; }
 
 int l2_sampled(const l2 *c, uint64_t addr)
 {
