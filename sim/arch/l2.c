@@ -11,6 +11,7 @@
 
 enum { F_DIRTY = 1, F_PREFETCHED = 2, F_REPLICA = 4 };
 #define PF_MAX 64
+#define PF_MEMO 4096   /* recent proposals remembered under set sampling (a power of two) */
 
 /*
  * Storage: each set is one contiguous block (tags, fill times, LRU stamps,
@@ -37,6 +38,7 @@ struct l2 {
     uint8_t *pf_shadow;   /* per SM: did its last sampled bulk line trigger the prefetcher (miss or first use)? */
     uint64_t *last_lat_ps;/* per SM: load-to-use latency of its last sampled bulk read (0: none yet) */
     int nsm;
+    uint64_t *pf_memo;    /* set sampling: line + 1 of recent prefetch proposals, direct-mapped */
     dram *dram;
     prefetcher *pf;
     xbar *x;
@@ -97,7 +99,8 @@ l2 *l2_create(const gpu_config *cfg, dram *d, prefetcher *pf, xbar *x)
     c->nsm = (int)cfg->gpu.sm_count;
     c->pf_shadow = calloc((size_t)c->nsm, 1);
     c->last_lat_ps = calloc((size_t)c->nsm, sizeof *c->last_lat_ps);
-    if (!c->mem || !c->slice_bw || !c->pf_shadow || !c->last_lat_ps) { l2_destroy(c); return NULL; }
+    c->pf_memo = calloc(PF_MEMO, sizeof *c->pf_memo);
+    if (!c->mem || !c->slice_bw || !c->pf_shadow || !c->last_lat_ps || !c->pf_memo) { l2_destroy(c); return NULL; }
     for (uint32_t i = 0; i < c->slices; i++)
         if (bwcal_init(&c->slice_bw[i], c->ps_per_byte, BWCAL_BUCKET_PS, BWCAL_BUCKETS)) { l2_destroy(c); return NULL; }
     memset(c->mem, 0, c->set_bytes * c->sets * c->slices);
@@ -116,6 +119,7 @@ void l2_destroy(l2 *c)
     free(c->slice_bw);
     free(c->pf_shadow);
     free(c->last_lat_ps);
+    free(c->pf_memo);
     free(c);
 }
 
@@ -220,6 +224,14 @@ static void prefetch_after_miss(l2 *c, uint64_t line, int sm, uint64_t t, uint32
     uint64_t want[PF_MAX];
     int n = prefetch_on_miss(c->pf, line, sm, want, PF_MAX);
     for (int i = 0; i < n; i++) {
+        if (weight > 1) {
+            /* a line proposed moments ago (consecutive triggers of a stream propose
+             * overlapping lines) is present, in flight, or not simulated: skip it
+             * without hashing it again */
+            uint64_t *memo = &c->pf_memo[want[i] & (PF_MEMO - 1)];
+            if (*memo == want[i] + 1) continue;
+            *memo = want[i] + 1;
+        }
         uint64_t h = hash64(want[i]);
         if (weight > 1 && !simulated_set(c, set_of(c, h))) continue; /* not simulated */
         size_t b = set_base(c, slice_of(c, h), h);
