@@ -22,6 +22,8 @@ struct gpu {
     uint32_t line_bytes;
     uint64_t l1_hit_ps;
     uint32_t sample;      /* L2 set sampling factor for bulk traffic */
+    int pf_on;            /* an L2 prefetcher is on (sampled lines need l2_shadow) */
+    l2_sampler sampler;   /* which lines the L2 simulates (inline test per line) */
     power *pw;            /* board power model and SM clock controller */
 };
 
@@ -35,8 +37,7 @@ gpu *gpu_create(const gpu_config *cfg, engine *e)
     g->line_bytes = (uint32_t)cfg->l2.line_bytes;
     clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
     g->l1_hit_ps = clock_ps(&clk, (double)cfg->l1.hit_cycles);
-    /* a prefetcher must see every line's miss to follow a stream: no sampling then */
-    g->sample = (uint32_t)cfg->sim.l2_set_sampling; /* config_load sets it to 1 when a prefetcher is on */
+    g->sample = (uint32_t)cfg->sim.l2_set_sampling;
     g->sms = calloc((size_t)g->nsm, sizeof *g->sms);
     if (!g->sms) { free(g); return NULL; }
     g->pw = power_create(&g->cfg, g->nsm);
@@ -47,6 +48,8 @@ gpu *gpu_create(const gpu_config *cfg, engine *e)
     g->dram = dram_create(&g->cfg);
     g->pf = prefetch_create(&g->cfg);
     g->l2 = g->dram && g->pf ? l2_create(&g->cfg, g->dram, g->pf, &g->x) : NULL;
+    g->pf_on = g->pf && prefetch_enabled(g->pf);
+    if (g->l2) l2_get_sampler(g->l2, &g->sampler);
     g->pcie = pcie_create(&g->cfg);
     g->sched = cta_sched_create(e, g->sms, g->nsm, clock_ps(&clk, (double)cfg->sm.cta_launch_cycles), g->pw);
     if (!g->l2 || !g->pcie || !g->sched) { gpu_destroy(g); return NULL; }
@@ -92,7 +95,9 @@ static uint64_t dram_bytes(const gpu *g)
 /* Bulk traffic (everything but L1-cached loads) is set-sampled when
  * sim.l2_set_sampling > 1: only lines of simulated sets go to the L2, each
  * standing for that many lines; a request with no such line sends its last
- * line alone, unweighted, so it still sees the memory latency. */
+ * line alone, unweighted, so it still sees the memory latency (a MEM_PROBE).
+ * With a prefetcher, every line not simulated is shown to l2_shadow, so that the
+ * prefetches it would trigger into simulated sets are made. */
 uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t row_bytes,
                       uint64_t stride, uint32_t flags, uint64_t t)
 {
@@ -108,6 +113,7 @@ uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t ro
     uint64_t done = start, n = 0, sent = 0;
     mem_req r = { 0, 0, smi, flags };
     uint32_t weight = (flags & MEM_L1) ? 1 : g->sample;
+    int shadow = weight > 1 && g->pf_on;
     uint64_t dram0 = dram_bytes(g);
     for (uint64_t row = 0; row < rows; row++) {
         uint64_t a = base + row * stride, end = a + row_bytes;
@@ -115,7 +121,7 @@ uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t ro
             uint64_t le = (a | (lb - 1)) + 1;
             uint64_t b = (le < end ? le : end) - a;
             int last = le >= end && row + 1 == rows;
-            uint32_t w = weight == 1 || l2_sampled(g->l2, a) ? weight : (last && sent == 0 ? 1 : 0);
+            uint32_t w = weight == 1 || l2_sampler_test(&g->sampler, a) ? weight : (last && sent == 0 ? 1 : 0);
             if (w) {
                 uint64_t ti = start + (uint64_t)((double)n * line_ps);
                 uint64_t d;
@@ -123,11 +129,14 @@ uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t ro
                 else {
                     r.addr = a;
                     r.bytes = (uint32_t)b;
+                    r.flags = w == weight ? flags : flags | MEM_PROBE;
                     d = l2_access(g->l2, &r, s->partition, ti, w);
                 }
                 if (d > done) done = d;
                 sent++;
             }
+            if (shadow && w != weight && !(flags & MEM_WRITE))
+                l2_shadow(g->l2, a, smi, start + (uint64_t)((double)n * line_ps), weight);
             n++;
             a += b;
         }

@@ -6,17 +6,20 @@
 
 #include "arch/bwcal.h"
 #include "arch/hash.h"
+#include "arch/l2_repl.h"
 #include "engine/engine.h"
 
 enum { F_DIRTY = 1, F_PREFETCHED = 2, F_REPLICA = 4 };
 #define PF_MAX 64
+#define PF_MEMO 4096   /* recent proposals remembered under set sampling (a power of two) */
 
 /*
  * Storage: each set is one contiguous block (tags, fill times, LRU stamps,
  * sector masks, flags of its ways), so that a lookup touches a few adjacent host
  * cache lines.
- * Way i of a set at byte b: tag at b + 8i, ready at b + 8W + 8i, stamp at
- * b + 16W + 4i, sect at b + 20W + i, flags at b + 21W + i.
+ * Way i of a set at byte b: tag at b + 8i, ready at b + 8W + 8i, replacement
+ * word (the policy's meta, l2_repl.h) at b + 16W + 4i, sect at b + 20W + i,
+ * flags at b + 21W + i.
  */
 struct l2 {
     unsigned char *mem;   /* all sets */
@@ -25,12 +28,17 @@ struct l2 {
     uint32_t sets, ways, slices, spp;   /* sets per slice; slices per partition */
     uint32_t line_shift, sector_shift, line_bytes, sector_bytes;
     uint8_t full_mask;
-    int replicate, random_repl;
+    int replicate;
     double ps_per_byte;   /* slice occupancy per byte */
     uint64_t near_ret_ps, far_ret_ps, xbar_ps;
-    uint32_t clock;       /* LRU stamps (renormalised before they wrap) */
+    const l2_repl_policy *repl; /* replacement policy (registry row) */
+    void *repl_state;     /* its own state */
     uint32_t sample;      /* set sampling factor */
-    uint64_t rng;         /* xorshift state for random replacement */
+    l2_sampler sampler;   /* which sets are simulated (l2.h) */
+    uint8_t *pf_shadow;   /* per SM: did its last sampled bulk line trigger the prefetcher (miss or first use)? */
+    uint64_t *last_lat_ps;/* per SM: load-to-use latency of its last sampled bulk read (0: none yet) */
+    int nsm;
+    uint64_t *pf_memo;    /* set sampling: line + 1 of recent prefetch proposals, direct-mapped */
     dram *dram;
     prefetcher *pf;
     xbar *x;
@@ -42,8 +50,18 @@ struct l2 {
 #define TAG(b, i) (((uint64_t *)(c->mem + (b)))[i])
 #define READY(b, i) (((uint64_t *)(c->mem + (b) + 8 * W))[i])
 #define STAMP(b, i) (((uint32_t *)(c->mem + (b) + 16 * W))[i])
+#define META(b) ((uint32_t *)(c->mem + (b) + 16 * W))   /* the set's replacement words */
 #define SECT(b, i) ((c->mem + (b) + 20 * W)[i])
 #define FLAGS(b, i) ((c->mem + (b) + 21 * W)[i])
+
+/* The replacement policy's aging of every set (l2_repl_env). */
+static void halve_all_meta(void *ctx)
+{
+    l2 *c = ctx;
+    size_t nsets = (size_t)c->sets * c->slices;
+    for (size_t i = 0; i < nsets; i++)
+        for (uint32_t k = 0; k < c->ways; k++) STAMP(i * c->set_bytes, k) >>= 1;
+}
 
 l2 *l2_create(const gpu_config *cfg, dram *d, prefetcher *pf, xbar *x)
 {
@@ -61,10 +79,11 @@ l2 *l2_create(const gpu_config *cfg, dram *d, prefetcher *pf, xbar *x)
     c->spp = c->slices / (uint32_t)cfg->l2.partitions;
     uint64_t lines = (uint64_t)(cfg->l2.size_mib * 1048576.0) / c->line_bytes;
     c->sets = (uint32_t)(lines / c->ways / c->slices);
+    c->sampler.sets = c->sets;
+    c->sampler.line_shift = c->line_shift;
     c->replicate = cfg->l2.replicate_far && cfg->l2.partitions > 1;
-    c->random_repl = cfg->l2.replacement == REPL_RANDOM;
     c->sample = (uint32_t)cfg->sim.l2_set_sampling;
-    c->rng = (uint64_t)cfg->l2.seed * 0x9E3779B97F4A7C15ULL + 1;
+    c->sampler.m = UINT64_MAX / c->sample + 1;
     clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
     c->ps_per_byte = 1e6 / (double)cfg->gpu.clock_mhz / (double)cfg->l2.slice_bytes_per_clk;
     c->xbar_ps = x->latency_ps;
@@ -77,19 +96,30 @@ l2 *l2_create(const gpu_config *cfg, dram *d, prefetcher *pf, xbar *x)
     c->set_bytes = ((size_t)22 * c->ways + 63) / 64 * 64;
     c->mem = aligned_alloc(64, c->set_bytes * c->sets * c->slices);
     c->slice_bw = calloc(c->slices, sizeof *c->slice_bw);
-    if (!c->mem || !c->slice_bw) { l2_destroy(c); return NULL; }
+    c->nsm = (int)cfg->gpu.sm_count;
+    c->pf_shadow = calloc((size_t)c->nsm, 1);
+    c->last_lat_ps = calloc((size_t)c->nsm, sizeof *c->last_lat_ps);
+    c->pf_memo = calloc(PF_MEMO, sizeof *c->pf_memo);
+    if (!c->mem || !c->slice_bw || !c->pf_shadow || !c->last_lat_ps || !c->pf_memo) { l2_destroy(c); return NULL; }
     for (uint32_t i = 0; i < c->slices; i++)
         if (bwcal_init(&c->slice_bw[i], c->ps_per_byte, BWCAL_BUCKET_PS, BWCAL_BUCKETS)) { l2_destroy(c); return NULL; }
     memset(c->mem, 0, c->set_bytes * c->sets * c->slices);
+    c->repl = l2_repl_policy_at((size_t)cfg->l2.replacement);
+    l2_repl_env env = { c, halve_all_meta };
+    if (!c->repl || !(c->repl_state = c->repl->create(cfg, &env))) { l2_destroy(c); return NULL; }
     return c;
 }
 
 void l2_destroy(l2 *c)
 {
     if (!c) return;
+    if (c->repl && c->repl_state) c->repl->destroy(c->repl_state);
     free(c->mem);
     if (c->slice_bw) for (uint32_t i = 0; i < c->slices; i++) bwcal_fini(&c->slice_bw[i]);
     free(c->slice_bw);
+    free(c->pf_shadow);
+    free(c->last_lat_ps);
+    free(c->pf_memo);
     free(c);
 }
 
@@ -97,7 +127,7 @@ void l2_destroy(l2 *c)
 static inline uint32_t range32(uint64_t bits32, uint32_t n) { return (uint32_t)(((bits32 & 0xffffffffu) * n) >> 32); }
 /* A line's home slice (low hash bits) and set within a slice (high hash bits). */
 static inline uint32_t slice_of(const l2 *c, uint64_t h) { return range32(h, c->slices); }
-static inline uint32_t set_of(const l2 *c, uint64_t h) { return range32(h >> 32, c->sets); }
+static inline uint32_t set_of(const l2 *c, uint64_t h) { return l2_set_index(h, c->sets); }
 
 /* Byte offset of the set of a line (hash h) in `slice`. */
 static inline size_t set_base(const l2 *c, uint32_t slice, uint64_t h)
@@ -111,15 +141,12 @@ static inline int find(const l2 *c, size_t b, uint64_t line)
     return -1;
 }
 
-static void touch(l2 *c, size_t b, uint32_t w)
+/* A demand use of way w of the set at b. */
+static inline void use(l2 *c, size_t b, uint32_t w) { c->repl->hit(c->repl_state, META(b), w); }
+/* Way w of the set at b was just filled (L2_INS_* hint; victim_meta: what the replaced line had). */
+static inline void placed(l2 *c, size_t b, uint32_t w, uint32_t victim_meta, int hint)
 {
-    if (++c->clock == UINT32_MAX) { /* renormalise: keep only the order within each set approximately */
-        size_t nsets = (size_t)c->sets * c->slices;
-        for (size_t i = 0; i < nsets; i++)
-            for (uint32_t k = 0; k < c->ways; k++) STAMP(i * c->set_bytes, k) >>= 1;
-        c->clock = UINT32_MAX / 2 + 1;
-    }
-    STAMP(b, w) = c->clock;
+    c->repl->insert(c->repl_state, META(b), w, victim_meta, hint);
 }
 
 /* Reserves `bytes` on a slice from t; returns the service start. Under set
@@ -130,11 +157,14 @@ static inline uint64_t slice_reserve(l2 *c, uint32_t slice, uint64_t t, uint32_t
     return bwcal_reserve(&c->slice_bw[slice], t, bytes * weight);
 }
 
+static inline int simulated_set(const l2 *c, uint32_t set) { return l2_sampler_simulated_set(&c->sampler, set); }
+
+void l2_get_sampler(const l2 *c, l2_sampler *s) { *s = c->sampler; }
+
 int l2_sampled(const l2 *c, uint64_t addr)
 {
     if (c->sample == 1) return 1;
-    uint64_t h = hash64(addr >> c->line_shift);
-    return set_of(c, h) % c->sample == 0;
+    return simulated_set(c, set_of(c, hash64(addr >> c->line_shift)));
 }
 
 /* What a dirty line's write-back stands for under set sampling: a line of a
@@ -143,21 +173,15 @@ int l2_sampled(const l2 *c, uint64_t addr)
  * unweighted last line) and stands for itself. */
 static uint32_t wb_weight(const l2 *c, uint64_t addr) { return l2_sampled(c, addr) ? c->sample : 1; }
 
-/* Chooses a victim way in the set at b (a free way, else the LRU or a random
- * way), writing it back if dirty; returns it emptied, and in *old_stamp the
- * victim's LRU stamp (replicas are inserted at that LRU position, so a copy of
- * a far line displaces the working set only if it is used again: LIP insertion). */
+/* Chooses a victim way in the set at b (a free way, else the replacement
+ * policy's choice), writing it back if dirty; returns it emptied, and in
+ * *old_stamp the victim's replacement word (an evict-first fill, as a replica's,
+ * may take its place in the order: LIP insertion under LRU). */
 static int evict(l2 *c, size_t b, uint64_t t, uint32_t *old_stamp, uint64_t *wb_done)
 {
     int v = -1;
     for (uint32_t w = 0; w < c->ways; w++) if (TAG(b, w) == 0) { v = (int)w; goto found; }
-    if (c->random_repl) {
-        c->rng ^= c->rng << 13; c->rng ^= c->rng >> 7; c->rng ^= c->rng << 17;
-        v = (int)(c->rng % c->ways);
-    } else {
-        v = 0;
-        for (uint32_t w = 1; w < c->ways; w++) if (STAMP(b, w) < STAMP(b, v)) v = (int)w;
-    }
+    v = (int)c->repl->victim(c->repl_state, META(b), c->ways);
     if (FLAGS(b, v) & F_DIRTY) {
         uint64_t addr = (TAG(b, v) - 1) << c->line_shift;
         uint32_t bytes = (uint32_t)__builtin_popcount(SECT(b, v)) * c->sector_bytes;
@@ -165,7 +189,7 @@ static int evict(l2 *c, size_t b, uint64_t t, uint32_t *old_stamp, uint64_t *wb_
         if (wb_done && d > *wb_done) *wb_done = d;
         c->c.writebacks++;
     }
-    if (FLAGS(b, v) & F_PREFETCHED) c->c.pf_polluting++;
+    if (FLAGS(b, v) & F_PREFETCHED) c->c.pf_polluting += wb_weight(c, (TAG(b, v) - 1) << c->line_shift);
 found:
     if (old_stamp) *old_stamp = TAG(b, v) ? STAMP(b, v) : 0;
     TAG(b, v) = 0;
@@ -183,27 +207,60 @@ static uint8_t sector_mask(const l2 *c, uint64_t addr, uint32_t bytes)
     return m ? (m & c->full_mask) : c->full_mask;
 }
 
-static void prefetch_after_miss(l2 *c, uint64_t line, int sm, uint64_t t)
+/*
+ * Prefetching under set sampling. A trigger (a demand miss, or the first use of
+ * a prefetched line) proposes lines; in exact simulation (weight 1) each is
+ * fetched if absent. A weighted trigger is a line of sampled bulk traffic
+ * standing for `weight` lines: only its proposals that fall in simulated sets are
+ * fetched, each standing for `weight` lines as a demand line does, so the sampled
+ * sets hold the same mix of demand and prefetched lines as in exact simulation.
+ * The trigger lines of the stream are mostly in sets that are not simulated:
+ * their proposals into simulated sets are made by l2_shadow, which takes the
+ * trigger decision of the SM's latest simulated bulk line (the estimator set
+ * sampling makes everywhere: a simulated line's fate stands for its neighbours').
+ */
+static void prefetch_after_miss(l2 *c, uint64_t line, int sm, uint64_t t, uint32_t weight)
 {
     uint64_t want[PF_MAX];
     int n = prefetch_on_miss(c->pf, line, sm, want, PF_MAX);
     for (int i = 0; i < n; i++) {
+        if (weight > 1) {
+            /* a line proposed moments ago (consecutive triggers of a stream propose
+             * overlapping lines) is present, in flight, or not simulated: skip it
+             * without hashing it again */
+            uint64_t *memo = &c->pf_memo[want[i] & (PF_MEMO - 1)];
+            if (*memo == want[i] + 1) continue;
+            *memo = want[i] + 1;
+        }
         uint64_t h = hash64(want[i]);
+        if (weight > 1 && !simulated_set(c, set_of(c, h))) continue; /* not simulated */
         size_t b = set_base(c, slice_of(c, h), h);
         if (find(c, b, want[i]) >= 0) continue;
-        int v = evict(c, b, t, NULL, NULL);
+        uint32_t old = 0;
+        int v = evict(c, b, t, &old, NULL);
         TAG(b, v) = want[i] + 1;
-        touch(c, b, v);
+        placed(c, b, (uint32_t)v, old, L2_INS_NORMAL);
         SECT(b, v) = c->full_mask;
         FLAGS(b, v) = F_PREFETCHED;
-        READY(b, v) = dram_access(c->dram, want[i] << c->line_shift, c->line_bytes, 1, 0, t);
-        c->c.pf_issued++;
+        READY(b, v) = dram_access(c->dram, want[i] << c->line_shift, c->line_bytes, weight, 0, t);
+        c->c.pf_issued += weight;
     }
 }
 
+void l2_shadow(l2 *c, uint64_t addr, int sm, uint64_t t_issue, uint32_t weight)
+{
+    if (weight > 1 && c->pf_shadow[sm] && prefetch_enabled(c->pf))
+        prefetch_after_miss(c, addr >> c->line_shift, sm, t_issue + c->xbar_ps, weight);
+}
 
 uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t weight)
 {
+    /* With a prefetcher, a read probe does not go to an unsampled set, where no
+     * prefetch ever lands (it would always miss where the lines it stands for are
+     * prefetched): it takes the latency of the SM's latest simulated bulk read. */
+    if ((r->flags & MEM_PROBE) && !(r->flags & MEM_WRITE) && c->last_lat_ps[r->sm] && prefetch_enabled(c->pf)) {
+        return t_issue + c->last_lat_ps[r->sm];
+    }
     uint64_t line = r->addr >> c->line_shift;
     uint64_t h = hash64(line);
     uint32_t home = slice_of(c, h);
@@ -217,12 +274,14 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         size_t b = set_base(c, home, h);
         int w = find(c, b, line);
         uint64_t wb = 0;
-        int i = w >= 0 ? w : evict(c, b, start, NULL, &wb);
+        uint32_t old = 0;
+        int i = w >= 0 ? w : evict(c, b, start, &old, &wb);
         if (w < 0) { TAG(b, i) = line + 1; SECT(b, i) = 0; READY(b, i) = start; c->c.misses += weight; }
         else c->c.hits += weight;
         SECT(b, i) |= m;
         FLAGS(b, i) = (uint8_t)((FLAGS(b, i) & ~F_PREFETCHED) | F_DIRTY);
-        touch(c, b, (uint32_t)i);
+        if (w >= 0) use(c, b, (uint32_t)i);
+        else placed(c, b, (uint32_t)i, old, L2_INS_NORMAL);
         /* back-pressure: a store that evicts a dirty line completes when the
          * DRAM channel has taken the write-back (immediately, unless its queue is
          * backed up, as after a large write) */
@@ -231,17 +290,22 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
 
     int far = home_part != part;
     size_t rb = 0;
+    /* a weighted line records whether it triggered the prefetcher, for l2_shadow; a probe (an
+     * unsampled request's latency stand-in) triggers nothing: l2_shadow speaks for it */
+    int sampled_bulk = weight > 1, trigger = 0, may_pf = !(r->flags & MEM_PROBE);
     if (far && c->replicate) {
         uint32_t rs = (uint32_t)part * c->spp + range32(h, c->spp);
         uint64_t start = slice_reserve(c, rs, t, r->bytes, weight);
         rb = set_base(c, rs, h);
         int w = find(c, rb, line);
         if (w >= 0 && (SECT(rb, w) & m) == m) {
-            touch(c, rb, (uint32_t)w);
+            use(c, rb, (uint32_t)w);
             c->c.hits += weight;
             c->c.replica_hits += weight;
+            if (sampled_bulk) c->pf_shadow[r->sm] = 0;
             uint64_t data = start;
             if (READY(rb, w) > data) { data = READY(rb, w); c->c.merges += weight; }
+            if (sampled_bulk) c->last_lat_ps[r->sm] = data + c->near_ret_ps - t_issue;
             return data + c->near_ret_ps;
         }
     }
@@ -251,15 +315,16 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
     int w = find(c, b, line);
     uint64_t data;
     if (w >= 0 && (SECT(b, w) & m) == m) {
-        if (!(r->flags & MEM_STREAM)) touch(c, b, (uint32_t)w);
+        if (!(r->flags & MEM_STREAM)) use(c, b, (uint32_t)w);
         c->c.hits += weight;
         data = start;
         if (FLAGS(b, w) & F_PREFETCHED) {
-            c->c.pf_useful++;
-            if (READY(b, w) > start) c->c.pf_late++;
+            c->c.pf_useful += weight;
+            if (READY(b, w) > start) c->c.pf_late += weight;
             FLAGS(b, w) &= (uint8_t)~F_PREFETCHED;
             /* tagged prefetching: the first use of a prefetched line keeps the stream going */
-            prefetch_after_miss(c, line, r->sm, start);
+            trigger = 1;
+            if (may_pf) prefetch_after_miss(c, line, r->sm, start, weight);
         }
         if (READY(b, w) > data) { data = READY(b, w); c->c.merges += weight; }
     } else {
@@ -272,16 +337,24 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         uint32_t bytes = (uint32_t)__builtin_popcount(missing) * c->sector_bytes;
         READY(b, i) = dram_access(c->dram, r->addr & ~(uint64_t)(c->line_bytes - 1), bytes, weight, 0, start);
         SECT(b, i) |= m;
-        if (!(r->flags & MEM_STREAM)) touch(c, b, (uint32_t)i);
-        else if (w < 0) STAMP(b, i) = lru; /* evict-first: the victim's place in the LRU order */
+        if (w >= 0) { if (!(r->flags & MEM_STREAM)) use(c, b, (uint32_t)i); }
+        else placed(c, b, (uint32_t)i, lru, (r->flags & MEM_STREAM) ? L2_INS_EVICT_FIRST : L2_INS_NORMAL);
         data = READY(b, i);
-        if (prefetch_enabled(c->pf)) prefetch_after_miss(c, line, r->sm, start);
+        trigger = 1;
+        if (may_pf && prefetch_enabled(c->pf)) prefetch_after_miss(c, line, r->sm, start, weight);
+    }
+    if (sampled_bulk) {
+        c->pf_shadow[r->sm] = (uint8_t)trigger;
+        c->last_lat_ps[r->sm] = data + ret - t_issue;
     }
     if (far && c->replicate) {
         int w2 = find(c, rb, line);
         uint32_t lru = 0;
         int i = w2 >= 0 ? w2 : evict(c, rb, start, &lru, NULL);
-        if (w2 < 0) { TAG(rb, i) = line + 1; SECT(rb, i) = 0; FLAGS(rb, i) = F_REPLICA; STAMP(rb, i) = lru; }
+        if (w2 < 0) {
+            TAG(rb, i) = line + 1; SECT(rb, i) = 0; FLAGS(rb, i) = F_REPLICA;
+            placed(c, rb, (uint32_t)i, lru, L2_INS_EVICT_FIRST);
+        }
         SECT(rb, i) |= m;
         READY(rb, i) = data;
     }

@@ -11,7 +11,9 @@
  * H100/A100 do, which costs near capacity), and the prefetcher's requests.
  * Approximated: no coherence between replicas and writes (the workloads never
  * read a tensor while writing it); the tag lookup latency is part of the hit
- * latency; prefetches do not take slice bandwidth.
+ * latency; prefetches do not take slice bandwidth. Under set sampling
+ * (sim.l2_set_sampling = N) only 1 in N sets is simulated and each weighted line
+ * stands for N; prefetches stay in the simulated sets (see l2_shadow).
  */
 #ifndef GPUSIM_L2_H
 #define GPUSIM_L2_H
@@ -19,6 +21,7 @@
 #include <stdint.h>
 
 #include "arch/dram.h"
+#include "arch/hash.h"
 #include "arch/mem_req.h"
 #include "arch/prefetch.h"
 #include "arch/stats.h"
@@ -38,8 +41,32 @@ void l2_destroy(l2 *c);
  * `weight` lines (set sampling: its bandwidth and counts are multiplied). Returns
  * the time the data are back at the SM (reads) or the write is accepted. */
 uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t weight);
+/* Set sampling with a prefetcher: bulk line `addr` of SM `sm`, sent at t_issue,
+ * was not simulated (it is not in a simulated set, or went as a MEM_PROBE). If
+ * the SM's latest simulated bulk line triggered the prefetcher (a miss or the
+ * first use of a prefetched line), this line is taken to trigger it too: the
+ * policy sees it and its proposals that fall in simulated sets are fetched, each
+ * standing for `weight` lines. Without sampling or a prefetcher it does nothing. */
+void l2_shadow(l2 *c, uint64_t addr, int sm, uint64_t t_issue, uint32_t weight);
 /* 1 when the line holding addr lies in a simulated set under set sampling. */
 int l2_sampled(const l2 *c, uint64_t addr);
+
+/* The same test, inline, for callers that ask it of every line of a request.
+ * A line's set within its slice is the high half of its hash mapped onto
+ * [0, sets) (Lemire's fastrange); simulated sets are the multiples of the
+ * sampling factor, tested without a division (Lemire, Kaser and Kurz 2019). */
+typedef struct l2_sampler {
+    uint64_t m;           /* 2^64 / sample, rounded up */
+    uint32_t sets;        /* sets per slice */
+    uint32_t line_shift;  /* log2 of the line size */
+} l2_sampler;
+void l2_get_sampler(const l2 *c, l2_sampler *s);
+static inline uint32_t l2_set_index(uint64_t h, uint32_t sets) { return (uint32_t)(((h >> 32) * sets) >> 32); }
+static inline int l2_sampler_simulated_set(const l2_sampler *s, uint32_t set) { return (uint64_t)set * s->m <= s->m - 1; }
+static inline int l2_sampler_test(const l2_sampler *s, uint64_t addr)
+{
+    return l2_sampler_simulated_set(s, l2_set_index(hash64(addr >> s->line_shift), s->sets));
+}
 /* Writes back every dirty line and invalidates all; returns when the last write is done. */
 uint64_t l2_flush(l2 *c, uint64_t t);
 void l2_get_counters(const l2 *c, l2_counters *out);

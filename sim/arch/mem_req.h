@@ -19,6 +19,8 @@ enum {
     MEM_MSHR = 4,    /* bounded by the SM's outstanding-miss registers */
     MEM_STREAM = 8,  /* read-once data with an evict-first L2 hint: a miss inserts the line as its set's next
                       * victim and a hit does not promote it (TMA / ld cache hints on streamed operands) */
+    MEM_PROBE = 16,  /* set sampling: the one unweighted line of a request with no simulated line, sent for its
+                      * latency only; it does not trigger the prefetcher (l2_shadow speaks for it) */
 };
 
 typedef struct mem_req {

@@ -1,87 +1,72 @@
 /*
- * prefetch.c: prefetch policies.
- *   next_line: on a miss of line L, fetch L+distance .. L+distance+degree-1.
- *   stride: a table of `table_entries` streams indexed by SM; when a miss repeats
- *     the previous stride of its stream, fetch L+distance*s .. L+(distance+degree-1)*s (Chen & Baer's
- *     reference prediction table without the PC, which an L2 does not see).
+ * prefetch.c: the prefetch policy registry and the prefetcher that runs the
+ * chosen row (see prefetch.h). Row order is the index stored in
+ * gpu_config.prefetch.policy: append new rows, so stored indices keep meaning.
  */
 #include "prefetch.h"
 
 #include <stdlib.h>
+#include <string.h>
 
-typedef struct stream_entry {
-    uint64_t last;     /* last missed line */
-    int64_t stride;    /* last stride in lines */
-    int confident;     /* stride seen twice in a row */
-} stream_entry;
+#include "arch/prefetch_next_line.h"
+#include "arch/prefetch_stream.h"
+#include "arch/prefetch_stride.h"
 
-typedef int (*policy_fn)(prefetcher *p, uint64_t line, int sm, uint64_t *out, int max);
+static const prefetch_policy pf_none = { "none", NULL, NULL, NULL };
 
-struct prefetcher {
-    policy_fn fn;
-    int degree;
-    int64_t distance;
-    int nentries;
-    stream_entry *table;
+static const prefetch_policy *const registry[] = {
+    &pf_none,
+    &prefetch_next_line_policy,
+    &prefetch_stride_policy,
+    &prefetch_stream_policy,
 };
 
-static int pf_next_line(prefetcher *p, uint64_t line, int sm, uint64_t *out, int max)
+const prefetch_policy *prefetch_policy_at(size_t i)
 {
-    (void)sm;
-    int n = 0;
-    for (int i = 0; i < p->degree && n < max; i++) out[n++] = line + (uint64_t)(p->distance + i);
-    return n;
+    return i < sizeof registry / sizeof registry[0] ? registry[i] : NULL;
 }
 
-static int pf_stride(prefetcher *p, uint64_t line, int sm, uint64_t *out, int max)
+const char *prefetch_policy_name(size_t i)
 {
-    stream_entry *e = &p->table[sm % p->nentries];
-    int64_t stride = (int64_t)(line - e->last);
-    int n = 0;
-    if (stride != 0 && stride == e->stride) {
-        if (e->confident)
-            for (int i = 0; i < p->degree && n < max; i++) {
-                int64_t target = (int64_t)line + stride * (p->distance + i);
-                if (target >= 0) out[n++] = (uint64_t)target;
-            }
-        e->confident = 1;
-    } else {
-        e->confident = 0;
-    }
-    e->stride = stride;
-    e->last = line;
-    return n;
+    const prefetch_policy *p = prefetch_policy_at(i);
+    return p ? p->name : NULL;
 }
 
-static const struct { const char *name; policy_fn fn; } policies[] = {
-    { "none", NULL },
-    { "next_line", pf_next_line },
-    { "stride", pf_stride },
+int prefetch_policy_index(const char *name)
+{
+    for (size_t i = 0; prefetch_policy_at(i); i++)
+        if (!strcmp(registry[i]->name, name)) return (int)i;
+    return -1;
+}
+
+struct prefetcher {
+    const prefetch_policy *pol;
+    void *state;          /* the policy's own */
+    int degree;           /* 0: prefetching off whatever the policy */
 };
 
 prefetcher *prefetch_create(const gpu_config *cfg)
 {
+    const prefetch_policy *pol = prefetch_policy_at((size_t)cfg->prefetch.policy);
+    if (!pol) return NULL;  /* config_load only stores registry indices */
     prefetcher *p = calloc(1, sizeof *p);
     if (!p) return NULL;
-    p->fn = policies[cfg->prefetch.policy].fn;
+    p->pol = pol;
     p->degree = (int)cfg->prefetch.degree;
-    p->distance = cfg->prefetch.distance;
-    p->nentries = (int)cfg->prefetch.table_entries;
-    p->table = calloc((size_t)p->nentries, sizeof *p->table);
-    if (!p->table) { free(p); return NULL; }
+    if (pol->create && !(p->state = pol->create(cfg))) { free(p); return NULL; }
     return p;
 }
 
 void prefetch_destroy(prefetcher *p)
 {
     if (!p) return;
-    free(p->table);
+    if (p->pol->destroy) p->pol->destroy(p->state);
     free(p);
 }
 
-int prefetch_enabled(const prefetcher *p) { return p->fn != NULL && p->degree > 0; }
+int prefetch_enabled(const prefetcher *p) { return p->pol->on_trigger != NULL && p->degree > 0; }
 
 int prefetch_on_miss(prefetcher *p, uint64_t line, int sm, uint64_t *out, int max)
 {
-    return p->fn ? p->fn(p, line, sm, out, max) : 0;
+    return p->pol->on_trigger ? p->pol->on_trigger(p->state, line, sm, out, max) : 0;
 }

@@ -1,6 +1,8 @@
 /* output.c: the human summary, JSON and the timeline (see cli.h). */
 #include <string.h>
 
+#include "arch/l2_repl.h"
+#include "arch/prefetch.h"
 #include "cli/cli.h"
 #include "ops/optable.h"
 
@@ -22,10 +24,10 @@ static void row(FILE *f, const char *name, const char *kind, double t_us, double
 
 void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_result *r, double wall_s)
 {
-    fprintf(f, "gpusim: %s (%lld SMs @ %lld MHz, %lld channels, prefetch %s) running %s\n", cfg->gpu.name,
+    const prefetch_policy *pf = prefetch_policy_at((size_t)cfg->prefetch.policy);
+    fprintf(f, "gpusim: %s (%lld SMs @ %lld MHz, %lld channels, prefetch %s, L2 %s) running %s\n", cfg->gpu.name,
             (long long)cfg->gpu.sm_count, (long long)cfg->gpu.clock_mhz, (long long)cfg->memory.channels,
-            cfg->prefetch.policy == PF_NONE ? "off" : (cfg->prefetch.policy == PF_NEXT_LINE ? "next_line" : "stride"),
-            t->path);
+            pf && pf->on_trigger ? pf->name : "off", l2_repl_policy_name((size_t)cfg->l2.replacement), t->path);
     fprintf(f, "%-16s %-8s %11s %9s %5s %9s %5s %7s %8s %10s %6s %5s  %s\n", "op", "kind", "time_us", "TFLOP/s", "%pk",
             "DRAM_GB/s", "%pk", "L2_hit", "PCIe_GB/s", "energy_mJ", "avg_W", "MHz", "bound");
     for (size_t i = 0; i < r->nops; i++) {

@@ -259,17 +259,13 @@ static int parse_value(loader *L, const param *p, const char *val, const char *f
         snprintf(base, p->size, "%s", val);
         return 0;
     case PT_ENUM: {
-        const char *c = p->choices;
-        int idx = 0;
-        size_t vl = strlen(val);
-        while (*c) {
-            const char *bar = strchr(c, '|');
-            size_t cl = bar ? (size_t)(bar - c) : strlen(c);
-            if (cl == vl && strncmp(c, val, vl) == 0) { *(int64_t *)base = idx; return 0; }
-            idx++;
-            c += cl + (bar ? 1 : 0);
+        char name[64], list[512] = "";
+        for (size_t i = 0; config_choice(p, i, name, sizeof name) == 0; i++) {
+            if (!strcmp(name, val)) { *(int64_t *)base = (int64_t)i; return 0; }
+            size_t ll = strlen(list);
+            snprintf(list + ll, sizeof list - ll, "%s%s", i ? "|" : "", name);
         }
-        return fail(L, "%s: expected one of %s, got '%s'", where, p->choices, val);
+        return fail(L, "%s: expected one of %s, got '%s'", where, list, val);
     }
     case PT_INT: {
         errno = 0;
@@ -349,11 +345,25 @@ int config_load(gpu_config *cfg, const char *path, const char *const *sets, int 
         else rc = fail(L, "%s: %s: required key is missing (%s)", path, p->key, p->doc);
     }
     if (!rc) rc = cross_check(L, &tmp, path);
-    /* the effective value is the one stored with the run: a prefetcher needs every L2 set simulated */
-    if (!rc && tmp.prefetch.policy != PF_NONE) tmp.sim.l2_set_sampling = 1;
     if (!rc) *cfg = tmp;
     free(L);
     return rc;
+}
+
+int config_choice(const param *p, size_t i, char *buf, size_t len)
+{
+    if (p->choice) {
+        const char *name = p->choice(i);
+        if (!name) return -1;
+        snprintf(buf, len, "%s", name);
+        return 0;
+    }
+    const char *c = p->choices;
+    for (size_t k = 0; k < i && c; k++) { c = strchr(c, '|'); if (c) c++; }
+    if (!c || !*c) return -1;
+    const char *bar = strchr(c, '|');
+    snprintf(buf, len, "%.*s", bar ? (int)(bar - c) : (int)strlen(c), c);
+    return 0;
 }
 
 void config_value_str(const gpu_config *cfg, const param *p, char *buf, size_t len)
@@ -363,14 +373,9 @@ void config_value_str(const gpu_config *cfg, const param *p, char *buf, size_t l
     case PT_STR: snprintf(buf, len, "%s", base); break;
     case PT_INT: snprintf(buf, len, "%lld", (long long)*(const int64_t *)base); break;
     case PT_DBL: snprintf(buf, len, "%.17g", *(const double *)base); break;
-    case PT_ENUM: {
-        int64_t idx = *(const int64_t *)base;
-        const char *c = p->choices;
-        for (int64_t i = 0; i < idx && c; i++) { c = strchr(c, '|'); if (c) c++; }
-        const char *bar = c ? strchr(c, '|') : NULL;
-        snprintf(buf, len, "%.*s", c ? (bar ? (int)(bar - c) : (int)strlen(c)) : 0, c ? c : "");
+    case PT_ENUM:
+        if (config_choice(p, (size_t)*(const int64_t *)base, buf, len)) snprintf(buf, len, "?");
         break;
-    }
     }
 }
 
@@ -396,7 +401,14 @@ void config_write_reference(FILE *f)
         const char *type = "string";
         if (p->type == PT_INT) { type = "integer"; snprintf(range, sizeof range, "%.0f..%.0f", p->min, p->max); }
         if (p->type == PT_DBL) { type = "number"; snprintf(range, sizeof range, "%g..%g", p->min, p->max); }
-        if (p->type == PT_ENUM) { type = "choice"; snprintf(range, sizeof range, "%s", p->choices); }
+        if (p->type == PT_ENUM) {
+            type = "choice";
+            char name[64];
+            for (size_t k = 0; config_choice(p, k, name, sizeof name) == 0; k++) {
+                size_t rl = strlen(range);
+                snprintf(range + rl, sizeof range - rl, "%s%s", k ? "|" : "", name);
+            }
+        }
         fprintf(f, "| `%s` | %s | %s | %s | %s | %s |\n", p->key, type, p->unit, range,
                 p->def ? p->def : "**required**", p->doc);
     }

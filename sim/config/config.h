@@ -12,8 +12,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-enum { PF_NONE = 0, PF_NEXT_LINE = 1, PF_STRIDE = 2 };
-enum { REPL_LRU = 0, REPL_RANDOM = 1 };
 enum { GEMM_SELECT_LIBRARY = 0, GEMM_SELECT_BEST = 1 };
 
 typedef struct gpu_config {
@@ -78,7 +76,7 @@ typedef struct gpu_config {
         int64_t far_hit_cycles;    /* load-to-use, hit in the other partition */
         int64_t slice_bytes_per_clk;
         int64_t replicate_far;     /* 1: far hits leave a copy in the near partition */
-        int64_t replacement;       /* REPL_* */
+        int64_t replacement;       /* row of the replacement registry (arch/l2_repl.h) */
         int64_t seed;              /* for random replacement */
     } l2;
     struct {
@@ -94,10 +92,11 @@ typedef struct gpu_config {
         int64_t clock_mhz;         /* informational */
     } memory;
     struct {
-        int64_t policy;            /* PF_* */
+        int64_t policy;            /* row of the prefetch registry (arch/prefetch.h) */
         int64_t degree;            /* lines fetched per trigger */
         int64_t distance;          /* lines ahead of the miss where prefetching starts */
-        int64_t table_entries;     /* stride detector entries */
+        int64_t table_entries;     /* stride detector entries / stream trackers */
+        int64_t stream_region_kib; /* stream policy: the window one tracker follows */
     } prefetch;
     struct {
         int64_t gen;
@@ -160,6 +159,9 @@ typedef struct param {
     const char *unit;
     const char *choices;  /* PT_ENUM: "a|b|c", index stored as int64 */
     const char *doc;
+    /* PT_ENUM whose choices are a registry's rows (a policy table): name of row i,
+     * NULL past the end; used instead of `choices` when set */
+    const char *(*choice)(size_t i);
 } param;
 
 extern const param gpusim_params[];
@@ -176,6 +178,9 @@ int config_load(gpu_config *cfg, const char *path, const char *const *sets, int 
 
 /* Writes every effective value: cb(ctx, "section.key", "value") in table order. */
 void config_foreach(const gpu_config *cfg, void (*cb)(void *ctx, const char *key, const char *val), void *ctx);
+/* The i-th choice of a PT_ENUM parameter (from `choices` or `choice`) into buf;
+ * returns 0, or -1 past the end. */
+int config_choice(const param *p, size_t i, char *buf, size_t len);
 /* Formats one effective value. */
 void config_value_str(const gpu_config *cfg, const param *p, char *buf, size_t len);
 /* Markdown reference of every key, generated from the table. */

@@ -8,11 +8,18 @@
 
 #include <float.h>
 
+/* The choice lists of policy keys are the policy registries' rows (the one
+ * place a policy is named): a link-time reference from the parameter table to
+ * sim/arch, which config.h does not include. */
+#include "arch/l2_repl.h"
+#include "arch/prefetch.h"
+
 #define F(sec, fld) offsetof(gpu_config, sec.fld), sizeof(((gpu_config *)0)->sec.fld)
-#define INT(k, sec, fld, lo, hi, def, unit, doc) { k, PT_INT, F(sec, fld), lo, hi, def, unit, NULL, doc }
-#define DBL(k, sec, fld, lo, hi, def, unit, doc) { k, PT_DBL, F(sec, fld), lo, hi, def, unit, NULL, doc }
-#define STR(k, sec, fld, def, doc) { k, PT_STR, F(sec, fld), 0, 0, def, "", NULL, doc }
-#define ENUM(k, sec, fld, choices, def, doc) { k, PT_ENUM, F(sec, fld), 0, 0, def, "", choices, doc }
+#define INT(k, sec, fld, lo, hi, def, unit, doc) { k, PT_INT, F(sec, fld), lo, hi, def, unit, NULL, doc, NULL }
+#define DBL(k, sec, fld, lo, hi, def, unit, doc) { k, PT_DBL, F(sec, fld), lo, hi, def, unit, NULL, doc, NULL }
+#define STR(k, sec, fld, def, doc) { k, PT_STR, F(sec, fld), 0, 0, def, "", NULL, doc, NULL }
+#define ENUM(k, sec, fld, choices, def, doc) { k, PT_ENUM, F(sec, fld), 0, 0, def, "", choices, doc, NULL }
+#define POLICY(k, sec, fld, registry_name, def, doc) { k, PT_ENUM, F(sec, fld), 0, 0, def, "", NULL, doc, registry_name }
 
 const param gpusim_params[] = {
     STR("gpu.name", gpu, name, NULL, "Name of the GPU, stored with every run"),
@@ -69,7 +76,7 @@ const param gpusim_params[] = {
     INT("l2.far_hit_cycles", l2, far_hit_cycles, 1, 10000, "420", "SM cycles", "Load-to-use latency of a hit in another partition"),
     INT("l2.slice_bytes_per_clk", l2, slice_bytes_per_clk, 1, 4096, "64", "B/SM-cycle", "Bandwidth of one L2 slice"),
     INT("l2.replicate_far", l2, replicate_far, 0, 1, "1", "bool", "1: a far hit leaves a copy in the near partition (costs near capacity)"),
-    ENUM("l2.replacement", l2, replacement, "lru|random", "lru", "Replacement policy within a set"),
+    POLICY("l2.replacement", l2, replacement, l2_repl_policy_name, "lru", "Replacement policy within a set (sim/arch/l2_repl_*.h): lru, random (seeded by l2.seed), srrip (2-bit re-reference interval prediction, scan-resistant)"),
     INT("l2.seed", l2, seed, 0, 4294967295.0, "1", "seed", "Seed for random replacement (determinism)"),
 
     STR("memory.type", memory, type, "hbm", "DRAM technology (informational)"),
@@ -83,10 +90,11 @@ const param gpusim_params[] = {
     DBL("memory.refresh_fraction", memory, refresh_fraction, 0, 0.5, "0.08", "fraction", "Share of time a channel is busy refreshing (tRFC/tREFI)"),
     INT("memory.clock_mhz", memory, clock_mhz, 100, 20000, "1600", "MHz", "Memory clock (informational: DRAM timing is given by memory.channel_gbps and the ns latencies)"),
 
-    ENUM("prefetch.policy", prefetch, policy, "none|next_line|stride", "none", "L2 prefetcher: none, next_line or stride"),
+    POLICY("prefetch.policy", prefetch, policy, prefetch_policy_name, "none", "L2 prefetcher (sim/arch/prefetch_*.h): none; next_line (the lines after each trigger); stride (a repeated stride per SM); stream (ascending or descending accesses within a region of prefetch.stream_region_kib, from any SM)"),
     INT("prefetch.degree", prefetch, degree, 0, 64, "2", "lines", "Lines prefetched per trigger"),
     INT("prefetch.distance", prefetch, distance, 1, 65536, "1", "lines", "How far ahead of the missed line prefetching starts (1: the next line; larger values run ahead of the demand window)"),
-    INT("prefetch.table_entries", prefetch, table_entries, 1, 4096, "64", "entries", "Stride detector entries (stride policy)"),
+    INT("prefetch.table_entries", prefetch, table_entries, 1, 4096, "64", "entries", "Stride detector entries (stride policy, indexed by SM) or stream trackers (stream policy, LRU)"),
+    INT("prefetch.stream_region_kib", prefetch, stream_region_kib, 1, 1048576, "4", "KiB", "Stream policy: the address window one tracker follows (a page); a stream is detected from the direction of accesses within it"),
 
     INT("pcie.gen", pcie, gen, 1, 6, NULL, "generation", "PCIe generation (1-6); sets the per-lane rate and encoding"),
     INT("pcie.lanes", pcie, lanes, 1, 32, NULL, "lanes", "PCIe link width"),
@@ -120,7 +128,7 @@ const param gpusim_params[] = {
     DBL("power.dram_pj_per_byte", power, dram_pj_per_byte, 0, 10000, "50", "pJ/B", "Energy per DRAM byte read or written (DRAM core, PHY, memory controller); not on the SM rail"),
     DBL("power.pcie_pj_per_byte", power, pcie_pj_per_byte, 0, 100000, "300", "pJ/B", "Energy per byte copied over PCIe (link, copy engine, device-memory side)"),
     ENUM("gemm.select", gemm, select, "library|best", "library", "How a GEMM without an explicit mapping is mapped: library = the kernel family a GEMM library ships for the shape, dtype and alignment, tile by its estimate (as cuBLAS on this card); best = the candidate with the best estimate among every family this machine can run (a design point no library was tuned for)"),
-    INT("sim.l2_set_sampling", sim, l2_set_sampling, 1, 64, "1", "sets", "Simulator speed knob, not hardware: bulk (tile, stream) traffic simulates 1 in N L2 sets exactly and charges each simulated line N lines of bandwidth (set sampling); 1 = every set; ignored (1) when a prefetcher is on"),
+    INT("sim.l2_set_sampling", sim, l2_set_sampling, 1, 64, "1", "sets", "Simulator speed knob, not hardware: bulk (tile, stream) traffic simulates 1 in N L2 sets exactly and charges each simulated line N lines of bandwidth (set sampling); 1 = every set. With a prefetcher, prefetches stay in the simulated sets and each stands for N lines"),
     DBL("host.launch_latency_us", host, launch_latency_us, 0, 10000, "4", "us", "Host submit to kernel start on an idle GPU"),
     DBL("host.eager_gap_us", host, eager_gap_us, 0, 10000, "10", "us", "Host time to launch one op eagerly (framework + driver)"),
     DBL("host.graph_gap_us", host, graph_gap_us, 0, 10000, "1.4", "us", "Time between kernels in a CUDA-graph replay"),

@@ -9,10 +9,12 @@ mkdir -p "$out"
 [ -f build/gpusim_version.h ] || meson setup build >/dev/null
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Isim -Ibuild -I/usr/include/iniparser"
 # The trace reader works from the op table, whose rows name their kernels: link the library but results/ and cli/.
-clang $flags tests/fuzz/fuzz_trace.c sim/trace/*.c sim/ops/*.c sim/kernels/*.c sim/arch/*.c sim/engine/*.c sim/config/*.c \
-  -liniparser -lm -o "$out/fuzz_trace"
-clang $flags tests/fuzz/fuzz_config.c sim/config/config.c sim/config/params.c -liniparser -lm -o "$out/fuzz_config"
-clang $flags tests/fuzz/fuzz_import.c sim/import/torch_import.c sim/trace/trace.c -ljson-c -lm -o "$out/fuzz_import"
+lib="sim/trace/*.c sim/ops/*.c sim/kernels/*.c sim/arch/*.c sim/engine/*.c sim/config/*.c"
+clang $flags tests/fuzz/fuzz_trace.c $lib -liniparser -lm -o "$out/fuzz_trace"
+# the policy keys' choice lists are the policy registries' rows (sim/arch)
+clang $flags tests/fuzz/fuzz_config.c sim/config/config.c sim/config/params.c \
+    sim/arch/prefetch*.c sim/arch/l2_repl*.c -liniparser -lm -o "$out/fuzz_config"
+clang $flags tests/fuzz/fuzz_import.c sim/import/torch_import.c $lib -liniparser -ljson-c -lm -o "$out/fuzz_import"
 status=0
 pids=""
 harnesses="trace config import"

@@ -8,6 +8,7 @@
 #include "arch/cta_sched.h"
 #include "arch/dram.h"
 #include "arch/l2.h"
+#include "arch/l2_repl.h"
 #include "arch/pcie.h"
 #include "arch/prefetch.h"
 #include "arch/sm.h"
@@ -18,7 +19,7 @@
 typedef struct rig { gpu_config cfg; dram *d; prefetcher *pf; xbar x; l2 *c; } rig;
 
 /* A one-set, 2-way, one-slice L2: every line maps to the same set. */
-static void rig_tiny(rig *r, int policy)
+static void rig_tiny(rig *r, const char *policy)
 {
     r->cfg = test_config(NULL, 0);
     r->cfg.l2.size_mib = 256.0 / 1048576.0;
@@ -26,7 +27,7 @@ static void rig_tiny(rig *r, int policy)
     r->cfg.l2.partitions = 1;
     r->cfg.l2.ways = 2;
     r->cfg.sim.l2_set_sampling = 1;
-    r->cfg.prefetch.policy = policy;
+    r->cfg.prefetch.policy = prefetch_policy_index(policy);
     r->cfg.prefetch.degree = 1;
     r->d = dram_create(&r->cfg);
     r->pf = prefetch_create(&r->cfg);
@@ -52,7 +53,7 @@ static void test_l2_hit_lru(void **state)
 {
     (void)state;
     rig r;
-    rig_tiny(&r, PF_NONE);
+    rig_tiny(&r, "none");
     clock_domain clk = { 1980 };
     uint64_t near = clock_ps(&clk, 290);
     uint64_t t = 1000000;
@@ -82,7 +83,7 @@ static void test_l2_mshr_merge_and_writeback(void **state)
 {
     (void)state;
     rig r;
-    rig_tiny(&r, PF_NONE);
+    rig_tiny(&r, "none");
     uint64_t a = rd(&r, 4096, 0);
     uint64_t b = rd(&r, 4096, 1000); /* in flight: waits for the same fill */
     assert_int_equal(a, b);
@@ -107,7 +108,7 @@ static void test_l2_stream_hint(void **state)
     (void)state;
     for (int hint = 0; hint < 2; hint++) {
         rig r;
-        rig_tiny(&r, PF_NONE);
+        rig_tiny(&r, "none");
         mem_req w = { 0, 128, 0, MEM_WRITE };
         l2_access(r.c, &w, 0, 1000, 1);                    /* a dirty line, as a flush leaves */
         for (uint64_t i = 1; i <= 8; i++) {
@@ -126,7 +127,7 @@ static void test_prefetch_next_line(void **state)
 {
     (void)state;
     rig r;
-    rig_tiny(&r, PF_NEXT_LINE);
+    rig_tiny(&r, "next_line");
     rd(&r, 0, 0);                 /* miss: prefetches line 1 */
     rd(&r, 128, 50000000);        /* hit on the prefetched line, which prefetches line 2 (tagged) */
     l2_counters k;
@@ -140,7 +141,7 @@ static void test_prefetch_next_line(void **state)
     assert_int_equal(k.pf_late, 1);
     rig_free(&r);
     /* distance: a miss of line 0 with distance 4 fetches line 4, not line 1 */
-    rig_tiny(&r, PF_NEXT_LINE);
+    rig_tiny(&r, "next_line");
     prefetch_destroy(r.pf);
     r.cfg.prefetch.distance = 4;
     r.pf = prefetch_create(&r.cfg);
@@ -148,6 +149,115 @@ static void test_prefetch_next_line(void **state)
     assert_int_equal(prefetch_on_miss(r.pf, 0, 0, out, 4), 1);
     assert_int_equal(out[0], 4);
     rig_free(&r);
+}
+
+/* The stream policy: one tracker per region follows the direction of the
+ * triggers in it, whatever the step and whichever SM, and prefetches ahead
+ * (or behind, descending) once trained. */
+static void test_prefetch_stream(void **state)
+{
+    (void)state;
+    gpu_config cfg = test_config(NULL, 0);
+    cfg.prefetch.policy = prefetch_policy_index("stream");
+    assert_true(cfg.prefetch.policy >= 0);
+    cfg.prefetch.degree = 2;
+    cfg.prefetch.distance = 1;
+    cfg.prefetch.table_entries = 4;
+    cfg.prefetch.stream_region_kib = 4;   /* 32 lines of 128 B */
+    prefetcher *p = prefetch_create(&cfg);
+    assert_non_null(p);
+    assert_true(prefetch_enabled(p));
+    uint64_t out[8];
+    /* ascending with irregular steps (1, 2): a stride prefetcher never locks on */
+    assert_int_equal(prefetch_on_miss(p, 100, 0, out, 8), 0);   /* a new stream */
+    assert_int_equal(prefetch_on_miss(p, 101, 0, out, 8), 0);   /* one step up: not yet trained */
+    assert_int_equal(prefetch_on_miss(p, 103, 0, out, 8), 2);   /* two steps up: prefetch ahead */
+    assert_int_equal(out[0], 104);
+    assert_int_equal(out[1], 105);
+    /* descending, from two different SMs in the same region */
+    assert_int_equal(prefetch_on_miss(p, 200, 1, out, 8), 0);
+    assert_int_equal(prefetch_on_miss(p, 198, 2, out, 8), 0);
+    assert_int_equal(prefetch_on_miss(p, 197, 1, out, 8), 2);
+    assert_int_equal(out[0], 196);
+    assert_int_equal(out[1], 195);
+    /* a change of direction starts over */
+    assert_int_equal(prefetch_on_miss(p, 199, 1, out, 8), 0);
+    /* two interleaved streams in two regions keep their own trackers */
+    int issued = 0;
+    for (uint64_t i = 0; i < 4; i++) {
+        issued += prefetch_on_miss(p, 320 + i, 3, out, 8) > 0;
+        issued += prefetch_on_miss(p, 480 + i, 3, out, 8) > 0;
+    }
+    assert_int_equal(issued, 4);   /* the 3rd and 4th line of each */
+    /* scattered lines, each in a new region: nothing */
+    for (uint64_t i = 0; i < 16; i++) assert_int_equal(prefetch_on_miss(p, 10000 + i * 97, 0, out, 8), 0);
+    prefetch_destroy(p);
+}
+
+/* A 4-way one-set L2 under a working set of 3 lines (used twice, then re-read
+ * every round) and 2 lines read once per round (a scan): SRRIP keeps the working
+ * set (hits), LRU lets the scan flush it (misses). */
+static uint64_t scan_mix_hits(const char *repl)
+{
+    rig r;
+    r.cfg = test_config(NULL, 0);
+    r.cfg.l2.size_mib = 512.0 / 1048576.0;
+    r.cfg.l2.slices = 1;
+    r.cfg.l2.partitions = 1;
+    r.cfg.l2.ways = 4;
+    r.cfg.sim.l2_set_sampling = 1;
+    r.cfg.prefetch.policy = prefetch_policy_index("none");
+    r.cfg.l2.replacement = l2_repl_policy_index(repl);
+    assert_true(r.cfg.l2.replacement >= 0);
+    r.d = dram_create(&r.cfg);
+    r.pf = prefetch_create(&r.cfg);
+    xbar_init(&r.x, &r.cfg);
+    r.c = l2_create(&r.cfg, r.d, r.pf, &r.x);
+    assert_non_null(r.c);
+    uint64_t t = 0, scan = 1000, hits = 0;
+    for (uint64_t w = 0; w < 6; w++) rd(&r, (w % 3) * 128, t += 10000000); /* the working set, used twice */
+    for (int round = 0; round < 12; round++) {
+        for (uint64_t w = 0; w < 3; w++) {
+            l2_counters a, b;
+            l2_get_counters(r.c, &a);
+            rd(&r, w * 128, t += 10000000);
+            l2_get_counters(r.c, &b);
+            if (round >= 2) hits += b.hits - a.hits;
+        }
+        rd(&r, scan++ * 128, t += 10000000);
+        rd(&r, scan++ * 128, t += 10000000);
+    }
+    rig_free(&r);
+    return hits;
+}
+
+static void test_l2_srrip_scan_resistance(void **state)
+{
+    (void)state;
+    assert_int_equal(scan_mix_hits("srrip"), 30);   /* every working-set read after warm-up */
+    assert_int_equal(scan_mix_hits("lru"), 0);
+}
+
+/* The choice lists of the policy keys are the registries' rows. */
+static void test_policy_registries(void **state)
+{
+    (void)state;
+    char name[64];
+    const param *pp = config_find_param("prefetch.policy"), *rp = config_find_param("l2.replacement");
+    size_t i = 0;
+    for (; prefetch_policy_name(i); i++) {
+        assert_int_equal(config_choice(pp, i, name, sizeof name), 0);
+        assert_string_equal(name, prefetch_policy_name(i));
+        assert_int_equal(prefetch_policy_index(name), (int)i);
+    }
+    assert_int_equal(config_choice(pp, i, name, sizeof name), -1);
+    assert_true(i >= 4);
+    for (i = 0; l2_repl_policy_name(i); i++) {
+        assert_int_equal(config_choice(rp, i, name, sizeof name), 0);
+        assert_string_equal(name, l2_repl_policy_name(i));
+    }
+    assert_int_equal(config_choice(rp, i, name, sizeof name), -1);
+    assert_int_equal(prefetch_policy_index("nope"), -1);
 }
 
 static void test_dram_bandwidth(void **state)
@@ -254,6 +364,9 @@ int main(void)
         cmocka_unit_test(test_l2_mshr_merge_and_writeback),
         cmocka_unit_test(test_l2_stream_hint),
         cmocka_unit_test(test_prefetch_next_line),
+        cmocka_unit_test(test_prefetch_stream),
+        cmocka_unit_test(test_l2_srrip_scan_resistance),
+        cmocka_unit_test(test_policy_registries),
         cmocka_unit_test(test_dram_bandwidth),
         cmocka_unit_test(test_pcie),
         cmocka_unit_test(test_occupancy_and_rates),
