@@ -15,13 +15,11 @@
  */
 #include "ops/op_layernorm.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "kernels/kernel.h"
 
 #define MAX_DIM (1LL << 31)
-#define MAX_ELEMS (1LL << 50)
 
 static const op_key keys[] = {
     OP_INT_REQ(layernorm_params, rows, "rows", 1, MAX_DIM, "rows (tokens), each normalised on its own"),
@@ -32,15 +30,7 @@ static const op_key keys[] = {
 static int check(const void *params, char *msg, size_t len)
 {
     const layernorm_params *p = params;
-    if ((double)p->rows * (double)p->cols > (double)MAX_ELEMS) {
-        snprintf(msg, len, "rows*cols = %.3g elements is more than 2^50", (double)p->rows * (double)p->cols);
-        return -1;
-    }
-    if (p->dtype != DT_FP16 && p->dtype != DT_BF16 && p->dtype != DT_FP32) {
-        snprintf(msg, len, "dtype: layernorm takes fp16, bf16 or fp32, got %s", dtype_name(p->dtype));
-        return -1;
-    }
-    return 0;
+    return op_check_rows("layernorm", p->rows, p->cols, p->dtype, msg, len);
 }
 
 static double flops(const void *params)

@@ -6,6 +6,7 @@
 #include "ops/optable.h"
 
 #include <assert.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ops/op_control.h"
@@ -91,4 +92,17 @@ unsigned op_flags(const trace_op *op)
 {
     const op_type *ty = op_type_of(op);
     return ty->flags | (ty->dyn_flags ? ty->dyn_flags(op->params) : 0);
+}
+
+int op_check_rows(const char *kind, int64_t rows, int64_t cols, dtype_id dt, char *msg, size_t len)
+{
+    if ((double)rows * (double)cols > 1125899906842624.0) { /* 2^50 */
+        snprintf(msg, len, "rows*cols = %.3g elements is more than 2^50", (double)rows * (double)cols);
+        return -1;
+    }
+    if (dt != DT_FP16 && dt != DT_BF16 && dt != DT_FP32) {
+        snprintf(msg, len, "dtype: %s takes fp16, bf16 or fp32, got %s", kind, dtype_name(dt));
+        return -1;
+    }
+    return 0;
 }

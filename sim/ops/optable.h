@@ -114,6 +114,10 @@ const op_type *op_type_at(size_t i);
 const op_type *op_type_find(const char *name, size_t *index);
 static inline const op_type *op_type_of(const trace_op *op) { return op_type_at(op->kind); }
 
+/* Cross-key check shared by the row-wise kinds (layernorm, softmax): rows x cols at most 2^50
+ * elements and a floating-point dtype the kernels take (fp16, bf16, fp32). 0, or -1 with msg. */
+int op_check_rows(const char *kind, int64_t rows, int64_t cols, dtype_id dt, char *msg, size_t len);
+
 /* The integer (KEY_INT, KEY_CHOICE, KEY_DTYPE) field of key k in params, whatever its width. */
 void op_key_set_int(void *params, const op_key *k, int64_t v);
 int64_t op_key_get_int(const void *params, const op_key *k);
