@@ -10,6 +10,7 @@
 
 #include "ops/op_control.h"
 #include "ops/op_copy.h"
+#include "ops/op_cpu.h"
 #include "ops/op_eltwise.h"
 #include "ops/op_gemm.h"
 #include "ops/op_layernorm.h"
@@ -25,6 +26,7 @@ static const op_type *const table[] = {
     &op_chase,
     &op_stream,
     &op_layernorm,
+    &op_cpu,
 };
 
 _Static_assert(sizeof table / sizeof table[0] <= 256, "trace_op.kind is one byte");
