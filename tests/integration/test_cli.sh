@@ -241,7 +241,21 @@ check "every imported op has its '# aten op | kernel' line above it" python3 -c 
 L = open('ffn.trace').read().splitlines()
 ops = [i for i, l in enumerate(L) if l.split(' ')[0] in ('gemm', 'eltwise', 'copy')]
 assert len(ops) == 10 and all(L[i - 1].startswith('# aten::') and ' | ' in L[i - 1] for i in ops)"
-check "host gaps are comments" grep -q '^# host gap [0-9.]* us$' ffn.trace
+check "host gaps are cpu ops, each under its '# host gap' source comment" python3 -c "
+L = open('ffn.trace').read().split(chr(10)); c = [i for i, l in enumerate(L) if l.startswith('cpu ')]
+assert len(c) >= 9 and all(L[i - 1].startswith('# host gap ') or L[i - 1] == 'sync' for i in c), c"
+check "without --config the cpu ops leave the parameter table's host.eager_gap_us (10 us) to gpusim" grep -q '^# host gap 37.5 us + 37.7 us launch call - 10 us host.eager_gap_us$' ffn.trace
+"$BIN" import "$PROF" -o ffn_h100.trace --config "$SRC/configs/h100.ini" 2> imp_h100.err
+check "import --config takes the config's host.eager_gap_us (11 us)" sh -c "grep -q '^# host gap 37.5 us + 37.7 us launch call - 11 us host.eager_gap_us$' ffn_h100.trace && grep -q '^cpu name=host_3 us=64.24$' ffn_h100.trace && grep -q 'host.eager_gap_us = 11 us per launch left to gpusim, from' imp_h100.err"
+sed '/^cpu /d' ffn_h100.trace > ffn_nocpu.trace
+"$BIN" "$SRC/configs/h100.ini" ffn_h100.trace --no-db --json > ffn_h100.json
+"$BIN" "$SRC/configs/h100.ini" ffn_nocpu.trace --no-db --json > ffn_nocpu.json
+check "the imported host time is simulated: the step lasts its cpu ops and at least the GPU time more than without them" python3 -c "
+import json; a = json.load(open('ffn_h100.json')); b = json.load(open('ffn_nocpu.json'))
+cpu = sum(o['time_us'] for o in a['ops'] if o['kind'] == 'cpu')
+assert cpu > 3000 and a['time_us'] > cpu and a['time_us'] > b['time_us'] + 0.5 * cpu, (cpu, a['time_us'], b['time_us'])"
+"$BIN" import "$PROF" --config nosuch.ini > /dev/null 2> err.txt
+check "import --config with a missing config exits 2" sh -c "test $? -eq 2 && grep -q 'nosuch.ini' err.txt"
 "$BIN" "$SRC/configs/h100.ini" ffn.trace --no-db --json > ffn.json
 check "the imported trace runs unchanged" test $? -eq 0
 check "the imported trace's ops all ran" python3 -c "
