@@ -25,9 +25,9 @@
  *   launch call that blocked on a pageable copy is host work only for what it
  *   took beyond the copy's GPU time (gpusim blocks the host on the copy itself;
  *   the rest is staging and page faults on the host), and then nothing is
- *   subtracted: the launch charge is spent inside the copy's wait. With a sync in between, the part
- *   before the first sync (less the charge) is a `cpu` op before the `sync` and
- *   the rest one after it. A gap shorter than the charge cannot be given back
+ *   subtracted: the launch charge is spent inside the copy's wait. With a sync
+ *   in between, the part before the first sync (less the charge) is a `cpu` op
+ *   before the `sync` and the rest one after it. A gap shorter than the charge cannot be given back
  *   (the sum is in the summary: host time gpusim over-charges). Each `cpu` op
  *   has a `# host gap` comment with its sources above it.
  *
@@ -42,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ops/op_cpu.h"
 #include "trace/trace.h"
 
 /* ---------------------------------------------------------------- records */
@@ -906,6 +907,11 @@ static int write_trace(importer *im, const torch_import_opts *opts, FILE *out, F
                 fprintf(out, "\n");
                 S->host_gaps++;
                 S->host_gap_us += gap;
+            }
+            if (!(cpu_pre <= CPU_MAX_US && post <= CPU_MAX_US)) { /* also NaN */
+                rc = ierr(im, g->line, "ts: %.6g us of host time before this event, beyond the trace format's limit "
+                          "(cpu us= at most %g)", cpu_pre > post ? cpu_pre : post, CPU_MAX_US);
+                break;
             }
             if (cpu_pre < 0) S->overcharged_us -= cpu_pre;
             if (cpu_pre >= 0.005) {

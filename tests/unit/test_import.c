@@ -257,6 +257,9 @@ static void test_errors(void **state)
     import_err("{\"traceEvents\": [\n" OP(5, "aten::mm", 0, 5, "[[4294967296,2],[2,2]]", "[[2,1],[2,1]]", "[\"float\",\"float\"]")
                RT("cudaLaunchKernel", 9, 5, 1, 1) GPU("kernel", "k", 9, 5, 2, 1, 7, "") "{}]}",
                "p.json:2: Input Dims: aten::mm computes a 4294967296x2x2 GEMM, beyond the trace format's limits");
+    import_err("{\"traceEvents\": [\n" RT("cudaLaunchKernel", 9, 0, 1, 1) GPU("kernel", "k", 9, 0, 2, 1, 7, "")
+               RT("cudaLaunchKernel", 10, 0, 3000000000, 1) GPU("kernel", "k", 10, 0, 3000000001, 1, 7, "") "{}]}",
+               "p.json:5: ts: 3e+09 us of host time before this event, beyond the trace format's limit (cpu us= at most 1e+09)");
     import_err("{\"traceEvents\": [{\"ph\": \"X\", \"cat\": \"kernel\", \"name\": \"k\", \"ts\": \"x\"}]}",
                "a kernel event needs numbers \"ts\" and \"dur\"");
 }
