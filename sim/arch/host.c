@@ -42,6 +42,12 @@ uint64_t host_start(const host *h, uint64_t issue_ps, uint64_t stream_free_ps)
     return a > b ? a : b;
 }
 
+void host_busy(host *h, uint64_t dur_ps)
+{
+    h->now_ps += dur_ps;
+    h->graph_launched = 0;
+}
+
 void host_wait(host *h, uint64_t t)
 {
     if (t > h->now_ps) h->now_ps = t;

@@ -6,7 +6,10 @@
  * kernels follow each other with a small GPU-side gap; a kernel on an idle GPU
  * starts `launch_latency` after the host submits it; an eagerly launched kernel
  * already queued behind its stream predecessor starts `kernel_setup` after that
- * predecessor ends (the front end processes the launch only then).
+ * predecessor ends (the front end processes the launch only then). Host work
+ * of its own (the `cpu` op: data loading, framework overhead, a CPU optimizer
+ * step) occupies the host thread while the GPU's streams keep running; what the
+ * host submits after it is submitted when it ends.
  */
 #ifndef GPUSIM_HOST_H
 #define GPUSIM_HOST_H
@@ -30,6 +33,10 @@ void host_set_mode(host *h, int graph);
 uint64_t host_submit(host *h);
 /* Earliest start of an op submitted at issue_ps whose stream is free at stream_free_ps. */
 uint64_t host_start(const host *h, uint64_t issue_ps, uint64_t stream_free_ps);
+/* The host thread works for dur_ps (a `cpu` op): host time advances and nothing
+ * is submitted meanwhile. In graph mode the graph segment ends there (host code
+ * cannot run inside a graph replay): the ops that follow are a new graph launch. */
+void host_busy(host *h, uint64_t dur_ps);
 /* The host blocks until t (sync, pageable copy). */
 void host_wait(host *h, uint64_t t);
 

@@ -11,7 +11,7 @@ void cli_usage(FILE *f)
         "usage: gpusim CONFIG.ini TRACE [--db FILE] [--no-db] [--set SECTION.KEY=VALUE]... [--json]\n"
         "              [--timeline FILE.json] [-q]\n"
         "       gpusim sweep CONFIG.ini TRACE --vary SECTION.KEY=V1,V2,... [--vary ...] [-j N] [--db FILE] [--resume]\n"
-        "       gpusim import PROFILE.json [-o OUT.trace]   (a PyTorch profiler trace -> a gpusim trace)\n"
+        "       gpusim import PROFILE.json [-o OUT.trace] [--config CONFIG.ini]   (a PyTorch profiler trace -> a gpusim trace)\n"
         "       gpusim --help | --version | --help-config | --help-trace\n"
         "\n"
         "Simulates the trace on the GPU the config describes, prints a summary and stores\n"

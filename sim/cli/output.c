@@ -6,6 +6,9 @@
 #include "cli/cli.h"
 #include "ops/optable.h"
 
+/* The timeline track of host ops that take host time (cpu); streams are tracks 0..63. */
+#define TIMELINE_HOST_TID 1000
+
 static double op_us(const op_result *o) { return (double)(o->end_ps - o->start_ps) / 1e6; }
 
 static void row(FILE *f, const char *name, const char *kind, double t_us, double flops, double peak_tf, uint64_t dram,
@@ -33,7 +36,7 @@ void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_res
     for (size_t i = 0; i < r->nops; i++) {
         const op_result *o = &r->ops[i];
         const op_type *ty = op_type_find(o->kind, NULL);
-        if (ty && !ty->start) continue; /* host ops (mode, sync) take no time of their own */
+        if (ty && !ty->start && o->end_ps == o->start_ps) continue; /* host ops without host time (mode, sync) */
         double peak = o->dtype[0] ? config_peak_tflops(cfg, o->dtype) : 0;
         row(f, o->name, o->kind, op_us(o), o->flops, peak, o->dram_bytes, r->peak_dram_gbps,
             o->l2_accesses ? (double)o->l2_hits / (double)o->l2_accesses : 0, o->pcie_bytes, o->energy_j, o->clock_mhz,
@@ -105,10 +108,13 @@ int write_timeline(const char *path, const trace *t, const run_result *r)
         if (o->end_ps <= o->start_ps) continue;
         fprintf(f, "%s{\"name\":", first ? "" : ",");
         jstr(f, o->name);
+        const op_type *ty = op_type_find(o->kind, NULL);
+        long long tid = ty && !ty->start ? TIMELINE_HOST_TID : (long long)t->ops[i].stream;
         fprintf(f, ",\"cat\":\"%s\",\"ph\":\"X\",\"pid\":0,\"tid\":%lld,\"ts\":%.6f,\"dur\":%.6f}", o->kind,
-                (long long)t->ops[i].stream, (double)o->start_ps / 1e6, op_us(o));
+                tid, (double)o->start_ps / 1e6, op_us(o));
         first = 0;
     }
-    fprintf(f, "]}\n");
+    fprintf(f, "%s{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":0,\"tid\":%d,\"args\":{\"name\":\"host\"}}]}\n",
+            first ? "" : ",", TIMELINE_HOST_TID);
     return fclose(f) ? -1 : 0;
 }

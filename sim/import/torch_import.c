@@ -17,9 +17,19 @@
  *   m (same FLOPs; the B operand's traffic is under-counted).
  * - an event without an aten op or shapes: a memory-bound eltwise of one fp32
  *   element in and out per launched thread (the event carries no byte count).
- * - host time: `# host gap X us` comments, X = CPU time from the end of the
- *   previous op's launch call to the start of this op's, less the time spent in
- *   synchronising calls in between (those become `sync`, which gpusim models).
+ * - host time: a `cpu` op between two launches (issue 12). The profile's host
+ *   time from the start of the previous op's launch call(s) to the start of
+ *   this op's, less the synchronising calls in between (those become `sync`,
+ *   which gpusim models), less opts->eager_gap_us, which gpusim already charges
+ *   per launch (host.eager_gap_us): so host time is not counted twice. A
+ *   launch call that blocked on a pageable copy is host work only for what it
+ *   took beyond the copy's GPU time (gpusim blocks the host on the copy itself;
+ *   the rest is staging and page faults on the host), and then nothing is
+ *   subtracted: the launch charge is spent inside the copy's wait. With a sync
+ *   in between, the part before the first sync (less the charge) is a `cpu` op
+ *   before the `sync` and the rest one after it. A gap shorter than the charge cannot be given back
+ *   (the sum is in the summary: host time gpusim over-charges). Each `cpu` op
+ *   has a `# host gap` comment with its sources above it.
  *
  * Units: profile times in microseconds (double, as the profile writes them).
  */
@@ -32,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ops/op_cpu.h"
 #include "trace/trace.h"
 
 /* ---------------------------------------------------------------- records */
@@ -769,7 +780,7 @@ static int note_unmapped(unm *list, int *n, int cap, const char *what)
 
 #define UNM_CAP 64
 
-static int write_trace(importer *im, FILE *out, FILE *diag, torch_import_summary *S)
+static int write_trace(importer *im, const torch_import_opts *opts, FILE *out, FILE *diag, torch_import_summary *S)
 {
     gev *G = im->gevs.v;
     size_t n = im->gevs.n;
@@ -847,10 +858,16 @@ static int write_trace(importer *im, FILE *out, FILE *diag, torch_import_summary
 
     stream_map sm = { .n = 0 };
     int nun = 0, graph = 0, seq = 0, rc = 0;
-    double prev_le = NAN;
+    double prev_le = NAN, prev_ls = NAN;
+    int prev_blocks = 0;         /* the previous op's launch call blocked on its copy (pageable) */
+    double prev_copy_us = 0;     /* that copy's GPU time */
+    double charge = opts && opts->eager_gap_us > 0 ? opts->eager_gap_us : 0;
     fprintf(out, "# imported by gpusim import from %s: %zu GPU events, in GPU time order\n", im->name, n);
-    fprintf(out, "# each op is preceded by '# aten op | kernel'; '# host gap X us' is host time between launches\n");
-    fprintf(out, "# (not simulated yet: the trace format has no host-time op)\n");
+    fprintf(out, "# each op is preceded by '# aten op | kernel'. Host time between launches is a `cpu` op: the\n");
+    fprintf(out, "# profile's gap between two launch calls (less synchronising calls), plus the earlier launch call,\n");
+    fprintf(out, "# less host.eager_gap_us = %g us that gpusim charges per launch; after a pageable copy that blocked\n",
+            charge);
+    fprintf(out, "# the host, only its call's time beyond the copy's GPU time, and nothing subtracted\n");
     fprintf(out, "mode eager\n");
     for (size_t i = 0; i < n; i++) {
         if (lead[i] != i) { S->folded++; continue; }
@@ -859,23 +876,63 @@ static int write_trace(importer *im, FILE *out, FILE *diag, torch_import_summary
         int gmode = rt[i] && rt[i]->what == RT_GRAPH;
         /* host side between the previous op's launch and this one's */
         if (isfinite(ls[i]) && !isnan(prev_le) && !gmode) {
-            double lo = prev_le, hi = ls[i], waited = 0;
+            double lo = prev_le, hi = ls[i], waited = 0, first_sync = hi;
             int synced = 0;
             size_t a = 0, b = nsync;
             while (a < b) { /* the first sync at or after lo */
                 size_t m = (a + b) / 2;
                 if (sync_ts[m] < lo) a = m + 1; else b = m;
             }
-            for (size_t k = a; k < nsync && sync_ts[k] < hi; k++) { synced = 1; waited += sync_dur[k]; }
+            for (size_t k = a; k < nsync && sync_ts[k] < hi; k++) {
+                if (!synced) first_sync = sync_ts[k];
+                synced = 1;
+                waited += sync_dur[k];
+            }
             double gap = hi - lo - waited;
-            if (gap >= 0.05) {
-                fprintf(out, "# host gap %.1f us\n", gap);
+            if (gap < 0) gap = 0;
+            /* the host work before the first sync (with the previous launch call, less the launch
+             * charge), and after it; a blocking launch call is the copy, which gpusim blocks on:
+             * only what the call took beyond the copy's GPU time is host work */
+            double call = prev_le - prev_ls - (prev_blocks ? prev_copy_us : 0);
+            if (call < 0) call = 0;
+            double pre = first_sync - lo < gap ? first_sync - lo : gap;
+            double post = gap - pre;
+            double cpu_pre = pre + call - (prev_blocks ? 0 : charge);
+            if (gap >= 0.05 || call >= 0.05) {
+                fprintf(out, "# host gap %.1f us", gap);
+                if (prev_blocks) fprintf(out, " + %.1f us of the blocking (pageable) copy's call beyond its %.1f us on the GPU",
+                                         call, prev_copy_us);
+                else fprintf(out, " + %.1f us launch call - %g us host.eager_gap_us", call, charge);
+                if (synced) fprintf(out, "; %.1f us of it after the sync", post);
+                fprintf(out, "\n");
                 S->host_gaps++;
                 S->host_gap_us += gap;
             }
+            if (!(cpu_pre <= CPU_MAX_US && post <= CPU_MAX_US)) { /* also NaN */
+                rc = ierr(im, g->line, "ts: %.6g us of host time before this event, beyond the trace format's limit "
+                          "(cpu us= at most %g)", cpu_pre > post ? cpu_pre : post, CPU_MAX_US);
+                break;
+            }
+            if (cpu_pre < 0) S->overcharged_us -= cpu_pre;
+            if (cpu_pre >= 0.005) {
+                fprintf(out, "cpu name=host_%d us=%.2f\n", seq + 1, cpu_pre);
+                S->cpu_ops++;
+                S->cpu_us += cpu_pre;
+            }
             if (synced) { fprintf(out, "sync\n"); S->syncs++; }
+            if (synced && post >= 0.005) {
+                fprintf(out, "cpu name=host_%d_after_sync us=%.2f\n", seq + 1, post);
+                S->cpu_ops++;
+                S->cpu_us += post;
+            }
         }
-        if (isfinite(le[i])) prev_le = le[i];
+        if (isfinite(le[i])) {
+            prev_le = le[i];
+            prev_ls = ls[i];
+            prev_blocks = g->cat == G_MEMCPY && g->bytes > 0 && strstr(g->name, "Pageable") &&
+                          (strstr(g->name, "HtoD") || strstr(g->name, "DtoH"));
+            prev_copy_us = g->dur_us;
+        }
         if (gmode != graph) { fprintf(out, "mode %s\n", gmode ? "graph" : "eager"); graph = gmode; }
         if (gmode) S->graph_ops++;
         int64_t st = stream_of(&sm, g->stream);
@@ -998,7 +1055,8 @@ nomem:
     return oom(im);
 }
 
-int torch_import(FILE *in, const char *name, FILE *out, FILE *diag, torch_import_summary *sum, char *err, size_t errlen)
+int torch_import(FILE *in, const char *name, const torch_import_opts *opts, FILE *out, FILE *diag,
+                 torch_import_summary *sum, char *err, size_t errlen)
 {
     importer im = { .name = name, .err = err, .errlen = errlen };
     jscan *s = calloc(1, sizeof *s);
@@ -1016,7 +1074,7 @@ int torch_import(FILE *in, const char *name, FILE *out, FILE *diag, torch_import
                           "activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]");
     torch_import_summary S = { 0 };
     S.gpu_events = (int)im.gevs.n;
-    if (!rc) rc = write_trace(&im, out, diag, &S);
+    if (!rc) rc = write_trace(&im, opts, out, diag, &S);
     if (!rc && (fflush(out) || ferror(out))) { snprintf(err, errlen, "%s: cannot write the trace", name); rc = -1; }
     if (!rc && sum) *sum = S;
     if (!rc && diag && !im.saw_shapes)

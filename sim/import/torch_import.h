@@ -15,8 +15,9 @@
  * Anything else (no aten op, no shapes, an unknown copy direction) becomes a
  * memory-bound eltwise from what the event tells (bytes, or its thread count) and
  * is listed in the summary: nothing is dropped silently.
- * Host time between launches is written as `# host gap X us` comments (the trace
- * format has no host-time op yet); host synchronisations become `sync`.
+ * Host time between launches becomes `cpu us=` ops, less the launch cost gpusim
+ * charges per op (opts->eager_gap_us; the rule is in torch_import.c); host
+ * synchronisations become `sync`.
  *
  * The JSON is read in one pass: a small scanner splits the top-level object and
  * the traceEvents array, json-c parses one event at a time, and only compact
@@ -35,16 +36,26 @@ typedef struct torch_import_summary {
     int folded;          /* helper kernels folded into their GEMM */
     int unmapped;        /* written as memory-bound eltwise from the event alone */
     int syncs;           /* host synchronisations written as `sync` */
-    int host_gaps;       /* `# host gap` comments */
-    double host_gap_us;  /* their sum */
+    int host_gaps;       /* `# host gap` comments: host time between two launches */
+    double host_gap_us;  /* their sum (the launch calls and syncs excluded) */
+    int cpu_ops;         /* `cpu` ops written for them */
+    double cpu_us;       /* their sum */
+    double overcharged_us; /* host time gpusim charges beyond the profile's: launches issued faster
+                              than opts->eager_gap_us apart */
     int graph_ops;       /* ops launched by a CUDA-graph replay */
 } torch_import_summary;
 
+typedef struct torch_import_opts {
+    double eager_gap_us;  /* host time gpusim charges per eager launch (host.eager_gap_us of the config
+                             the trace is for): subtracted from the profile's host time per launch */
+} torch_import_opts;
+
 /* Reads the profile from `in` (named `name` in messages) and writes the trace to
- * `out`; `diag` (may be NULL) gets the list of unmapped events. Returns 0; -2 for
+ * `out`; `opts` NULL: nothing subtracted from the host time (eager_gap_us 0);
+ * `diag` (may be NULL) gets the list of unmapped events. Returns 0; -2 for
  * input that is not JSON or not a profiler trace, with err = "NAME[:LINE]: ...";
  * -1 when out of memory or a write fails. `sum` (may be NULL) is filled on success. */
-int torch_import(FILE *in, const char *name, FILE *out, FILE *diag, torch_import_summary *sum,
-                 char *err, size_t errlen);
+int torch_import(FILE *in, const char *name, const torch_import_opts *opts, FILE *out, FILE *diag,
+                 torch_import_summary *sum, char *err, size_t errlen);
 
 #endif

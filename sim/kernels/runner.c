@@ -5,7 +5,8 @@
  * op, a graph segment (ops after `mode graph`) is submitted once. An op starts
  * when it has been submitted (plus the launch latency) and its stream's previous
  * op has finished (plus the inter-kernel gap). `sync` makes the host wait for
- * every stream; a pageable copy blocks the host until it is done.
+ * every stream; a pageable copy blocks the host until it is done; a `cpu` op
+ * occupies the host (no submissions meanwhile) while the streams run on.
  * Buffers: every op gets fresh output memory from a bump allocator (wrapping
  * at the device capacity); an op's first input is the output of the previous
  * op in its stream when that is large enough (a layer reads what the last one
@@ -190,18 +191,23 @@ static void place(runner *r, op_exec *ex)
     }
 }
 
-/* A host op (no device work): its effect, a result row, and for sync the wait. */
+/* A host op (no device work): its effect (cpu: host time), a result row, and for
+ * sync the wait. */
 static int host_op(runner *r, size_t i)
 {
     const trace_op *op = &r->t->ops[i];
     const op_type *ty = op_type_of(op);
     unsigned flags = op_flags(op);
+    uint64_t before = r->h.now_ps;
     if (ty->host) ty->host(&r->h, op->params);
     r->next_op++;
     uint64_t now = r->h.now_ps;
     if ((flags & OPF_WAIT_ALL) && engine_now(r->e) > now) now = engine_now(r->e);
     op_result *o = &r->res->ops[i];
-    *o = (op_result){ .bound = "-", .start_ps = now, .end_ps = now };
+    /* a host op that takes host time (cpu) spans it; the others are instants */
+    int busy = !(flags & OPF_WAIT_ALL) && now > before;
+    *o = (op_result){ .bound = "-", .start_ps = busy ? before : now, .end_ps = now };
+    if (busy) snprintf(o->bound, sizeof o->bound, "host");
     snprintf(o->kind, sizeof o->kind, "%s", ty->name);
     snprintf(o->name, sizeof o->name, "%s", op->name);
     if (flags & OPF_WAIT_ALL) {

@@ -27,7 +27,7 @@ typedef struct op_result {
     double energy_j;            /* booked to this op, with its share of idle power (power.h) */
     double avg_power_w;         /* energy_j over the op's time */
     double clock_mhz;           /* mean SM clock while it ran */
-    char bound[12];             /* compute, dram, pcie, launch, latency */
+    char bound[12];             /* compute, dram, pcie, launch, latency; host (a cpu op); - (other host ops) */
 } op_result;
 
 typedef struct run_result {

@@ -11,6 +11,7 @@
 
 #include "ops/op_control.h"
 #include "ops/op_copy.h"
+#include "ops/op_cpu.h"
 #include "ops/op_eltwise.h"
 #include "ops/op_gemm.h"
 #include "ops/op_layernorm.h"
@@ -28,6 +29,7 @@ static const op_type *const table[] = {
     &op_stream,
     &op_layernorm,
     &op_softmax,
+    &op_cpu,
 };
 
 _Static_assert(sizeof table / sizeof table[0] <= 256, "trace_op.kind is one byte");

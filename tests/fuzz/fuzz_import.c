@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FILE *o = open_memstream(&out, &outlen);
     if (!in || !o) abort();
     if (!size) { fclose(in); in = fmemopen((void *)"", 0, "r"); if (!in) abort(); }
-    int rc = torch_import(in, "fuzz.json", o, NULL, NULL, err, sizeof err);
+    int rc = torch_import(in, "fuzz.json", &(torch_import_opts){ .eager_gap_us = 11 }, o, NULL, NULL, err, sizeof err);
     fclose(in);
     fclose(o);
     if (rc == 0) {

@@ -200,6 +200,28 @@ printf 'layernorm name=ln rows=64 cols=768 rows=2\n' > dupln.trace
 "$BIN" "$SRC/configs/h100.ini" dupln.trace --no-db > /dev/null 2> err.txt
 check "a layernorm key given twice is an error" grep -q 'dupln.trace:1: rows: given twice' err.txt
 
+# 8b3. the cpu op: host work that overlaps the GPU's streams, through the real CLI and the database
+printf 'gemm name=g m=4096 n=4096 k=4096 dtype=fp16\ncpu name=load us=2000\neltwise name=e elems=1024\nsync\n' > cpu.trace
+"$BIN" "$SRC/configs/h100.ini" cpu.trace --db cpu.db --json --timeline cpu_tl.json > cpu.json
+check "cpu trace runs (exit 0)" test $? -eq 0
+check "cpu: the GEMM runs during the host work, the eltwise is launched after it, the step lasts the host's time" python3 -c "
+import json; d=json.load(open('cpu.json')); o={x['name']: x for x in d['ops']}
+c, g, e = o['load'], o['g'], o['e']
+assert c['kind'] == 'cpu' and c['bound'] == 'host' and c['time_us'] == 2000, c
+assert g['start_us'] < c['start_us'] + c['time_us'] and g['start_us'] + g['time_us'] < c['start_us'] + c['time_us'], (g, c)
+assert e['start_us'] >= c['start_us'] + c['time_us'], (e, c)
+assert 2000 < d['time_us'] < 2100, d['time_us']"
+check "cpu op stored with its host time" test "$(sqlite3 cpu.db "select kind || ' ' || bound || ' ' || round(time_us) from ops where name='load'")" = "cpu host 2000.0"
+check "cpu op on the host track of the timeline" python3 -c "
+import json; ev=json.load(open('cpu_tl.json'))['traceEvents']
+h=[e for e in ev if e.get('ph') == 'M' and e['args']['name'] == 'host'][0]['tid']
+assert [e['name'] for e in ev if e.get('ph') == 'X' and e['tid'] == h] == ['load']"
+"$BIN" "$SRC/configs/h100.ini" cpu.trace --no-db > cpu.txt
+check "cpu op in the summary" grep -q '^load  *cpu  *2000.00 .* host$' cpu.txt
+printf 'cpu name=x us=1ms\n' > badcpu.trace
+"$BIN" "$SRC/configs/h100.ini" badcpu.trace --no-db > /dev/null 2> err.txt
+check "bad cpu us exits 2 naming file:line and key" sh -c "test $? -eq 2 && grep -q 'badcpu.trace:1: us: expected a number in \[0, ' err.txt"
+
 # 8c. no silent clamps and no hidden sub-partition count
 "$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --no-db --set sm.max_inflight_lines=5000 > /dev/null 2> err.txt
 check "an MSHR count beyond the model's range exits 2" sh -c "test $? -eq 2 && grep -q 'sm.max_inflight_lines: expected an integer in \[8, 4096\]' err.txt"
@@ -219,7 +241,21 @@ check "every imported op has its '# aten op | kernel' line above it" python3 -c 
 L = open('ffn.trace').read().splitlines()
 ops = [i for i, l in enumerate(L) if l.split(' ')[0] in ('gemm', 'eltwise', 'copy')]
 assert len(ops) == 10 and all(L[i - 1].startswith('# aten::') and ' | ' in L[i - 1] for i in ops)"
-check "host gaps are comments" grep -q '^# host gap [0-9.]* us$' ffn.trace
+check "host gaps are cpu ops, each under its '# host gap' source comment" python3 -c "
+L = open('ffn.trace').read().split(chr(10)); c = [i for i, l in enumerate(L) if l.startswith('cpu ')]
+assert len(c) >= 9 and all(L[i - 1].startswith('# host gap ') or L[i - 1] == 'sync' for i in c), c"
+check "without --config the cpu ops leave the parameter table's host.eager_gap_us (10 us) to gpusim" grep -q '^# host gap 37.5 us + 37.7 us launch call - 10 us host.eager_gap_us$' ffn.trace
+"$BIN" import "$PROF" -o ffn_h100.trace --config "$SRC/configs/h100.ini" 2> imp_h100.err
+check "import --config takes the config's host.eager_gap_us (11 us)" sh -c "grep -q '^# host gap 37.5 us + 37.7 us launch call - 11 us host.eager_gap_us$' ffn_h100.trace && grep -q '^cpu name=host_3 us=64.24$' ffn_h100.trace && grep -q 'host.eager_gap_us = 11 us per launch left to gpusim, from' imp_h100.err"
+sed '/^cpu /d' ffn_h100.trace > ffn_nocpu.trace
+"$BIN" "$SRC/configs/h100.ini" ffn_h100.trace --no-db --json > ffn_h100.json
+"$BIN" "$SRC/configs/h100.ini" ffn_nocpu.trace --no-db --json > ffn_nocpu.json
+check "the imported host time is simulated: the step lasts its cpu ops and at least the GPU time more than without them" python3 -c "
+import json; a = json.load(open('ffn_h100.json')); b = json.load(open('ffn_nocpu.json'))
+cpu = sum(o['time_us'] for o in a['ops'] if o['kind'] == 'cpu')
+assert cpu > 3000 and a['time_us'] > cpu and a['time_us'] > b['time_us'] + 0.5 * cpu, (cpu, a['time_us'], b['time_us'])"
+"$BIN" import "$PROF" --config nosuch.ini > /dev/null 2> err.txt
+check "import --config with a missing config exits 2" sh -c "test $? -eq 2 && grep -q 'nosuch.ini' err.txt"
 "$BIN" "$SRC/configs/h100.ini" ffn.trace --no-db --json > ffn.json
 check "the imported trace runs unchanged" test $? -eq 0
 check "the imported trace's ops all ran" python3 -c "

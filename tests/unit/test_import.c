@@ -99,7 +99,7 @@ static char *import_text(const char *text, int *rc, torch_import_summary *sum, c
     assert_non_null(in);
     assert_non_null(o);
     assert_non_null(d);
-    *rc = torch_import(in, "p.json", o, d, sum, err, sizeof err);
+    *rc = torch_import(in, "p.json", &(torch_import_opts){ .eager_gap_us = 3 }, o, d, sum, err, sizeof err);
     fclose(in);
     fclose(o);
     fclose(d);
@@ -205,10 +205,19 @@ static void test_mapping(void **state)
     assert_non_null(strstr(diag, "my_custom_kernel"));
     assert_non_null(strstr(diag, "1 GPU event not mapped"));
 
-    /* host: 30 us between the addmm's last launch call (ends at 61) and the add's (91);
-     * the stream sync's 15 us are not host time; a sync sits before the relu */
-    assert_non_null(strstr(text, "# host gap 30.0 us\n# aten::add |"));
-    assert_non_null(strstr(text, "# host gap 45.0 us\nsync\n# aten::relu |"));
+    /* host: 30 us between the addmm's last launch call (ends at 61) and the add's (91), plus the
+     * addmm's launch calls (50..61), less the 3 us per launch gpusim charges (opts): a cpu op of 38 us */
+    if (!strstr(text, "# host gap 30.0 us + 11.0 us launch call - 3 us host.eager_gap_us\ncpu name=host_3 us=38.00\n# aten::add |"))
+        fail_msg("no cpu op before the add:\n%s", text);
+    /* the pageable copy's launch call (161..181) blocked on the copy (10 us on the GPU): only the other
+     * 10 us are host work, nothing charged; the stream sync's 15 us are not host time; 4 + 10 us
+     * before the sync, 41 us after it, then the relu */
+    if (!strstr(text, "# host gap 45.0 us + 10.0 us of the blocking (pageable) copy's call beyond its 10.0 us on the GPU; "
+                      "41.0 us of it after the sync\ncpu name=host_11 us=14.00\nsync\ncpu name=host_11_after_sync us=41.00\n"
+                      "# aten::relu |"))
+        fail_msg("no cpu ops around the sync before the relu:\n%s", text);
+    assert_true(s.cpu_ops >= 3);
+    assert_true(s.overcharged_us >= 0);
     assert_non_null(strstr(text, "mode eager\n"));
 
     /* every op has its '# aten op | kernel' line right above it */
@@ -248,6 +257,9 @@ static void test_errors(void **state)
     import_err("{\"traceEvents\": [\n" OP(5, "aten::mm", 0, 5, "[[4294967296,2],[2,2]]", "[[2,1],[2,1]]", "[\"float\",\"float\"]")
                RT("cudaLaunchKernel", 9, 5, 1, 1) GPU("kernel", "k", 9, 5, 2, 1, 7, "") "{}]}",
                "p.json:2: Input Dims: aten::mm computes a 4294967296x2x2 GEMM, beyond the trace format's limits");
+    import_err("{\"traceEvents\": [\n" RT("cudaLaunchKernel", 9, 0, 1, 1) GPU("kernel", "k", 9, 0, 2, 1, 7, "")
+               RT("cudaLaunchKernel", 10, 0, 3000000000, 1) GPU("kernel", "k", 10, 0, 3000000001, 1, 7, "") "{}]}",
+               "p.json:5: ts: 3e+09 us of host time before this event, beyond the trace format's limit (cpu us= at most 1e+09)");
     import_err("{\"traceEvents\": [{\"ph\": \"X\", \"cat\": \"kernel\", \"name\": \"k\", \"ts\": \"x\"}]}",
                "a kernel event needs numbers \"ts\" and \"dur\"");
 }

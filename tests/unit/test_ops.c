@@ -1,5 +1,5 @@
 /* test_ops.c: the op-type table's invariants, checked on every row (so a new
- * row is tested by being added), and the layernorm op kind end to end. */
+ * row is tested by being added), and the layernorm and cpu op kinds end to end. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +8,7 @@
 
 #include "common.h"
 #include "kernels/runner.h"
+#include "ops/op_cpu.h"
 #include "ops/op_layernorm.h"
 #include "ops/op_softmax.h"
 #include "ops/optable.h"
@@ -61,7 +62,7 @@ static void minimal_line(const op_type *ty, const char *extra, size_t skip_requi
 static void test_rows_well_formed(void **state)
 {
     (void)state;
-    assert_true(op_type_count() >= 9);
+    assert_true(op_type_count() >= 10);
     for (size_t i = 0; i < op_type_count(); i++) {
         const op_type *ty = op_type_at(i);
         size_t at = 99;
@@ -322,6 +323,79 @@ static void test_softmax_warp_chain(void **state)
     assert_true(flat < r1024 - 2.0);
 }
 
+/* ---- cpu ---- */
+
+static void test_cpu_parse(void **state)
+{
+    (void)state;
+    trace *t = parse_ok("cpu name=load us=120.5\ncpu us=0\n");
+    assert_true(((const cpu_params *)t->ops[0].params)->us == 120.5);
+    assert_string_equal(t->ops[0].name, "load");
+    assert_null(op_type_of(&t->ops[0])->start);   /* a host op: no device work */
+    assert_int_equal(op_flags(&t->ops[0]) & (OPF_KERNEL | OPF_BLOCKS_HOST | OPF_WAIT_ALL), 0);
+    assert_true(op_flops(&t->ops[0]) == 0);
+    assert_int_equal(op_footprint(&t->ops[0]), 0);
+    trace_destroy(t);
+    parse_err("cpu name=x\n", "t.trace:1: us: required by cpu");
+    parse_err("cpu us=-1\n", "t.trace:1: us: expected a number in [0, ");
+    parse_err("cpu us=5ms\n", "t.trace:1: us: expected a number in [0, ");
+    parse_err("cpu us=1 bytes=4\n", "bytes: unknown key for cpu (takes: name stream us)");
+}
+
+static const op_result *by_name(const run_result *r, const char *name)
+{
+    for (size_t i = 0; i < r->nops; i++)
+        if (!strcmp(r->ops[i].name, name)) return &r->ops[i];
+    fail_msg("no op %s", name);
+    return NULL;
+}
+
+/* The host works while the GPU runs: a short cpu op hides under a long kernel,
+ * a long one delays what is launched after it, never what was launched before. */
+static void test_cpu_occupies_host(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    double gap = c.host.eager_gap_us;
+    run_result base = sim(&c, "gemm name=g m=4096 n=4096 k=4096\neltwise name=e elems=1024\nsync\n");
+    run_result hid = sim(&c, "gemm name=g m=4096 n=4096 k=4096\ncpu name=c us=50\neltwise name=e elems=1024\nsync\n");
+    run_result lng = sim(&c, "gemm name=g m=4096 n=4096 k=4096\ncpu name=c us=1000\neltwise name=e elems=1024\nsync\n");
+    double g_us = us(by_name(&base, "g"));
+    assert_true(g_us > 100);                                   /* long enough to hide 50 us of host work */
+    /* the cpu row spans its host time, from after the GEMM's launch */
+    const op_result *cr = by_name(&lng, "c");
+    assert_string_equal(cr->kind, "cpu");
+    assert_string_equal(cr->bound, "host");
+    assert_true(us(cr) == 1000);
+    assert_true((double)cr->start_ps / 1e6 == gap);
+    /* hidden: the GEMM and the total are as without it */
+    assert_true(us(by_name(&hid, "g")) == g_us);
+    assert_true(hid.total_ps == base.total_ps);
+    /* long: the GEMM runs meanwhile, unchanged; the eltwise is launched after the cpu op */
+    assert_true(us(by_name(&lng, "g")) == g_us);
+    assert_true(by_name(&lng, "g")->end_ps < cr->end_ps);
+    assert_true(by_name(&lng, "e")->start_ps >= cr->end_ps);
+    double total = (double)lng.total_ps / 1e6;
+    if (total < gap + 1000 + gap || total > gap + 1000 + gap + 20) fail_msg("total %.2f us", total);
+    run_result_free(&base);
+    run_result_free(&hid);
+    run_result_free(&lng);
+}
+
+/* In graph mode, host work ends the graph segment: what follows is launched again. */
+static void test_cpu_splits_graph(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    run_result g = sim(&c, "mode graph\neltwise name=a elems=1024\neltwise name=b elems=1024\ncpu name=c us=30\n"
+                           "eltwise name=d elems=1024\nsync\n");
+    const op_result *cr = by_name(&g, "c"), *d = by_name(&g, "d");
+    assert_true(d->start_ps >= cr->end_ps);
+    /* a new graph launch: it pays the launch latency after the host work */
+    assert_true((double)(d->end_ps - cr->end_ps) / 1e6 >= c.host.launch_latency_us);
+    run_result_free(&g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +408,9 @@ int main(void)
         cmocka_unit_test(test_softmax_parse),
         cmocka_unit_test(test_softmax_block_reductions),
         cmocka_unit_test(test_softmax_warp_chain),
+        cmocka_unit_test(test_cpu_parse),
+        cmocka_unit_test(test_cpu_occupies_host),
+        cmocka_unit_test(test_cpu_splits_graph),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
