@@ -120,9 +120,11 @@ check "sweep points distinct" test "$(sqlite3 sw.db 'select count(distinct point
 "$BIN" sweep "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --vary gpu.sm_count=33,66,132 --vary prefetch.policy=none,next_line -j 2 --db sw.db --resume > sw2.txt 2>&1
 check "resume adds nothing" test "$(sqlite3 sw.db 'select count(*) from runs')" = 6
 sqlite3 sw.db "select point_key, sim_time_us from runs order by point_key" > sw_a.txt
-"$BIN" sweep "$SRC/configs/h100.ini" "$SRC/workloads/gemm_8192.trace" --vary gpu.sm_count=32,48,64,80,96,112,132 -j 2 --db kill.db > /dev/null 2>&1 &
+# the sweep and its workers in a process group of their own, killed together (no pkill: other test
+# runs on the machine may have sweeps of their own)
+setsid "$BIN" sweep "$SRC/configs/h100.ini" "$SRC/workloads/gemm_8192.trace" --vary gpu.sm_count=32,48,64,80,96,112,132 -j 2 --db kill.db > /dev/null 2>&1 &
 spid=$!
-sleep 2.5; kill -9 $spid 2>/dev/null; pkill -9 -f "kill.db" 2>/dev/null; wait $spid 2>/dev/null
+sleep 2.5; kill -9 -- -$spid 2>/dev/null || kill -9 $spid 2>/dev/null; wait $spid 2>/dev/null
 partial=$(sqlite3 kill.db 'select count(*) from runs' 2>/dev/null || echo 0)
 check "killed sweep left only whole points (ops of every run present)" test "$(sqlite3 kill.db 'select count(*) from runs r where not exists (select 1 from ops o where o.run_id=r.id)' 2>/dev/null || echo 0)" = 0
 "$BIN" sweep "$SRC/configs/h100.ini" "$SRC/workloads/gemm_8192.trace" --vary gpu.sm_count=32,48,64,80,96,112,132 -j 2 --db kill.db --resume > /dev/null 2>&1
