@@ -86,6 +86,7 @@ typedef struct runner {
     uint64_t epoch;           /* ops begun + ops finished: an iteration during which it moved did not run alone */
     gpu_counters extra;       /* extrapolated traffic of all ops (not in the components' counters) */
     uint64_t iters_simulated, iters_extrapolated;
+    size_t ops_done;          /* finished, host ops included (progress) */
     size_t outstanding;       /* submitted, not finished */
     int host_blocked;         /* waiting for sync or a blocking op */
     size_t blocking_op;       /* SIZE_MAX: sync (all) */
@@ -287,6 +288,7 @@ static void op_finish(runner *r, size_t i, uint64_t t)
     q->head++;
     r->outstanding--;
     r->epoch++;
+    r->ops_done++;
     try_start(r, s);
     if (r->host_blocked && ((r->blocking_op == SIZE_MAX && r->outstanding == 0) || r->blocking_op == i)) {
         r->host_blocked = 0;
@@ -376,6 +378,7 @@ static int host_op(runner *r, size_t i)
     unsigned flags = op_flags(op);
     if (ty->host) ty->host(&r->h, op->params);
     r->next_op++;
+    r->ops_done++;
     uint64_t now = r->h.now_ps;
     if ((flags & OPF_WAIT_ALL) && engine_now(r->e) > now) now = engine_now(r->e);
     op_result *o = &r->res->ops[i];
@@ -435,6 +438,12 @@ static void host_step(void *ctx, uint64_t arg)
 
 int runner_run(const gpu_config *cfg, const trace *t, run_result *res, char *err, size_t errlen)
 {
+    return runner_run_progress(cfg, t, NULL, res, err, errlen);
+}
+
+int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progress *pg, run_result *res, char *err,
+                        size_t errlen)
+{
     memset(res, 0, sizeof *res);
     double cap = cfg->gpu.memory_gib * 1073741824.0;
     for (size_t i = 0; i < t->n; i++) {
@@ -472,7 +481,12 @@ int runner_run(const gpu_config *cfg, const trace *t, run_result *res, char *err
         res->nops = t->n;
         host_init(&r->h, cfg);
         engine_schedule(r->e, 0, PRIO_LOW, host_step, r, 0);
-        engine_run(r->e);
+        if (pg && pg->fn) {
+            for (uint64_t n = 1; engine_step(r->e); n++)
+                if (n % RUNNER_PROGRESS_EVENTS == 0) pg->fn(pg->ctx, r->ops_done, t->n, engine_now(r->e));
+        } else {
+            engine_run(r->e);
+        }
         rc = r->failed;
         if (!rc && r->outstanding && !r->failed) { snprintf(err, errlen, "internal: %zu ops never finished", r->outstanding); rc = -1; }
     } else {
