@@ -48,7 +48,7 @@ typedef struct run_result {
 /* Progress of a run, for a caller that shows it: called every RUNNER_PROGRESS_EVENTS
  * events with the ops finished so far (host ops included), the trace's op
  * count, and the simulated time. */
-#define RUNNER_PROGRESS_EVENTS 65536
+#define RUNNER_PROGRESS_EVENTS 256  /* events are 1 us to 1 ms of work; the hook reads the clock */
 typedef struct run_progress {
     void (*fn)(void *ctx, size_t ops_done, size_t nops, uint64_t sim_ps);
     void *ctx;
