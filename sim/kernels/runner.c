@@ -14,7 +14,8 @@
  * iteration launched like a separate op (eager: the host spends a launch gap
  * per iteration); its row reports the totals, from its first iteration's start
  * to its last one's end. With sim.steady_state on, once the last STEADY_WINDOW
- * iterations that ran alone on the GPU (no other op began or ended meanwhile)
+ * iterations that ran alone on the GPU (no other op began or ended meanwhile,
+ * none runs or waits on another stream)
  * agree within STEADY_TOL in time and in DRAM, L2 and PCIe traffic and energy,
  * the remaining iterations are extrapolated: the clock jumps by their time,
  * their counters and energy (their mean) are added to the op and the run, and
@@ -156,6 +157,14 @@ static int steady(const struct op_repeat *rp)
     return 1;
 }
 
+/* No op runs or waits to start on any stream but s (ops queued behind this one on s wait for it). */
+static int others_idle(const runner *r, int s)
+{
+    for (int k = 0; k < MAX_STREAMS; k++)
+        if (k != s && r->streams[k].head != r->streams[k].n) return 0;
+    return 1;
+}
+
 static void op_final(void *ctx, uint64_t i)
 {
     runner *r = ctx;
@@ -188,7 +197,7 @@ static int iteration_end(runner *r, size_t i, uint64_t t)
         c.dram_read_bytes - rp->c_prev.dram_read_bytes, c.dram_write_bytes - rp->c_prev.dram_write_bytes,
         c.l2_accesses - rp->c_prev.l2_accesses, c.l2_hits - rp->c_prev.l2_hits, c.pcie_bytes - rp->c_prev.pcie_bytes,
     };
-    if (rp->epoch == r->epoch && r->outstanding == 1) {
+    if (rp->epoch == r->epoch && others_idle(r, ex->op->stream)) {
         if (rp->nwin == STEADY_WINDOW) memmove(rp->win, rp->win + 1, (STEADY_WINDOW - 1) * sizeof *rp->win);
         else rp->nwin++;
         rp->win[rp->nwin - 1] = smp;
