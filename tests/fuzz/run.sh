@@ -12,7 +12,8 @@ flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefine
 clang $flags tests/fuzz/fuzz_trace.c sim/trace/*.c sim/ops/*.c sim/kernels/*.c sim/arch/*.c sim/engine/*.c sim/config/*.c \
   -liniparser -lm -o "$out/fuzz_trace"
 clang $flags tests/fuzz/fuzz_config.c sim/config/config.c sim/config/params.c -liniparser -lm -o "$out/fuzz_config"
-clang $flags tests/fuzz/fuzz_import.c sim/import/torch_import.c sim/trace/trace.c -ljson-c -lm -o "$out/fuzz_import"
+clang $flags tests/fuzz/fuzz_import.c sim/import/torch_import.c sim/trace/*.c sim/ops/*.c sim/kernels/*.c sim/arch/*.c \
+  sim/engine/*.c sim/config/*.c -liniparser -ljson-c -lm -o "$out/fuzz_import"
 status=0
 pids=""
 harnesses="trace config import"
