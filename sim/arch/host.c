@@ -35,6 +35,14 @@ uint64_t host_submit(host *h)
     return t;
 }
 
+uint64_t host_submit_n(host *h, uint64_t n, uint64_t *spacing_ps)
+{
+    uint64_t t = host_submit(h);
+    *spacing_ps = h->graph ? 0 : h->eager_gap_ps;
+    if (!h->graph && n > 1) h->now_ps += (n - 1) * h->eager_gap_ps;
+    return t;
+}
+
 uint64_t host_start(const host *h, uint64_t issue_ps, uint64_t stream_free_ps)
 {
     uint64_t a = issue_ps + h->latency_ps;

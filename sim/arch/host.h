@@ -31,6 +31,11 @@ void host_init(host *h, const gpu_config *cfg);
 void host_set_mode(host *h, int graph);
 /* The host submits the next op; returns its submit time and advances host time. */
 uint64_t host_submit(host *h);
+/* The host submits an op that runs n times back to back (repeat=n): one launch
+ * per iteration, so eager mode advances host time by n launch gaps (a graph
+ * segment is still submitted once). Returns the first iteration's submit time;
+ * *spacing_ps gets the time between iterations' submissions. */
+uint64_t host_submit_n(host *h, uint64_t n, uint64_t *spacing_ps);
 /* Earliest start of an op submitted at issue_ps whose stream is free at stream_free_ps. */
 uint64_t host_start(const host *h, uint64_t issue_ps, uint64_t stream_free_ps);
 /* The host thread works for dur_ps (a `cpu` op): host time advances and nothing

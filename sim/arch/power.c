@@ -293,3 +293,28 @@ const power_op *power_op_result(const power *p, int op)
     if (op < 0 || (size_t)op >= p->nops) return &none;
     return &p->ops[op].res;
 }
+
+void power_snapshot(power *p, int op, uint64_t t, power_books *out)
+{
+    advance(p, t);
+    out->idle_j = p->idle_int_j;
+    out->share_j = p->share_int_j;
+    out->clk_mhz_ps = p->clk_int;
+    out->op_j = op >= 0 && (size_t)op < p->nops ? p->ops[op].res.energy_j : 0;
+}
+
+void power_extrapolate(power *p, int op, uint64_t t, uint64_t iter_ps, const power_books *iter, uint64_t k)
+{
+    advance(p, t);
+    double n = (double)k;
+    uint64_t dt_ps = k * iter_ps;
+    p->idle_int_j += n * iter->idle_j;
+    p->share_int_j += n * iter->share_j;
+    p->clk_int += n * iter->clk_mhz_ps;
+    /* act_int only ever enters as a difference over an SM's busy span: none spans this */
+    p->act_int += p->f_mhz / p->fmax_mhz * p->v2 * (double)dt_ps * PS;
+    book(p, op, n * iter->op_j);
+    p->t_int += dt_ps;
+    p->next_tick += dt_ps;
+    p->last_tick += dt_ps;
+}

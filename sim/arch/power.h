@@ -106,6 +106,21 @@ power_unit power_mma_unit(dtype_id dt);
 double power_stretch(power *p, uint64_t t);
 /* Current SM clock (for tests). */
 double power_clock_mhz(const power *p);
+/* Steady-state extrapolation (runner, repeat=). A snapshot of the books at t
+ * (the controller run up to t); the difference of two snapshots is what an
+ * interval added. */
+typedef struct power_books {
+    double idle_j;            /* integral of idle power */
+    double share_j;           /* integral of idle power / ops running */
+    double clk_mhz_ps;        /* integral of the SM clock */
+    double op_j;              /* energy booked to the op (dynamic while it runs) */
+} power_books;
+void power_snapshot(power *p, int op, uint64_t t, power_books *out);
+/* The chip runs k more steady iterations of op from t, each adding *iter to
+ * the books and lasting iter_ps, every SM idle at t: advances the books and
+ * the controller's schedule by k * iter_ps; the clock, peak power and the
+ * controller's window stay those of the steady state. */
+void power_extrapolate(power *p, int op, uint64_t t, uint64_t iter_ps, const power_books *iter, uint64_t k);
 /* Closes the books at t_end (t_end >= every time seen). */
 void power_finish(power *p, uint64_t t_end, power_summary *out);
 /* Per-op results after power_finish. */

@@ -1,12 +1,15 @@
 /*
  * main.c: gpusim's entry point. Loads the config and the trace, simulates,
  * prints, and stores the run; the database is opened only after a successful
- * simulation, so bad input never touches it.
+ * simulation, so bad input never touches it. A run that takes more than
+ * PROGRESS_AFTER_S shows its progress on stderr when stderr is a terminal
+ * (never with -q; stdout, --json included, never carries it).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/mpi_link.h"
@@ -42,6 +45,24 @@ static int trace_file_hash(const char *path, char out[17])
     return 0;
 }
 
+#define PROGRESS_AFTER_S 2.0
+#define PROGRESS_EVERY_S 0.5
+
+typedef struct progress {
+    double t0, last_s;       /* run start; last line shown (0: none yet) */
+} progress;
+
+static void show_progress(void *ctx, size_t ops_done, size_t nops, uint64_t sim_ps)
+{
+    progress *p = ctx;
+    double now = now_s();
+    if (now - p->t0 < PROGRESS_AFTER_S || (p->last_s && now - p->last_s < PROGRESS_EVERY_S)) return;
+    p->last_s = now;
+    fprintf(stderr, "\rgpusim: %zu/%zu ops done, %.1f us simulated, %.0f s\033[K", ops_done, nops, (double)sim_ps / 1e6,
+            now - p->t0);
+    fflush(stderr);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "import")) return import_main(argc - 1, argv + 1);
@@ -68,8 +89,11 @@ int main(int argc, char **argv)
 
     double t0 = now_s();
     run_result res;
-    rc = runner_run(&cfg, t, &res, err, sizeof err);
+    progress pr = { t0, 0 };
+    run_progress pg = { show_progress, &pr };
+    rc = runner_run_progress(&cfg, t, !a.quiet && isatty(2) ? &pg : NULL, &res, err, sizeof err);
     double wall = now_s() - t0;
+    if (pr.last_s) fprintf(stderr, "\r\033[K");
     if (rc) {
         fprintf(stderr, "gpusim: %s\n", err);
         trace_destroy(t);

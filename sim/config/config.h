@@ -137,6 +137,7 @@ typedef struct gpu_config {
     } gemm;
     struct {
         int64_t l2_set_sampling;   /* simulate 1 in N L2 sets for bulk traffic (1: all) */
+        int64_t steady_state;      /* 1: extrapolate repeat= iterations once they are steady; 0: simulate all */
     } sim;
     struct {
         double launch_latency_us;  /* host submit to kernel start on an idle GPU */

@@ -34,6 +34,7 @@ struct op_exec {
     op_done_fn done;
     void *done_ctx;
     int is_kernel;           /* runs on SMs (gets launch overheads) */
+    struct op_repeat *rep;   /* the runner's iteration books for repeat= > 1, else NULL */
 };
 
 /* Each returns 0, or -2 with err filled for an op the machine cannot run. */

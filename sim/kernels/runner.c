@@ -11,6 +11,19 @@
  * at the device capacity); an op's first input is the output of the previous
  * op in its stream when that is large enough (a layer reads what the last one
  * wrote, so L2 reuse between ops is real), else fresh memory.
+ * repeat=N: the op runs N times on its stream with the same buffers, each
+ * iteration launched like a separate op (eager: the host spends a launch gap
+ * per iteration); its row reports the totals, from its first iteration's start
+ * to its last one's end. With sim.steady_state on, once the last STEADY_WINDOW
+ * iterations that ran alone on the GPU (no other op began or ended meanwhile,
+ * none runs or waits on another stream)
+ * agree within STEADY_TOL in time and in DRAM, L2 and PCIe traffic and energy,
+ * the remaining iterations are extrapolated: the clock jumps by their time,
+ * their counters and energy (their mean) are added to the op and the run, and
+ * the power model's books advance (power_extrapolate). Extrapolation stops
+ * short of the host's next submission, so a later op on another stream still
+ * overlaps simulated iterations. Component statistics (gpu_report) cover the
+ * simulated iterations only; "runner" stats count both kinds.
  * Everything that depends on the op's kind (its buffers, footprint, whether it
  * is a kernel or blocks the host, how it starts) comes from its row in the op
  * table (ops/optable.h).
@@ -38,6 +51,29 @@ typedef struct stream_q {
     uint64_t last_out, last_out_bytes;
 } stream_q;
 
+/* Steady state: this many consecutive iterations within this relative spread. */
+#define STEADY_WINDOW 3
+#define STEADY_TOL 0.005
+
+typedef struct iter_sample {
+    uint64_t ps;                            /* completion to completion (the first: from its ready time) */
+    double dram_bytes, l2_accesses, l2_hits, pcie_bytes, energy_j;
+    power_books books;                      /* what it added to the power model's books */
+} iter_sample;
+
+struct op_repeat {
+    uint64_t done;                          /* iterations finished, simulated or extrapolated */
+    uint64_t skipped;                       /* of which extrapolated */
+    uint64_t issue0_ps, spacing_ps;         /* iteration k is submitted at issue0 + k * spacing */
+    uint64_t last_end_ps;                   /* previous iteration's completion */
+    gpu_counters c_prev;                    /* counters at the previous iteration's completion */
+    power_books b_prev;                     /* the power model's books then */
+    uint64_t epoch;                         /* runner epoch when this iteration began */
+    iter_sample win[STEADY_WINDOW];         /* the last iterations that ran alone, oldest first */
+    int nwin;
+    gpu_counters extra;                     /* extrapolated traffic */
+};
+
 typedef struct runner {
     const gpu_config *cfg;
     const trace *t;
@@ -49,6 +85,10 @@ typedef struct runner {
     run_result *res;
     stream_q streams[MAX_STREAMS];
     size_t next_op;           /* next op the host submits */
+    uint64_t epoch;           /* ops begun + ops finished: an iteration during which it moved did not run alone */
+    gpu_counters extra;       /* extrapolated traffic of all ops (not in the components' counters) */
+    uint64_t iters_simulated, iters_extrapolated;
+    size_t ops_done;          /* finished, host ops included (progress) */
     size_t outstanding;       /* submitted, not finished */
     int host_blocked;         /* waiting for sync or a blocking op */
     size_t blocking_op;       /* SIZE_MAX: sync (all) */
@@ -88,18 +128,152 @@ static const char *bound_of(const runner *r, const op_result *o, uint64_t exec_p
     return b;
 }
 
-/* The op's completion becomes visible (after the kernel tail): book it, start
- * what waits on it. */
+static void op_begin(void *ctx, uint64_t i);
+static void op_finish(runner *r, size_t i, uint64_t t);
+
+static void add_counters(gpu_counters *a, const gpu_counters *b, uint64_t k)
+{
+    a->dram_read_bytes += b->dram_read_bytes * k;
+    a->dram_write_bytes += b->dram_write_bytes * k;
+    a->l2_accesses += b->l2_accesses * k;
+    a->l2_hits += b->l2_hits * k;
+    a->pcie_bytes += b->pcie_bytes * k;
+}
+
+/* All of the window within STEADY_TOL of its largest value, metric by metric. */
+static int steady(const struct op_repeat *rp)
+{
+    if (rp->nwin < STEADY_WINDOW) return 0;
+    for (int m = 0; m < 6; m++) {
+        double lo = 0, hi = 0;
+        for (int j = 0; j < rp->nwin; j++) {
+            const iter_sample *w = &rp->win[j];
+            double v = m == 0 ? (double)w->ps : m == 1 ? w->dram_bytes : m == 2 ? w->l2_accesses
+                     : m == 3 ? w->l2_hits : m == 4 ? w->pcie_bytes : w->energy_j;
+            if (j == 0 || v < lo) lo = v;
+            if (j == 0 || v > hi) hi = v;
+        }
+        if (hi - lo > STEADY_TOL * hi) return 0;
+    }
+    return 1;
+}
+
+/* No op runs or waits to start on any stream but s (ops queued behind this one on s wait for it). */
+static int others_idle(const runner *r, int s)
+{
+    for (int k = 0; k < MAX_STREAMS; k++)
+        if (k != s && r->streams[k].head != r->streams[k].n) return 0;
+    return 1;
+}
+
+static void op_final(void *ctx, uint64_t i)
+{
+    runner *r = ctx;
+    op_finish(r, (size_t)i, engine_now(r->e));
+}
+
+/* An iteration of a repeated op completed at t: book it, maybe extrapolate,
+ * and schedule the next iteration or the op's end. Returns 0 when the op ends
+ * now (the last iteration was simulated). */
+static int iteration_end(runner *r, size_t i, uint64_t t)
+{
+    op_exec *ex = &r->ex[i];
+    struct op_repeat *rp = ex->rep;
+    power *pw = gpu_power(r->g);
+    gpu_counters c;
+    gpu_get_counters(r->g, &c);
+    power_books b;
+    power_snapshot(pw, (int)i, t, &b);
+    iter_sample smp = {
+        .ps = t - rp->last_end_ps,
+        .dram_bytes = (double)((c.dram_read_bytes - rp->c_prev.dram_read_bytes) + (c.dram_write_bytes - rp->c_prev.dram_write_bytes)),
+        .l2_accesses = (double)(c.l2_accesses - rp->c_prev.l2_accesses),
+        .l2_hits = (double)(c.l2_hits - rp->c_prev.l2_hits),
+        .pcie_bytes = (double)(c.pcie_bytes - rp->c_prev.pcie_bytes),
+        .energy_j = b.op_j - rp->b_prev.op_j,
+        .books = { b.idle_j - rp->b_prev.idle_j, b.share_j - rp->b_prev.share_j,
+                   b.clk_mhz_ps - rp->b_prev.clk_mhz_ps, b.op_j - rp->b_prev.op_j },
+    };
+    gpu_counters dc = {
+        c.dram_read_bytes - rp->c_prev.dram_read_bytes, c.dram_write_bytes - rp->c_prev.dram_write_bytes,
+        c.l2_accesses - rp->c_prev.l2_accesses, c.l2_hits - rp->c_prev.l2_hits, c.pcie_bytes - rp->c_prev.pcie_bytes,
+    };
+    if (rp->epoch == r->epoch && others_idle(r, ex->op->stream)) {
+        if (rp->nwin == STEADY_WINDOW) memmove(rp->win, rp->win + 1, (STEADY_WINDOW - 1) * sizeof *rp->win);
+        else rp->nwin++;
+        rp->win[rp->nwin - 1] = smp;
+    } else {
+        rp->nwin = 0;
+    }
+    rp->done++;
+    r->iters_simulated++;
+    rp->c_prev = c;
+    rp->b_prev = b;
+    uint64_t left = ex->op->repeat - rp->done;
+    if (left && r->cfg->sim.steady_state && steady(rp)) {
+        /* the window's mean iteration; its traffic is the last one's (integers, within STEADY_TOL) */
+        uint64_t ps = 0;
+        power_books mb = { 0, 0, 0, 0 };
+        for (int j = 0; j < rp->nwin; j++) {
+            const power_books *wb = &rp->win[j].books;
+            ps += rp->win[j].ps;
+            mb.idle_j += wb->idle_j / rp->nwin;
+            mb.share_j += wb->share_j / rp->nwin;
+            mb.clk_mhz_ps += wb->clk_mhz_ps / rp->nwin;
+            mb.op_j += wb->op_j / rp->nwin;
+        }
+        ps /= (uint64_t)rp->nwin;
+        uint64_t k = left;
+        /* stop short of the host's next submission: what it submits must meet simulated iterations */
+        if (!r->host_blocked && r->next_op < r->t->n) {
+            uint64_t room = r->h.now_ps > t ? r->h.now_ps - t : 0;
+            if (ps && room / ps < k) k = room / ps;
+        }
+        if (k) {
+            power_extrapolate(pw, (int)i, t, ps, &mb, k);
+            add_counters(&rp->extra, &dc, k);
+            add_counters(&r->extra, &dc, k);
+            rp->done += k;
+            rp->skipped += k;
+            r->iters_extrapolated += k;
+            t += k * ps;
+            power_snapshot(pw, (int)i, t, &rp->b_prev);
+            left -= k;
+        }
+    }
+    rp->last_end_ps = t;
+    stream_q *q = &r->streams[ex->op->stream];
+    q->free_ps = t;
+    if (!left) {
+        if (t == engine_now(r->e)) return 0;
+        engine_schedule(r->e, t, PRIO_NORMAL, op_final, r, i);
+        return 1;
+    }
+    uint64_t issue = rp->issue0_ps + rp->done * rp->spacing_ps;
+    uint64_t at = ex->is_kernel ? host_start(&r->h, issue, t) : (issue > t ? issue : t);
+    engine_schedule(r->e, at, PRIO_NORMAL, op_begin, r, i);
+    return 1;
+}
+
+/* An iteration's completion becomes visible (after the kernel tail). */
 static void op_complete(void *ctx, uint64_t i)
 {
     runner *r = ctx;
+    uint64_t t = engine_now(r->e);
+    if (r->ex[i].rep && iteration_end(r, (size_t)i, t)) return;
+    op_finish(r, (size_t)i, t);
+}
+
+/* The op's last iteration is done at t: book it, start what waits on it. */
+static void op_finish(runner *r, size_t i, uint64_t t)
+{
     op_exec *ex = &r->ex[i];
     const trace_op *op = ex->op;
-    uint64_t t = engine_now(r->e);
     ex->end_ps = t;
     power_op_end(gpu_power(r->g), (int)i, t);
     gpu_counters c1;
     gpu_get_counters(r->g, &c1);
+    if (ex->rep) add_counters(&c1, &ex->rep->extra, 1);
     op_result *o = &r->res->ops[i];
     snprintf(o->name, sizeof o->name, "%s", op->name);
     snprintf(o->kind, sizeof o->kind, "%s", op_type_of(op)->name);
@@ -108,19 +282,23 @@ static void op_complete(void *ctx, uint64_t i)
     snprintf(o->mapping, sizeof o->mapping, "%s", ex->mapping);
     o->start_ps = ex->ready_ps;
     o->end_ps = t;
-    o->flops = op_flops(op);
+    o->flops = op_flops(op) * (double)op->repeat;
     o->dram_bytes = (c1.dram_read_bytes - r->c0[i].dram_read_bytes) + (c1.dram_write_bytes - r->c0[i].dram_write_bytes);
     o->l2_accesses = c1.l2_accesses - r->c0[i].l2_accesses;
     o->l2_hits = c1.l2_hits - r->c0[i].l2_hits;
     o->pcie_bytes = c1.pcie_bytes - r->c0[i].pcie_bytes;
     o->ns_per_load = ex->ns_per_load;
     snprintf(o->bound, sizeof o->bound, "%s", bound_of(r, o, ex->start_ps));
+    free(ex->rep);
+    ex->rep = NULL;
     int s = (int)op->stream;
     stream_q *q = &r->streams[s];
     q->busy = 0;
     q->free_ps = t;
     q->head++;
     r->outstanding--;
+    r->epoch++;
+    r->ops_done++;
     try_start(r, s);
     if (r->host_blocked && ((r->blocking_op == SIZE_MAX && r->outstanding == 0) || r->blocking_op == i)) {
         r->host_blocked = 0;
@@ -137,14 +315,25 @@ static void op_done(void *ctx, op_exec *ex, uint64_t t)
     engine_schedule(r->e, t, PRIO_NORMAL, op_complete, r, (uint64_t)(ex - r->ex));
 }
 
+/* An iteration starts (the first: the op starts). */
 static void op_begin(void *ctx, uint64_t i)
 {
     runner *r = ctx;
     op_exec *ex = &r->ex[i];
     uint64_t t = engine_now(r->e);
-    gpu_get_counters(r->g, &r->c0[i]);
-    power_op_begin(gpu_power(r->g), (int)i, t);
-    ex->start_ps = t;
+    struct op_repeat *rp = ex->rep;
+    if (!rp || rp->done == 0) {
+        gpu_get_counters(r->g, &r->c0[i]);
+        ex->start_ps = t;
+        r->epoch++;
+        if (rp) {
+            rp->c_prev = r->c0[i];
+            power_snapshot(gpu_power(r->g), (int)i, t, &rp->b_prev);
+            rp->last_end_ps = ex->ready_ps;
+        }
+    }
+    if (rp) rp->epoch = r->epoch;
+    power_op_begin(gpu_power(r->g), (int)i, t); /* later iterations: only makes it the current op again */
     int rc = op_type_of(ex->op)->start(ex, t, r->err, r->errlen);
     if (rc) {
         if (rc == -2) {
@@ -201,6 +390,7 @@ static int host_op(runner *r, size_t i)
     uint64_t before = r->h.now_ps;
     if (ty->host) ty->host(&r->h, op->params);
     r->next_op++;
+    r->ops_done++;
     uint64_t now = r->h.now_ps;
     if ((flags & OPF_WAIT_ALL) && engine_now(r->e) > now) now = engine_now(r->e);
     op_result *o = &r->res->ops[i];
@@ -239,7 +429,14 @@ static void host_step(void *ctx, uint64_t arg)
         ex->done_ctx = r;
         unsigned flags = op_flags(op);
         ex->is_kernel = (flags & OPF_KERNEL) != 0;
-        ex->issue_ps = host_submit(&r->h);
+        if (op->repeat > 1) {
+            ex->rep = calloc(1, sizeof *ex->rep);
+            if (!ex->rep) { snprintf(r->err, r->errlen, "out of memory"); r->failed = -1; return; }
+            ex->issue_ps = host_submit_n(&r->h, op->repeat, &ex->rep->spacing_ps);
+            ex->rep->issue0_ps = ex->issue_ps;
+        } else {
+            ex->issue_ps = host_submit(&r->h);
+        }
         place(r, ex);
         stream_q *q = &r->streams[op->stream];
         q->ops[q->n++] = i;
@@ -255,6 +452,12 @@ static void host_step(void *ctx, uint64_t arg)
 }
 
 int runner_run(const gpu_config *cfg, const trace *t, run_result *res, char *err, size_t errlen)
+{
+    return runner_run_progress(cfg, t, NULL, res, err, errlen);
+}
+
+int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progress *pg, run_result *res, char *err,
+                        size_t errlen)
 {
     memset(res, 0, sizeof *res);
     double cap = cfg->gpu.memory_gib * 1073741824.0;
@@ -293,7 +496,12 @@ int runner_run(const gpu_config *cfg, const trace *t, run_result *res, char *err
         res->nops = t->n;
         host_init(&r->h, cfg);
         engine_schedule(r->e, 0, PRIO_LOW, host_step, r, 0);
-        engine_run(r->e);
+        if (pg && pg->fn) {
+            for (uint64_t n = 1; engine_step(r->e); n++)
+                if (n % RUNNER_PROGRESS_EVENTS == 0) pg->fn(pg->ctx, r->ops_done, t->n, engine_now(r->e));
+        } else {
+            engine_run(r->e);
+        }
         rc = r->failed;
         if (!rc && r->outstanding && !r->failed) { snprintf(err, errlen, "internal: %zu ops never finished", r->outstanding); rc = -1; }
     } else {
@@ -311,6 +519,7 @@ int runner_run(const gpu_config *cfg, const trace *t, run_result *res, char *err
         res->cycles = clock_cycles(&(clock_domain){ (uint32_t)cfg->gpu.clock_mhz }, end);
         gpu_counters c;
         gpu_get_counters(r->g, &c);
+        add_counters(&c, &r->extra, 1);
         res->dram_bytes = c.dram_read_bytes + c.dram_write_bytes;
         res->l2_accesses = c.l2_accesses;
         res->l2_hits = c.l2_hits;
@@ -339,7 +548,10 @@ int runner_run(const gpu_config *cfg, const trace *t, run_result *res, char *err
         stats_add(&res->st, "power", "mean_clock_mhz", ps.mean_clock_mhz);
         stats_add(&res->st, "power", "min_clock_mhz", ps.min_clock_mhz);
         stats_add(&res->st, "engine", "events", (double)res->events);
+        stats_add(&res->st, "runner", "iterations_simulated", (double)r->iters_simulated);
+        stats_add(&res->st, "runner", "iterations_extrapolated", (double)r->iters_extrapolated);
     }
+    for (size_t i = 0; r->ex && i < t->n; i++) free(r->ex[i].rep); /* ops a failure left unfinished */
     for (int s = 0; s < MAX_STREAMS; s++) free(r->streams[s].ops);
     gpu_destroy(r->g);
     engine_destroy(r->e);

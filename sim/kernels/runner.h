@@ -45,6 +45,18 @@ typedef struct run_result {
     stats st;
 } run_result;
 
+/* Progress of a run, for a caller that shows it: called every RUNNER_PROGRESS_EVENTS
+ * events with the ops finished so far (host ops included), the trace's op
+ * count, and the simulated time. */
+#define RUNNER_PROGRESS_EVENTS 256  /* events are 1 us to 1 ms of work; the hook reads the clock */
+typedef struct run_progress {
+    void (*fn)(void *ctx, size_t ops_done, size_t nops, uint64_t sim_ps);
+    void *ctx;
+} run_progress;
+
+/* runner_run, reporting progress to pg (may be NULL). */
+int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progress *pg, run_result *res, char *err,
+                        size_t errlen);
 /* Simulates trace t on cfg. Returns 0; -2 for an op the machine cannot run
  * (err = "TRACE:LINE: ..."); -1 on out of memory. */
 int runner_run(const gpu_config *cfg, const trace *t, run_result *res, char *err, size_t errlen);

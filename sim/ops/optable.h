@@ -76,7 +76,7 @@ typedef struct op_type {
     const char *name;          /* the first word of a trace line */
     const char *syntax;        /* one example line for the reference */
     const char *doc;           /* what it models, for the reference */
-    const op_key *keys;        /* besides name= and stream=, which every op takes */
+    const op_key *keys;        /* besides name=, stream= and repeat=, which every op takes */
     size_t nkeys;              /* at most OP_MAX_KEYS */
     size_t params_size;        /* sizeof the kind's params struct (0: none) */
     unsigned flags;            /* OPF_* */
@@ -94,7 +94,7 @@ typedef struct op_type {
     void (*host)(struct host *h, const void *p);         /* host op: its effect on the host (mode) */
 } op_type;
 
-#define OP_MAX_KEYS 30         /* the duplicate-key check is a 32-bit mask with name and stream */
+#define OP_MAX_KEYS 30         /* the duplicate-key check is a 64-bit mask with name, stream and repeat */
 
 /* Key rows; T is the params struct, f its field. */
 #define OP_F(T, f) (uint16_t)offsetof(T, f), (uint16_t)sizeof(((T *)0)->f)

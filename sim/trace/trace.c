@@ -4,9 +4,9 @@
  * Accepts CRLF, tabs, a UTF-8 byte-order mark and trailing comments. A line's
  * first word picks the op kind's row; its keys, their types, ranges, defaults,
  * required keys and cross-key checks all come from that row, and every key
- * (name= and stream= included) may be given once. Each op's params struct is
- * carved from one arena per trace (8-byte aligned, in trace order), so an op
- * costs its 80-byte header plus its kind's params.
+ * (name=, stream= and repeat= included) may be given once. Each op's params
+ * struct is carved from one arena per trace (8-byte aligned, in trace order),
+ * so an op costs its 88-byte header plus its kind's params.
  */
 #include "trace.h"
 
@@ -169,10 +169,10 @@ static int parse_word(parser *P, const op_type *ty, trace_op *op, void *params, 
     return 0;
 }
 
-/* "name stream m n k ..." */
+/* "name stream repeat m n k ..." */
 static void list_keys(const op_type *ty, char *buf, size_t len)
 {
-    size_t used = (size_t)snprintf(buf, len, "name stream");
+    size_t used = (size_t)snprintf(buf, len, "name stream repeat");
     for (size_t i = 0; i < ty->nkeys && used < len; i++) used += (size_t)snprintf(buf + used, len - used, " %s", ty->keys[i].name);
 }
 
@@ -188,6 +188,7 @@ static int parse_line(parser *P, char *s, trace_op *op, void *params, const op_t
     if (!tok) return 0;
     memset(op, 0, sizeof *op);
     op->line = P->line;
+    op->repeat = 1;
     size_t kind;
     const op_type *ty = op_type_find(tok, &kind);
     if (!ty) {
@@ -204,7 +205,7 @@ static int parse_line(parser *P, char *s, trace_op *op, void *params, const op_t
         if (!rc) *is_op = 1;
         return rc;
     }
-    uint32_t seen = 0; /* bit 0: name, 1: stream, 2 + i: key i */
+    uint64_t seen = 0; /* bit 0: name, 1: stream, 2: repeat, 3 + i: key i */
     while ((tok = strtok_r(NULL, " \t\r\n", &save))) {
         char *eq = strchr(tok, '=');
         if (!eq || eq == tok) return perr(P, "'%s': expected key=value", tok);
@@ -213,16 +214,17 @@ static int parse_line(parser *P, char *s, trace_op *op, void *params, const op_t
         int bit = -1;
         if (!strcmp(tok, "name")) bit = 0;
         else if (!strcmp(tok, "stream")) bit = 1;
+        else if (!strcmp(tok, "repeat")) bit = 2;
         else
             for (size_t i = 0; i < ty->nkeys; i++)
-                if (!strcmp(tok, ty->keys[i].name)) { bit = 2 + (int)i; break; }
+                if (!strcmp(tok, ty->keys[i].name)) { bit = 3 + (int)i; break; }
         if (bit < 0) {
             char keys[512];
             list_keys(ty, keys, sizeof keys);
             return perr(P, "%s: unknown key for %s (takes: %s)", tok, ty->name, keys);
         }
-        if (seen & (1u << bit)) return perr(P, "%s: given twice", tok);
-        seen |= 1u << bit;
+        if (seen & (UINT64_C(1) << bit)) return perr(P, "%s: given twice", tok);
+        seen |= UINT64_C(1) << bit;
         if (bit == 0) {
             if (strlen(v) >= sizeof op->name || !v[0]) return perr(P, "name: expected 1 to %zu characters", sizeof op->name - 1);
             snprintf(op->name, sizeof op->name, "%s", v);
@@ -230,12 +232,16 @@ static int parse_line(parser *P, char *s, trace_op *op, void *params, const op_t
             int64_t st = 0;
             if (get_int(P, "stream", v, 0, 63, &st)) return -2;
             op->stream = (uint8_t)st;
-        } else if (set_key(P, &ty->keys[bit - 2], params, v)) {
+        } else if (bit == 2) {
+            int64_t n = 0;
+            if (get_int(P, "repeat", v, 1, TRACE_MAX_REPEAT, &n)) return -2;
+            op->repeat = (uint32_t)n;
+        } else if (set_key(P, &ty->keys[bit - 3], params, v)) {
             return -2;
         }
     }
     for (size_t i = 0; i < ty->nkeys; i++)
-        if (ty->keys[i].required && !(seen & (1u << (2 + i)))) return perr(P, "%s: required by %s", ty->keys[i].name, ty->name);
+        if (ty->keys[i].required && !(seen & (UINT64_C(1) << (3 + i)))) return perr(P, "%s: required by %s", ty->keys[i].name, ty->name);
     if (ty->check) {
         char msg[400];
         if (ty->check(params, msg, sizeof msg)) return perr(P, "%s", msg);
@@ -408,7 +414,10 @@ void trace_write_reference(FILE *f)
     fprintf(f, "Every op%s%s also takes:\n\n", nw ? " except " : "", words);
     fprintf(f, "| key | type | range | default | meaning |\n|---|---|---|---|---|\n");
     fprintf(f, "| `name` | text | 1 to 63 characters | KIND@LINE | the op's name in the results |\n");
-    fprintf(f, "| `stream` | integer | 0..63 | 0 | ops of one stream run in order; ops of different streams may overlap |\n\n");
+    fprintf(f, "| `stream` | integer | 0..63 | 0 | ops of one stream run in order; ops of different streams may overlap |\n");
+    fprintf(f, "| `repeat` | integer | 1..%d | 1 | the op runs N times back to back on its stream (same buffers, one launch each); "
+               "its row reports the totals. Once the iterations are in a steady state (`sim.steady_state`) the rest "
+               "are extrapolated instead of simulated. A host op (`sync`) is not repeated |\n\n", TRACE_MAX_REPEAT);
     fprintf(f, "A bad line is an error `FILE:LINE: key: what was expected` (exit status 2): an unknown kind or key,\n"
                "a value of the wrong type or out of range, a key given twice, a missing required key.\n"
                "Counts that size memory are checked for overflow, and an op whose data do not fit in\n"
@@ -423,7 +432,7 @@ void trace_write_reference(FILE *f)
                     ty->keys[0].doc, ty->name);
             continue;
         }
-        if (!ty->nkeys) { fprintf(f, "Takes only `name=` and `stream=`.\n"); continue; }
+        if (!ty->nkeys) { fprintf(f, "Takes only `name=`, `stream=` and `repeat=`.\n"); continue; }
         fprintf(f, "| key | type | range | default | meaning |\n|---|---|---|---|---|\n");
         for (size_t k = 0; k < ty->nkeys; k++) ref_key(f, &ty->keys[k]);
     }

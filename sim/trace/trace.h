@@ -13,14 +13,17 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#define TRACE_MAX_REPEAT 1000000000 /* repeat= at most (the count stays exact in a double) */
+
 typedef enum { DT_FP16, DT_BF16, DT_TF32, DT_FP32, DT_FP8, DT_COUNT } dtype_id;
 
 /* One op: what every kind has; the rest is the kind's own params struct (its
- * row in the op table, ops/optable.h, says which). 80 bytes, plus the params. */
+ * row in the op table, ops/optable.h, says which). 88 bytes, plus the params. */
 typedef struct trace_op {
     char name[64];
     void *params;        /* the kind's params struct, in the trace's arena; NULL for kinds without keys */
     int32_t line;        /* source line, for messages */
+    uint32_t repeat;     /* runs this many times back to back on its stream (repeat=, default 1) */
     uint8_t kind;        /* its row in the op table: op_type_of(op) */
     uint8_t stream;      /* ops of one stream run in order (0..63) */
 } trace_op;

@@ -313,6 +313,34 @@ t_none=$("$BIN" "$SRC/configs/ampere_plus.ini" pf_stream.trace --no-db --json --
 t_strm=$("$BIN" "$SRC/configs/ampere_plus.ini" pf_stream.trace --no-db --json --set prefetch.policy=stream | python3 -c "import json,sys; print(json.load(sys.stdin)['time_us'])")
 check "the stream prefetcher speeds up a latency-bound stream ($t_none -> $t_strm us)" python3 -c "assert $t_strm < 0.8 * $t_none"
 
+# 8g. repeat=N: one row with the totals; sim.steady_state is a checked key; progress never on stdout
+printf 'gemm name=once m=1024 n=1024 k=1024 dtype=fp16\n' > once.trace
+printf 'gemm name=loop m=1024 n=1024 k=1024 dtype=fp16 repeat=50\n' > rep.trace
+"$BIN" "$SRC/configs/h100.ini" once.trace --no-db --json > once.json
+"$BIN" "$SRC/configs/h100.ini" rep.trace --no-db --json > rep.json
+check "repeat=50: one row, 50x the FLOPs, about 50x the time" python3 -c "
+import json; a=json.load(open('once.json'))['ops']; b=json.load(open('rep.json'))['ops']
+assert len(b) == 1 and b[0]['name'] == 'loop'
+assert abs(b[0]['flops'] / a[0]['flops'] - 50) < 1e-9
+assert 30 < b[0]['time_us'] / a[0]['time_us'] < 60 and 30 < b[0]['energy_j'] / a[0]['energy_j'] < 60"
+"$BIN" "$SRC/configs/h100.ini" rep.trace --no-db --json --set sim.steady_state=off > rep_off.json
+check "repeat=50: steady_state on and off agree within 1%" python3 -c "
+import json; a=json.load(open('rep.json')); b=json.load(open('rep_off.json'))
+for k in ['time_us', 'energy_j', 'dram_bytes', 'clock_mhz']: assert abs(a[k] - b[k]) <= 0.01 * b[k], k
+for k in ['time_us', 'energy_j', 'dram_bytes', 'flops']: assert abs(a['ops'][0][k] - b['ops'][0][k]) <= 0.01 * b['ops'][0][k], k
+assert a['events'] < b['events']"
+"$BIN" "$SRC/configs/h100.ini" rep.trace --no-db --set sim.steady_state=maybe > /dev/null 2> err.txt
+check "sim.steady_state=maybe exits 2" sh -c "test $? -eq 2 && grep -q 'sim.steady_state' err.txt"
+printf 'gemm m=64 n=64 k=64 repeat=0\n' > rep0.trace
+"$BIN" "$SRC/configs/h100.ini" rep0.trace --no-db > /dev/null 2> err.txt
+check "repeat=0 exits 2 with FILE:LINE" sh -c "test $? -eq 2 && grep -q 'rep0.trace:1: repeat: expected an integer' err.txt"
+if command -v script > /dev/null; then
+  printf 'chase footprint=1048576 hops=25000000\n' > long.trace  # ~5 s: past the 2 s before progress shows, even on a fast idle machine
+  script -qec "'$BIN' '$SRC/configs/h100.ini' long.trace --no-db --json > long.json" /dev/null > tty.txt 2>&1
+  check "a long run on a terminal shows progress on stderr" grep -q 'ops done' tty.txt
+  check "... and its stdout stays one JSON object" python3 -c "import json; json.load(open('long.json'))"
+fi
+
 # 9. golden results: simulated times must not drift silently
 while IFS=' ' read -r cfg tr expect; do
   [ -z "$cfg" ] && continue

@@ -171,7 +171,7 @@ static void test_reader_follows_table(void **state)
         minimal_line(ty, "stream=1 stream=1", SIZE_MAX, line, sizeof line);
         parse_err(line, "stream: given twice");
         minimal_line(ty, "no_such_key=1", SIZE_MAX, line, sizeof line);
-        snprintf(need, sizeof need, "no_such_key: unknown key for %s (takes: name stream", ty->name);
+        snprintf(need, sizeof need, "no_such_key: unknown key for %s (takes: name stream repeat", ty->name);
         parse_err(line, need);
     }
 }
@@ -218,7 +218,7 @@ static void test_layernorm_parse(void **state)
     parse_err("layernorm rows=4\n", "t.trace:1: cols: required by layernorm");
     parse_err("layernorm rows=4 cols=8 dtype=fp8\n", "t.trace:1: dtype: layernorm takes fp16, bf16 or fp32, got fp8");
     parse_err("layernorm rows=2147483648 cols=2147483648\n", "rows*cols = 4.61e+18 elements is more than 2^50");
-    parse_err("layernorm rows=4 cols=8 elems=3\n", "elems: unknown key for layernorm (takes: name stream rows cols dtype)");
+    parse_err("layernorm rows=4 cols=8 elems=3\n", "elems: unknown key for layernorm (takes: name stream repeat rows cols dtype)");
 }
 
 static run_result sim(const gpu_config *c, const char *text)
@@ -339,7 +339,7 @@ static void test_cpu_parse(void **state)
     parse_err("cpu name=x\n", "t.trace:1: us: required by cpu");
     parse_err("cpu us=-1\n", "t.trace:1: us: expected a number in [0, ");
     parse_err("cpu us=5ms\n", "t.trace:1: us: expected a number in [0, ");
-    parse_err("cpu us=1 bytes=4\n", "bytes: unknown key for cpu (takes: name stream us)");
+    parse_err("cpu us=1 bytes=4\n", "bytes: unknown key for cpu (takes: name stream repeat us)");
 }
 
 static const op_result *by_name(const run_result *r, const char *name)

@@ -127,6 +127,76 @@ static void test_determinism(void **state)
     run_result_free(&b);
 }
 
+/* repeat=N runs the op N times back to back: N times the work, about N times
+ * the time (same buffers: the operands stay in L2), one result row. Fails if
+ * repeat= is ignored. */
+static void test_repeat(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    run_result one = sim(&c, "mode graph\ngemm m=512 n=512 k=512 dtype=fp16\n");
+    run_result ten = sim(&c, "mode graph\ngemm m=512 n=512 k=512 dtype=fp16 repeat=10\n");
+    run_result lines = sim(&c, "mode graph\n"
+                                 "gemm m=512 n=512 k=512 dtype=fp16\ngemm m=512 n=512 k=512 dtype=fp16\n"
+                                 "gemm m=512 n=512 k=512 dtype=fp16\ngemm m=512 n=512 k=512 dtype=fp16\n"
+                                 "gemm m=512 n=512 k=512 dtype=fp16\ngemm m=512 n=512 k=512 dtype=fp16\n"
+                                 "gemm m=512 n=512 k=512 dtype=fp16\ngemm m=512 n=512 k=512 dtype=fp16\n"
+                                 "gemm m=512 n=512 k=512 dtype=fp16\ngemm m=512 n=512 k=512 dtype=fp16\n");
+    assert_int_equal(ten.nops, 2);
+    assert_true(ten.ops[1].flops == 10 * one.ops[1].flops);
+    assert_true(ten.flops == 10 * one.flops);
+    print_message("one %.2f us, repeat=10 %.2f us, ten lines %.2f us\n", op_us(&one, 1), op_us(&ten, 1), (double)(lines.ops[10].end_ps - lines.ops[1].start_ps) / 1e6);
+    assert_true(op_us(&ten, 1) > 4 * op_us(&one, 1)); /* one pays the launch latency once */
+    /* ten ops in a row take the time of ten iterations (the same launch gaps), give or take L2 reuse */
+    double lines_us = (double)(lines.ops[10].end_ps - lines.ops[1].start_ps) / 1e6;
+    assert_true(op_us(&ten, 1) > 0.8 * lines_us && op_us(&ten, 1) < 1.2 * lines_us);
+    assert_true(ten.ops[1].energy_j > 8 * one.ops[1].energy_j);
+    assert_true(ten.ops[1].l2_accesses > 8 * one.ops[1].l2_accesses);
+    assert_true(stats_get(&ten.st, "runner", "iterations_simulated", 0) + stats_get(&ten.st, "runner", "iterations_extrapolated", 0) == 10);
+    run_result_free(&one);
+    run_result_free(&ten);
+    run_result_free(&lines);
+}
+
+static double rel(double a, double b) { return a > b ? (a - b) / b : (b - a) / b; }
+
+/* sim.steady_state = on extrapolates, and agrees with off (every iteration
+ * simulated) within 1% in time, traffic, energy and clock. */
+static void check_steady(const char *text, size_t i)
+{
+    const char *off_set[] = { "sim.steady_state=off" };
+    gpu_config on = test_config(NULL, 0), off = test_config(off_set, 1);
+    run_result a = sim(&on, text), b = sim(&off, text);
+    assert_true(stats_get(&a.st, "runner", "iterations_extrapolated", 0) > 0);
+    assert_true(stats_get(&b.st, "runner", "iterations_extrapolated", -1) == 0);
+    assert_true(rel(op_us(&a, i), op_us(&b, i)) < 0.01);
+    assert_true(rel((double)a.total_ps, (double)b.total_ps) < 0.01);
+    assert_true(a.ops[i].flops == b.ops[i].flops);
+    assert_true(rel((double)a.ops[i].dram_bytes, (double)b.ops[i].dram_bytes) < 0.01);
+    assert_true(rel((double)a.ops[i].l2_accesses, (double)b.ops[i].l2_accesses) < 0.01);
+    assert_true(rel(a.ops[i].energy_j, b.ops[i].energy_j) < 0.01);
+    assert_true(rel(a.energy_j, b.energy_j) < 0.01);
+    assert_true(rel(a.ops[i].clock_mhz, b.ops[i].clock_mhz) < 0.01);
+    assert_true(rel(a.clock_mhz, b.clock_mhz) < 0.01);
+    assert_true(a.events < b.events);
+    run_result_free(&a);
+    run_result_free(&b);
+}
+
+static void test_steady_state(void **state)
+{
+    (void)state;
+    /* the clock throttles over the first iterations (power.tau_us), then settles */
+    check_steady("gemm m=2048 n=2048 k=2048 dtype=fp16 repeat=20\n", 0);
+    /* launch-bound (eager, a short kernel) */
+    check_steady("gemm m=256 n=1024 k=1024 dtype=fp16 repeat=20\n", 0);
+    /* another stream's copy overlaps the first iterations; a later op follows */
+    check_steady("copy dir=h2d bytes=4000000 stream=1\ngemm m=1024 n=1024 k=1024 dtype=fp16 repeat=20\n"
+                 "sync\neltwise elems=1048576 dtype=fp16 repeat=3\n", 1);
+    /* ops queued behind it on its stream do not stop the extrapolation */
+    check_steady("gemm m=1024 n=1024 k=1024 dtype=fp16 repeat=20\neltwise elems=1048576 dtype=fp16\n", 0);
+}
+
 static void test_refusals(void **state)
 {
     (void)state;
@@ -157,6 +227,8 @@ int main(void)
         cmocka_unit_test(test_launch_modes),
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_repeat),
+        cmocka_unit_test(test_steady_state),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,7 +40,7 @@ static void test_all_ops(void **state)
         "mode graph\n"
         "copy name=in dir=h2d bytes=4096 pinned=0 stream=1\n"
         "gemm name=g m=64 n=128 k=784 dtype=bf16 tile=128x128x64 stages=3 warps=4 group_m=8\n"
-        "eltwise name=e elems=8192 dtype=fp16 in=2 out=1 flops=5\n"
+        "eltwise name=e elems=8192 dtype=fp16 in=2 out=1 flops=5 repeat=7\n"
         "sync\n"
         "flush\n"
         "chase footprint=8192 hops=100\n"
@@ -67,6 +67,9 @@ static void test_all_ops(void **state)
     assert_int_equal(op_dtype(&o[2]), DT_BF16);
     const eltwise_params *ep = o[3].params;
     assert_int_equal(ep->in, 2);
+    assert_int_equal(o[3].repeat, 7);
+    assert_int_equal(o[2].repeat, 1);
+    assert_int_equal(o[0].repeat, 1);
     assert_true(ep->flops_per_elem == 5);
     assert_true(op_flops(&o[3]) == 5.0 * 8192);
     assert_ptr_equal(op_type_of(&o[5]), &op_flush);
@@ -98,6 +101,9 @@ static void test_errors(void **state)
     parse_err("gemm m=1 n=2 k\n", "'k': expected key=value");
     parse_err("# only a comment\n", "no operations");
     parse_err("stream bytes=10\n", "sms: required by stream");
+    parse_err("gemm m=1 n=2 k=3 repeat=0\n", "repeat: expected an integer in [1, 1000000000], got '0'");
+    parse_err("flush repeat=2 repeat=3\n", "repeat: given twice");
+    parse_err("gemm m=1 n=2 k=3 repeat=1.5\n", "repeat: expected an integer");
     char nul[] = "gemm m=1 n=2 k=3\n\0\n";
     trace *t = NULL;
     assert_int_equal(trace_parse(&t, "t.trace", nul, sizeof nul - 1, err, sizeof err), -2);
