@@ -4,7 +4,8 @@
 SELECT sweep_id, point_key, round(sim_time_us, 2) AS time_us, round(speedup, 3) AS speedup
   FROM speedup WHERE sweep_id IS NOT NULL ORDER BY sweep_id, speedup DESC;
 
--- Per-knob sensitivity: throughput change per step of each knob, others held fixed.
+-- Per-knob sensitivity: throughput change per step of each knob, others held fixed
+-- (text knobs such as prefetch.policy step in the order --vary listed them).
 SELECT sweep_id, knob, from_value, to_value, round(speedup, 3) AS speedup, pairs
   FROM sensitivity ORDER BY sweep_id, knob, CAST(from_value AS REAL);
 

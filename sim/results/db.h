@@ -14,8 +14,9 @@
 #include "config/config.h"
 #include "kernels/runner.h"
 
-/* 2: energy_j, avg_power_w, peak_power_w (runs), clock_mhz (runs, ops); view run_energy */
-#define DB_SCHEMA_VERSION 2
+/* 2: energy_j, avg_power_w, peak_power_w (runs), clock_mhz (runs, ops); view run_energy.
+ * 3: the sensitivity view ranks text-valued knobs (in --vary order) as well as numbers. */
+#define DB_SCHEMA_VERSION 3
 
 typedef struct db db;
 

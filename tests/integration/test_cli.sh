@@ -23,7 +23,7 @@ check "every op stored" test "$(sqlite3 main.db 'select count(*) from ops')" = 6
 check "effective params stored" test "$(sqlite3 main.db "select value from run_params where key='gpu.sm_count'")" = 144
 check "inherited param stored" test "$(sqlite3 main.db "select value from run_params where key='gpu.clock_mhz'")" = 1410
 check "stats stored" test "$(sqlite3 main.db "select count(*) from stats where component='l2'")" -gt 3
-check "schema version 2" test "$(sqlite3 main.db "select value from meta where key='schema_version'")" = 2
+check "schema version 3" test "$(sqlite3 main.db "select value from meta where key='schema_version'")" = 3
 check "run energy stored" test "$(sqlite3 main.db 'select energy_j > 0 and avg_power_w > 0 and peak_power_w >= avg_power_w and clock_mhz > 0 from runs')" = 1
 check "op energy stored, at most the run's" test "$(sqlite3 main.db "select sum(o.energy_j) <= r.energy_j * 1.000001 and count(*) = 6 from ops o join runs r on r.id = o.run_id where o.energy_j > 0 and o.avg_power_w > 0 and o.clock_mhz > 0")" = 1
 check "run_energy view" test "$(sqlite3 main.db 'select count(*) from run_energy where tflops_per_w > 0 and edp_js > 0')" = 1
@@ -142,6 +142,41 @@ check "a run killed with SIGKILL leaves no rows" test "$(sqlite3 single.db 'sele
 check "bad sweep value exits 2 before running" test $? -eq 2
 check "bad sweep value named" grep -q 'gpu.sm_count: expected an integer' err.txt
 check "bad sweep left the database as it was" test "$(sqlite3 sw.db 'select count(*) from runs')" = 6
+
+# 7b. analysis/plot: a sweep of one's own plotted with one command; the sensitivity view
+# has a row for a text-valued knob; bad input exits 2
+PLOT="$SRC/analysis/plot"
+printf 'gemm name=g m=1024 n=1024 k=1024 dtype=fp16\n' > small.trace
+"$BIN" sweep "$SRC/configs/h100.ini" small.trace --vary gpu.sm_count=66,132 --vary prefetch.policy=none,stride -j 2 \
+  --db plot.db > /dev/null 2>&1
+check "plot: 2x2 sweep stored" test "$(sqlite3 plot.db 'select count(*) from runs where sweep_id=1')" = 4
+check "sensitivity: a row for the text knob, none -> stride, 2 pairs" test \
+  "$(sqlite3 plot.db "select from_value || '>' || to_value || ':' || pairs from sensitivity where knob='prefetch.policy'")" = "none>stride:2"
+check "sensitivity: the numeric knob, 66 -> 132" test \
+  "$(sqlite3 plot.db "select from_value || '>' || to_value from sensitivity where knob='gpu.sm_count'")" = "66>132"
+"$PLOT" plot.db -o sweep.png > plot.out 2>&1
+check "plot: exits 0 and writes a PNG" test $? -eq 0 -a -s sweep.png
+check "plot: the file is a PNG" python3 -c "assert open('sweep.png','rb').read(8) == b'\\x89PNG\\r\\n\\x1a\\n'"
+"$PLOT" plot.db --sweep 1 -o sweep.svg > /dev/null 2>&1
+check "plot: exits 0 and writes an SVG" test $? -eq 0 -a -s sweep.svg
+check "plot: the SVG has the knob on an axis" grep -q 'sm_count' sweep.svg
+"$BIN" sweep "$SRC/configs/h100.ini" small.trace --vary prefetch.policy=none,next_line,stride -j 2 --db plot.db > /dev/null 2>&1
+"$PLOT" plot.db -o bars.png > /dev/null 2>&1
+check "plot: a text-knob sweep (the latest) gives bars" test $? -eq 0 -a -s bars.png
+"$PLOT" missing.db -o x.png > /dev/null 2> plot.err
+check "plot: a missing database exits 2, named" test $? -eq 2 -a ! -e missing.db -a ! -e x.png
+check "plot: the missing database is named" grep -q 'missing.db: no such file' plot.err
+"$PLOT" main.db -o x.png > /dev/null 2> plot.err
+check "plot: a database without sweeps exits 2" test $? -eq 2
+check "plot: ... and says so" grep -q 'no sweeps' plot.err
+"$PLOT" plot.db --sweep 9 -o x.png > /dev/null 2> plot.err
+check "plot: an unknown sweep id exits 2, listing the ids" test $? -eq 2 -a ! -e x.png
+check "plot: ... naming the sweeps stored" grep -q 'no sweep 9 (sweeps stored: 1, 2)' plot.err
+echo 'not a database' > junk.db
+"$PLOT" junk.db > /dev/null 2>&1
+check "plot: a file that is not a database exits 2" test $? -eq 2
+"$PLOT" plot.db -o x.pdf > /dev/null 2>&1
+check "plot: an output that is neither .png nor .svg exits 2" test $? -eq 2
 
 # MPI: the same sweep spread over ranks gives the same table as a local one
 if "$BIN" --version | grep -q MPI && command -v mpirun > /dev/null; then

@@ -1,5 +1,6 @@
 /* test_db.c: a run stored in one transaction with every parameter; a file that
- * is not SQLite is refused and left untouched; views answer. */
+ * is not SQLite is refused and left untouched; views answer, the sensitivity
+ * view for text-valued knobs too, and a version 2 database migrates to it. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -58,6 +59,98 @@ static void test_store_and_query(void **state)
     trace_destroy(t);
 }
 
+/* Stores a 2x2 sweep (prefetch.policy x gpu.sm_count) with made-up times:
+ * stride is 1.25x none and 132 SMs 2x 66 at every point of the other knob. */
+static void store_2x2_sweep(const char *path, const char *policies)
+{
+    const char *text = "gemm name=a m=128 n=128 k=128\n";
+    trace *t = NULL;
+    assert_int_equal(trace_parse(&t, "x.trace", text, strlen(text), err, sizeof err), 0);
+    gpu_config c0 = test_config(NULL, 0);
+    run_result r;
+    assert_int_equal(runner_run(&c0, t, &r, err, sizeof err), 0);
+    db *d = NULL;
+    assert_int_equal(db_open(&d, path, err, sizeof err), 0);
+    char spec[256];
+    snprintf(spec, sizeof spec, "{\"config\":\"h100.ini\",\"trace\":\"x.trace\",\"trace_hash\":\"0\",\"set\":[],"
+             "\"vary\":[\"prefetch.policy=%s\",\"gpu.sm_count=66,132\"]}", policies);
+    int64_t sweep = 0;
+    assert_int_equal(db_sweep_begin(d, spec, 0, &sweep, err, sizeof err), 0);
+    const char *pol[] = { "none", "stride" };
+    const char *sms[] = { "66", "132" };
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2; j++) {
+            char s0[64], s1[64], key[128];
+            snprintf(s0, sizeof s0, "prefetch.policy=%s", pol[i]);
+            snprintf(s1, sizeof s1, "gpu.sm_count=%s", sms[j]);
+            snprintf(key, sizeof key, "%s;%s", s0, s1);
+            const char *sets[] = { s0, s1 };
+            gpu_config c = test_config(sets, 2);
+            r.total_ps = (uint64_t)(200e6 / (i ? 1.25 : 1.0) / (j ? 2.0 : 1.0));
+            run_record rec = { .config_path = "h100.ini", .trace_path = "x.trace", .cfg = &c, .res = &r, .wall_s = 0.1,
+                               .sweep_id = sweep, .point_key = key };
+            db_hash_config(&c, rec.config_hash);
+            db_hash_hex(text, strlen(text), rec.trace_hash);
+            assert_int_equal(db_store_run(d, &rec, NULL, err, sizeof err), 0);
+        }
+    db_close(d);
+    run_result_free(&r);
+    trace_destroy(t);
+}
+
+static void test_sensitivity_text_knobs(void **state)
+{
+    (void)state;
+    const char *path = "/tmp/gpusim_test_db_sens.db";
+    remove(path);
+    store_2x2_sweep(path, "none,stride");
+    /* the numeric knob, as before */
+    assert_int_equal(count(path, "SELECT count(*) FROM sensitivity WHERE knob='gpu.sm_count'"), 1);
+    assert_int_equal(count(path, "SELECT pairs FROM sensitivity WHERE knob='gpu.sm_count' AND from_value='66'"
+                                 " AND to_value='132' AND abs(speedup - 2.0) < 1e-9"), 2);
+    /* the text knob: one step, from the first listed value to the next */
+    assert_int_equal(count(path, "SELECT count(*) FROM sensitivity WHERE knob='prefetch.policy'"), 1);
+    assert_int_equal(count(path, "SELECT pairs FROM sensitivity WHERE knob='prefetch.policy' AND from_value='none'"
+                                 " AND to_value='stride' AND abs(speedup - 1.25) < 1e-9"), 2);
+    /* listed the other way round, the step goes the other way */
+    remove(path);
+    store_2x2_sweep(path, "stride,none");
+    assert_int_equal(count(path, "SELECT pairs FROM sensitivity WHERE knob='prefetch.policy' AND from_value='stride'"
+                                 " AND to_value='none' AND abs(speedup - 0.8) < 1e-9"), 2);
+    assert_int_equal(count(path, "SELECT count(*) FROM sensitivity"), 2);
+}
+
+static void test_migrate_v2(void **state)
+{
+    (void)state;
+    const char *path = "/tmp/gpusim_test_db_v2.db";
+    remove(path);
+    store_2x2_sweep(path, "none,stride");
+    /* make it a version 2 database: version 2's sensitivity view ordered values as numbers only */
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "DROP VIEW sensitivity;"
+        "CREATE VIEW sensitivity AS SELECT a.sweep_id, a.knob, a.value AS from_value, b.value AS to_value,"
+        "  avg(a.sim_time_us / b.sim_time_us) AS speedup, count(*) AS pairs FROM sweep_points a JOIN sweep_points b"
+        "  ON a.sweep_id = b.sweep_id AND a.knob = b.knob AND a.run_id <> b.run_id"
+        "  AND replace(';' || a.point_key || ';', ';' || a.knob || '=' || a.value || ';', ';') ="
+        "      replace(';' || b.point_key || ';', ';' || b.knob || '=' || b.value || ';', ';')"
+        "  AND CAST(b.value AS REAL) > CAST(a.value AS REAL)"
+        "  AND NOT EXISTS (SELECT 1 FROM sweep_points c WHERE c.sweep_id = a.sweep_id AND c.knob = a.knob"
+        "    AND CAST(c.value AS REAL) > CAST(a.value AS REAL) AND CAST(c.value AS REAL) < CAST(b.value AS REAL))"
+        "  GROUP BY a.sweep_id, a.knob, a.value, b.value;"
+        "UPDATE meta SET value = '2' WHERE key = 'schema_version';", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_equal(count(path, "SELECT count(*) FROM sensitivity WHERE knob='prefetch.policy'"), 0);
+    db *d = NULL;
+    assert_int_equal(db_open(&d, path, err, sizeof err), 0);
+    db_close(d);
+    assert_int_equal(count(path, "SELECT value FROM meta WHERE key='schema_version'"), DB_SCHEMA_VERSION);
+    assert_int_equal(count(path, "SELECT pairs FROM sensitivity WHERE knob='prefetch.policy' AND from_value='none'"
+                                 " AND to_value='stride'"), 2);
+    assert_int_equal(count(path, "SELECT count(*) FROM runs"), 4);
+}
+
 static void test_not_sqlite(void **state)
 {
     (void)state;
@@ -84,6 +177,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_store_and_query),
+        cmocka_unit_test(test_sensitivity_text_knobs),
+        cmocka_unit_test(test_migrate_v2),
         cmocka_unit_test(test_not_sqlite),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
