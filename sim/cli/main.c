@@ -128,5 +128,10 @@ int main(int argc, char **argv)
     }
     run_result_free(&res);
     trace_destroy(t);
+    /* a full disk or a closed pipe must not look like success: the results never reached the reader */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "gpusim: cannot write the results to standard output\n");
+        status = 1;
+    }
     return status;
 }

@@ -110,6 +110,10 @@ check "trace reference has a section for every kind the reader accepts ($kinds)"
 # 6. timeline
 "$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --no-db -q --timeline tl.json
 check "timeline is JSON with the ops" python3 -c "import json; assert len(json.load(open('tl.json'))['traceEvents']) >= 6"
+if [ -w /dev/full ]; then
+  "$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --no-db --json > /dev/full 2> err.txt
+  check "results that cannot be written to stdout (a full disk) exit 1, not 0" sh -c "test $? -eq 1 && grep -q 'cannot write the results to standard output' err.txt"
+fi
 
 # 7. sweeps: one run per point, a sweep id and spec, --resume adds nothing, kill -9 leaves whole points
 "$BIN" sweep "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --vary gpu.sm_count=33,66,132 --vary prefetch.policy=none,next_line -j 2 --db sw.db > sw.txt 2> sw.err
