@@ -52,6 +52,12 @@ int cli_parse(cli_args *a, int argc, char **argv, char *err, size_t errlen)
         if (!strcmp(s, "--db")) {
             if (!has_next) goto missing;
             a->db = argv[++i];
+            /* SQLite would take these as a private temporary or in-memory database: the run would be
+             * "stored" where nobody can query it */
+            if (!a->db[0] || !strcmp(a->db, ":memory:") || a->db[0] == ':') {
+                snprintf(err, errlen, "--db: expected a database file path, got '%s' (use --no-db not to store)", a->db);
+                return 2;
+            }
         } else if (!strcmp(s, "--no-db")) {
             a->no_db = 1;
         } else if (!strcmp(s, "--json")) {

@@ -110,6 +110,10 @@ check "trace reference has a section for every kind the reader accepts ($kinds)"
 # 6. timeline
 "$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --no-db -q --timeline tl.json
 check "timeline is JSON with the ops" python3 -c "import json; assert len(json.load(open('tl.json'))['traceEvents']) >= 6"
+"$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --db '' > out.txt 2> err.txt
+check "--db '' exits 2 (it would store into a temporary database)" sh -c "test $? -eq 2 && grep -q \"gpusim: --db: expected a database file path, got ''\" err.txt"
+"$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --db :memory: > out.txt 2> err.txt
+check "--db :memory: exits 2" sh -c "test $? -eq 2 && grep -q 'got .:memory:.' err.txt"
 if [ -w /dev/full ]; then
   "$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --no-db --json > /dev/full 2> err.txt
   check "results that cannot be written to stdout (a full disk) exit 1, not 0" sh -c "test $? -eq 1 && grep -q 'cannot write the results to standard output' err.txt"
