@@ -12,6 +12,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -79,6 +80,8 @@ static char *trim(char *s)
 }
 
 /* Scans the file: checks the line syntax and records the line of each section.key. */
+#define CONFIG_MAX_BYTES (1 << 20) /* 1 MiB: the shipped configs are a few KiB */
+
 typedef struct keyline { char key[96]; int line; } keyline;
 
 static int scan_lines(loader *L, const char *path, keyline *kl, int *nkl, int maxkl)
@@ -188,6 +191,13 @@ static int load_file(loader *L, const char *path)
 {
     char real[PATH_MAX];
     if (!realpath(path, real)) return fail(L, "%s: cannot open: %s", path, strerror(errno));
+    /* The file is read more than once (line scan, iniparser): a device or a pipe would hang or read
+     * forever (/dev/zero), so only a regular file of a sane size is taken. */
+    struct stat st;
+    if (stat(real, &st) != 0) return fail(L, "%s: cannot open: %s", path, strerror(errno));
+    if (!S_ISREG(st.st_mode)) return fail(L, "%s: not a regular file (a config must be a file: not a device, pipe or directory)", path);
+    if (st.st_size > CONFIG_MAX_BYTES)
+        return fail(L, "%s: %lld bytes: more than a config can be (%d bytes at most)", path, (long long)st.st_size, CONFIG_MAX_BYTES);
     for (int i = 0; i < L->depth; i++)
         if (strcmp(L->stack[i], real) == 0) return fail(L, "%s: config.base: inheritance loop through this file", path);
     if (L->depth == MAX_DEPTH) return fail(L, "%s: config.base: inheritance deeper than %d files", path, MAX_DEPTH);
