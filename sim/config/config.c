@@ -229,6 +229,12 @@ static int load_file(loader *L, const char *path)
             goto out;
         }
         fclose(bf);
+        struct stat bst;
+        if (!base[0] || stat(bpath, &bst) != 0 || !S_ISREG(bst.st_mode)) {
+            rc = fail(L, "%s:%d: config.base: '%s' is not a regular file (expected a config file)", path,
+                      find_line(kl, nkl, "config.base"), bpath);
+            goto out;
+        }
         rc = load_file(L, bpath);
         if (rc) goto out;
     }

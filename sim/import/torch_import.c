@@ -105,6 +105,14 @@ typedef struct importer {
     int saw_shapes;
 } importer;
 
+/* Names end up in '#' comment lines of the trace: control characters (a newline in a kernel name)
+ * would break the line, so they become spaces. NULL-safe (a failed strdup is caught by the caller). */
+static void one_line(char *s)
+{
+    for (; s && *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) *s = ' ';
+}
+
 static int vec_grow(void **v, size_t *cap, size_t n, size_t elem)
 {
     if (n < *cap) return 0;
@@ -251,6 +259,7 @@ static int add_cpu_op(importer *im, json_object *ev, json_object *args, int line
     }
     json_object *nm = jget(ev, "name");
     o.name = strdup(nm && json_object_is_type(nm, json_type_string) ? json_object_get_string(nm) : "?");
+    one_line(o.name);
     if (!o.name || VEC_PUSH(im->ops, o)) { free(o.name); return oom(im); }
     return 0;
 }
@@ -309,6 +318,7 @@ static int add_event(importer *im, json_object *ev, int line)
     g.order = im->gevs.n;
     g.line = line;
     g.name = strdup(name);
+    one_line(g.name);
     if (!g.name || VEC_PUSH(im->gevs, g)) { free(g.name); return oom(im); }
     return 0;
 }

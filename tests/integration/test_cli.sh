@@ -118,7 +118,7 @@ timeout 20 "$BIN" /dev/zero "$SRC/workloads/mlp.trace" --no-db > /dev/null 2> er
 check "a device as the config exits 2 at once (it read /dev/zero forever)" sh -c "test $? -eq 2 && grep -q '/dev/zero: not a regular file' err.txt"
 printf '[config]\nbase = /dev/zero\n' > devbase.ini
 timeout 20 "$BIN" devbase.ini "$SRC/workloads/mlp.trace" --no-db > /dev/null 2> err.txt
-check "a device as config.base exits 2 at once" sh -c "test $? -eq 2 && grep -q 'not a regular file' err.txt"
+check "a device as config.base exits 2 at once, naming the file and line that said so" sh -c "test $? -eq 2 && grep -q \"devbase.ini:2: config.base: '/dev/zero' is not a regular file\" err.txt"
 if [ -w /dev/full ]; then
   "$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --no-db --json > /dev/full 2> err.txt
   check "results that cannot be written to stdout (a full disk) exit 1, not 0" sh -c "test $? -eq 1 && grep -q 'cannot write the results to standard output' err.txt"
