@@ -68,6 +68,7 @@ struct gemm_run {
     double smem_ps_per_byte; /* shared-memory bandwidth (sm.smem_bytes_per_clk) */
     double mma_fraction;     /* share of the datasheet MMA/FFMA rate the family sustains */
     double lsu_ps_per_byte;  /* load/store-unit issue time per operand byte (non-TMA families) */
+    double lsu_store_ps_per_elem; /* the same per output element of a non-TMA epilogue */
     uint64_t ws_addr;        /* split-K partials: split s at ws_addr + s * m * n * 4 */
     uint64_t prologue_ps;    /* library kernels: first-wave CTA start before the first load */
     uint64_t first_wave;     /* CTAs of the first wave (SM slots) */
@@ -199,6 +200,10 @@ static uint64_t epilogue(cta_run *c, uint64_t idx, uint64_t t)
         c->store_done_ps = w > c->store_done_ps ? w : c->store_done_ps;
         uint64_t smem = done + (uint64_t)((double)(rows * cols * ob) * r->smem_ps_per_byte);
         return smem;
+    }
+    if (r->lsu_store_ps_per_elem > 0) { /* every output vector: a shared-memory read and a global store */
+        uint64_t end = sm_lsu_reserve(gpu_sm(r->g, c->sm), done, (uint64_t)((double)(rows * cols) * r->lsu_store_ps_per_elem));
+        if (end > w) w = end;
     }
     return w > done ? w : done;
 }
@@ -393,9 +398,12 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->smem_ps_per_byte = 1e6 / (double)cfg->gpu.clock_mhz / (double)cfg->sm.smem_bytes_per_clk;
     r->mma_fraction = gemm_mma_fraction(cfg, &r->map);
     double lsu = gemm_lsu_instrs_per_ktile(&r->map, r->eb);
-    if (lsu > 0)
+    if (lsu > 0) {
         r->lsu_ps_per_byte = lsu / cfg->sm.lsu_instr_per_clk * (1e6 / (double)cfg->gpu.clock_mhz) /
                              ((double)(r->map.tm + r->map.tn) * (double)r->map.tk * (double)r->eb);
+        r->lsu_store_ps_per_elem = gemm_lsu_store_instrs_per_elem(&r->map, r->eb) / cfg->sm.lsu_instr_per_clk *
+                                   (1e6 / (double)cfg->gpu.clock_mhz);
+    }
     r->ws_addr = ex->out_addr + ex->out_bytes + (1u << 20);
     /* A library loads an operand that is read once (one row or column of tiles) with an evict-first hint */
     r->a_flags = r->tiles_n == 1 ? MEM_STREAM : 0;

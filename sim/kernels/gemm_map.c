@@ -75,6 +75,16 @@ double gemm_lsu_instrs_per_ktile(const gemm_map *m, int eb)
     return instrs;
 }
 
+double gemm_lsu_store_instrs_per_elem(const gemm_map *m, int eb)
+{
+    if (m->tma || !m->fam || m->fam->tma) return 0; /* a TMA store drains asynchronously */
+    /* the epilogue stages the accumulators through shared memory; each output vector (the kernel's
+     * alignment in elements, also for fp32 split-K partials) is then a shared-memory read and a global
+     * store: two LSU slots, as a loaded vector */
+    double vec_elems = (double)m->vec_bytes / (double)eb;
+    return 2.0 / (32.0 * (vec_elems < 1 ? 1 : vec_elems));
+}
+
 static void fill_shape(const gemm_params *op, gemm_map *m, int64_t regs)
 {
     int eb = dtype_bytes(op->dtype);
@@ -253,6 +263,9 @@ int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_fa
         if (!family_runs(cfg, f, op, align)) continue;
         if (!all_families && !family_shipped(cfg, fid, op, align)) continue;
         int vec = align < f->max_vec_bytes ? align : f->max_vec_bytes;
+        /* cuBLAS ships its sm80/sm75 kernels with 16-, 4- and 2-byte vectors, no 8-byte variant: rows
+         * 8-byte aligned run the 4-byte kernel (fp16 K=36 runs ..._align2; gemm_more.csv, h100_s4/writes.csv) */
+        if (!all_families && vec == 8) vec = 4;
         for (int i = 0; i < f->ntiles; i++) {
             for (size_t s = 0; s < sizeof splits / sizeof splits[0]; s++) {
                 gemm_map m = { 0 };

@@ -82,6 +82,8 @@ int64_t gemm_ktile_sync_cycles(const gpu_config *cfg, const gemm_map *m);
 double gemm_mma_fraction(const gpu_config *cfg, const gemm_map *m);
 /* Load/store-unit instructions per k-tile of one CTA (0 for TMA kernels). */
 double gemm_lsu_instrs_per_ktile(const gemm_map *m, int eb);
+/* LSU warp instructions per output element of a non-TMA epilogue (0 for TMA stores); eb: operand bytes */
+double gemm_lsu_store_instrs_per_elem(const gemm_map *m, int eb);
 void gemm_map_describe(const gemm_map *m, char *buf, size_t len);
 
 #endif

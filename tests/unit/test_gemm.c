@@ -89,6 +89,7 @@ static void test_families(void **state)
         { 4095, 4096, 4096, DT_FP16, GF_HOPPER_WGMMA, 16 }, /* M is no row length: still aligned */
         { 4096, 4095, 4096, DT_FP16, GF_TURING_MMA, 2 },    /* odd N: 2-byte rows */
         { 4096, 4096, 4094, DT_BF16, GF_AMPERE_MMA, 4 },    /* K = 2 mod 8: 4-byte rows */
+        { 4096, 4096, 4092, DT_FP16, GF_AMPERE_MMA, 4 },    /* 8-byte rows: cuBLAS has no 8-byte kernel */
         { 2048, 2048, 2048, DT_FP32, GF_SIMT, 16 },
         { 1, 16384, 16384, DT_FP32, GF_GEMV, 16 },
         { 1, 16384, 16384, DT_TF32, GF_GEMV, 16 },          /* fp32 data: the same GEMV kernel */
@@ -110,8 +111,12 @@ static void test_families(void **state)
     gemm_map b = a;
     b.vec_bytes = 2;
     assert_true(gemm_lsu_instrs_per_ktile(&b, 2) > 4 * gemm_lsu_instrs_per_ktile(&a, 2));
+    /* the epilogue's stores too: a shared-memory read and a global store per output vector */
+    assert_true(gemm_lsu_store_instrs_per_elem(&b, 2) == 2.0 / 32.0);
+    assert_true(gemm_lsu_store_instrs_per_elem(&a, 2) == 2.0 / (32.0 * 8.0));
     a.fam = &gemm_families[GF_HOPPER_WGMMA];
     assert_true(gemm_lsu_instrs_per_ktile(&a, 2) == 0); /* TMA */
+    assert_true(gemm_lsu_store_instrs_per_elem(&a, 2) == 0);
 }
 
 /* A lower LSU rate makes a misaligned GEMM slower (the mechanism, not a fitted number). */
