@@ -389,6 +389,28 @@ if command -v script > /dev/null; then
   check "... and its stdout stays one JSON object" python3 -c "import json; json.load(open('long.json'))"
 fi
 
+# 10. hostile input, round two (issue 10)
+printf 'gemm name=g m=256 n=256 k=256 dtype=fp16\n' > h.trace
+(cd "$SRC/configs" && "$BIN" <(cat h100.ini) "$T/h.trace" --no-db -q) 2> err.txt
+check "a config on a pipe (<(cat h100.ini)) runs, its base found from the current directory" test $? -eq 0
+printf '[config]\nbase = %s/configs/h100.ini\n[gpu]\nsm_count = 66\nsm_count = 132\n' "$SRC" > dupk.ini
+"$BIN" dupk.ini h.trace --no-db -q 2> err.txt
+check "a key given twice in a config exits 2 at the repeat's line" sh -c "test $? -eq 2 && grep -q 'dupk.ini:5: gpu.sm_count: given twice' err.txt"
+printf '[config]\nbase = %s/configs/h100.ini\n[gpu]\nsm_count = 13#2\n' "$SRC" > hashv.ini
+"$BIN" hashv.ini h.trace --no-db -q 2> err.txt
+check "13#2 in a config exits 2, not 13" sh -c "test $? -eq 2 && grep -q \"hashv.ini:4: gpu.sm_count: '#' inside the value\" err.txt"
+mkdir -p basedir; printf '[config]\nbase = basedir\n' > dirb.ini
+"$BIN" dirb.ini h.trace --no-db -q 2> err.txt
+check "config.base naming a directory exits 2" sh -c "test $? -eq 2 && grep -q 'dirb.ini:2: config.base: .*basedir. is not a regular file' err.txt"
+printf 'gemm name=g m=2048 n=2048 k=1024 dtype=fp16\n' > h2.trace
+"$BIN" "$SRC/configs/h100.ini" h2.trace --no-db -q --set l2.line_bytes=96 --set l2.size_mib=37.5 --set memory.interleave_bytes=96 2> err.txt
+check "a 96-byte L2 line (not implemented) exits 2 blaming --set" sh -c "test $? -eq 2 && grep -q -- '--set l2.line_bytes: expected a power of two' err.txt"
+printf 'gemm name=g m=2048 n=2048 k=256 dtype=fp16\nflush name=f\n' > fl.trace
+"$BIN" "$SRC/configs/h100.ini" fl.trace --no-db --json --set sim.l2_set_sampling=16 > fl.json
+check "flush under l2_set_sampling=16 writes back the whole 8 MiB C (each sampled line counts 16 times)" python3 -c "
+import json; o=[o for o in json.load(open('fl.json'))['ops'] if o['name']=='f'][0]
+assert abs(o['dram_bytes'] - 8388608) < 0.05 * 8388608, o['dram_bytes']"
+
 # 9. golden results: simulated times must not drift silently
 while IFS=' ' read -r cfg tr expect; do
   [ -z "$cfg" ] && continue
