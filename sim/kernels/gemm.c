@@ -160,7 +160,7 @@ static uint64_t load_ktile(cta_run *c, uint64_t idx, uint64_t t)
                           (uint64_t)op->k * eb, r->b_flags, t);
     uint64_t done = da > db ? da : db;
     if (r->lsu_ps_per_byte > 0) { /* non-TMA: every operand byte is a load instruction's share through the SM's LSU */
-        uint64_t busy = (uint64_t)((double)((ra * step_a + cols_b) * kw * eb) * r->lsu_ps_per_byte);
+        uint64_t busy = ps_floor((double)((ra * step_a + cols_b) * kw * eb) * r->lsu_ps_per_byte);
         uint64_t end = sm_lsu_reserve(gpu_sm(r->g, c->sm), t, busy);
         if (end > done) done = end;
     }
@@ -197,7 +197,7 @@ static uint64_t epilogue(cta_run *c, uint64_t idx, uint64_t t)
         /* Hopper: the consumers write the tile to shared memory and a TMA store
          * drains it asynchronously; they are free after the shared-memory write. */
         c->store_done_ps = w > c->store_done_ps ? w : c->store_done_ps;
-        uint64_t smem = done + (uint64_t)((double)(rows * cols * ob) * r->smem_ps_per_byte);
+        uint64_t smem = ps_add(done, ps_floor((double)(rows * cols * ob) * r->smem_ps_per_byte));
         return smem;
     }
     return w > done ? w : done;

@@ -405,6 +405,8 @@ check "config.base naming a directory exits 2" sh -c "test $? -eq 2 && grep -q '
 printf 'gemm name=g m=2048 n=2048 k=1024 dtype=fp16\n' > h2.trace
 "$BIN" "$SRC/configs/h100.ini" h2.trace --no-db -q --set l2.line_bytes=96 --set l2.size_mib=37.5 --set memory.interleave_bytes=96 2> err.txt
 check "a 96-byte L2 line (not implemented) exits 2 blaming --set" sh -c "test $? -eq 2 && grep -q -- '--set l2.line_bytes: expected a power of two' err.txt"
+"$BIN" "$SRC/configs/h100.ini" h.trace --no-db -q --set tensor.fp16_flops_per_clk=1e-12 2> err.txt
+check "a GEMM whose time overflows the picosecond clock exits 2, not the stock 11 us" sh -c "test $? -eq 2 && grep -q \"h.trace:1: g: the simulated time passes the model's horizon\" err.txt"
 printf 'gemm name=g m=2048 n=2048 k=256 dtype=fp16\nflush name=f\n' > fl.trace
 "$BIN" "$SRC/configs/h100.ini" fl.trace --no-db --json --set sim.l2_set_sampling=16 > fl.json
 check "flush under l2_set_sampling=16 writes back the whole 8 MiB C (each sampled line counts 16 times)" python3 -c "
