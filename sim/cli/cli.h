@@ -38,10 +38,11 @@ void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_res
 void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const trace *t, const run_result *r,
                 double wall_s, long long run_id);
 /* `gpusim sweep`; returns the exit status. */
-int sweep_main(const cli_args *a, const char *trace_hash);
+int sweep_main(const cli_args *a);
 /* `gpusim import PROFILE.json [-o OUT.trace]` (argv[0] = "import"); returns the exit status. */
 int import_main(int argc, char **argv);
 /* Chrome trace-event JSON of the ops (open in chrome://tracing or Perfetto). */
-int write_timeline(const char *path, const trace *t, const run_result *r);
+/* Writes the Chrome trace-event timeline to f (not closed); returns 0, or -1 when a write failed. */
+int write_timeline(FILE *f, const trace *t, const run_result *r);
 
 #endif

@@ -291,8 +291,9 @@ static void free_knobs(sweep_ctx *s)
     for (int i = 0; i < s->nk; i++) free(s->ks[i].buf);
 }
 
-int sweep_main(const cli_args *a, const char *trace_hash)
+int sweep_main(const cli_args *a)
 {
+    char trace_hash[17] = "";
     char err[1024] = "";
     sweep_ctx s;
     memset(&s, 0, sizeof s);
@@ -306,8 +307,13 @@ int sweep_main(const cli_args *a, const char *trace_hash)
     }
     if (!rc && s.npoints > 10000000) { snprintf(err, sizeof err, "sweep: %llu points is too many", (unsigned long long)s.npoints); rc = 2; }
     trace *t = NULL;
-    if (!rc) {
-        int tr = trace_load(&t, a->trace, err, sizeof err);
+    if (!rc) { /* read once: the hash is of what runs, and a pipe cannot be read again */
+        char *text = NULL;
+        size_t len = 0;
+        int tr = trace_read(a->trace, &text, &len, err, sizeof err);
+        if (!tr) tr = trace_parse(&t, a->trace, text, len, err, sizeof err);
+        if (!tr) db_hash_hex(text, len, trace_hash);
+        free(text);
         if (tr) rc = tr == -2 ? 2 : 1;
     }
     /* every point's config must load before the database is touched */

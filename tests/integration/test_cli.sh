@@ -413,6 +413,45 @@ check "flush under l2_set_sampling=16 writes back the whole 8 MiB C (each sample
 import json; o=[o for o in json.load(open('fl.json'))['ops'] if o['name']=='f'][0]
 assert abs(o['dram_bytes'] - 8388608) < 0.05 * 8388608, o['dram_bytes']"
 
+# 10b. the database contract and outputs (issue 10)
+sqlite3 other.db 'CREATE TABLE notes(x); INSERT INTO notes VALUES (1);'; cp other.db other.orig
+"$BIN" "$SRC/configs/h100.ini" h.trace --db other.db -q 2> err.txt
+check "another program's SQLite file is refused, byte-identical, no -wal/-journal" sh -c "test $? -eq 1 && grep -q 'an SQLite database of another program' err.txt && cmp -s other.db other.orig && test ! -e other.db-wal -a ! -e other.db-journal"
+"$BIN" "$SRC/configs/h100.ini" h.trace --db newer.db -q
+sqlite3 newer.db "UPDATE meta SET value='99' WHERE key='schema_version'; PRAGMA journal_mode=DELETE;" > /dev/null; cp newer.db newer.orig
+"$BIN" "$SRC/configs/h100.ini" h.trace --db newer.db -q 2> err.txt
+check "a database of a newer schema is refused, byte-identical" sh -c "test $? -eq 1 && grep -q 'written by a newer gpusim' err.txt && cmp -s newer.db newer.orig"
+"$BIN" "$SRC/configs/h100.ini" h.trace --db cor.db -q; sqlite3 cor.db 'PRAGMA journal_mode=DELETE;' > /dev/null
+python3 -c "f=open('cor.db','r+b'); f.seek(8192); f.write(b'\x0d\xff\xff\xff\xff\xff\xff\xff'); f.close()"; cp cor.db cor.orig
+"$BIN" "$SRC/configs/h100.ini" h.trace --db cor.db -q 2> err.txt
+check "a corrupted database is refused, byte-identical" sh -c "test $? -eq 1 && grep -q 'corrupted database' err.txt && cmp -s cor.db cor.orig"
+jbefore=$(ls /dev/full-journal 2>/dev/null)
+"$BIN" "$SRC/configs/h100.ini" h.trace --db /dev/full -q 2> err.txt
+check "--db /dev/full is refused and leaves no /dev/full-journal" sh -c "test $? -eq 1 && grep -q 'not a regular file' err.txt && { test -n '$jbefore' || test ! -e /dev/full-journal; }"
+if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then asuser="setpriv --reuid=65534 --regid=65534 --clear-groups"; else asuser=""; fi
+mkdir -p rodir; "$BIN" "$SRC/configs/h100.ini" h.trace --db rodir/ro.db -q; cp h.trace rodir/; chmod 755 rodir "$T"; chmod 444 rodir/ro.db
+if [ -z "$asuser" ]; then chmod 555 rodir; fi
+$asuser "$BIN" "$SRC/configs/h100.ini" rodir/h.trace --db rodir/ro.db -q 2> err.txt
+check "a read-only database is reported as read-only" sh -c "test $? -eq 1 && grep -q 'rodir/ro.db: read-only database' err.txt"
+chmod 755 rodir
+n0=$(sqlite3 main.db 'select count(*) from runs')
+"$BIN" "$SRC/configs/h100.ini" h.trace --db main.db --timeline /nonexistent/x.json -q 2> err.txt
+check "--timeline to an unwritable path fails before the run is stored" sh -c "test $? -eq 2 && grep -q -- '--timeline /nonexistent/x.json: cannot create' err.txt && test $(sqlite3 main.db 'select count(*) from runs') = $n0"
+cp main.db main.keep
+"$BIN" "$SRC/configs/h100.ini" h.trace --db main.db --timeline main.db -q 2> err.txt
+check "--timeline equal to the database exits 2, the database intact" sh -c "test $? -eq 2 && grep -q 'is the database' err.txt && cmp -s main.db main.keep"
+cp h.trace h.keep
+"$BIN" "$SRC/configs/h100.ini" h.trace --no-db --timeline ./h.trace -q 2> err.txt
+check "--timeline equal to the trace exits 2, the trace intact" sh -c "test $? -eq 2 && grep -q 'is the trace' err.txt && cmp -s h.trace h.keep"
+"$BIN" "$SRC/configs/h100.ini" h.trace --db h.trace -q 2> err.txt
+check "--db equal to the trace exits 2" sh -c "test $? -eq 2 && cmp -s h.trace h.keep"
+"$BIN" "$SRC/configs/h100.ini" h.trace --no-db --timeline tl2.json -q
+check "the timeline is written (renamed into place, no temporary left)" sh -c "python3 -c \"import json; json.load(open('tl2.json'))\" && ! ls tl2.json.tmp* 2> /dev/null"
+cat h.trace | "$BIN" "$SRC/configs/h100.ini" /dev/stdin --db pipe.db -q
+cat h2.trace | "$BIN" "$SRC/configs/h100.ini" /dev/stdin --db pipe.db -q
+check "traces piped on stdin are hashed from their content" test "$(sqlite3 pipe.db 'select count(distinct trace_hash) from runs')" = 2
+check "... the hash of the file's bytes" test "$(sqlite3 pipe.db 'select trace_hash from runs where id=1')" = "$("$BIN" "$SRC/configs/h100.ini" h.trace --db pipe2.db -q; sqlite3 pipe2.db 'select trace_hash from runs')"
+
 # 9. golden results: simulated times must not drift silently
 while IFS=' ' read -r cfg tr expect; do
   [ -z "$cfg" ] && continue
