@@ -452,6 +452,16 @@ cat h2.trace | "$BIN" "$SRC/configs/h100.ini" /dev/stdin --db pipe.db -q
 check "traces piped on stdin are hashed from their content" test "$(sqlite3 pipe.db 'select count(distinct trace_hash) from runs')" = 2
 check "... the hash of the file's bytes" test "$(sqlite3 pipe.db 'select trace_hash from runs where id=1')" = "$("$BIN" "$SRC/configs/h100.ini" h.trace --db pipe2.db -q; sqlite3 pipe2.db 'select trace_hash from runs')"
 
+# 10c. traces: read once, long lines, devices, FIFOs (issue 10)
+{ printf '# %s\n' "$(head -c 3000 /dev/zero | tr '\0' x)"; cat h.trace; echo 'gemm m=1 n=1 k=1 bogus=1'; } > lc.trace
+"$BIN" "$SRC/configs/h100.ini" lc.trace --no-db -q 2> err.txt
+check "a 3000-byte comment in a trace is a comment; the next lines keep their numbers" sh -c "test $? -eq 2 && grep -q 'lc.trace:3: bogus: unknown key' err.txt"
+timeout 20 "$BIN" "$SRC/configs/h100.ini" /dev/zero --no-db -q 2> err.txt
+check "a device as the trace exits 2 at once" sh -c "test $? -eq 2 && grep -q '/dev/zero: not a regular file' err.txt"
+rm -f tfifo; mkfifo tfifo; (cat h.trace > tfifo &)
+timeout 30 "$BIN" "$SRC/configs/h100.ini" tfifo --db fifo.db -q 2> err.txt
+check "a FIFO as the trace with the database on runs and is stored (it hung: the trace was reopened to hash it)" sh -c "test $? -eq 0 && test \$(sqlite3 fifo.db 'select count(*) from runs') = 1"
+
 # 9. golden results: simulated times must not drift silently
 while IFS=' ' read -r cfg tr expect; do
   [ -z "$cfg" ] && continue
