@@ -13,6 +13,7 @@
 
 #define MAX_SETS 256
 #define MAX_VARY 16
+#define MAX_JOBS 1024 /* -j at most; a sweep also uses no more workers than points or processors */
 
 typedef struct cli_args {
     const char *config;

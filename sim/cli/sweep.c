@@ -13,12 +13,13 @@
  * pipes: rank 0 validates, owns the database and hands out points one at a time;
  * the other ranks simulate.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/select.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +27,11 @@
 #include "cli/cli.h"
 #include "cli/mpi_link.h"
 #include "results/db.h"
+
+#include <json-c/json.h>
+
+#define POINT_SET_LEN 400      /* "section.key=value" of one knob (values are at most 255 bytes) */
+#define SWEEP_MAX_POINTS 1000000 /* a sweep's points at most (the design target is thousands) */
 
 typedef struct knob {
     char key[96];
@@ -50,6 +56,7 @@ static int parse_vary(const char *spec, knob *k, char *err, size_t errlen)
     }
     memcpy(k->key, spec, (size_t)(eq - spec));
     k->key[eq - spec] = 0;
+    for (char *c = k->key; *c; c++) *c = (char)tolower((unsigned char)*c);
     if (!config_find_param(k->key)) {
         snprintf(err, errlen, "--vary: %s: unknown key (see gpusim --help-config)", k->key);
         return 2;
@@ -66,22 +73,20 @@ static int parse_vary(const char *spec, knob *k, char *err, size_t errlen)
     return 0;
 }
 
-/* The --set list of point p: the fixed --set values, then one value per knob. */
-static int point_sets(const cli_args *a, const knob *ks, int nk, uint64_t p, char sets[][160], const char **ptr,
-                      char *key, size_t keylen)
+/* The --vary overrides of point p (the --set ones are in the config source) and its key. */
+static int point_sets(const knob *ks, int nk, uint64_t p, char sets[][POINT_SET_LEN], const char **ptr, char *key,
+                      size_t keylen)
 {
-    int n = 0;
-    for (int i = 0; i < a->nsets; i++) ptr[n++] = a->sets[i];
     key[0] = 0;
     size_t kl = 0;
     for (int i = nk - 1; i >= 0; i--) {
         const char *v = ks[i].vals[p % (uint64_t)ks[i].nvals];
         p /= (uint64_t)ks[i].nvals;
-        snprintf(sets[i], 160, "%s=%s", ks[i].key, v);
-        ptr[n++] = sets[i];
+        snprintf(sets[i], POINT_SET_LEN, "%s=%s", ks[i].key, v);
+        ptr[i] = sets[i];
     }
     for (int i = 0; i < nk; i++) kl += (size_t)snprintf(key + kl, kl < keylen ? keylen - kl : 0, "%s%s", i ? ";" : "", sets[i]);
-    return n;
+    return nk;
 }
 
 /* ---- result serialisation between a worker and the parent ---- */
@@ -190,16 +195,17 @@ typedef struct sweep_ctx {
     int nk;
     uint64_t npoints;
     const trace *t;
-    char spec[4096];
+    const config_src *src; /* the config and its bases, read once, with the --set overrides */
+    char *spec;            /* the sweep's identity (JSON), malloc'd */
 } sweep_ctx;
 
 static int simulate_point(const sweep_ctx *s, uint64_t p, gpu_config *cfg, run_result *res, char *err, size_t errlen)
 {
-    char sets[MAX_VARY][160];
-    const char *ptr[MAX_SETS + MAX_VARY];
-    char key[2048];
-    int n = point_sets(s->a, s->ks, s->nk, p, sets, ptr, key, sizeof key);
-    int rc = config_load(cfg, s->a->config, ptr, n, err, errlen);
+    char sets[MAX_VARY][POINT_SET_LEN];
+    const char *ptr[MAX_VARY];
+    char key[MAX_VARY * POINT_SET_LEN];
+    int n = point_sets(s->ks, s->nk, p, sets, ptr, key, sizeof key);
+    int rc = config_src_build(s->src, ptr, n, "--vary", cfg, err, errlen);
     if (rc) return rc == -2 ? 2 : 1;
     rc = runner_run(cfg, s->t, res, err, errlen);
     return rc == 0 ? 0 : (rc == -2 ? 2 : 1);
@@ -252,12 +258,13 @@ static void progress(double t0, uint64_t done, uint64_t total)
 static int store_point(db *d, const sweep_ctx *s, int64_t sweep_id, uint64_t p, const run_result *res, double wall,
                        const char *trace_hash, char *err, size_t errlen)
 {
-    char sets[MAX_VARY][160];
-    const char *ptr[MAX_SETS + MAX_VARY];
-    char key[2048];
-    int n = point_sets(s->a, s->ks, s->nk, p, sets, ptr, key, sizeof key);
+    char sets[MAX_VARY][POINT_SET_LEN];
+    const char *ptr[MAX_VARY];
+    char key[MAX_VARY * POINT_SET_LEN];
+    int n = point_sets(s->ks, s->nk, p, sets, ptr, key, sizeof key);
     gpu_config cfg;
-    if (config_load(&cfg, s->a->config, ptr, n, err, errlen)) return -1;
+    /* from the config as read at the start: the settings the point ran with, even if a file changed since */
+    if (config_src_build(s->src, ptr, n, "--vary", &cfg, err, errlen)) return -1;
     run_record rec = { .config_path = s->a->config, .trace_path = s->a->trace, .cfg = &cfg, .res = res, .wall_s = wall,
                        .sweep_id = sweep_id, .point_key = key };
     db_hash_config(&cfg, rec.config_hash);
@@ -291,6 +298,61 @@ static void free_knobs(sweep_ctx *s)
     for (int i = 0; i < s->nk; i++) free(s->ks[i].buf);
 }
 
+/* hash_kv's buffer: "key=value\n" of every parameter as the config source has it */
+typedef struct cfgtext { char *buf; size_t len, cap; int oom; } cfgtext;
+
+static void cfg_line(void *ctx, const char *key, const char *val)
+{
+    cfgtext *c = ctx;
+    size_t need = strlen(key) + strlen(val) + 2;
+    if (c->len + need + 1 > c->cap) {
+        size_t cap = (c->cap + need + 1) * 2;
+        char *b = realloc(c->buf, cap);
+        if (!b) { c->oom = 1; return; }
+        c->buf = b;
+        c->cap = cap;
+    }
+    c->len += (size_t)snprintf(c->buf + c->len, c->cap - c->len, "%s=%s\n", key, val);
+}
+
+/* The sweep's identity, stored in `sweeps` and matched by --resume: valid JSON of
+ * any length; keyed on what runs (the effective config before --vary and the
+ * trace's contents), not only on the paths. */
+static char *sweep_spec(const cli_args *a, const config_src *src, const char *trace_hash)
+{
+    cfgtext ct = { NULL, 0, 0, 0 };
+    config_src_foreach(src, cfg_line, &ct);
+    char config_hash[17] = "";
+    if (!ct.oom) db_hash_hex(ct.buf ? ct.buf : "", ct.len, config_hash);
+    free(ct.buf);
+    if (ct.oom) return NULL;
+    json_object *o = json_object_new_object();
+    json_object *sets = json_object_new_array(), *vary = json_object_new_array();
+    json_object_object_add(o, "config", json_object_new_string(a->config));
+    json_object_object_add(o, "config_hash", json_object_new_string(config_hash));
+    json_object_object_add(o, "trace", json_object_new_string(a->trace));
+    json_object_object_add(o, "trace_hash", json_object_new_string(trace_hash));
+    for (int i = 0; i < a->nsets; i++) json_object_array_add(sets, json_object_new_string(a->sets[i]));
+    for (int i = 0; i < a->nvary; i++) json_object_array_add(vary, json_object_new_string(a->vary[i]));
+    json_object_object_add(o, "set", sets);
+    json_object_object_add(o, "vary", vary);
+    const char *txt = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    char *spec = txt ? strdup(txt) : NULL;
+    json_object_put(o);
+    return spec;
+}
+
+/* How many worker processes: -j, but no more than the points to run and the
+ * machine's processors (more would only share them). */
+static int workers_for(int jobs, uint64_t ntodo)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int nw = jobs < 1 ? 1 : jobs;
+    if (cpus > 0 && nw > cpus) nw = (int)cpus;
+    if ((uint64_t)nw > ntodo) nw = (int)ntodo;
+    return nw;
+}
+
 int sweep_main(const cli_args *a)
 {
     char trace_hash[17] = "";
@@ -303,9 +365,26 @@ int sweep_main(const cli_args *a)
     int rc = 0;
     for (int i = 0; i < s.nk && !rc; i++) {
         rc = parse_vary(a->vary[i], &s.ks[i], err, sizeof err);
-        if (!rc) s.npoints *= (uint64_t)s.ks[i].nvals;
+        for (int j = 0; !rc && j < i; j++)
+            if (!strcmp(s.ks[j].key, s.ks[i].key)) {
+                snprintf(err, sizeof err, "--vary %s: given twice (list all its values in one --vary)", s.ks[i].key);
+                rc = 2;
+            }
+        if (rc) break;
+        /* the product is checked before it is formed: 8 knobs of 256 values wrapped it to 0 */
+        if ((uint64_t)s.ks[i].nvals > SWEEP_MAX_POINTS / s.npoints) {
+            snprintf(err, sizeof err, "sweep: more than %d points (the most a sweep may have); split it into several sweeps",
+                     SWEEP_MAX_POINTS);
+            rc = 2;
+            break;
+        }
+        s.npoints *= (uint64_t)s.ks[i].nvals;
     }
-    if (!rc && s.npoints > 10000000) { snprintf(err, sizeof err, "sweep: %llu points is too many", (unsigned long long)s.npoints); rc = 2; }
+    config_src *src = NULL;
+    if (!rc) {
+        int cr = config_src_load(&src, a->config, a->sets, a->nsets, err, sizeof err);
+        if (cr) rc = cr == -2 ? 2 : 1;
+    }
     trace *t = NULL;
     if (!rc) { /* read once: the hash is of what runs, and a pipe cannot be read again */
         char *text = NULL;
@@ -316,35 +395,51 @@ int sweep_main(const cli_args *a)
         free(text);
         if (tr) rc = tr == -2 ? 2 : 1;
     }
-    /* every point's config must load before the database is touched */
+    s.src = src;
+    /* every value of every knob alone first (a bad value is named at once, whatever the sweep's size),
+     * then every point's config (cross-checks between knobs) before the database is touched */
+    for (int i = 0; !rc && i < s.nk; i++)
+        for (int v = 0; !rc && v < s.ks[i].nvals; v++) {
+            char one[POINT_SET_LEN];
+            snprintf(one, sizeof one, "%s=%s", s.ks[i].key, s.ks[i].vals[v]);
+            int cr = config_check_override(one, "--vary", err, sizeof err);
+            if (cr) rc = cr == -2 ? 2 : 1;
+        }
+    int tty = isatty(2);
+    double tv = mono_s();
     for (uint64_t p = 0; !rc && p < s.npoints; p++) {
-        char sets[MAX_VARY][160];
-        const char *ptr[MAX_SETS + MAX_VARY];
-        char key[2048];
-        int n = point_sets(a, s.ks, s.nk, p, sets, ptr, key, sizeof key);
+        char sets[MAX_VARY][POINT_SET_LEN];
+        const char *ptr[MAX_VARY];
+        char key[MAX_VARY * POINT_SET_LEN];
+        int n = point_sets(s.ks, s.nk, p, sets, ptr, key, sizeof key);
         gpu_config cfg;
-        int cr = config_load(&cfg, a->config, ptr, n, err, sizeof err);
-        if (cr) rc = cr == -2 ? 2 : 1;
+        int cr = config_src_build(src, ptr, n, "--vary", &cfg, err, sizeof err);
+        if (cr) {
+            rc = cr == -2 ? 2 : 1;
+            size_t el = strlen(err);
+            snprintf(err + el, sizeof err - el, " (at the point %.300s)", key);
+        }
+        if (tty && !a->quiet && (p + 1) % 4096 == 0 && mono_s() - tv > 1.0) {
+            fprintf(stderr, "\rsweep: validating %llu/%llu points", (unsigned long long)(p + 1), (unsigned long long)s.npoints);
+            fflush(stderr);
+        }
     }
+    if (!rc && !(s.spec = sweep_spec(a, src, trace_hash))) { snprintf(err, sizeof err, "out of memory"); rc = 1; }
     if (rc) {
         fprintf(stderr, "gpusim: %s\n", err);
         free_knobs(&s);
         trace_destroy(t);
+        config_src_destroy(src);
+        free(s.spec);
         return rc;
     }
     s.t = t;
-    size_t sl = (size_t)snprintf(s.spec, sizeof s.spec, "{\"config\":\"%s\",\"trace\":\"%s\",\"trace_hash\":\"%s\",\"set\":[",
-                                 a->config, a->trace, trace_hash);
-    for (int i = 0; i < a->nsets && sl < sizeof s.spec; i++)
-        sl += (size_t)snprintf(s.spec + sl, sizeof s.spec - sl, "%s\"%s\"", i ? "," : "", a->sets[i]);
-    if (sl < sizeof s.spec) sl += (size_t)snprintf(s.spec + sl, sizeof s.spec - sl, "],\"vary\":[");
-    for (int i = 0; i < s.nk && sl < sizeof s.spec; i++)
-        sl += (size_t)snprintf(s.spec + sl, sizeof s.spec - sl, "%s\"%s\"", i ? "," : "", a->vary[i]);
-    if (sl < sizeof s.spec) snprintf(s.spec + sl, sizeof s.spec - sl, "]}");
     if (mpi_size() > 1 && mpi_rank() != 0) {
         mpi_worker(&s);
         trace_destroy(t);
         free_knobs(&s);
+        config_src_destroy(src);
+        free(s.spec);
         return 0;
     }
 
@@ -354,29 +449,31 @@ int sweep_main(const cli_args *a)
     uint64_t ntodo = 0, done = 0, failed = 0;
     if (!todo || db_open(&d, a->db, err, sizeof err) || db_sweep_begin(d, s.spec, a->resume, &sweep_id, err, sizeof err)) {
         fprintf(stderr, "gpusim: %s\n", err[0] ? err : "out of memory");
-        db_close(d);
+        db_abandon(d);
         free(todo);
         trace_destroy(t);
         free_knobs(&s);
+        config_src_destroy(src);
+        free(s.spec);
         return 1;
     }
     for (uint64_t p = 0; p < s.npoints; p++) {
-        char sets[MAX_VARY][160];
-        const char *ptr[MAX_SETS + MAX_VARY];
-        char key[2048];
-        point_sets(a, s.ks, s.nk, p, sets, ptr, key, sizeof key);
+        char sets[MAX_VARY][POINT_SET_LEN];
+        const char *ptr[MAX_VARY];
+        char key[MAX_VARY * POINT_SET_LEN];
+        point_sets(s.ks, s.nk, p, sets, ptr, key, sizeof key);
         int has = a->resume ? db_sweep_has_point(d, sweep_id, key) : 0;
         if (has < 0) { fprintf(stderr, "gpusim: %s: cannot read the sweep's points\n", a->db); rc = 1; break; }
         if (!has) todo[ntodo++] = p;
     }
-    int tty = isatty(2);
     double t0 = mono_s();
     int ranks = mpi_size();
+    int nw0 = workers_for(a->jobs, ntodo);
     if (!a->quiet) {
         if (ranks > 1) fprintf(stderr, "sweep %lld: %llu points, %llu to run, %d MPI worker ranks\n", (long long)sweep_id,
                                (unsigned long long)s.npoints, (unsigned long long)ntodo, ranks - 1);
         else fprintf(stderr, "sweep %lld: %llu points, %llu to run, %d worker%s\n", (long long)sweep_id,
-                     (unsigned long long)s.npoints, (unsigned long long)ntodo, a->jobs, a->jobs > 1 ? "s" : "");
+                     (unsigned long long)s.npoints, (unsigned long long)ntodo, nw0, nw0 != 1 ? "s" : "");
     }
     if (ranks > 1) { /* rank 0: hand out points one at a time, store results as they come */
         uint64_t next = 0;
@@ -388,27 +485,26 @@ int sweep_main(const cli_args *a)
         while (active > 0) {
             char *buf = NULL;
             size_t len = 0;
-            int src = 0;
+            int rank = 0;
             msg_head h;
             memset(&h, 0, sizeof h);
-            if (mpi_recv_result(&buf, &len, &src) || unpack_result(buf, len, &h)) {
-                fprintf(stderr, "gpusim: sweep: bad message from rank %d\n", src);
+            if (mpi_recv_result(&buf, &len, &rank) || unpack_result(buf, len, &h)) {
+                fprintf(stderr, "gpusim: sweep: bad message from rank %d\n", rank);
                 free(buf);
                 rc = 1;
                 break;
             }
             free(buf);
             if (take_result(d, &s, sweep_id, trace_hash, &h, tty, &done, &failed)) rc = 1;
-            if (next < ntodo) mpi_send_point(src, todo[next++]);
-            else { mpi_send_stop(src); active--; }
+            if (next < ntodo) mpi_send_point(rank, todo[next++]);
+            else { mpi_send_stop(rank); active--; }
             if (tty && !a->quiet) progress(t0, done + failed, ntodo);
         }
         ntodo = done + failed + (ntodo - next); /* nothing more runs below */
     }
-    int nw = ranks > 1 ? 0 : (a->jobs < 1 ? 1 : a->jobs);
-    if ((uint64_t)nw > ntodo) nw = (int)ntodo;
-    int to_w[1024], from_w[1024];
-    pid_t pids[1024];
+    int nw = ranks > 1 ? 0 : nw0;
+    int to_w[MAX_JOBS], from_w[MAX_JOBS];
+    pid_t pids[MAX_JOBS];
     int alive = 0;
     uint64_t next = 0;
     signal(SIGPIPE, SIG_IGN);
@@ -432,17 +528,20 @@ int sweep_main(const cli_args *a)
         alive++;
         if (next < ntodo) { write_all(to_w[w], &todo[next], sizeof todo[next]); next++; }
     }
-    int open_w[1024];
+    int open_w[MAX_JOBS];
     for (int w = 0; w < alive; w++) open_w[w] = 1;
+    /* poll, not select: with 1024 or more descriptors open (inherited from a job launcher) an fd_set overflows */
+    struct pollfd pfd[MAX_JOBS];
+    int pw[MAX_JOBS];
     while (!rc && done + failed < ntodo) {
-        fd_set fds;
-        FD_ZERO(&fds);
-        int maxfd = -1;
-        for (int w = 0; w < alive; w++) if (open_w[w]) { FD_SET(from_w[w], &fds); if (from_w[w] > maxfd) maxfd = from_w[w]; }
-        if (maxfd < 0) break;
-        if (select(maxfd + 1, &fds, NULL, NULL, NULL) < 0) { if (errno == EINTR) continue; perror("gpusim: select"); rc = 1; break; }
-        for (int w = 0; w < alive; w++) {
-            if (!open_w[w] || !FD_ISSET(from_w[w], &fds)) continue;
+        int np = 0;
+        for (int w = 0; w < alive; w++)
+            if (open_w[w]) { pfd[np].fd = from_w[w]; pfd[np].events = POLLIN; pfd[np].revents = 0; pw[np++] = w; }
+        if (np == 0) break;
+        if (poll(pfd, (nfds_t)np, -1) < 0) { if (errno == EINTR) continue; perror("gpusim: poll"); rc = 1; break; }
+        for (int k = 0; k < np; k++) {
+            int w = pw[k];
+            if (!(pfd[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
             msg_head h;
             memset(&h, 0, sizeof h);
             if (recv_result(from_w[w], &h)) { open_w[w] = 0; fprintf(stderr, "gpusim: sweep worker %d died\n", w); rc = 1; continue; }
@@ -457,10 +556,13 @@ int sweep_main(const cli_args *a)
     if (!a->quiet)
         printf("sweep %lld: %llu points stored, %llu failed, %llu already stored, %.2f s\n", (long long)sweep_id,
                (unsigned long long)done, (unsigned long long)failed, (unsigned long long)(s.npoints - ntodo), mono_s() - t0);
-    db_close(d);
+    if (rc || failed) db_abandon(d); /* removes a database this sweep created and stored nothing in */
+    else db_close(d);
     free(todo);
     trace_destroy(t);
     free_knobs(&s);
+    config_src_destroy(src);
+    free(s.spec);
     if (rc) return rc;
     return failed ? 1 : 0;
 }

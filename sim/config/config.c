@@ -45,6 +45,8 @@ typedef struct loader {
     int depth;
     char *err;
     size_t errlen;
+    const kv *ov;       /* while building: the overrides of this build (--vary), before items */
+    int nov;
 } loader;
 
 static int fail(loader *L, const char *fmt, ...)
@@ -395,8 +397,8 @@ static int parse_value(loader *L, const param *p, const char *val, const char *f
  * "--set key" or "default key". */
 static const char *origin(const loader *L, const char *key, char *buf, size_t len)
 {
-    for (int i = 0; i < L->n; i++) {
-        const kv *it = &L->items[i];
+    for (int i = 0; i < L->nov + L->n; i++) {
+        const kv *it = i < L->nov ? &L->ov[i] : &L->items[i - L->nov];
         if (strcmp(it->key, key)) continue;
         if (it->line > 0) snprintf(buf, len, "%s:%d: %s", it->file, it->line, key);
         else snprintf(buf, len, "%s %s", it->file, key);
@@ -442,40 +444,134 @@ static int cross_check(loader *L, const gpu_config *c)
     return 0;
 }
 
-int config_load(gpu_config *cfg, const char *path, const char *const *sets, int nsets, char *err, size_t errlen)
+struct config_src {
+    loader *L;      /* every file's keys and the --set overrides, with where each came from */
+    int *idx;       /* per parameter (table order): its entry in L->items, or -1 */
+    char path[PATH_MAX];
+};
+
+void config_src_destroy(config_src *s)
 {
+    if (!s) return;
+    free(s->L);
+    free(s->idx);
+    free(s);
+}
+
+/* Parses one "section.key=value" override into it; label names its origin (--set, --vary). */
+static int parse_override(loader *L, const char *text, const char *label, kv *it)
+{
+    char key[96];
+    const char *eq = strchr(text, '=');
+    size_t kl = eq ? (size_t)(eq - text) : 0;
+    if (!eq || kl == 0 || kl >= sizeof key) return fail(L, "%s %s: expected SECTION.KEY=VALUE", label, text);
+    memcpy(key, text, kl);
+    key[kl] = 0;
+    lower(key);
+    if (!config_find_param(key)) return fail(L, "%s: %s: unknown key (see gpusim --help-config)", label, key);
+    if (strlen(eq + 1) >= sizeof it->val) return fail(L, "%s: %s: value too long", label, key);
+    snprintf(it->key, sizeof it->key, "%s", key);
+    snprintf(it->val, sizeof it->val, "%s", eq + 1);
+    snprintf(it->file, sizeof it->file, "%s", label);
+    it->line = 0;
+    return 0;
+}
+
+int config_src_load(config_src **out, const char *path, const char *const *sets, int nsets, char *err, size_t errlen)
+{
+    *out = NULL;
+    config_src *s = calloc(1, sizeof *s);
     loader *L = calloc(1, sizeof *L);
-    if (!L) { snprintf(err, errlen, "%s: out of memory", path); return -1; }
+    int *idx = malloc(gpusim_nparams * sizeof *idx);
+    if (!s || !L || !idx) {
+        free(s); free(L); free(idx);
+        snprintf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    s->L = L;
+    s->idx = idx;
+    snprintf(s->path, sizeof s->path, "%s", path);
     L->err = err;
     L->errlen = errlen;
     int rc = load_file(L, path);
     for (int i = 0; !rc && i < nsets; i++) {
-        char key[96];
-        const char *eq = strchr(sets[i], '=');
-        size_t kl = eq ? (size_t)(eq - sets[i]) : 0;
-        if (!eq || kl == 0 || kl >= sizeof key) {
-            rc = fail(L, "--set %s: expected SECTION.KEY=VALUE", sets[i]);
-            break;
-        }
-        memcpy(key, sets[i], kl);
-        key[kl] = 0;
-        lower(key);
-        if (!config_find_param(key)) { rc = fail(L, "--set: %s: unknown key (see gpusim --help-config)", key); break; }
-        rc = set_kv(L, key, eq + 1, "--set", 0);
+        kv it;
+        rc = parse_override(L, sets[i], "--set", &it);
+        for (int j = 0; !rc && j < L->n; j++)
+            if (!strcmp(L->items[j].key, it.key) && L->items[j].line == 0)
+                rc = fail(L, "--set: %s: given twice", it.key);
+        if (!rc) rc = set_kv(L, it.key, it.val, "--set", 0);
     }
+    for (size_t i = 0; !rc && i < gpusim_nparams; i++) {
+        idx[i] = -1;
+        for (int j = 0; j < L->n; j++) if (strcmp(L->items[j].key, gpusim_params[i].key) == 0) idx[i] = j;
+    }
+    if (rc) { config_src_destroy(s); return rc; }
+    *out = s;
+    return 0;
+}
+
+int config_src_build(const config_src *s, const char *const *over, int nover, const char *label, gpu_config *cfg,
+                     char *err, size_t errlen)
+{
+    loader *L = s->L;
+    L->err = err;
+    L->errlen = errlen;
+    kv ov[CONFIG_MAX_OVERRIDES];
+    int ovp[CONFIG_MAX_OVERRIDES];
+    if (nover > CONFIG_MAX_OVERRIDES) { snprintf(err, errlen, "%s: more than %d overrides", label, CONFIG_MAX_OVERRIDES); return -2; }
+    int rc = 0;
+    for (int i = 0; !rc && i < nover; i++) {
+        rc = parse_override(L, over[i], label, &ov[i]);
+        if (!rc) ovp[i] = (int)(config_find_param(ov[i].key) - gpusim_params);
+        for (int j = 0; !rc && j < i; j++)
+            if (ovp[j] == ovp[i]) rc = fail(L, "%s: %s: given twice", label, ov[i].key);
+    }
+    L->ov = ov;
+    L->nov = rc ? 0 : nover;
     gpu_config tmp;
     memset(&tmp, 0, sizeof tmp);
     for (size_t i = 0; !rc && i < gpusim_nparams; i++) {
         const param *p = &gpusim_params[i];
-        const kv *item = NULL;
-        for (int j = 0; j < L->n; j++) if (strcmp(L->items[j].key, p->key) == 0) item = &L->items[j];
+        const kv *item = s->idx[i] >= 0 ? &L->items[s->idx[i]] : NULL;
+        for (int j = 0; j < nover; j++) if (ovp[j] == (int)i) item = &ov[j];
         if (item) rc = parse_value(L, p, item->val, item->file, item->line, &tmp);
         else if (p->def) rc = parse_value(L, p, p->def, "default", 0, &tmp);
-        else rc = fail(L, "%s: %s: required key is missing (%s)", path, p->key, p->doc);
+        else rc = fail(L, "%s: %s: required key is missing (%s)", s->path, p->key, p->doc);
     }
     if (!rc) rc = cross_check(L, &tmp);
+    L->ov = NULL;
+    L->nov = 0;
     if (!rc) *cfg = tmp;
+    return rc;
+}
+
+void config_src_foreach(const config_src *s, void (*cb)(void *ctx, const char *key, const char *val), void *ctx)
+{
+    for (size_t i = 0; i < gpusim_nparams; i++)
+        cb(ctx, gpusim_params[i].key, s->idx[i] >= 0 ? s->L->items[s->idx[i]].val : gpusim_params[i].def ? gpusim_params[i].def : "");
+}
+
+int config_check_override(const char *text, const char *label, char *err, size_t errlen)
+{
+    loader *L = calloc(1, sizeof *L);
+    if (!L) { snprintf(err, errlen, "%s: out of memory", label); return -1; }
+    L->err = err;
+    L->errlen = errlen;
+    kv it;
+    int rc = parse_override(L, text, label, &it);
+    gpu_config tmp;
+    if (!rc) rc = parse_value(L, config_find_param(it.key), it.val, label, 0, &tmp);
     free(L);
+    return rc;
+}
+
+int config_load(gpu_config *cfg, const char *path, const char *const *sets, int nsets, char *err, size_t errlen)
+{
+    config_src *s = NULL;
+    int rc = config_src_load(&s, path, sets, nsets, err, errlen);
+    if (!rc) rc = config_src_build(s, NULL, 0, "--set", cfg, err, errlen);
+    config_src_destroy(s);
     return rc;
 }
 

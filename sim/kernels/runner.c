@@ -396,7 +396,10 @@ static int host_op(runner *r, size_t i)
     op_result *o = &r->res->ops[i];
     /* a host op that takes host time (cpu) spans it; the others are instants */
     int busy = !(flags & OPF_WAIT_ALL) && now > before;
-    *o = (op_result){ .bound = "-", .start_ps = busy ? before : now, .end_ps = now };
+    memset(o, 0, sizeof *o); /* padding included: results travel between sweep workers as bytes */
+    snprintf(o->bound, sizeof o->bound, "-");
+    o->start_ps = busy ? before : now;
+    o->end_ps = now;
     if (busy) snprintf(o->bound, sizeof o->bound, "host");
     snprintf(o->kind, sizeof o->kind, "%s", ty->name);
     snprintf(o->name, sizeof o->name, "%s", op->name);

@@ -381,6 +381,16 @@ int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc != SQLITE_OK) goto fail;
+    if (rec->sweep_id && rec->point_key) {
+        /* inside the write transaction: two --resume of one sweep run together store each point once */
+        int has = db_sweep_has_point(d, rec->sweep_id, rec->point_key);
+        if (has < 0) goto fail;
+        if (has) {
+            sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL);
+            if (run_id) *run_id = 0;
+            return 0;
+        }
+    }
     char now[32];
     time_t tt = time(NULL);
     struct tm tmv;

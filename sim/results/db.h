@@ -43,7 +43,8 @@ void db_close(db *d);
 /* Closes after a failure: a database file this connection created and stored
  * nothing in is removed (with its -wal, -shm and -journal). Accepts NULL. */
 void db_abandon(db *d);
-/* Stores one run in one transaction; returns 0 and its id, or -1 with err (nothing stored). */
+/* Stores one run in one transaction; returns 0 and its id, or -1 with err (nothing stored).
+ * A sweep point already stored under its sweep is not stored again (id 0). */
 int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_t errlen);
 /* Finds (resume) or creates the sweep with this spec; returns 0 and its id, or -1 with err. */
 int db_sweep_begin(db *d, const char *spec, int resume, int64_t *sweep_id, char *err, size_t errlen);

@@ -462,6 +462,50 @@ rm -f tfifo; mkfifo tfifo; (cat h.trace > tfifo &)
 timeout 30 "$BIN" "$SRC/configs/h100.ini" tfifo --db fifo.db -q 2> err.txt
 check "a FIFO as the trace with the database on runs and is stored (it hung: the trace was reopened to hash it)" sh -c "test $? -eq 0 && test \$(sqlite3 fifo.db 'select count(*) from runs') = 1"
 
+# 10d. sweeps and arguments (issue 10)
+CF="$SRC/configs/h100.ini"
+"$BIN" sweep "$CF" h.trace --vary gpu.sm_count=33,66 --vary gpu.sm_count=132 --db swx.db 2> err.txt
+check "the same knob in two --vary exits 2" sh -c "test $? -eq 2 && grep -q -- '--vary gpu.sm_count: given twice' err.txt && test ! -e swx.db"
+v256=$(python3 -c "print(','.join(str(i) for i in range(1,257)))")
+"$BIN" sweep "$CF" h.trace --vary gpu.sm_count=$v256 --vary gpu.clock_mhz=$v256 --vary memory.channels=$v256 --vary sm.subpartitions=1,2,4 --vary l2.ways=$v256 --vary gpu.name=a,b --vary prefetch.degree=$v256 --vary l2.slices=$v256 --db swx.db 2> err.txt
+check "a sweep of 2^56 points (it wrapped to 0 and exited 0) exits 2 naming the limit" sh -c "test $? -eq 2 && grep -q 'more than 1000000 points' err.txt && test ! -e swx.db"
+v200=$(python3 -c "print(','.join(str(i) for i in range(1,201)))")
+"$BIN" sweep "$CF" h.trace --vary gpu.sm_count=$v200,banana --vary gpu.clock_mhz=$v256 --db swx.db 2> err.txt
+check "a bad value in a large sweep is named at once, blaming --vary" sh -c "test $? -eq 2 && grep -q -- \"--vary: gpu.sm_count: expected an integer in \[1, 4096\] (SMs), got 'banana'\" err.txt"
+for o in --no-db --json "--timeline x.json"; do
+  "$BIN" sweep "$CF" h.trace --vary gpu.sm_count=33,66 $o --db swx.db 2> err.txt
+  check "sweep $o is refused (it was ignored)" sh -c "test $? -eq 2 && grep -q 'not an option of gpusim sweep' err.txt && test ! -e swx.db"
+done
+"$BIN" "$CF" h.trace --vary gpu.sm_count=33 --no-db 2> err.txt
+check "a run with --vary is refused" sh -c "test $? -eq 2 && grep -q -- '--vary: not an option of a run' err.txt"
+"$BIN" "$CF" h.trace --db=eq.db -q
+check "--db=FILE is accepted" test "$(sqlite3 eq.db 'select count(*) from runs')" = 1
+"$BIN" "$CF" h.trace --no-db -q --set gpu.sm_count=66 --set gpu.sm_count=132 2> err.txt
+check "the same key in two --set exits 2" sh -c "test $? -eq 2 && grep -q -- '--set: gpu.sm_count: given twice' err.txt"
+printf '[config]\nbase = %s/configs/h100.ini\n' "$SRC" > edit.ini
+"$BIN" sweep edit.ini h.trace --vary gpu.sm_count=66,132 --db edit.db -q
+printf '[config]\nbase = %s/configs/h100.ini\n[gpu]\nclock_mhz = 990\n' "$SRC" > edit.ini
+"$BIN" sweep edit.ini h.trace --vary gpu.sm_count=66,132 --db edit.db --resume -q
+check "--resume after editing the config runs a new sweep (the old points are not reused)" test "$(sqlite3 edit.db "select count(*) || ' ' || count(distinct sweep_id) from runs")" = "4 2"
+check "... and the new points ran with the edited config" test "$(sqlite3 edit.db "select count(*) from run_params p join runs r on r.id = p.run_id where r.sweep_id = 2 and p.key = 'gpu.clock_mhz' and p.value = '990'")" = 2
+mkdir -p 'q"dir'; cp h.trace 'q"dir/h.trace'
+names=$(python3 -c "print(','.join('n%03d_' % i + 'x' * 50 for i in range(80)))")
+"$BIN" sweep "$CF" 'q"dir/h.trace' --vary gpu.name=$names --vary gpu.sm_count=132 --db spec.db -q
+check "the stored sweep spec is valid JSON, whole (a path with \", over 4095 bytes)" python3 -c "
+import json, sqlite3; s = sqlite3.connect('spec.db').execute('select spec from sweeps').fetchone()[0]
+d = json.loads(s); assert len(s) > 4095 and d['trace'] == 'q\"dir/h.trace' and d['vary'][0].endswith('n079_' + 'x' * 50), s[:200]"
+"$BIN" sweep "$CF" h.trace --vary gpu.sm_count=8,16,24,32,40,48,56,64 -j 1000 --db jcap.db 2> jcap.err > /dev/null
+check "-j is capped at the points and the processors" sh -c "test $? -eq 0 && grep -q 'workers\?$' jcap.err && test \$(sed -n 's/.* \([0-9]*\) workers\?$/\1/p' jcap.err) -le $(nproc)"
+"$BIN" sweep "$CF" h.trace --vary gpu.sm_count=8,16,24,32,40,48,56,64 --db twice.db -q
+sqlite3 twice.db 'delete from stats; delete from ops; delete from run_params; delete from runs;'
+"$BIN" sweep "$CF" h.trace --vary gpu.sm_count=8,16,24,32,40,48,56,64 --db twice.db --resume -q & p1=$!
+"$BIN" sweep "$CF" h.trace --vary gpu.sm_count=8,16,24,32,40,48,56,64 --db twice.db --resume -q & p2=$!
+wait $p1; wait $p2
+check "two --resume of one sweep run together store each point once" test "$(sqlite3 twice.db "select count(*) || ' ' || count(distinct point_key) from runs")" = "8 8"
+( ulimit -n 4096 2> /dev/null && for fd in $(seq 10 1100); do eval "exec $fd< /dev/null"; done && \
+  "$BIN" sweep "$CF" h.trace --vary gpu.sm_count=33,66,132 -j 2 --db manyfd.db -q ) 2> err.txt
+check "a sweep started with 1100 open descriptors runs (select() overflowed its fd_set)" sh -c "test $? -eq 0 && test \$(sqlite3 manyfd.db 'select count(*) from runs') = 3"
+
 # 9. golden results: simulated times must not drift silently
 while IFS=' ' read -r cfg tr expect; do
   [ -z "$cfg" ] && continue
