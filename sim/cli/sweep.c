@@ -13,7 +13,6 @@
  * pipes: rank 0 validates, owns the database and hands out points one at a time;
  * the other ranks simulate.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,51 +25,18 @@
 
 #include "cli/cli.h"
 #include "cli/mpi_link.h"
+#include "cli/vary.h"
 #include "results/db.h"
 
 #include <json-c/json.h>
 
 #define POINT_SET_LEN 400      /* "section.key=value" of one knob (values are at most 255 bytes) */
-#define SWEEP_MAX_POINTS 1000000 /* a sweep's points at most (the design target is thousands) */
-
-typedef struct knob {
-    char key[96];
-    char *vals[256];
-    int nvals;
-    char *buf;            /* owns the value strings */
-} knob;
 
 static double mono_s(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int parse_vary(const char *spec, knob *k, char *err, size_t errlen)
-{
-    const char *eq = strchr(spec, '=');
-    if (!eq || eq == spec || !eq[1] || (size_t)(eq - spec) >= sizeof k->key) {
-        snprintf(err, errlen, "--vary %s: expected SECTION.KEY=V1,V2,...", spec);
-        return 2;
-    }
-    memcpy(k->key, spec, (size_t)(eq - spec));
-    k->key[eq - spec] = 0;
-    for (char *c = k->key; *c; c++) *c = (char)tolower((unsigned char)*c);
-    if (!config_find_param(k->key)) {
-        snprintf(err, errlen, "--vary: %s: unknown key (see gpusim --help-config)", k->key);
-        return 2;
-    }
-    k->buf = strdup(eq + 1);
-    if (!k->buf) { snprintf(err, errlen, "out of memory"); return 1; }
-    k->nvals = 0;
-    char *save = NULL;
-    for (char *v = strtok_r(k->buf, ",", &save); v; v = strtok_r(NULL, ",", &save)) {
-        if (k->nvals == 256) { snprintf(err, errlen, "--vary %s: more than 256 values", k->key); return 2; }
-        k->vals[k->nvals++] = v;
-    }
-    if (k->nvals == 0) { snprintf(err, errlen, "--vary %s: no values", k->key); return 2; }
-    return 0;
 }
 
 /* The --vary overrides of point p (the --set ones are in the config source) and its key. */
@@ -293,10 +259,7 @@ static int take_result(db *d, const sweep_ctx *s, int64_t sweep_id, const char *
     return rc;
 }
 
-static void free_knobs(sweep_ctx *s)
-{
-    for (int i = 0; i < s->nk; i++) free(s->ks[i].buf);
-}
+static void free_knobs(sweep_ctx *s) { vary_free(s->ks, s->nk); }
 
 /* hash_kv's buffer: "key=value\n" of every parameter as the config source has it */
 typedef struct cfgtext { char *buf; size_t len, cap; int oom; } cfgtext;
@@ -363,23 +326,7 @@ int sweep_main(const cli_args *a)
     s.nk = a->nvary;
     s.npoints = 1;
     int rc = 0;
-    for (int i = 0; i < s.nk && !rc; i++) {
-        rc = parse_vary(a->vary[i], &s.ks[i], err, sizeof err);
-        for (int j = 0; !rc && j < i; j++)
-            if (!strcmp(s.ks[j].key, s.ks[i].key)) {
-                snprintf(err, sizeof err, "--vary %s: given twice (list all its values in one --vary)", s.ks[i].key);
-                rc = 2;
-            }
-        if (rc) break;
-        /* the product is checked before it is formed: 8 knobs of 256 values wrapped it to 0 */
-        if ((uint64_t)s.ks[i].nvals > SWEEP_MAX_POINTS / s.npoints) {
-            snprintf(err, sizeof err, "sweep: more than %d points (the most a sweep may have); split it into several sweeps",
-                     SWEEP_MAX_POINTS);
-            rc = 2;
-            break;
-        }
-        s.npoints *= (uint64_t)s.ks[i].nvals;
-    }
+    rc = vary_parse(a->vary, s.nk, s.ks, &s.npoints, err, sizeof err);
     config_src *src = NULL;
     if (!rc) {
         int cr = config_src_load(&src, a->config, a->sets, a->nsets, err, sizeof err);
@@ -396,15 +343,8 @@ int sweep_main(const cli_args *a)
         if (tr) rc = tr == -2 ? 2 : 1;
     }
     s.src = src;
-    /* every value of every knob alone first (a bad value is named at once, whatever the sweep's size),
-     * then every point's config (cross-checks between knobs) before the database is touched */
-    for (int i = 0; !rc && i < s.nk; i++)
-        for (int v = 0; !rc && v < s.ks[i].nvals; v++) {
-            char one[POINT_SET_LEN];
-            snprintf(one, sizeof one, "%s=%s", s.ks[i].key, s.ks[i].vals[v]);
-            int cr = config_check_override(one, "--vary", err, sizeof err);
-            if (cr) rc = cr == -2 ? 2 : 1;
-        }
+    /* every value was checked alone (vary_parse); now every point's config, cross-checks between knobs
+     * included, before the database is touched */
     int tty = isatty(2);
     double tv = mono_s();
     for (uint64_t p = 0; !rc && p < s.npoints; p++) {

@@ -238,7 +238,9 @@ int db_open(db **out, const char *path, char *err, size_t errlen)
         return -1;
     }
     char *msg = NULL;
-    rc = sqlite3_exec(d->h, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;", NULL, NULL, &msg);
+    /* the schema is set up (and migrated) in one transaction before the switch to WAL, which is
+     * persistent and outside any transaction: a failed setup rolls back to the file as it was */
+    rc = sqlite3_exec(d->h, "PRAGMA foreign_keys=ON;", NULL, NULL, &msg);
     if (rc == SQLITE_OK) rc = sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, &msg);
     if (rc == SQLITE_OK && schema_version(d->h) > DB_SCHEMA_VERSION) { /* a newer gpusim got there since the inspection */
         sqlite3_free(msg);
@@ -255,6 +257,7 @@ int db_open(db **out, const char *path, char *err, size_t errlen)
         rc = sqlite3_exec(d->h, sql, NULL, NULL, &msg);
     }
     if (rc == SQLITE_OK) rc = sqlite3_exec(d->h, "COMMIT", NULL, NULL, &msg);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(d->h, "PRAGMA journal_mode=WAL;", NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "%s: cannot set up the schema: %s", path, msg ? msg : sqlite3_errmsg(d->h));
         sqlite3_free(msg);

@@ -227,6 +227,23 @@ static void test_contract(void **state)
     free(before);
     free(after);
 
+    /* a migration that fails (version 1 claimed, the version 2 columns already there) rolls back whole:
+     * the file was switched to WAL before the schema transaction (found by fuzz_db) */
+    sqlite3_open(newer, &h);
+    sqlite3_exec(h, "UPDATE meta SET value = '1' WHERE key = 'schema_version';", NULL, NULL, NULL);
+    sqlite3_close(h);
+    before = slurp(newer, &n0);
+    assert_int_equal(db_open(&d, newer, err, sizeof err), -1);
+    assert_non_null(strstr(err, "duplicate column"));
+    after = slurp(newer, &n1);
+    assert_int_equal(n0, n1);
+    assert_memory_equal(before, after, n0);
+    free(before);
+    free(after);
+    sqlite3_open(newer, &h);
+    sqlite3_exec(h, "UPDATE meta SET value = '99' WHERE key = 'schema_version';", NULL, NULL, NULL);
+    sqlite3_close(h);
+
     /* a corrupted b-tree page */
     const char *bad = "/tmp/gpusim_test_corrupt.db";
     remove(bad);
