@@ -506,6 +506,15 @@ check "two --resume of one sweep run together store each point once" test "$(sql
   "$BIN" sweep "$CF" h.trace --vary gpu.sm_count=33,66,132 -j 2 --db manyfd.db -q ) 2> err.txt
 check "a sweep started with 1100 open descriptors runs (select() overflowed its fd_set)" sh -c "test $? -eq 0 && test \$(sqlite3 manyfd.db 'select count(*) from runs') = 3"
 
+printf 'gemm name=g m=256 n=256 k=256 dtype=fp16 tile=128x128x32 warps=8\n' > tt.trace
+"$BIN" sweep "$CF" tt.trace --vary sm.max_threads=128,192 --db allfail.db > /dev/null 2> err.txt
+check "a sweep whose every point fails leaves no new database behind" sh -c "test $? -eq 1 && grep -q '256 threads > sm.max_threads = 128' err.txt && test ! -e allfail.db"
+if command -v valgrind > /dev/null; then
+  printf 'gemm name=g m=256 n=256 k=256 dtype=fp16\nsync\n' > vg.trace
+  valgrind -q --trace-children=yes "$BIN" sweep "$CF" vg.trace --vary gpu.sm_count=33,66 -j 2 --db vg.db -q > /dev/null 2> vg.err
+  check "valgrind: no uninitialised bytes in the sweep workers' messages" sh -c "! grep -q 'uninitialised' vg.err && test \$(sqlite3 vg.db 'select count(*) from runs') = 2"
+fi
+
 # 9. golden results: simulated times must not drift silently
 while IFS=' ' read -r cfg tr expect; do
   [ -z "$cfg" ] && continue
