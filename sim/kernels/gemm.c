@@ -325,6 +325,14 @@ static void start_cta(void *ctx, int smi, uint64_t cta, uint64_t t)
     wake(c, t);
 }
 
+static void gemm_state_free(void *state)
+{
+    gemm_run *r = state;
+    free(r->pool);
+    free(r->slots);
+    free(r);
+}
+
 static void release(gemm_run *r, uint64_t t)
 {
     op_exec *ex = r->ex;
@@ -418,5 +426,6 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->kd.start_cta = start_cta;
     r->kd.finished = finished;
     ex->state = r;
+    ex->state_free = gemm_state_free;
     return cta_sched_launch(gpu_sched(ex->g), &r->kd, t);
 }

@@ -584,6 +584,9 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
     for (int s = 0; s < MAX_STREAMS; s++) free(r->streams[s].ops);
     gpu_destroy(r->g);
     engine_destroy(r->e);
+    /* kernels a run abandoned mid-way (the clock reached its horizon) still own their state */
+    for (size_t i = 0; r->ex && i < t->n; i++)
+        if (r->ex[i].state && r->ex[i].state_free) r->ex[i].state_free(r->ex[i].state);
     free(r->ex);
     free(r->c0);
     free(r);
