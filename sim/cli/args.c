@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -28,6 +29,14 @@ void cli_usage(FILE *f)
         "  --help-config    print the reference of every config key (Markdown)\n"
         "  --help-trace     print the reference of the trace format: every op kind and its keys (Markdown)\n"
         "Exit status: 0 success, 2 bad input (usage, config, trace), 1 other failure.\n");
+}
+
+int cli_same_file(const char *a, const char *b)
+{
+    if (!a || !b) return 0;
+    if (!strcmp(a, b)) return 1;
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 enum { O_DB = 1000, O_NODB, O_JSON, O_TIMELINE, O_SET, O_VARY, O_RESUME, O_HELP, O_VERSION, O_HELPCFG, O_HELPTRACE };

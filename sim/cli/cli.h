@@ -34,6 +34,8 @@ typedef struct cli_args {
 /* Parses argv; returns 0, 1 when it printed help/version (exit 0), or 2 with err. */
 int cli_parse(cli_args *a, int argc, char **argv, char *err, size_t errlen);
 void cli_usage(FILE *f);
+/* 1 when a and b name the same file (the same path, or the same inode): an output must not be an input. */
+int cli_same_file(const char *a, const char *b);
 
 void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_result *r, double wall_s);
 void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const trace *t, const run_result *r,

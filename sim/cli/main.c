@@ -24,15 +24,6 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* 1 when a and b name the same file (the same path, or the same inode). */
-static int same_file(const char *a, const char *b)
-{
-    if (!a || !b) return 0;
-    if (!strcmp(a, b)) return 1;
-    struct stat sa, sb;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
 /* An output must never overwrite an input: --timeline the database, the trace
  * or the config; --db the trace or the config. */
 static int check_outputs(const cli_args *a, char *err, size_t errlen)
@@ -44,7 +35,7 @@ static int check_outputs(const cli_args *a, char *err, size_t errlen)
         const char *in[] = { a->config, a->trace, i == 0 ? dbp : NULL };
         const char *what[] = { "the config", "the trace", "the database (--db)" };
         for (int k = 0; k < 3; k++)
-            if (same_file(outs[i].out, in[k])) {
+            if (cli_same_file(outs[i].out, in[k])) {
                 snprintf(err, errlen, "%s %s: is %s: an output must not overwrite an input", outs[i].opt, outs[i].out, what[k]);
                 return 2;
             }

@@ -515,6 +515,11 @@ if command -v valgrind > /dev/null && ! grep -qa __asan_init "$BIN"; then  # val
   check "valgrind: no uninitialised bytes in the sweep workers' messages" sh -c "! grep -q 'uninitialised' vg.err && test \$(sqlite3 vg.db 'select count(*) from runs') = 2"
 fi
 
+# 10e. import: the output is never the input (issue 10)
+printf '{"traceEvents": []}\n' > selfimp.json; cp selfimp.json selfimp.keep
+"$BIN" import selfimp.json -o ./selfimp.json 2> err.txt
+check "import -o equal to the profile exits 2, the profile intact" sh -c "test $? -eq 2 && grep -q 'is the profile' err.txt && cmp -s selfimp.json selfimp.keep"
+
 # 9. golden results: simulated times must not drift silently
 while IFS=' ' read -r cfg tr expect; do
   [ -z "$cfg" ] && continue
