@@ -515,6 +515,14 @@ if command -v valgrind > /dev/null && ! grep -qa __asan_init "$BIN"; then  # val
   check "valgrind: no uninitialised bytes in the sweep workers' messages" sh -c "! grep -q 'uninitialised' vg.err && test \$(sqlite3 vg.db 'select count(*) from runs') = 2"
 fi
 
+printf '[config]\nbase = %s/configs/h100.ini\n' "$SRC" > live.ini
+"$BIN" sweep live.ini "$SRC/workloads/gemm_8192.trace" --vary gpu.sm_count=66,100,132 -j 1 --db live.db -q &
+lpid=$!
+sleep 1; printf '[config]\nbase = %s/configs/h100.ini\n[gpu]\nclock_mhz = 700\n' "$SRC" > live.ini
+wait $lpid
+check "a config edited while a sweep runs changes none of its points (it was re-read at store time)" test \
+  "$(sqlite3 live.db "select count(*) from run_params where key='gpu.clock_mhz' and value='700'")" = 0
+
 # 10e. import: the output is never the input (issue 10)
 printf '{"traceEvents": []}\n' > selfimp.json; cp selfimp.json selfimp.keep
 "$BIN" import selfimp.json -o ./selfimp.json 2> err.txt
