@@ -2,6 +2,10 @@
  * sweep.c: `gpusim sweep`: the cartesian product of --vary values, one stored
  * run per point.
  *
+ * The config (with its bases and the --set overrides) and the trace are read
+ * once; every point's config is built from that copy (config_src), at run time
+ * and at store time. --vary specs are parsed and checked in vary.c; the sweep's
+ * identity (its JSON spec) holds the effective config's and the trace's hashes.
  * Points are simulated by N worker processes (fork; -j N) that the parent feeds
  * point indices one at a time over a pipe (dynamic assignment: a slow point
  * never holds up the rest); each worker sends its result back serialised and
@@ -325,8 +329,7 @@ int sweep_main(const cli_args *a)
     s.a = a;
     s.nk = a->nvary;
     s.npoints = 1;
-    int rc = 0;
-    rc = vary_parse(a->vary, s.nk, s.ks, &s.npoints, err, sizeof err);
+    int rc = vary_parse(a->vary, s.nk, s.ks, &s.npoints, err, sizeof err);
     config_src *src = NULL;
     if (!rc) {
         int cr = config_src_load(&src, a->config, a->sets, a->nsets, err, sizeof err);
