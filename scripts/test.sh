@@ -25,7 +25,7 @@ if GPUSIM_BIN=build-werror/sim/gpusim analysis/validate --fast > build-werror/va
 else
   echo "validation guard FAILED"; cat build-werror/validate.out; failed=$((failed + 1))
 fi
-echo "== fuzzing: trace reader, config loader and importer, 60 s each (libFuzzer, ASan+UBSan)"
+echo "== fuzzing: trace reader, config loader, importer, sweep --vary parser and database open, 60 s each (libFuzzer, ASan+UBSan)"
 if tests/fuzz/run.sh 60 > build-werror/fuzz.out 2>&1; then
   cat build-werror/fuzz.out; passed=$((passed + 1))
 else

@@ -1,6 +1,8 @@
 /* bwcal.c: bucketed bandwidth reservation (see bwcal.h). */
 #include "bwcal.h"
 
+#include "engine/engine.h"
+
 #include <stdlib.h>
 
 int bwcal_init(bwcal *c, double ps_per_byte, uint64_t bucket_ps, uint32_t nbuckets)
@@ -36,7 +38,7 @@ uint64_t bwcal_reserve(bwcal *c, uint64_t t, uint32_t bytes)
         }
         uint32_t *u = &c->used[b & mask];
         if (*u < c->cap) {
-            uint64_t start = b * c->bucket_ps + (uint64_t)((double)*u * c->ps_per_byte);
+            uint64_t start = ps_add(b * c->bucket_ps, ps_floor((double)*u * c->ps_per_byte));
             *u += bytes;   /* may overflow the bucket: the excess delays the next requests */
             if (*u > c->cap) { /* carry the excess forward so the rate holds */
                 uint32_t excess = *u - c->cap;

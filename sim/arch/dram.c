@@ -83,10 +83,10 @@ uint64_t dram_access(dram *d, uint64_t addr, uint32_t bytes, uint32_t weight, in
     } else {
         d->c.row_hits += weight;
     }
-    uint64_t burst = (uint64_t)((double)bytes * d->ps_per_byte + 0.5);
+    uint64_t burst = ps_from((double)bytes * d->ps_per_byte);
     uint64_t slot = bwcal_reserve(&ch->bus, t, bytes * weight);
     uint64_t start = ready > slot ? ready : slot;
-    b->free_ps = ready + burst;
+    b->free_ps = ps_add(ready, burst);
     d->c.busy_ps += (double)burst * weight;
     /* a write is done, for whoever waits on it, once the channel has taken it into its queue */
     if (write) { d->c.writes += weight; d->c.write_bytes += (uint64_t)bytes * weight; return slot; }

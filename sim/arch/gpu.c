@@ -123,7 +123,7 @@ uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t ro
             int last = le >= end && row + 1 == rows;
             uint32_t w = weight == 1 || l2_sampler_test(&g->sampler, a) ? weight : (last && sent == 0 ? 1 : 0);
             if (w) {
-                uint64_t ti = start + (uint64_t)((double)n * line_ps);
+                uint64_t ti = ps_add(start, ps_floor((double)n * line_ps));
                 uint64_t d;
                 if ((flags & MEM_L1) && !(flags & MEM_WRITE) && l1_lookup(s->l1, a)) d = ti + g->l1_hit_ps;
                 else {
@@ -136,7 +136,7 @@ uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t ro
                 sent++;
             }
             if (shadow && w != weight && !(flags & MEM_WRITE))
-                l2_shadow(g->l2, a, smi, start + (uint64_t)((double)n * line_ps), weight);
+                l2_shadow(g->l2, a, smi, ps_add(start, ps_floor((double)n * line_ps)), weight);
             n++;
             a += b;
         }

@@ -43,6 +43,7 @@ struct l2 {
     prefetcher *pf;
     xbar *x;
     l2_counters c;
+    int filled;           /* a line was placed since the last flush: a flush of an empty cache is free */
 };
 
 
@@ -239,6 +240,7 @@ static void prefetch_after_miss(l2 *c, uint64_t line, int sm, uint64_t t, uint32
         uint32_t old = 0;
         int v = evict(c, b, t, &old, NULL);
         TAG(b, v) = want[i] + 1;
+        c->filled = 1;
         placed(c, b, (uint32_t)v, old, L2_INS_NORMAL);
         SECT(b, v) = c->full_mask;
         FLAGS(b, v) = F_PREFETCHED;
@@ -276,7 +278,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         uint64_t wb = 0;
         uint32_t old = 0;
         int i = w >= 0 ? w : evict(c, b, start, &old, &wb);
-        if (w < 0) { TAG(b, i) = line + 1; SECT(b, i) = 0; READY(b, i) = start; c->c.misses += weight; }
+        if (w < 0) { TAG(b, i) = line + 1; SECT(b, i) = 0; READY(b, i) = start; c->c.misses += weight; c->filled = 1; }
         else c->c.hits += weight;
         SECT(b, i) |= m;
         FLAGS(b, i) = (uint8_t)((FLAGS(b, i) & ~F_PREFETCHED) | F_DIRTY);
@@ -332,7 +334,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         uint8_t missing = m;
         uint32_t lru = 0;
         if (w >= 0) { i = w; missing = (uint8_t)(m & ~SECT(b, i)); }
-        else { i = evict(c, b, start, &lru, NULL); TAG(b, i) = line + 1; }
+        else { i = evict(c, b, start, &lru, NULL); TAG(b, i) = line + 1; c->filled = 1; }
         c->c.misses += weight;
         uint32_t bytes = (uint32_t)__builtin_popcount(missing) * c->sector_bytes;
         READY(b, i) = dram_access(c->dram, r->addr & ~(uint64_t)(c->line_bytes - 1), bytes, weight, 0, start);
@@ -353,6 +355,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         int i = w2 >= 0 ? w2 : evict(c, rb, start, &lru, NULL);
         if (w2 < 0) {
             TAG(rb, i) = line + 1; SECT(rb, i) = 0; FLAGS(rb, i) = F_REPLICA;
+            c->filled = 1;
             placed(c, rb, (uint32_t)i, lru, L2_INS_EVICT_FIRST);
         }
         SECT(rb, i) |= m;
@@ -364,6 +367,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
 uint64_t l2_flush(l2 *c, uint64_t t)
 {
     uint64_t done = t;
+    if (!c->filled) return done; /* nothing placed since the last flush: the tag array is all zero already */
     size_t nsets = (size_t)c->sets * c->slices;
     for (size_t s = 0; s < nsets; s++) {
         size_t b = s * c->set_bytes;
@@ -378,6 +382,7 @@ uint64_t l2_flush(l2 *c, uint64_t t)
         }
     }
     memset(c->mem, 0, c->set_bytes * nsets);
+    c->filled = 0;
     return done;
 }
 

@@ -50,6 +50,23 @@ int64_t sm_occupancy(const gpu_config *cfg, const cta_shape *c)
     return n;
 }
 
+const char *sm_misfit(const gpu_config *cfg, const cta_shape *c, char *buf, size_t len)
+{
+    int64_t r = regs_of(c);
+    size_t n = 0;
+    buf[0] = 0;
+    if (c->threads > cfg->sm.max_threads)
+        n += (size_t)snprintf(buf + n, len - n, "%lld threads > sm.max_threads = %lld", (long long)c->threads,
+                              (long long)cfg->sm.max_threads);
+    if (r > cfg->sm.registers && n < len)
+        n += (size_t)snprintf(buf + n, len - n, "%s%lld registers > sm.registers = %lld", n ? "; " : "", (long long)r,
+                              (long long)cfg->sm.registers);
+    if (c->smem_bytes > cfg->sm.smem_per_cta_kib * 1024 && n < len)
+        snprintf(buf + n, len - n, "%s%lld KiB shared memory > sm.smem_per_cta_kib = %lld KiB", n ? "; " : "",
+                 (long long)((c->smem_bytes + 1023) / 1024), (long long)cfg->sm.smem_per_cta_kib);
+    return buf;
+}
+
 int sm_fits(const sm *s, const cta_shape *c)
 {
     const gpu_config *cfg = s->cfg;

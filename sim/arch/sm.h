@@ -48,6 +48,9 @@ int sm_init(sm *s, const gpu_config *cfg, int id, power *pw);
 void sm_fini(sm *s);
 /* Max CTAs of this shape one SM holds (0: does not fit at all). */
 int64_t sm_occupancy(const gpu_config *cfg, const cta_shape *shape);
+/* Why a CTA of this shape does not fit one SM: each limit it exceeds (threads,
+ * registers, shared memory) with its config key, "; "-separated, into buf. */
+const char *sm_misfit(const gpu_config *cfg, const cta_shape *shape, char *buf, size_t len);
 int sm_fits(const sm *s, const cta_shape *shape);
 void sm_alloc(sm *s, const cta_shape *shape);
 void sm_release(sm *s, const cta_shape *shape);

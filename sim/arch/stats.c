@@ -15,6 +15,7 @@ int stats_add(stats *s, const char *component, const char *metric, double value)
         s->cap = cap;
     }
     stat_row *r = &s->rows[s->n++];
+    memset(r, 0, sizeof *r); /* whole rows travel between sweep workers: no uninitialised bytes */
     snprintf(r->component, sizeof r->component, "%s", component);
     snprintf(r->metric, sizeof r->metric, "%s", metric);
     r->value = value;

@@ -13,6 +13,7 @@
 
 #define MAX_SETS 256
 #define MAX_VARY 16
+#define MAX_JOBS 1024 /* -j at most; a sweep also uses no more workers than points or processors */
 
 typedef struct cli_args {
     const char *config;
@@ -33,15 +34,18 @@ typedef struct cli_args {
 /* Parses argv; returns 0, 1 when it printed help/version (exit 0), or 2 with err. */
 int cli_parse(cli_args *a, int argc, char **argv, char *err, size_t errlen);
 void cli_usage(FILE *f);
+/* 1 when a and b name the same file (the same path, or the same inode): an output must not be an input. */
+int cli_same_file(const char *a, const char *b);
 
 void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_result *r, double wall_s);
 void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const trace *t, const run_result *r,
                 double wall_s, long long run_id);
 /* `gpusim sweep`; returns the exit status. */
-int sweep_main(const cli_args *a, const char *trace_hash);
+int sweep_main(const cli_args *a);
 /* `gpusim import PROFILE.json [-o OUT.trace]` (argv[0] = "import"); returns the exit status. */
 int import_main(int argc, char **argv);
 /* Chrome trace-event JSON of the ops (open in chrome://tracing or Perfetto). */
-int write_timeline(const char *path, const trace *t, const run_result *r);
+/* Writes the Chrome trace-event timeline to f (not closed); returns 0, or -1 when a write failed. */
+int write_timeline(FILE *f, const trace *t, const run_result *r);
 
 #endif

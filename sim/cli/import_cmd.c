@@ -42,6 +42,11 @@ int import_main(int argc, char **argv)
         else { fprintf(stderr, "gpusim: import: %s: expected one profile (already have %s)\n", argv[i], in_path); return 2; }
     }
     if (!in_path) { import_usage(stderr); return 2; }
+    if (cli_same_file(out_path, in_path) || cli_same_file(out_path, cfg_path)) {
+        fprintf(stderr, "gpusim: import: -o %s: is %s: an output must not overwrite an input\n", out_path,
+                cli_same_file(out_path, in_path) ? "the profile" : "the config");
+        return 2;
+    }
     char err[1024] = "";
     torch_import_opts opts = { 0 };
     if (cfg_path) {

@@ -7,7 +7,9 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,27 +24,53 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int trace_file_hash(const char *path, char out[17])
+/* An output must never overwrite an input: --timeline the database, the trace
+ * or the config; --db the trace or the config. */
+static int check_outputs(const cli_args *a, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return -1;
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 65536;
-            char *b = realloc(buf, cap);
-            if (!b) { free(buf); fclose(f); return -1; }
-            buf = b;
-        }
-        size_t r = fread(buf + n, 1, cap - n, f);
-        if (!r) break;
-        n += r;
+    const char *dbp = a->no_db ? NULL : a->db;
+    const struct { const char *out, *opt; } outs[] = { { a->timeline, "--timeline" }, { dbp, "--db" } };
+    for (int i = 0; i < 2; i++) {
+        if (!outs[i].out) continue;
+        const char *in[] = { a->config, a->trace, i == 0 ? dbp : NULL };
+        const char *what[] = { "the config", "the trace", "the database (--db)" };
+        for (int k = 0; k < 3; k++)
+            if (cli_same_file(outs[i].out, in[k])) {
+                snprintf(err, errlen, "%s %s: is %s: an output must not overwrite an input", outs[i].opt, outs[i].out, what[k]);
+                return 2;
+            }
     }
-    fclose(f);
-    db_hash_hex(buf, n, out);
-    free(buf);
     return 0;
+}
+
+/* The timeline is written to a temporary file beside its path, created before the
+ * run (an unwritable path fails at once, before anything is simulated or stored)
+ * and renamed over the path only once the run is stored. */
+typedef struct out_file {
+    const char *path;
+    char tmp[4200];
+    FILE *f;
+} out_file;
+
+static int out_open(out_file *o, const char *path, char *err, size_t errlen)
+{
+    o->path = path;
+    o->f = NULL;
+    if (!path) return 0;
+    snprintf(o->tmp, sizeof o->tmp, "%s.tmpXXXXXX", path);
+    int fd = mkstemp(o->tmp);
+    if (fd < 0) { snprintf(err, errlen, "--timeline %s: cannot create: %s", path, strerror(errno)); return 2; }
+    o->f = fdopen(fd, "w");
+    if (!o->f) { close(fd); unlink(o->tmp); snprintf(err, errlen, "--timeline %s: cannot create", path); return 1; }
+    return 0;
+}
+
+static void out_discard(out_file *o)
+{
+    if (!o->f) return;
+    fclose(o->f);
+    unlink(o->tmp);
+    o->f = NULL;
 }
 
 #define PROGRESS_AFTER_S 2.0
@@ -72,20 +100,32 @@ int main(int argc, char **argv)
     if (rc == 1) return 0;
     if (rc) { fprintf(stderr, "gpusim: %s\n", err); return 2; }
     if (a.sweep) {
-        char th[17];
-        if (trace_file_hash(a.trace, th)) { fprintf(stderr, "gpusim: %s: cannot read\n", a.trace); return 2; }
         if (mpi_start(&argc, &argv)) { fprintf(stderr, "gpusim: sweep: cannot start MPI\n"); return 1; }
-        int st = sweep_main(&a, th);
+        int st = sweep_main(&a);
         mpi_stop();
         return st;
     }
+    if ((rc = check_outputs(&a, err, sizeof err))) { fprintf(stderr, "gpusim: %s\n", err); return rc; }
 
     gpu_config cfg;
     rc = config_load(&cfg, a.config, a.sets, a.nsets, err, sizeof err);
     if (rc) { fprintf(stderr, "gpusim: %s\n", err); return rc == -2 ? 2 : 1; }
+    /* the trace is read once: a pipe cannot be read again, and the stored hash is of what ran */
+    char *text = NULL;
+    size_t text_len = 0;
+    rc = trace_read(a.trace, &text, &text_len, err, sizeof err);
     trace *t = NULL;
-    rc = trace_load(&t, a.trace, err, sizeof err);
+    if (!rc) rc = trace_parse(&t, a.trace, text, text_len, err, sizeof err);
+    char trace_hash[17];
+    if (!rc) db_hash_hex(text, text_len, trace_hash);
+    free(text);
     if (rc) { fprintf(stderr, "gpusim: %s\n", err); return rc == -2 ? 2 : 1; }
+    out_file tl;
+    if ((rc = out_open(&tl, a.timeline, err, sizeof err))) {
+        fprintf(stderr, "gpusim: %s\n", err);
+        trace_destroy(t);
+        return rc;
+    }
 
     double t0 = now_s();
     run_result res;
@@ -96,8 +136,21 @@ int main(int argc, char **argv)
     if (pr.last_s) fprintf(stderr, "\r\033[K");
     if (rc) {
         fprintf(stderr, "gpusim: %s\n", err);
+        out_discard(&tl);
         trace_destroy(t);
         return rc == -2 ? 2 : 1;
+    }
+    if (tl.f) {
+        int bad = write_timeline(tl.f, t, &res);
+        bad |= fclose(tl.f) != 0;
+        tl.f = NULL;
+        if (bad) {
+            unlink(tl.tmp);
+            fprintf(stderr, "gpusim: --timeline %s: cannot write the timeline; the run was not stored\n", a.timeline);
+            run_result_free(&res);
+            trace_destroy(t);
+            return 1;
+        }
     }
     long long run_id = -1;
     int status = 0;
@@ -105,19 +158,24 @@ int main(int argc, char **argv)
         db *d = NULL;
         run_record rec = { .config_path = a.config, .trace_path = a.trace, .cfg = &cfg, .res = &res, .wall_s = wall };
         db_hash_config(&cfg, rec.config_hash);
-        if (trace_file_hash(a.trace, rec.trace_hash)) snprintf(rec.trace_hash, sizeof rec.trace_hash, "unknown");
+        snprintf(rec.trace_hash, sizeof rec.trace_hash, "%s", trace_hash);
         int64_t id = 0;
         if (db_open(&d, a.db, err, sizeof err) || db_store_run(d, &rec, &id, err, sizeof err)) {
             fprintf(stderr, "gpusim: %s\n", err);
             status = 1;
+            db_abandon(d);
         } else {
             run_id = (long long)id;
+            db_close(d);
         }
-        db_close(d);
     }
-    if (a.timeline && write_timeline(a.timeline, t, &res)) {
-        fprintf(stderr, "gpusim: %s: cannot write the timeline\n", a.timeline);
-        status = 1;
+    if (a.timeline) {
+        if (status) unlink(tl.tmp);
+        else if (rename(tl.tmp, a.timeline) != 0) {
+            fprintf(stderr, "gpusim: --timeline %s: cannot write: %s\n", a.timeline, strerror(errno));
+            unlink(tl.tmp);
+            status = 1;
+        }
     }
     if (!a.quiet) {
         if (a.json) print_json(stdout, &cfg, a.config, t, &res, wall, run_id);

@@ -97,11 +97,8 @@ void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const t
     fprintf(f, "]}\n");
 }
 
-int write_timeline(const char *path, const trace *t, const run_result *r)
-{
-    FILE *f = fopen(path, "w");
-    if (!f) return -1;
-    fprintf(f, "{\"traceEvents\":[");
+int write_timeline(FILE *f, const trace *t, const run_result *r)
+{    fprintf(f, "{\"traceEvents\":[");
     int first = 1;
     for (size_t i = 0; i < r->nops; i++) {
         const op_result *o = &r->ops[i];
@@ -116,5 +113,5 @@ int write_timeline(const char *path, const trace *t, const run_result *r)
     }
     fprintf(f, "%s{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":0,\"tid\":%d,\"args\":{\"name\":\"host\"}}]}\n",
             first ? "" : ",", TIMELINE_HOST_TID);
-    return fclose(f) ? -1 : 0;
+    return fflush(f) || ferror(f) ? -1 : 0;
 }

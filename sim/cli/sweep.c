@@ -2,6 +2,10 @@
  * sweep.c: `gpusim sweep`: the cartesian product of --vary values, one stored
  * run per point.
  *
+ * The config (with its bases and the --set overrides) and the trace are read
+ * once; every point's config is built from that copy (config_src), at run time
+ * and at store time. --vary specs are parsed and checked in vary.c; the sweep's
+ * identity (its JSON spec) holds the effective config's and the trace's hashes.
  * Points are simulated by N worker processes (fork; -j N) that the parent feeds
  * point indices one at a time over a pipe (dynamic assignment: a slow point
  * never holds up the rest); each worker sends its result back serialised and
@@ -18,21 +22,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/select.h>
+#include <poll.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/mpi_link.h"
+#include "cli/vary.h"
 #include "results/db.h"
 
-typedef struct knob {
-    char key[96];
-    char *vals[256];
-    int nvals;
-    char *buf;            /* owns the value strings */
-} knob;
+#include <json-c/json.h>
+
+#define POINT_SET_LEN 400      /* "section.key=value" of one knob (values are at most 255 bytes) */
 
 static double mono_s(void)
 {
@@ -41,47 +43,20 @@ static double mono_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static int parse_vary(const char *spec, knob *k, char *err, size_t errlen)
+/* The --vary overrides of point p (the --set ones are in the config source) and its key. */
+static int point_sets(const knob *ks, int nk, uint64_t p, char sets[][POINT_SET_LEN], const char **ptr, char *key,
+                      size_t keylen)
 {
-    const char *eq = strchr(spec, '=');
-    if (!eq || eq == spec || !eq[1] || (size_t)(eq - spec) >= sizeof k->key) {
-        snprintf(err, errlen, "--vary %s: expected SECTION.KEY=V1,V2,...", spec);
-        return 2;
-    }
-    memcpy(k->key, spec, (size_t)(eq - spec));
-    k->key[eq - spec] = 0;
-    if (!config_find_param(k->key)) {
-        snprintf(err, errlen, "--vary: %s: unknown key (see gpusim --help-config)", k->key);
-        return 2;
-    }
-    k->buf = strdup(eq + 1);
-    if (!k->buf) { snprintf(err, errlen, "out of memory"); return 1; }
-    k->nvals = 0;
-    char *save = NULL;
-    for (char *v = strtok_r(k->buf, ",", &save); v; v = strtok_r(NULL, ",", &save)) {
-        if (k->nvals == 256) { snprintf(err, errlen, "--vary %s: more than 256 values", k->key); return 2; }
-        k->vals[k->nvals++] = v;
-    }
-    if (k->nvals == 0) { snprintf(err, errlen, "--vary %s: no values", k->key); return 2; }
-    return 0;
-}
-
-/* The --set list of point p: the fixed --set values, then one value per knob. */
-static int point_sets(const cli_args *a, const knob *ks, int nk, uint64_t p, char sets[][160], const char **ptr,
-                      char *key, size_t keylen)
-{
-    int n = 0;
-    for (int i = 0; i < a->nsets; i++) ptr[n++] = a->sets[i];
     key[0] = 0;
     size_t kl = 0;
     for (int i = nk - 1; i >= 0; i--) {
         const char *v = ks[i].vals[p % (uint64_t)ks[i].nvals];
         p /= (uint64_t)ks[i].nvals;
-        snprintf(sets[i], 160, "%s=%s", ks[i].key, v);
-        ptr[n++] = sets[i];
+        snprintf(sets[i], POINT_SET_LEN, "%s=%s", ks[i].key, v);
+        ptr[i] = sets[i];
     }
     for (int i = 0; i < nk; i++) kl += (size_t)snprintf(key + kl, kl < keylen ? keylen - kl : 0, "%s%s", i ? ";" : "", sets[i]);
-    return n;
+    return nk;
 }
 
 /* ---- result serialisation between a worker and the parent ---- */
@@ -190,16 +165,17 @@ typedef struct sweep_ctx {
     int nk;
     uint64_t npoints;
     const trace *t;
-    char spec[4096];
+    const config_src *src; /* the config and its bases, read once, with the --set overrides */
+    char *spec;            /* the sweep's identity (JSON), malloc'd */
 } sweep_ctx;
 
 static int simulate_point(const sweep_ctx *s, uint64_t p, gpu_config *cfg, run_result *res, char *err, size_t errlen)
 {
-    char sets[MAX_VARY][160];
-    const char *ptr[MAX_SETS + MAX_VARY];
-    char key[2048];
-    int n = point_sets(s->a, s->ks, s->nk, p, sets, ptr, key, sizeof key);
-    int rc = config_load(cfg, s->a->config, ptr, n, err, errlen);
+    char sets[MAX_VARY][POINT_SET_LEN];
+    const char *ptr[MAX_VARY];
+    char key[MAX_VARY * POINT_SET_LEN];
+    int n = point_sets(s->ks, s->nk, p, sets, ptr, key, sizeof key);
+    int rc = config_src_build(s->src, ptr, n, "--vary", cfg, err, errlen);
     if (rc) return rc == -2 ? 2 : 1;
     rc = runner_run(cfg, s->t, res, err, errlen);
     return rc == 0 ? 0 : (rc == -2 ? 2 : 1);
@@ -252,12 +228,13 @@ static void progress(double t0, uint64_t done, uint64_t total)
 static int store_point(db *d, const sweep_ctx *s, int64_t sweep_id, uint64_t p, const run_result *res, double wall,
                        const char *trace_hash, char *err, size_t errlen)
 {
-    char sets[MAX_VARY][160];
-    const char *ptr[MAX_SETS + MAX_VARY];
-    char key[2048];
-    int n = point_sets(s->a, s->ks, s->nk, p, sets, ptr, key, sizeof key);
+    char sets[MAX_VARY][POINT_SET_LEN];
+    const char *ptr[MAX_VARY];
+    char key[MAX_VARY * POINT_SET_LEN];
+    int n = point_sets(s->ks, s->nk, p, sets, ptr, key, sizeof key);
     gpu_config cfg;
-    if (config_load(&cfg, s->a->config, ptr, n, err, errlen)) return -1;
+    /* from the config as read at the start: the settings the point ran with, even if a file changed since */
+    if (config_src_build(s->src, ptr, n, "--vary", &cfg, err, errlen)) return -1;
     run_record rec = { .config_path = s->a->config, .trace_path = s->a->trace, .cfg = &cfg, .res = res, .wall_s = wall,
                        .sweep_id = sweep_id, .point_key = key };
     db_hash_config(&cfg, rec.config_hash);
@@ -286,59 +263,126 @@ static int take_result(db *d, const sweep_ctx *s, int64_t sweep_id, const char *
     return rc;
 }
 
-static void free_knobs(sweep_ctx *s)
+static void free_knobs(sweep_ctx *s) { vary_free(s->ks, s->nk); }
+
+/* hash_kv's buffer: "key=value\n" of every parameter as the config source has it */
+typedef struct cfgtext { char *buf; size_t len, cap; int oom; } cfgtext;
+
+static void cfg_line(void *ctx, const char *key, const char *val)
 {
-    for (int i = 0; i < s->nk; i++) free(s->ks[i].buf);
+    cfgtext *c = ctx;
+    size_t need = strlen(key) + strlen(val) + 2;
+    if (c->len + need + 1 > c->cap) {
+        size_t cap = (c->cap + need + 1) * 2;
+        char *b = realloc(c->buf, cap);
+        if (!b) { c->oom = 1; return; }
+        c->buf = b;
+        c->cap = cap;
+    }
+    c->len += (size_t)snprintf(c->buf + c->len, c->cap - c->len, "%s=%s\n", key, val);
 }
 
-int sweep_main(const cli_args *a, const char *trace_hash)
+/* The sweep's identity, stored in `sweeps` and matched by --resume: valid JSON of
+ * any length; keyed on what runs (the effective config before --vary and the
+ * trace's contents), not only on the paths. */
+static char *sweep_spec(const cli_args *a, const config_src *src, const char *trace_hash)
 {
+    cfgtext ct = { NULL, 0, 0, 0 };
+    config_src_foreach(src, cfg_line, &ct);
+    char config_hash[17] = "";
+    if (!ct.oom) db_hash_hex(ct.buf ? ct.buf : "", ct.len, config_hash);
+    free(ct.buf);
+    if (ct.oom) return NULL;
+    json_object *o = json_object_new_object();
+    json_object *sets = json_object_new_array(), *vary = json_object_new_array();
+    json_object_object_add(o, "config", json_object_new_string(a->config));
+    json_object_object_add(o, "config_hash", json_object_new_string(config_hash));
+    json_object_object_add(o, "trace", json_object_new_string(a->trace));
+    json_object_object_add(o, "trace_hash", json_object_new_string(trace_hash));
+    for (int i = 0; i < a->nsets; i++) json_object_array_add(sets, json_object_new_string(a->sets[i]));
+    for (int i = 0; i < a->nvary; i++) json_object_array_add(vary, json_object_new_string(a->vary[i]));
+    json_object_object_add(o, "set", sets);
+    json_object_object_add(o, "vary", vary);
+    const char *txt = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+    char *spec = txt ? strdup(txt) : NULL;
+    json_object_put(o);
+    return spec;
+}
+
+/* How many worker processes: -j, but no more than the points to run and the
+ * machine's processors (more would only share them). */
+static int workers_for(int jobs, uint64_t ntodo)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    int nw = jobs < 1 ? 1 : jobs;
+    if (cpus > 0 && nw > cpus) nw = (int)cpus;
+    if ((uint64_t)nw > ntodo) nw = (int)ntodo;
+    return nw;
+}
+
+int sweep_main(const cli_args *a)
+{
+    char trace_hash[17] = "";
     char err[1024] = "";
     sweep_ctx s;
     memset(&s, 0, sizeof s);
     s.a = a;
     s.nk = a->nvary;
     s.npoints = 1;
-    int rc = 0;
-    for (int i = 0; i < s.nk && !rc; i++) {
-        rc = parse_vary(a->vary[i], &s.ks[i], err, sizeof err);
-        if (!rc) s.npoints *= (uint64_t)s.ks[i].nvals;
-    }
-    if (!rc && s.npoints > 10000000) { snprintf(err, sizeof err, "sweep: %llu points is too many", (unsigned long long)s.npoints); rc = 2; }
-    trace *t = NULL;
+    int rc = vary_parse(a->vary, s.nk, s.ks, &s.npoints, err, sizeof err);
+    config_src *src = NULL;
     if (!rc) {
-        int tr = trace_load(&t, a->trace, err, sizeof err);
-        if (tr) rc = tr == -2 ? 2 : 1;
-    }
-    /* every point's config must load before the database is touched */
-    for (uint64_t p = 0; !rc && p < s.npoints; p++) {
-        char sets[MAX_VARY][160];
-        const char *ptr[MAX_SETS + MAX_VARY];
-        char key[2048];
-        int n = point_sets(a, s.ks, s.nk, p, sets, ptr, key, sizeof key);
-        gpu_config cfg;
-        int cr = config_load(&cfg, a->config, ptr, n, err, sizeof err);
+        int cr = config_src_load(&src, a->config, a->sets, a->nsets, err, sizeof err);
         if (cr) rc = cr == -2 ? 2 : 1;
     }
+    trace *t = NULL;
+    if (!rc) { /* read once: the hash is of what runs, and a pipe cannot be read again */
+        char *text = NULL;
+        size_t len = 0;
+        int tr = trace_read(a->trace, &text, &len, err, sizeof err);
+        if (!tr) tr = trace_parse(&t, a->trace, text, len, err, sizeof err);
+        if (!tr) db_hash_hex(text, len, trace_hash);
+        free(text);
+        if (tr) rc = tr == -2 ? 2 : 1;
+    }
+    s.src = src;
+    /* every value was checked alone (vary_parse); now every point's config, cross-checks between knobs
+     * included, before the database is touched */
+    int tty = isatty(2);
+    double tv = mono_s();
+    for (uint64_t p = 0; !rc && p < s.npoints; p++) {
+        char sets[MAX_VARY][POINT_SET_LEN];
+        const char *ptr[MAX_VARY];
+        char key[MAX_VARY * POINT_SET_LEN];
+        int n = point_sets(s.ks, s.nk, p, sets, ptr, key, sizeof key);
+        gpu_config cfg;
+        int cr = config_src_build(src, ptr, n, "--vary", &cfg, err, sizeof err);
+        if (cr) {
+            rc = cr == -2 ? 2 : 1;
+            size_t el = strlen(err);
+            snprintf(err + el, sizeof err - el, " (at the point %.300s)", key);
+        }
+        if (tty && !a->quiet && (p + 1) % 4096 == 0 && mono_s() - tv > 1.0) {
+            fprintf(stderr, "\rsweep: validating %llu/%llu points", (unsigned long long)(p + 1), (unsigned long long)s.npoints);
+            fflush(stderr);
+        }
+    }
+    if (!rc && !(s.spec = sweep_spec(a, src, trace_hash))) { snprintf(err, sizeof err, "out of memory"); rc = 1; }
     if (rc) {
         fprintf(stderr, "gpusim: %s\n", err);
         free_knobs(&s);
         trace_destroy(t);
+        config_src_destroy(src);
+        free(s.spec);
         return rc;
     }
     s.t = t;
-    size_t sl = (size_t)snprintf(s.spec, sizeof s.spec, "{\"config\":\"%s\",\"trace\":\"%s\",\"trace_hash\":\"%s\",\"set\":[",
-                                 a->config, a->trace, trace_hash);
-    for (int i = 0; i < a->nsets && sl < sizeof s.spec; i++)
-        sl += (size_t)snprintf(s.spec + sl, sizeof s.spec - sl, "%s\"%s\"", i ? "," : "", a->sets[i]);
-    if (sl < sizeof s.spec) sl += (size_t)snprintf(s.spec + sl, sizeof s.spec - sl, "],\"vary\":[");
-    for (int i = 0; i < s.nk && sl < sizeof s.spec; i++)
-        sl += (size_t)snprintf(s.spec + sl, sizeof s.spec - sl, "%s\"%s\"", i ? "," : "", a->vary[i]);
-    if (sl < sizeof s.spec) snprintf(s.spec + sl, sizeof s.spec - sl, "]}");
     if (mpi_size() > 1 && mpi_rank() != 0) {
         mpi_worker(&s);
         trace_destroy(t);
         free_knobs(&s);
+        config_src_destroy(src);
+        free(s.spec);
         return 0;
     }
 
@@ -348,29 +392,31 @@ int sweep_main(const cli_args *a, const char *trace_hash)
     uint64_t ntodo = 0, done = 0, failed = 0;
     if (!todo || db_open(&d, a->db, err, sizeof err) || db_sweep_begin(d, s.spec, a->resume, &sweep_id, err, sizeof err)) {
         fprintf(stderr, "gpusim: %s\n", err[0] ? err : "out of memory");
-        db_close(d);
+        db_abandon(d);
         free(todo);
         trace_destroy(t);
         free_knobs(&s);
+        config_src_destroy(src);
+        free(s.spec);
         return 1;
     }
     for (uint64_t p = 0; p < s.npoints; p++) {
-        char sets[MAX_VARY][160];
-        const char *ptr[MAX_SETS + MAX_VARY];
-        char key[2048];
-        point_sets(a, s.ks, s.nk, p, sets, ptr, key, sizeof key);
+        char sets[MAX_VARY][POINT_SET_LEN];
+        const char *ptr[MAX_VARY];
+        char key[MAX_VARY * POINT_SET_LEN];
+        point_sets(s.ks, s.nk, p, sets, ptr, key, sizeof key);
         int has = a->resume ? db_sweep_has_point(d, sweep_id, key) : 0;
         if (has < 0) { fprintf(stderr, "gpusim: %s: cannot read the sweep's points\n", a->db); rc = 1; break; }
         if (!has) todo[ntodo++] = p;
     }
-    int tty = isatty(2);
     double t0 = mono_s();
     int ranks = mpi_size();
+    int nw0 = workers_for(a->jobs, ntodo);
     if (!a->quiet) {
         if (ranks > 1) fprintf(stderr, "sweep %lld: %llu points, %llu to run, %d MPI worker ranks\n", (long long)sweep_id,
                                (unsigned long long)s.npoints, (unsigned long long)ntodo, ranks - 1);
         else fprintf(stderr, "sweep %lld: %llu points, %llu to run, %d worker%s\n", (long long)sweep_id,
-                     (unsigned long long)s.npoints, (unsigned long long)ntodo, a->jobs, a->jobs > 1 ? "s" : "");
+                     (unsigned long long)s.npoints, (unsigned long long)ntodo, nw0, nw0 != 1 ? "s" : "");
     }
     if (ranks > 1) { /* rank 0: hand out points one at a time, store results as they come */
         uint64_t next = 0;
@@ -382,27 +428,26 @@ int sweep_main(const cli_args *a, const char *trace_hash)
         while (active > 0) {
             char *buf = NULL;
             size_t len = 0;
-            int src = 0;
+            int rank = 0;
             msg_head h;
             memset(&h, 0, sizeof h);
-            if (mpi_recv_result(&buf, &len, &src) || unpack_result(buf, len, &h)) {
-                fprintf(stderr, "gpusim: sweep: bad message from rank %d\n", src);
+            if (mpi_recv_result(&buf, &len, &rank) || unpack_result(buf, len, &h)) {
+                fprintf(stderr, "gpusim: sweep: bad message from rank %d\n", rank);
                 free(buf);
                 rc = 1;
                 break;
             }
             free(buf);
             if (take_result(d, &s, sweep_id, trace_hash, &h, tty, &done, &failed)) rc = 1;
-            if (next < ntodo) mpi_send_point(src, todo[next++]);
-            else { mpi_send_stop(src); active--; }
+            if (next < ntodo) mpi_send_point(rank, todo[next++]);
+            else { mpi_send_stop(rank); active--; }
             if (tty && !a->quiet) progress(t0, done + failed, ntodo);
         }
         ntodo = done + failed + (ntodo - next); /* nothing more runs below */
     }
-    int nw = ranks > 1 ? 0 : (a->jobs < 1 ? 1 : a->jobs);
-    if ((uint64_t)nw > ntodo) nw = (int)ntodo;
-    int to_w[1024], from_w[1024];
-    pid_t pids[1024];
+    int nw = ranks > 1 ? 0 : nw0;
+    int to_w[MAX_JOBS], from_w[MAX_JOBS];
+    pid_t pids[MAX_JOBS];
     int alive = 0;
     uint64_t next = 0;
     signal(SIGPIPE, SIG_IGN);
@@ -426,17 +471,20 @@ int sweep_main(const cli_args *a, const char *trace_hash)
         alive++;
         if (next < ntodo) { write_all(to_w[w], &todo[next], sizeof todo[next]); next++; }
     }
-    int open_w[1024];
+    int open_w[MAX_JOBS];
     for (int w = 0; w < alive; w++) open_w[w] = 1;
+    /* poll, not select: with 1024 or more descriptors open (inherited from a job launcher) an fd_set overflows */
+    struct pollfd pfd[MAX_JOBS];
+    int pw[MAX_JOBS];
     while (!rc && done + failed < ntodo) {
-        fd_set fds;
-        FD_ZERO(&fds);
-        int maxfd = -1;
-        for (int w = 0; w < alive; w++) if (open_w[w]) { FD_SET(from_w[w], &fds); if (from_w[w] > maxfd) maxfd = from_w[w]; }
-        if (maxfd < 0) break;
-        if (select(maxfd + 1, &fds, NULL, NULL, NULL) < 0) { if (errno == EINTR) continue; perror("gpusim: select"); rc = 1; break; }
-        for (int w = 0; w < alive; w++) {
-            if (!open_w[w] || !FD_ISSET(from_w[w], &fds)) continue;
+        int np = 0;
+        for (int w = 0; w < alive; w++)
+            if (open_w[w]) { pfd[np].fd = from_w[w]; pfd[np].events = POLLIN; pfd[np].revents = 0; pw[np++] = w; }
+        if (np == 0) break;
+        if (poll(pfd, (nfds_t)np, -1) < 0) { if (errno == EINTR) continue; perror("gpusim: poll"); rc = 1; break; }
+        for (int k = 0; k < np; k++) {
+            int w = pw[k];
+            if (!(pfd[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
             msg_head h;
             memset(&h, 0, sizeof h);
             if (recv_result(from_w[w], &h)) { open_w[w] = 0; fprintf(stderr, "gpusim: sweep worker %d died\n", w); rc = 1; continue; }
@@ -451,10 +499,13 @@ int sweep_main(const cli_args *a, const char *trace_hash)
     if (!a->quiet)
         printf("sweep %lld: %llu points stored, %llu failed, %llu already stored, %.2f s\n", (long long)sweep_id,
                (unsigned long long)done, (unsigned long long)failed, (unsigned long long)(s.npoints - ntodo), mono_s() - t0);
-    db_close(d);
+    if (rc || failed) db_abandon(d); /* removes a database this sweep created and stored nothing in */
+    else db_close(d);
     free(todo);
     trace_destroy(t);
     free_knobs(&s);
+    config_src_destroy(src);
+    free(s.spec);
     if (rc) return rc;
     return failed ? 1 : 0;
 }

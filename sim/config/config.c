@@ -4,9 +4,12 @@
  *
  * iniparser parses; a light line scan of our own finds the line of every key so
  * that errors read "FILE:LINE: section.key: ..." (iniparser keeps no lines).
- * Inheritance: `[config] base = other.ini` (relative to the including file) is
- * loaded first and this file's keys override it; loops are refused. Unknown
- * sections and keys are errors: a misspelled key never falls back to a default.
+ * Inheritance: `[config] base = other.ini` (relative to the directory of the
+ * including file, the real one when it is a symlink) is loaded first and this
+ * file's keys override it; loops are refused. Unknown sections and keys are
+ * errors, and so is a key or a section given twice in one file: a misspelled or
+ * repeated key never falls back to a default or silently wins. Every file is read
+ * once into memory (a pipe works) and handed to iniparser from there.
  */
 #include "config.h"
 
@@ -19,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -37,10 +41,12 @@ typedef struct kv {
 typedef struct loader {
     kv items[MAX_KV];
     int n;
-    char stack[MAX_DEPTH][PATH_MAX]; /* realpaths being loaded, for loop detection */
+    struct { dev_t dev; ino_t ino; } stack[MAX_DEPTH]; /* files being loaded, for loop detection */
     int depth;
     char *err;
     size_t errlen;
+    const kv *ov;       /* while building: the overrides of this build (--vary), before items */
+    int nov;
 } loader;
 
 static int fail(loader *L, const char *fmt, ...)
@@ -79,60 +85,139 @@ static char *trim(char *s)
     return s;
 }
 
-/* Scans the file: checks the line syntax and records the line of each section.key. */
+/* Every config file is read once, into memory, whole: a regular file or a pipe
+ * (`<(cat h100.ini)`) of at most CONFIG_MAX_BYTES. A device (/dev/zero), a
+ * directory or a socket is refused at once. */
 #define CONFIG_MAX_BYTES (1 << 20) /* 1 MiB: the shipped configs are a few KiB */
+#define CONFIG_MAX_LINE 1000       /* bytes in a line that is not a comment (iniparser reads 1024) */
+
+static int read_whole(loader *L, const char *path, struct stat *st, char **out, size_t *len)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return fail(L, "%s: cannot open: %s", path, strerror(errno));
+    if (fstat(fd, st) != 0 || (!S_ISREG(st->st_mode) && !S_ISFIFO(st->st_mode))) {
+        close(fd);
+        return fail(L, "%s: not a regular file (a config must be a file or a pipe: not a device, socket or directory)", path);
+    }
+    /* back to blocking reads: a pipe's writer may not have written yet */
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+    if (S_ISREG(st->st_mode) && st->st_size > CONFIG_MAX_BYTES) {
+        close(fd);
+        return fail(L, "%s: %lld bytes: more than a config can be (%d bytes at most)", path, (long long)st->st_size, CONFIG_MAX_BYTES);
+    }
+    char *buf = malloc(CONFIG_MAX_BYTES + 2);
+    if (!buf) { close(fd); return fail(L, "%s: out of memory", path); }
+    size_t n = 0;
+    for (;;) {
+        ssize_t r = read(fd, buf + n, CONFIG_MAX_BYTES + 1 - n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) { int e = errno; free(buf); close(fd); return fail(L, "%s: cannot read: %s", path, strerror(e)); }
+        if (r == 0) break;
+        n += (size_t)r;
+        if (n > CONFIG_MAX_BYTES) {
+            free(buf);
+            close(fd);
+            return fail(L, "%s: more than a config can be (%d bytes at most)", path, CONFIG_MAX_BYTES);
+        }
+    }
+    close(fd);
+    buf[n] = 0;
+    *out = buf;
+    *len = n;
+    return 0;
+}
 
 typedef struct keyline { char key[96]; int line; } keyline;
 
-static int scan_lines(loader *L, const char *path, keyline *kl, int *nkl, int maxkl)
+/* Scans the text: checks each line's syntax, that every section and key is known
+ * and given once (a repeated key or [section] is an error at the repeat's line:
+ * iniparser would let the last one win silently), that no value holds '#' or ';'
+ * where iniparser would cut it short, and records the line of every key. The text
+ * handed to iniparser (ini) is the same with comment lines blanked, so a long
+ * comment parses and the line numbers stay. Keys are known params, so kl holds at
+ * most gpusim_nparams + 1 entries. */
+static int scan_lines(loader *L, const char *path, const char *text, size_t len, char *ini, keyline *kl, int *nkl,
+                      int maxkl)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return fail(L, "%s: cannot open: %s", path, strerror(errno));
-    char buf[1024], sec[64] = "";
-    int line = 0;
+    char sec[64] = "", seen[64][64];
+    int nseen = 0, line = 0;
     *nkl = 0;
-    while (fgets(buf, sizeof buf, f)) {
+    size_t pos = 0, out = 0;
+    if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB && (unsigned char)text[2] == 0xBF) pos = 3;
+    while (pos < len) {
+        size_t e = pos;
+        while (e < len && text[e] != '\n') e++;
         line++;
-        char *s = buf;
-        if (line == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF) s += 3;
-        s = trim(s);
-        if (!*s || *s == ';' || *s == '#') continue;
+        size_t ll = e - pos;
+        if (memchr(text + pos, 0, ll)) return fail(L, "%s:%d: NUL byte in line (a config is text)", path, line);
+        const char *raw = text + pos;
+        size_t skip = 0;
+        while (skip < ll && (raw[skip] == ' ' || raw[skip] == '\t' || raw[skip] == '\r')) skip++;
+        int comment = skip == ll || raw[skip] == ';' || raw[skip] == '#';
+        if (!comment && ll > CONFIG_MAX_LINE)
+            return fail(L, "%s:%d: line of %zu bytes: at most %d bytes are read in a line that is not a comment", path, line,
+                        ll, CONFIG_MAX_LINE);
+        if (!comment) memcpy(ini + out, raw, ll), out += ll;
+        if (e < len) ini[out++] = '\n';
+        pos = e + 1;
+        if (comment) continue;
+        char buf[CONFIG_MAX_LINE + 1];
+        memcpy(buf, raw, ll);
+        buf[ll] = 0;
+        char *s = trim(buf);
         if (*s == '[') {
-            char *e = strchr(s, ']');
-            if (!e || e - s - 1 <= 0 || (size_t)(e - s - 1) >= sizeof sec) {
-                fclose(f);
+            char *end = strchr(s, ']');
+            if (!end || end - s - 1 <= 0 || (size_t)(end - s - 1) >= sizeof sec)
                 return fail(L, "%s:%d: expected '[section]'", path, line);
-            }
-            memcpy(sec, s + 1, (size_t)(e - s - 1));
-            sec[e - s - 1] = 0;
+            char *after = trim(end + 1);
+            if (*after && *after != ';' && *after != '#')
+                return fail(L, "%s:%d: expected '[section]' alone on its line, got '%.60s' after it", path, line, after);
+            memcpy(sec, s + 1, (size_t)(end - s - 1));
+            sec[end - s - 1] = 0;
             lower(sec);
             char *t = trim(sec);
             memmove(sec, t, strlen(t) + 1);
-            if (!known_section(sec, strlen(sec))) {
-                fclose(f);
+            if (!known_section(sec, strlen(sec)))
                 return fail(L, "%s:%d: [%s]: unknown section (see gpusim --help-config)", path, line, sec);
-            }
+            for (int i = 0; i < nseen; i++)
+                if (!strcmp(seen[i], sec))
+                    return fail(L, "%s:%d: [%s]: section given twice in this file (merge its keys into one [%s])", path, line,
+                                sec, sec);
+            if (nseen < 64) snprintf(seen[nseen++], sizeof seen[0], "%s", sec);
             continue;
         }
         char *eq = strchr(s, '=');
-        if (!eq) {
-            fclose(f);
-            return fail(L, "%s:%d: expected 'key = value', got '%.60s'", path, line, s);
-        }
-        if (!sec[0]) {
-            fclose(f);
-            return fail(L, "%s:%d: key outside of any [section]", path, line);
-        }
+        if (!eq) return fail(L, "%s:%d: expected 'key = value', got '%.60s'", path, line, s);
+        if (!sec[0]) return fail(L, "%s:%d: key outside of any [section]", path, line);
         *eq = 0;
-        char *k = trim(s);
+        char *k = trim(s), *v = trim(eq + 1);
         lower(k);
-        if (*nkl < maxkl) {
-            snprintf(kl[*nkl].key, sizeof kl[*nkl].key, "%s.%s", sec, k);
-            kl[*nkl].line = line;
-            (*nkl)++;
+        char key[96];
+        size_t sl = strlen(sec), kk = strlen(k);
+        if (sl + 1 + kk >= sizeof key) return fail(L, "%s:%d: %s.%.40s: unknown key (see gpusim --help-config)", path, line, sec, k);
+        memcpy(key, sec, sl);
+        key[sl] = '.';
+        memcpy(key + sl + 1, k, kk + 1);
+        if (strcmp(key, "config.base") != 0 && !config_find_param(key))
+            return fail(L, "%s:%d: %s: unknown key (see gpusim --help-config)", path, line, key);
+        /* iniparser ends an unquoted value at the first ';' or '#': taken as a comment only after
+         * white space ("13 ; note"); glued to the value ("13#2", "a;b") it is refused, never cut */
+        if (*v != '"' && *v != '\'') {
+            char *c = strpbrk(v, ";#");
+            if (c && c > v && c[-1] != ' ' && c[-1] != '\t')
+                return fail(L, "%s:%d: %s: '%c' inside the value '%.60s': a comment starts after a space; quote a value "
+                            "that holds '%c' (name = \"a%cb\")", path, line, key, *c, v, *c, *c);
         }
+        for (int i = 0; i < *nkl; i++)
+            if (!strcmp(kl[i].key, key))
+                return fail(L, "%s:%d: %s: given twice in this file (first at line %d)", path, line, key, kl[i].line);
+        if (*nkl == maxkl) return fail(L, "%s:%d: too many keys", path, line);
+        memcpy(kl[*nkl].key, key, sizeof key);
+        kl[*nkl].line = line;
+        (*nkl)++;
     }
-    fclose(f);
+    ini[out] = 0;
     return 0;
 }
 
@@ -162,77 +247,80 @@ static int set_kv(loader *L, const char *key, const char *val, const char *file,
  * already produced a better message, so they are dropped. */
 static int quiet(const char *fmt, ...) { (void)fmt; return 0; }
 
-/* iniparser takes a path and does not skip a UTF-8 byte-order mark: a file that
- * starts with one is handed over through an anonymous in-memory copy without it. */
-static dictionary *load_ini(const char *path)
+/* iniparser takes a path: the text already read is handed over through an
+ * anonymous in-memory file, so no input is ever opened twice. */
+static dictionary *load_ini(const char *text, size_t len)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return NULL;
-    unsigned char bom[3] = { 0 };
-    size_t n = fread(bom, 1, 3, f);
-    if (n < 3 || bom[0] != 0xEF || bom[1] != 0xBB || bom[2] != 0xBF) { fclose(f); return iniparser_load(path); }
-    int fd = memfd_create("gpusim-ini", 0);
+    int fd = memfd_create("gpusim-ini", MFD_CLOEXEC);
+    if (fd < 0) return NULL;
     dictionary *d = NULL;
-    if (fd >= 0) {
-        char buf[4096];
-        size_t r;
-        int okw = 1;
-        while ((r = fread(buf, 1, sizeof buf, f)) > 0) okw &= write(fd, buf, r) == (ssize_t)r;
-        char fdpath[64];
-        snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
-        if (okw) d = iniparser_load(fdpath);
-        close(fd);
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, text + off, len - off);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) break;
+        off += (size_t)w;
     }
-    fclose(f);
+    char fdpath[64];
+    snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+    if (off == len) d = iniparser_load(fdpath);
+    close(fd);
     return d;
 }
 
 static int load_file(loader *L, const char *path)
 {
-    char real[PATH_MAX];
-    if (!realpath(path, real)) return fail(L, "%s: cannot open: %s", path, strerror(errno));
-    /* The file is read more than once (line scan, iniparser): a device or a pipe would hang or read
-     * forever (/dev/zero), so only a regular file of a sane size is taken. */
     struct stat st;
-    if (stat(real, &st) != 0) return fail(L, "%s: cannot open: %s", path, strerror(errno));
-    if (!S_ISREG(st.st_mode)) return fail(L, "%s: not a regular file (a config must be a file: not a device, pipe or directory)", path);
-    if (st.st_size > CONFIG_MAX_BYTES)
-        return fail(L, "%s: %lld bytes: more than a config can be (%d bytes at most)", path, (long long)st.st_size, CONFIG_MAX_BYTES);
+    char *text = NULL;
+    size_t len = 0;
+    int rc = read_whole(L, path, &st, &text, &len);
+    if (rc) return rc;
     for (int i = 0; i < L->depth; i++)
-        if (strcmp(L->stack[i], real) == 0) return fail(L, "%s: config.base: inheritance loop through this file", path);
-    if (L->depth == MAX_DEPTH) return fail(L, "%s: config.base: inheritance deeper than %d files", path, MAX_DEPTH);
+        if (L->stack[i].dev == st.st_dev && L->stack[i].ino == st.st_ino) {
+            free(text);
+            return fail(L, "%s: config.base: inheritance loop through this file", path);
+        }
+    if (L->depth == MAX_DEPTH) { free(text); return fail(L, "%s: config.base: inheritance deeper than %d files", path, MAX_DEPTH); }
 
-    static const int maxkl = MAX_KV;
-    keyline *kl = malloc(sizeof *kl * maxkl);
-    if (!kl) return fail(L, "%s: out of memory", path);
-    int nkl = 0, rc = scan_lines(L, path, kl, &nkl, maxkl);
-    if (rc) { free(kl); return rc; }
+    int maxkl = (int)gpusim_nparams + 2;
+    keyline *kl = malloc(sizeof *kl * (size_t)maxkl);
+    char *ini = malloc(len + 1);
+    if (!kl || !ini) { free(kl); free(ini); free(text); return fail(L, "%s: out of memory", path); }
+    int nkl = 0;
+    rc = scan_lines(L, path, text, len, ini, kl, &nkl, maxkl);
+    free(text);
+    if (rc) { free(ini); free(kl); return rc; }
 
     iniparser_set_error_callback(quiet);
-    dictionary *d = load_ini(path);
+    dictionary *d = load_ini(ini, strlen(ini));
+    free(ini);
     if (!d) { free(kl); return fail(L, "%s: cannot parse as INI", path); }
 
-    snprintf(L->stack[L->depth++], PATH_MAX, "%s", real);
+    L->stack[L->depth].dev = st.st_dev;
+    L->stack[L->depth].ino = st.st_ino;
+    L->depth++;
     const char *base = iniparser_getstring(d, "config:base", NULL);
     if (base) {
-        char bpath[PATH_MAX];
-        if (base[0] == '/') snprintf(bpath, sizeof bpath, "%s", base);
-        else {
-            const char *slash = strrchr(path, '/');
-            int dl = slash ? (int)(slash - path + 1) : 0;
-            snprintf(bpath, sizeof bpath, "%.*s%s", dl, path, base);
-        }
-        FILE *bf = fopen(bpath, "r");
-        if (!bf) {
-            rc = fail(L, "%s:%d: config.base: cannot open base config '%s': %s", path,
-                      find_line(kl, nkl, "config.base"), bpath, strerror(errno));
+        int bline = find_line(kl, nkl, "config.base");
+        char bpath[PATH_MAX], real[PATH_MAX];
+        if (!base[0]) {
+            rc = fail(L, "%s:%d: config.base: '' is not a regular file (expected a config file)", path, bline);
             goto out;
         }
-        fclose(bf);
+        if (base[0] == '/') snprintf(bpath, sizeof bpath, "%s", base);
+        else if (S_ISREG(st.st_mode) && realpath(path, real)) {
+            /* beside the real file: a config symlinked elsewhere keeps finding the bases next to it */
+            char *slash = strrchr(real, '/');
+            slash[1] = 0;
+            snprintf(bpath, sizeof bpath, "%s%s", real, base);
+        } else snprintf(bpath, sizeof bpath, "%s", base); /* a pipe: relative to the current directory */
         struct stat bst;
-        if (!base[0] || stat(bpath, &bst) != 0 || !S_ISREG(bst.st_mode)) {
-            rc = fail(L, "%s:%d: config.base: '%s' is not a regular file (expected a config file)", path,
-                      find_line(kl, nkl, "config.base"), bpath);
+        if (stat(bpath, &bst) != 0) {
+            rc = fail(L, "%s:%d: config.base: cannot open base config '%s': %s", path, bline, bpath, strerror(errno));
+            goto out;
+        }
+        if (!S_ISREG(bst.st_mode) && !S_ISFIFO(bst.st_mode)) {
+            rc = fail(L, "%s:%d: config.base: '%s' is not a regular file (expected a config file)", path, bline, bpath);
             goto out;
         }
         rc = load_file(L, bpath);
@@ -247,7 +335,7 @@ static int load_file(loader *L, const char *path)
         *colon = '.';
         if (strcmp(key, "config.base") == 0) continue;
         int line = find_line(kl, nkl, key);
-        if (!config_find_param(key)) {
+        if (!config_find_param(key) || !line) {
             rc = fail(L, "%s:%d: %s: unknown key (see gpusim --help-config)", path, line, key);
             goto out;
         }
@@ -305,64 +393,185 @@ static int parse_value(loader *L, const param *p, const char *val, const char *f
     return fail(L, "%s: internal: bad parameter type", where);
 }
 
-static int cross_check(loader *L, const gpu_config *c, const char *path)
+/* Where a key's effective value came from, for messages: "FILE:LINE: key",
+ * "--set key" or "default key". */
+static const char *origin(const loader *L, const char *key, char *buf, size_t len)
 {
+    for (int i = 0; i < L->nov + L->n; i++) {
+        const kv *it = i < L->nov ? &L->ov[i] : &L->items[i - L->nov];
+        if (strcmp(it->key, key)) continue;
+        if (it->line > 0) snprintf(buf, len, "%s:%d: %s", it->file, it->line, key);
+        else snprintf(buf, len, "%s %s", it->file, key);
+        return buf;
+    }
+    snprintf(buf, len, "%s (default)", key);
+    return buf;
+}
+
+static int pow2(int64_t v) { return v > 0 && (v & (v - 1)) == 0; }
+
+static int cross_check(loader *L, const gpu_config *c)
+{
+    char w[700];
+    /* line and interleave sizes are shifts and masks in the model (l1.c, l2.c, dram.c): other sizes
+     * would be tagged at the wrong granularity, silently */
+    static const char *const p2[] = { "l1.line_bytes", "l2.line_bytes", "l2.sector_bytes", "memory.interleave_bytes" };
+    const int64_t p2v[] = { c->l1.line_bytes, c->l2.line_bytes, c->l2.sector_bytes, c->memory.interleave_bytes };
+    for (int i = 0; i < 4; i++)
+        if (!pow2(p2v[i]))
+            return fail(L, "%s: expected a power of two (the model implements no other size), got %lld",
+                        origin(L, p2[i], w, sizeof w), (long long)p2v[i]);
     double lines = c->l2.size_mib * 1048576.0 / (double)c->l2.line_bytes;
     double sets = lines / (double)(c->l2.ways * c->l2.slices);
     if (sets < 1 || sets != floor(sets))
-        return fail(L, "%s: l2.size_mib: %g MiB is not a whole number of sets of %lld ways x %lld slices x %lld-byte lines",
-                    path, c->l2.size_mib, (long long)c->l2.ways, (long long)c->l2.slices, (long long)c->l2.line_bytes);
+        return fail(L, "%s: %g MiB is not a whole number of sets of %lld ways x %lld slices x %lld-byte lines",
+                    origin(L, "l2.size_mib", w, sizeof w), c->l2.size_mib, (long long)c->l2.ways, (long long)c->l2.slices,
+                    (long long)c->l2.line_bytes);
     if ((int64_t)sets % c->sim.l2_set_sampling)
-        return fail(L, "%s: sim.l2_set_sampling: %lld does not divide the %.0f sets per slice", path,
+        return fail(L, "%s: %lld does not divide the %.0f sets per slice", origin(L, "sim.l2_set_sampling", w, sizeof w),
                     (long long)c->sim.l2_set_sampling, sets);
     if (c->l2.slices % c->l2.partitions)
-        return fail(L, "%s: l2.partitions: %lld slices do not divide into %lld partitions", path,
+        return fail(L, "%s: %lld slices do not divide into %lld partitions", origin(L, "l2.partitions", w, sizeof w),
                     (long long)c->l2.slices, (long long)c->l2.partitions);
     if (c->l2.line_bytes % c->l2.sector_bytes)
-        return fail(L, "%s: l2.sector_bytes: must divide l2.line_bytes", path);
+        return fail(L, "%s: must divide l2.line_bytes", origin(L, "l2.sector_bytes", w, sizeof w));
     if (c->sm.smem_per_cta_kib > c->sm.smem_kib)
-        return fail(L, "%s: sm.smem_per_cta_kib: must not exceed sm.smem_kib", path);
+        return fail(L, "%s: must not exceed sm.smem_kib", origin(L, "sm.smem_per_cta_kib", w, sizeof w));
     if (c->sm.smem_kib > c->sm.l1_smem_kib)
-        return fail(L, "%s: sm.smem_kib: must not exceed sm.l1_smem_kib", path);
+        return fail(L, "%s: must not exceed sm.l1_smem_kib", origin(L, "sm.smem_kib", w, sizeof w));
     if (c->memory.interleave_bytes % c->l2.line_bytes && c->l2.line_bytes % c->memory.interleave_bytes)
-        return fail(L, "%s: memory.interleave_bytes: must be a multiple or divisor of l2.line_bytes", path);
+        return fail(L, "%s: must be a multiple or divisor of l2.line_bytes", origin(L, "memory.interleave_bytes", w, sizeof w));
     return 0;
 }
 
-int config_load(gpu_config *cfg, const char *path, const char *const *sets, int nsets, char *err, size_t errlen)
+struct config_src {
+    loader *L;      /* every file's keys and the --set overrides, with where each came from */
+    int *idx;       /* per parameter (table order): its entry in L->items, or -1 */
+    char path[PATH_MAX];
+};
+
+void config_src_destroy(config_src *s)
 {
+    if (!s) return;
+    free(s->L);
+    free(s->idx);
+    free(s);
+}
+
+/* Parses one "section.key=value" override into it; label names its origin (--set, --vary). */
+static int parse_override(loader *L, const char *text, const char *label, kv *it)
+{
+    char key[96];
+    const char *eq = strchr(text, '=');
+    size_t kl = eq ? (size_t)(eq - text) : 0;
+    if (!eq || kl == 0 || kl >= sizeof key) return fail(L, "%s %s: expected SECTION.KEY=VALUE", label, text);
+    memcpy(key, text, kl);
+    key[kl] = 0;
+    lower(key);
+    if (!config_find_param(key)) return fail(L, "%s: %s: unknown key (see gpusim --help-config)", label, key);
+    if (strlen(eq + 1) >= sizeof it->val) return fail(L, "%s: %s: value too long", label, key);
+    snprintf(it->key, sizeof it->key, "%s", key);
+    snprintf(it->val, sizeof it->val, "%s", eq + 1);
+    snprintf(it->file, sizeof it->file, "%s", label);
+    it->line = 0;
+    return 0;
+}
+
+int config_src_load(config_src **out, const char *path, const char *const *sets, int nsets, char *err, size_t errlen)
+{
+    *out = NULL;
+    config_src *s = calloc(1, sizeof *s);
     loader *L = calloc(1, sizeof *L);
-    if (!L) { snprintf(err, errlen, "%s: out of memory", path); return -1; }
+    int *idx = malloc(gpusim_nparams * sizeof *idx);
+    if (!s || !L || !idx) {
+        free(s); free(L); free(idx);
+        snprintf(err, errlen, "%s: out of memory", path);
+        return -1;
+    }
+    s->L = L;
+    s->idx = idx;
+    snprintf(s->path, sizeof s->path, "%s", path);
     L->err = err;
     L->errlen = errlen;
     int rc = load_file(L, path);
     for (int i = 0; !rc && i < nsets; i++) {
-        char key[96];
-        const char *eq = strchr(sets[i], '=');
-        size_t kl = eq ? (size_t)(eq - sets[i]) : 0;
-        if (!eq || kl == 0 || kl >= sizeof key) {
-            rc = fail(L, "--set %s: expected SECTION.KEY=VALUE", sets[i]);
-            break;
-        }
-        memcpy(key, sets[i], kl);
-        key[kl] = 0;
-        lower(key);
-        if (!config_find_param(key)) { rc = fail(L, "--set: %s: unknown key (see gpusim --help-config)", key); break; }
-        rc = set_kv(L, key, eq + 1, "--set", 0);
+        kv it;
+        rc = parse_override(L, sets[i], "--set", &it);
+        for (int j = 0; !rc && j < L->n; j++)
+            if (!strcmp(L->items[j].key, it.key) && L->items[j].line == 0)
+                rc = fail(L, "--set: %s: given twice", it.key);
+        if (!rc) rc = set_kv(L, it.key, it.val, "--set", 0);
     }
+    for (size_t i = 0; !rc && i < gpusim_nparams; i++) {
+        idx[i] = -1;
+        for (int j = 0; j < L->n; j++) if (strcmp(L->items[j].key, gpusim_params[i].key) == 0) idx[i] = j;
+    }
+    if (rc) { config_src_destroy(s); return rc; }
+    *out = s;
+    return 0;
+}
+
+int config_src_build(const config_src *s, const char *const *over, int nover, const char *label, gpu_config *cfg,
+                     char *err, size_t errlen)
+{
+    loader *L = s->L;
+    L->err = err;
+    L->errlen = errlen;
+    kv ov[CONFIG_MAX_OVERRIDES];
+    int ovp[CONFIG_MAX_OVERRIDES];
+    if (nover > CONFIG_MAX_OVERRIDES) { snprintf(err, errlen, "%s: more than %d overrides", label, CONFIG_MAX_OVERRIDES); return -2; }
+    int rc = 0;
+    for (int i = 0; !rc && i < nover; i++) {
+        rc = parse_override(L, over[i], label, &ov[i]);
+        if (!rc) ovp[i] = (int)(config_find_param(ov[i].key) - gpusim_params);
+        for (int j = 0; !rc && j < i; j++)
+            if (ovp[j] == ovp[i]) rc = fail(L, "%s: %s: given twice", label, ov[i].key);
+    }
+    L->ov = ov;
+    L->nov = rc ? 0 : nover;
     gpu_config tmp;
     memset(&tmp, 0, sizeof tmp);
     for (size_t i = 0; !rc && i < gpusim_nparams; i++) {
         const param *p = &gpusim_params[i];
-        const kv *item = NULL;
-        for (int j = 0; j < L->n; j++) if (strcmp(L->items[j].key, p->key) == 0) item = &L->items[j];
+        const kv *item = s->idx[i] >= 0 ? &L->items[s->idx[i]] : NULL;
+        for (int j = 0; j < nover; j++) if (ovp[j] == (int)i) item = &ov[j];
         if (item) rc = parse_value(L, p, item->val, item->file, item->line, &tmp);
         else if (p->def) rc = parse_value(L, p, p->def, "default", 0, &tmp);
-        else rc = fail(L, "%s: %s: required key is missing (%s)", path, p->key, p->doc);
+        else rc = fail(L, "%s: %s: required key is missing (%s)", s->path, p->key, p->doc);
     }
-    if (!rc) rc = cross_check(L, &tmp, path);
+    if (!rc) rc = cross_check(L, &tmp);
+    L->ov = NULL;
+    L->nov = 0;
     if (!rc) *cfg = tmp;
+    return rc;
+}
+
+void config_src_foreach(const config_src *s, void (*cb)(void *ctx, const char *key, const char *val), void *ctx)
+{
+    for (size_t i = 0; i < gpusim_nparams; i++)
+        cb(ctx, gpusim_params[i].key, s->idx[i] >= 0 ? s->L->items[s->idx[i]].val : gpusim_params[i].def ? gpusim_params[i].def : "");
+}
+
+int config_check_override(const char *text, const char *label, char *err, size_t errlen)
+{
+    loader *L = calloc(1, sizeof *L);
+    if (!L) { snprintf(err, errlen, "%s: out of memory", label); return -1; }
+    L->err = err;
+    L->errlen = errlen;
+    kv it;
+    int rc = parse_override(L, text, label, &it);
+    gpu_config tmp;
+    if (!rc) rc = parse_value(L, config_find_param(it.key), it.val, label, 0, &tmp);
     free(L);
+    return rc;
+}
+
+int config_load(gpu_config *cfg, const char *path, const char *const *sets, int nsets, char *err, size_t errlen)
+{
+    config_src *s = NULL;
+    int rc = config_src_load(&s, path, sets, nsets, err, errlen);
+    if (!rc) rc = config_src_build(s, NULL, 0, "--set", cfg, err, errlen);
+    config_src_destroy(s);
     return rc;
 }
 
@@ -408,7 +617,12 @@ void config_write_reference(FILE *f)
 {
     fprintf(f, "# gpusim configuration keys\n\n");
     fprintf(f, "Generated by `gpusim --help-config` from the parameter table in `sim/config/params.c`.\n");
-    fprintf(f, "A config may inherit another with `[config] base = other.ini` (relative to the including file).\n");
+    fprintf(f, "A config may inherit another with `[config] base = other.ini` (relative to the directory of the including\n"
+               "file; of the real file when the config is a symbolic link; of the current directory when it is a pipe).\n"
+               "Each section and key may appear once per file. `;` and `#` start a comment at the start of a line or after\n"
+               "white space (`sm_count = 132 ; note`); glued to a value (`13#2`) they are an error: quote a value that\n"
+               "holds them (`name = \"a#b\"`). A config is a regular file or a pipe of at most 1 MiB, lines other than\n"
+               "comments at most 1000 bytes. Line, sector and interleave sizes must be powers of two.\n");
     fprintf(f, "Any key can be overridden for one run with `--set section.key=value`.\n\n");
     fprintf(f, "| key | type | unit | range | default | meaning |\n|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < gpusim_nparams; i++) {

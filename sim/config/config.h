@@ -177,6 +177,25 @@ typedef struct config_override { const char *text; } config_override;
 int config_load(gpu_config *cfg, const char *path, const char *const *sets, int nsets,
                 char *err, size_t errlen);
 
+/* A config read once (every file of its base chain, and the --set overrides),
+ * from which many configs are built (a sweep's points): nothing is read again,
+ * so a file edited meanwhile changes nothing. */
+typedef struct config_src config_src;
+#define CONFIG_MAX_OVERRIDES 64 /* overrides of one build (a sweep's --vary knobs) */
+/* Reads path and its bases, applies the --set overrides (a key given twice is an
+ * error). Returns 0, -2 (bad input) or -1 with err. */
+int config_src_load(config_src **out, const char *path, const char *const *sets, int nsets, char *err, size_t errlen);
+/* Builds and validates the config with `over` ("section.key=value", each key once)
+ * applied last; errors name `label` ("--vary") for those. cfg untouched on error. */
+int config_src_build(const config_src *s, const char *const *over, int nover, const char *label, gpu_config *cfg,
+                     char *err, size_t errlen);
+/* cb(ctx, key, value as written) for every parameter, before any override of a build. */
+void config_src_foreach(const config_src *s, void (*cb)(void *ctx, const char *key, const char *val), void *ctx);
+void config_src_destroy(config_src *s);
+/* Checks one "section.key=value" alone (known key, value of its type and range;
+ * no cross-checks); errors name label. Returns 0 or -2. */
+int config_check_override(const char *text, const char *label, char *err, size_t errlen);
+
 /* Writes every effective value: cb(ctx, "section.key", "value") in table order. */
 void config_foreach(const gpu_config *cfg, void (*cb)(void *ctx, const char *key, const char *val), void *ctx);
 /* The i-th choice of a PT_ENUM parameter (from `choices` or `choice`) into buf;

@@ -27,6 +27,7 @@ struct engine {
     uint64_t seq;     /* next insertion number */
     uint64_t now_ps;  /* time of the last fired event */
     uint64_t fired;   /* events fired so far */
+    int saturated;    /* an event was scheduled at or past SIM_MAX_PS */
 };
 
 engine *engine_create(void)
@@ -55,6 +56,7 @@ static int before(const event *a, const event *b)
 
 int engine_schedule(engine *e, uint64_t time_ps, int prio, event_fn fn, void *ctx, uint64_t arg)
 {
+    if (time_ps >= SIM_MAX_PS) { time_ps = SIM_MAX_PS; e->saturated = 1; }
     assert(time_ps >= e->now_ps);
     if (e->n == e->cap) {
         event *h = realloc(e->heap, 2 * e->cap * sizeof *h);
@@ -76,7 +78,7 @@ int engine_schedule(engine *e, uint64_t time_ps, int prio, event_fn fn, void *ct
 
 int engine_step(engine *e)
 {
-    if (e->n == 0) return 0;
+    if (e->n == 0 || e->saturated) return 0; /* past the horizon nothing is worth simulating */
     event top = e->heap[0];
     event last = e->heap[--e->n];
     uint64_t i = 0;
@@ -105,3 +107,4 @@ uint64_t engine_run(engine *e)
 uint64_t engine_now(const engine *e) { return e->now_ps; }
 uint64_t engine_pending(const engine *e) { return e->n; }
 uint64_t engine_fired(const engine *e) { return e->fired; }
+int engine_saturated(const engine *e) { return e->saturated; }

@@ -94,6 +94,7 @@ int copy_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     c->pageable = !p->pinned;
     c->chunk = c->pageable ? (uint64_t)gpu_cfg(ex->g)->pcie.staging_chunk_kib * 1024 : PCIE_CHUNK_BYTES;
     ex->state = c;
+    ex->state_free = free;
     c->engine_idx = pcie_engine_take(gpu_pcie(ex->g));
     /* More concurrent copies than engines: the extra ones share the link without
      * an engine of their own (their bandwidth share is what matters). */

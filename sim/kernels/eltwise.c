@@ -107,5 +107,6 @@ int eltwise_launch(op_exec *ex, uint64_t t, const eltwise_work *w)
     r->kd.start_cta = start_cta;
     r->kd.finished = finished;
     ex->state = r;
+    ex->state_free = free;
     return cta_sched_launch(gpu_sched(ex->g), &r->kd, t);
 }

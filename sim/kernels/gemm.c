@@ -161,7 +161,7 @@ static uint64_t load_ktile(cta_run *c, uint64_t idx, uint64_t t)
                           (uint64_t)op->k * eb, r->b_flags, t);
     uint64_t done = da > db ? da : db;
     if (r->lsu_ps_per_byte > 0) { /* non-TMA: every operand byte is a load instruction's share through the SM's LSU */
-        uint64_t busy = (uint64_t)((double)((ra * step_a + cols_b) * kw * eb) * r->lsu_ps_per_byte);
+        uint64_t busy = ps_floor((double)((ra * step_a + cols_b) * kw * eb) * r->lsu_ps_per_byte);
         uint64_t end = sm_lsu_reserve(gpu_sm(r->g, c->sm), t, busy);
         if (end > done) done = end;
     }
@@ -198,7 +198,7 @@ static uint64_t epilogue(cta_run *c, uint64_t idx, uint64_t t)
         /* Hopper: the consumers write the tile to shared memory and a TMA store
          * drains it asynchronously; they are free after the shared-memory write. */
         c->store_done_ps = w > c->store_done_ps ? w : c->store_done_ps;
-        uint64_t smem = done + (uint64_t)((double)(rows * cols * ob) * r->smem_ps_per_byte);
+        uint64_t smem = ps_add(done, ps_floor((double)(rows * cols * ob) * r->smem_ps_per_byte));
         return smem;
     }
     if (r->lsu_store_ps_per_elem > 0) { /* every output vector: a shared-memory read and a global store */
@@ -330,6 +330,14 @@ static void start_cta(void *ctx, int smi, uint64_t cta, uint64_t t)
     wake(c, t);
 }
 
+static void gemm_state_free(void *state)
+{
+    gemm_run *r = state;
+    free(r->pool);
+    free(r->slots);
+    free(r);
+}
+
 static void release(gemm_run *r, uint64_t t)
 {
     op_exec *ex = r->ex;
@@ -426,5 +434,6 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->kd.start_cta = start_cta;
     r->kd.finished = finished;
     ex->state = r;
+    ex->state_free = gemm_state_free;
     return cta_sched_launch(gpu_sched(ex->g), &r->kd, t);
 }

@@ -299,8 +299,10 @@ int gemm_map_choose(const gpu_config *cfg, const gemm_params *op, gemm_map *m, c
         *m = (gemm_map){ 0 };
         int all = cfg->gemm.select == GEMM_SELECT_BEST;
         if (gemm_map_candidates(cfg, op, all, m, 1) < 1 && gemm_map_candidates(cfg, op, 1, m, 1) < 1) {
-            snprintf(err, errlen, "gemm: no kernel family can run this GEMM here (dtype %s, rows aligned to %d bytes; "
-                     "does a tile fit sm.smem_per_cta_kib?)", dtype_name(op->dtype), gemm_align_bytes(op));
+            snprintf(err, errlen, "gemm: no kernel family can run this GEMM here (dtype %s, rows aligned to %d bytes): "
+                     "no tile fits one SM's limits (sm.max_threads = %lld, sm.registers = %lld, sm.smem_per_cta_kib = %lld)",
+                     dtype_name(op->dtype), gemm_align_bytes(op), (long long)cfg->sm.max_threads,
+                     (long long)cfg->sm.registers, (long long)cfg->sm.smem_per_cta_kib);
             return -2;
         }
     } else {
@@ -326,10 +328,10 @@ int gemm_map_choose(const gpu_config *cfg, const gemm_params *op, gemm_map *m, c
     if (op->split_k) { m->split_k = op->split_k; m->stream_k = 0; }
     if (op->group_m) m->group_m = op->group_m;
     if (sm_occupancy(cfg, &m->shape) < 1) {
-        snprintf(err, errlen, "gemm: tile %lldx%lldx%lld with %lld stages and %lld warps does not fit one SM "
-                 "(%lld KiB shared memory, %lld threads; sm.smem_per_cta_kib = %lld)",
+        char why[300];
+        snprintf(err, errlen, "gemm: tile %lldx%lldx%lld with %lld stages and %lld warps does not fit one SM (%s)",
                  (long long)m->tm, (long long)m->tn, (long long)m->tk, (long long)m->stages, (long long)m->warps,
-                 (long long)(m->shape.smem_bytes / 1024), (long long)m->shape.threads, (long long)cfg->sm.smem_per_cta_kib);
+                 sm_misfit(cfg, &m->shape, why, sizeof why));
         return -2;
     }
     return 0;

@@ -31,6 +31,8 @@ struct op_exec {
     double ns_per_load;      /* chase: timed average */
     char mapping[96];        /* gemm: the mapping used, for the results */
     void *state;             /* the kernel's own */
+    void (*state_free)(void *state); /* frees state when a run is abandoned with the op unfinished (the
+                                        clock reached its horizon); set with state */
     op_done_fn done;
     void *done_ctx;
     int is_kernel;           /* runs on SMs (gets launch overheads) */

@@ -78,6 +78,7 @@ int chase_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     c->timed_left = hops;
     c->timed_start = UINT64_MAX;
     ex->state = c;
+    ex->state_free = free;
     return engine_schedule(c->e, t, PRIO_NORMAL, chase_step, c, 0);
 }
 
@@ -134,6 +135,13 @@ static int stream_issue(stream_run *r, uint64_t s, uint64_t t)
     return engine_schedule(r->e, d, PRIO_NORMAL, stream_back, r, s);
 }
 
+static void stream_state_free(void *state)
+{
+    stream_run *r = state;
+    free(r->next_batch);
+    free(r);
+}
+
 int stream_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
 {
     const gpu_config *cfg = gpu_cfg(ex->g);
@@ -154,6 +162,7 @@ int stream_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->inflight_per_sm = (uint64_t)cfg->sm.max_inflight_lines * (uint64_t)cfg->l2.line_bytes / STREAM_BATCH;
     if (r->inflight_per_sm < 1) r->inflight_per_sm = 1;
     ex->state = r;
+    ex->state_free = stream_state_free;
     uint64_t launch = t + clock_ps(&(clock_domain){ (uint32_t)cfg->gpu.clock_mhz }, (double)cfg->sm.cta_launch_cycles);
     for (uint64_t s = 0; s < r->nsm; s++)
         for (uint64_t i = 0; i < r->inflight_per_sm; i++) stream_issue(r, s, launch);

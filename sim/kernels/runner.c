@@ -236,7 +236,7 @@ static int iteration_end(runner *r, size_t i, uint64_t t)
             rp->done += k;
             rp->skipped += k;
             r->iters_extrapolated += k;
-            t += k * ps;
+            t = ps && k > (SIM_MAX_PS - (t < SIM_MAX_PS ? t : SIM_MAX_PS)) / ps ? SIM_MAX_PS : t + k * ps;
             power_snapshot(pw, (int)i, t, &rp->b_prev);
             left -= k;
         }
@@ -396,7 +396,10 @@ static int host_op(runner *r, size_t i)
     op_result *o = &r->res->ops[i];
     /* a host op that takes host time (cpu) spans it; the others are instants */
     int busy = !(flags & OPF_WAIT_ALL) && now > before;
-    *o = (op_result){ .bound = "-", .start_ps = busy ? before : now, .end_ps = now };
+    memset(o, 0, sizeof *o); /* padding included: results travel between sweep workers as bytes */
+    snprintf(o->bound, sizeof o->bound, "-");
+    o->start_ps = busy ? before : now;
+    o->end_ps = now;
     if (busy) snprintf(o->bound, sizeof o->bound, "host");
     snprintf(o->kind, sizeof o->kind, "%s", ty->name);
     snprintf(o->name, sizeof o->name, "%s", op->name);
@@ -456,6 +459,15 @@ int runner_run(const gpu_config *cfg, const trace *t, run_result *res, char *err
     return runner_run_progress(cfg, t, NULL, res, err, errlen);
 }
 
+/* A run whose clock reached SIM_MAX_PS (engine.h) is refused, naming the op it was in. */
+static void horizon_error(const trace *t, size_t i, char *err, size_t errlen)
+{
+    const trace_op *op = &t->ops[i < t->n ? i : t->n - 1];
+    snprintf(err, errlen, "%s:%d: %s: the simulated time passes the model's horizon of 2^63 ps (about 106 days): "
+             "a rate in the config is too small for this work (e.g. tensor.*_flops_per_clk, memory.channel_gbps) "
+             "or repeat= too large; no result", t->path, op->line, op->name);
+}
+
 int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progress *pg, run_result *res, char *err,
                         size_t errlen)
 {
@@ -503,6 +515,14 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
             engine_run(r->e);
         }
         rc = r->failed;
+        if (!rc && engine_saturated(r->e)) {
+            /* a wrapped or saturated clock would be reported as a plausible, wrong time */
+            size_t bad = r->next_op ? r->next_op - 1 : 0;
+            for (size_t i = 0; i < t->n; i++)
+                if (r->ex[i].op && !r->ex[i].end_ps) { bad = i; break; }
+            horizon_error(t, bad, err, errlen);
+            rc = -2;
+        }
         if (!rc && r->outstanding && !r->failed) { snprintf(err, errlen, "internal: %zu ops never finished", r->outstanding); rc = -1; }
     } else {
         snprintf(err, errlen, "out of memory");
@@ -516,6 +536,15 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
         }
         if (r->h.now_ps > end) end = r->h.now_ps;
         res->total_ps = end;
+        if (end >= SIM_MAX_PS) {
+            size_t bad = 0;
+            while (bad + 1 < t->n && res->ops[bad].end_ps < SIM_MAX_PS) bad++;
+            horizon_error(t, bad, err, errlen);
+            rc = -2;
+        }
+    }
+    if (!rc) {
+        uint64_t end = res->total_ps;
         res->cycles = clock_cycles(&(clock_domain){ (uint32_t)cfg->gpu.clock_mhz }, end);
         gpu_counters c;
         gpu_get_counters(r->g, &c);
@@ -555,6 +584,9 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
     for (int s = 0; s < MAX_STREAMS; s++) free(r->streams[s].ops);
     gpu_destroy(r->g);
     engine_destroy(r->e);
+    /* kernels a run abandoned mid-way (the clock reached its horizon) still own their state */
+    for (size_t i = 0; r->ex && i < t->n; i++)
+        if (r->ex[i].state && r->ex[i].state_free) r->ex[i].state_free(r->ex[i].state);
     free(r->ex);
     free(r->c0);
     free(r);

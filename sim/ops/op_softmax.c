@@ -154,6 +154,7 @@ static int start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->kd.start_cta = start_cta;
     r->kd.finished = finished;
     ex->state = r;
+    ex->state_free = free;
     return cta_sched_launch(gpu_sched(ex->g), &r->kd, t);
 }
 

@@ -1,10 +1,13 @@
 /* db.c: schema, migration and the per-run transaction (see db.h). */
 #include "db.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -12,6 +15,9 @@
 
 struct db {
     sqlite3 *h;
+    int created;        /* this connection created the file */
+    int stored;         /* a run or sweep was committed through it */
+    char path[4096];
 };
 
 static const char *const schema_sql =
@@ -121,30 +127,126 @@ static int schema_version(sqlite3 *h)
     return v;
 }
 
+/* Checks the path before SQLite opens it: a regular file (or nothing yet), which
+ * this process may write (and its directory, for the journal), with SQLite's
+ * header when not empty. *exists: 0 absent, 1 a non-empty file, 2 an empty one. */
+static int db_inspect(const char *path, int *exists, char *err, size_t errlen)
+{
+    struct stat st;
+    *exists = 0;
+    if (stat(path, &st) != 0) {
+        if (errno == ENOENT) return 0; /* created below */
+        snprintf(err, errlen, "%s: cannot open database: %s", path, strerror(errno));
+        return -1;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "%s: not a regular file (a database is a file); left untouched", path);
+        return -1;
+    }
+    *exists = 1;
+    if (access(path, R_OK | W_OK) != 0) {
+        snprintf(err, errlen, "%s: read-only database (%s): cannot store the run; left untouched", path, strerror(errno));
+        return -1;
+    }
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash) slash[slash == dir] = 0;
+    else snprintf(dir, sizeof dir, ".");
+    if (access(dir, W_OK | X_OK) != 0) { /* SQLite writes its journal or write-ahead log beside the file */
+        snprintf(err, errlen, "%s: read-only database (its directory %s: %s): cannot store the run; left untouched", path,
+                 dir, strerror(errno));
+        return -1;
+    }
+    if (st.st_size == 0) { *exists = 2; return 0; }
+    FILE *f = fopen(path, "rb");
+    char magic[16] = { 0 };
+    size_t n = f ? fread(magic, 1, sizeof magic, f) : 0;
+    if (f) fclose(f);
+    if (n < sizeof magic || memcmp(magic, "SQLite format 3", 16) != 0) {
+        snprintf(err, errlen, "%s: not a gpusim database (not an SQLite file); left untouched", path);
+        return -1;
+    }
+    return 0;
+}
+
+/* The checks of an existing, non-empty SQLite file, by reads only on the
+ * connection that will write (a second, read-only connection would leave -wal
+ * and -shm files beside a WAL database; the last read-write connection's close
+ * removes them). */
+static int db_check_existing(sqlite3 *h, const char *path, char *err, size_t errlen)
+{
+    sqlite3_stmt *st2 = NULL;
+    /* a corrupted file would take new rows into a broken b-tree */
+    int rc = sqlite3_prepare_v2(h, "PRAGMA quick_check(1)", -1, &st2, NULL);
+    const char *res = NULL;
+    if (rc == SQLITE_OK && sqlite3_step(st2) == SQLITE_ROW) res = (const char *)sqlite3_column_text(st2, 0);
+    if (!res || strcmp(res, "ok") != 0) {
+        int notdb = sqlite3_errcode(h) == SQLITE_NOTADB;
+        snprintf(err, errlen, notdb ? "%s: not a gpusim database (%.200s); left untouched"
+                                    : "%s: corrupted database (integrity check: %.200s); left untouched",
+                 path, res ? res : sqlite3_errmsg(h));
+        for (char *c = err; *c; c++) if (*c == '\n') *c = ' ';
+        sqlite3_finalize(st2);
+        return -1;
+    }
+    sqlite3_finalize(st2);
+    int ntables = -1, has_meta = 0, version = 0;
+    rc = sqlite3_prepare_v2(h, "SELECT count(*), total(name = 'meta') FROM sqlite_master WHERE type = 'table'", -1, &st2, NULL);
+    if (rc == SQLITE_OK && sqlite3_step(st2) == SQLITE_ROW) {
+        ntables = sqlite3_column_int(st2, 0);
+        has_meta = sqlite3_column_int(st2, 1);
+    }
+    sqlite3_finalize(st2);
+    if (ntables < 0) {
+        snprintf(err, errlen, "%s: not a gpusim database (%s); left untouched", path, sqlite3_errmsg(h));
+        return -1;
+    }
+    if (ntables == 0) return 0;
+    if (has_meta) version = schema_version(h);
+    if (!version) {
+        snprintf(err, errlen, "%s: an SQLite database of another program (%d tables, no gpusim schema_version); "
+                 "left untouched", path, ntables);
+        return -1;
+    }
+    if (version > DB_SCHEMA_VERSION) {
+        snprintf(err, errlen, "%s: written by a newer gpusim (schema version %d; this gpusim knows %d and older); "
+                 "left untouched", path, version, DB_SCHEMA_VERSION);
+        return -1;
+    }
+    return 0;
+}
+
 int db_open(db **out, const char *path, char *err, size_t errlen)
 {
+    int exists = 0;
+    if (db_inspect(path, &exists, err, errlen)) return -1;
     db *d = calloc(1, sizeof *d);
     if (!d) { snprintf(err, errlen, "%s: out of memory", path); return -1; }
-    int rc = sqlite3_open_v2(path, &d->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    d->created = !exists;
+    snprintf(d->path, sizeof d->path, "%s", path);
+    int rc = sqlite3_open_v2(path, &d->h, SQLITE_OPEN_READWRITE | (exists ? 0 : SQLITE_OPEN_CREATE), NULL);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "%s: cannot open database: %s", path, d->h ? sqlite3_errmsg(d->h) : sqlite3_errstr(rc));
-        db_close(d);
+        db_abandon(d);
         return -1;
     }
     sqlite3_busy_timeout(d->h, 30000);
-    /* reading the schema fails cleanly on a file that is not a database, before any write */
-    sqlite3_stmt *st = NULL;
-    rc = sqlite3_prepare_v2(d->h, "SELECT count(*) FROM sqlite_master", -1, &st, NULL);
-    if (rc == SQLITE_OK) rc = sqlite3_step(st);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW) {
-        snprintf(err, errlen, "%s: not a gpusim database (%s); left untouched", path, sqlite3_errmsg(d->h));
-        db_close(d);
+    /* reads only, before any write (the WAL switch included): what gpusim must not write to is left as it was */
+    if (exists == 1 && db_check_existing(d->h, path, err, errlen)) {
+        db_abandon(d);
         return -1;
     }
     char *msg = NULL;
-    rc = sqlite3_exec(d->h, "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON;", NULL, NULL, &msg);
+    /* the schema is set up (and migrated) in one transaction before the switch to WAL, which is
+     * persistent and outside any transaction: a failed setup rolls back to the file as it was */
+    rc = sqlite3_exec(d->h, "PRAGMA foreign_keys=ON;", NULL, NULL, &msg);
     if (rc == SQLITE_OK) rc = sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, &msg);
+    if (rc == SQLITE_OK && schema_version(d->h) > DB_SCHEMA_VERSION) { /* a newer gpusim got there since the inspection */
+        sqlite3_free(msg);
+        msg = sqlite3_mprintf("written by a newer gpusim (schema version %d)", schema_version(d->h));
+        rc = SQLITE_ERROR;
+    }
     if (rc == SQLITE_OK) rc = sqlite3_exec(d->h, schema_sql, NULL, NULL, &msg);
     if (rc == SQLITE_OK && schema_version(d->h) == 1) rc = sqlite3_exec(d->h, migrate_v2_sql, NULL, NULL, &msg);
     if (rc == SQLITE_OK && schema_version(d->h) == 2) rc = sqlite3_exec(d->h, migrate_v3_sql, NULL, NULL, &msg);
@@ -155,15 +257,33 @@ int db_open(db **out, const char *path, char *err, size_t errlen)
         rc = sqlite3_exec(d->h, sql, NULL, NULL, &msg);
     }
     if (rc == SQLITE_OK) rc = sqlite3_exec(d->h, "COMMIT", NULL, NULL, &msg);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(d->h, "PRAGMA journal_mode=WAL;", NULL, NULL, &msg);
     if (rc != SQLITE_OK) {
         snprintf(err, errlen, "%s: cannot set up the schema: %s", path, msg ? msg : sqlite3_errmsg(d->h));
         sqlite3_free(msg);
         sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
-        db_close(d);
+        db_abandon(d);
         return -1;
     }
     *out = d;
     return 0;
+}
+
+void db_abandon(db *d)
+{
+    if (!d) return;
+    int created = d->created && !d->stored;
+    char path[sizeof d->path + 8];
+    snprintf(path, sizeof path, "%s", d->path);
+    db_close(d);
+    if (!created) return;
+    /* the file did not exist before this connection: a failed run leaves no empty database behind */
+    static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
+    for (int i = 0; i < 4; i++) {
+        char p[sizeof path + 16];
+        snprintf(p, sizeof p, "%s%s", path, sfx[i]);
+        unlink(p);
+    }
 }
 
 void db_close(db *d)
@@ -264,6 +384,16 @@ int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_exec(d->h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
     if (rc != SQLITE_OK) goto fail;
+    if (rec->sweep_id && rec->point_key) {
+        /* inside the write transaction: two --resume of one sweep run together store each point once */
+        int has = db_sweep_has_point(d, rec->sweep_id, rec->point_key);
+        if (has < 0) goto fail;
+        if (has) {
+            sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL);
+            if (run_id) *run_id = 0;
+            return 0;
+        }
+    }
     char now[32];
     time_t tt = time(NULL);
     struct tm tmv;
@@ -360,6 +490,7 @@ int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_
     st = NULL;
     rc = sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL);
     if (rc != SQLITE_OK) goto fail;
+    d->stored = 1;
     if (run_id) *run_id = id;
     return 0;
 fail:

@@ -32,10 +32,19 @@ typedef struct run_record {
     const char *point_key;  /* sweep point, NULL: none */
 } run_record;
 
-/* Opens (creating if needed) and migrates. Returns 0, or -1 with err. */
+/* Opens (creating if needed) and migrates. Before writing anything it refuses,
+ * leaving the file byte-identical: a path that is not a regular file, a file it
+ * cannot write (reported as read-only), a file that is not SQLite, an SQLite
+ * database of another program (tables but no gpusim schema_version), a schema
+ * newer than DB_SCHEMA_VERSION, and a database that fails PRAGMA quick_check.
+ * Returns 0, or -1 with err. */
 int db_open(db **out, const char *path, char *err, size_t errlen);
 void db_close(db *d);
-/* Stores one run in one transaction; returns 0 and its id, or -1 with err (nothing stored). */
+/* Closes after a failure: a database file this connection created and stored
+ * nothing in is removed (with its -wal, -shm and -journal). Accepts NULL. */
+void db_abandon(db *d);
+/* Stores one run in one transaction; returns 0 and its id, or -1 with err (nothing stored).
+ * A sweep point already stored under its sweep is not stored again (id 0). */
 int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_t errlen);
 /* Finds (resume) or creates the sweep with this spec; returns 0 and its id, or -1 with err. */
 int db_sweep_begin(db *d, const char *spec, int resume, int64_t *sweep_id, char *err, size_t errlen);

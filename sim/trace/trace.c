@@ -11,12 +11,15 @@
 #include "trace.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ops/optable.h"
 
@@ -324,29 +327,59 @@ int trace_parse(trace **out, const char *name, const char *text, size_t len, cha
     return 0;
 }
 
-int trace_load(trace **out, const char *path, char *err, size_t errlen)
+int trace_read(const char *path, char **out, size_t *len, char *err, size_t errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) { snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)); return -2; }
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) { snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)); return -2; }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))) {
+        close(fd);
+        snprintf(err, errlen, "%s: not a regular file (a trace must be a file or a pipe: not a device, socket or directory)", path);
+        return -2;
+    }
+    int fl = fcntl(fd, F_GETFL);
+    if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK); /* a pipe's writer may not have written yet */
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
-    if (!buf) { fclose(f); return -1; }
+    if (!buf) { close(fd); snprintf(err, errlen, "%s: out of memory", path); return -1; }
     for (;;) {
         if (n == cap) {
-            if (cap > (64u << 20)) { free(buf); fclose(f); snprintf(err, errlen, "%s: larger than 64 MiB", path); return -2; }
+            if (cap >= TRACE_MAX_BYTES) {
+                free(buf);
+                close(fd);
+                snprintf(err, errlen, "%s: larger than %d MiB (the most a trace may be)", path, TRACE_MAX_BYTES >> 20);
+                return -2;
+            }
             char *b = realloc(buf, cap * 2);
-            if (!b) { free(buf); fclose(f); return -1; }
+            if (!b) { free(buf); close(fd); snprintf(err, errlen, "%s: out of memory", path); return -1; }
             buf = b;
             cap *= 2;
         }
-        size_t r = fread(buf + n, 1, cap - n, f);
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) {
+            int e = errno;
+            free(buf);
+            close(fd);
+            snprintf(err, errlen, "%s: read error: %s", path, strerror(e));
+            return -2;
+        }
         if (r == 0) break;
-        n += r;
+        n += (size_t)r;
     }
-    int ioerr = ferror(f);
-    fclose(f);
-    if (ioerr) { free(buf); snprintf(err, errlen, "%s: read error", path); return -2; }
-    int rc = trace_parse(out, path, buf, n, err, errlen);
+    close(fd);
+    *out = buf;
+    *len = n;
+    return 0;
+}
+
+int trace_load(trace **out, const char *path, char *err, size_t errlen)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    int rc = trace_read(path, &buf, &n, err, errlen);
+    if (rc) return rc;
+    rc = trace_parse(out, path, buf, n, err, errlen);
     free(buf);
     return rc;
 }

@@ -38,6 +38,11 @@ typedef struct trace {
 /* Reads path. Returns 0, or -2 with err = "FILE:LINE: ..." for bad input, or -1
  * when out of memory. *out is untouched on error. */
 int trace_load(trace **out, const char *path, char *err, size_t errlen);
+#define TRACE_MAX_BYTES (64 << 20) /* the largest trace read (64 MiB) */
+/* Reads a whole trace file or pipe (read once: a pipe cannot be read again) into
+ * *out (malloc'd, not terminated), refusing devices, directories and sockets and
+ * anything over TRACE_MAX_BYTES. Returns 0, -2 (bad input) or -1 with err. */
+int trace_read(const char *path, char **out, size_t *len, char *err, size_t errlen);
 /* Parses text as if read from `name` (for tests and fuzzing). */
 int trace_parse(trace **out, const char *name, const char *text, size_t len, char *err, size_t errlen);
 void trace_destroy(trace *t);

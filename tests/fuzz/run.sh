@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# tests/fuzz/run.sh SECONDS: builds the libFuzzer harnesses (trace reader, config loader, importer) with clang (ASan+UBSan)
+# tests/fuzz/run.sh SECONDS: builds the libFuzzer harnesses (trace reader, config loader, importer, sweep --vary
+# parser, database open path) with clang (ASan+UBSan)
 # and runs each for SECONDS on a copy of its seed corpus. Exits non-zero on a finding.
 set -eu
 cd "$(dirname "$0")/../.."
@@ -15,12 +16,19 @@ clang $flags tests/fuzz/fuzz_trace.c $lib -liniparser -lm -o "$out/fuzz_trace"
 clang $flags tests/fuzz/fuzz_config.c sim/config/config.c sim/config/params.c \
     sim/arch/prefetch*.c sim/arch/l2_repl*.c -liniparser -lm -o "$out/fuzz_config"
 clang $flags tests/fuzz/fuzz_import.c sim/import/torch_import.c $lib -liniparser -ljson-c -lm -o "$out/fuzz_import"
+# the sweep's --vary parser checks values against the parameter table
+clang $flags tests/fuzz/fuzz_vary.c sim/cli/vary.c sim/config/config.c sim/config/params.c \
+    sim/arch/prefetch*.c sim/arch/l2_repl*.c -liniparser -lm -o "$out/fuzz_vary"
+# the database open path on corrupted and foreign files
+clang $flags tests/fuzz/fuzz_db.c sim/results/db.c sim/config/config.c sim/config/params.c \
+    sim/arch/prefetch*.c sim/arch/l2_repl*.c -liniparser -lsqlite3 -lm -o "$out/fuzz_db"
 status=0
 pids=""
-harnesses="trace config import"
+harnesses="trace config import vary db"
 for h in $harnesses; do  # all harnesses at once
   rm -rf "$out/corpus_$h" && cp -r "tests/fuzz/corpus_$h" "$out/corpus_$h"
-  "$out/fuzz_$h" -max_total_time="$secs" -max_len=4096 -timeout=10 -print_final_stats=1 \
+  maxlen=4096; [ "$h" = db ] && maxlen=131072  # a gpusim database is a few tens of KiB
+  "$out/fuzz_$h" -max_total_time="$secs" -max_len=$maxlen -timeout=10 -print_final_stats=1 \
       -artifact_prefix="$out/crash_$h-" "$out/corpus_$h" > "$out/fuzz_$h.log" 2>&1 &
   pids="$pids $!"
 done

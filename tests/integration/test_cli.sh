@@ -389,6 +389,145 @@ if command -v script > /dev/null; then
   check "... and its stdout stays one JSON object" python3 -c "import json; json.load(open('long.json'))"
 fi
 
+# 10. hostile input, round two (issue 10)
+printf 'gemm name=g m=256 n=256 k=256 dtype=fp16\n' > h.trace
+(cd "$SRC/configs" && "$BIN" <(cat h100.ini) "$T/h.trace" --no-db -q) 2> err.txt
+check "a config on a pipe (<(cat h100.ini)) runs, its base found from the current directory" test $? -eq 0
+printf '[config]\nbase = %s/configs/h100.ini\n[gpu]\nsm_count = 66\nsm_count = 132\n' "$SRC" > dupk.ini
+"$BIN" dupk.ini h.trace --no-db -q 2> err.txt
+check "a key given twice in a config exits 2 at the repeat's line" sh -c "test $? -eq 2 && grep -q 'dupk.ini:5: gpu.sm_count: given twice' err.txt"
+printf '[config]\nbase = %s/configs/h100.ini\n[gpu]\nsm_count = 13#2\n' "$SRC" > hashv.ini
+"$BIN" hashv.ini h.trace --no-db -q 2> err.txt
+check "13#2 in a config exits 2, not 13" sh -c "test $? -eq 2 && grep -q \"hashv.ini:4: gpu.sm_count: '#' inside the value\" err.txt"
+mkdir -p basedir; printf '[config]\nbase = basedir\n' > dirb.ini
+"$BIN" dirb.ini h.trace --no-db -q 2> err.txt
+check "config.base naming a directory exits 2" sh -c "test $? -eq 2 && grep -q 'dirb.ini:2: config.base: .*basedir. is not a regular file' err.txt"
+printf 'gemm name=g m=2048 n=2048 k=1024 dtype=fp16\n' > h2.trace
+"$BIN" "$SRC/configs/h100.ini" h2.trace --no-db -q --set l2.line_bytes=96 --set l2.size_mib=37.5 --set memory.interleave_bytes=96 2> err.txt
+check "a 96-byte L2 line (not implemented) exits 2 blaming --set" sh -c "test $? -eq 2 && grep -q -- '--set l2.line_bytes: expected a power of two' err.txt"
+"$BIN" "$SRC/configs/h100.ini" h.trace --no-db -q --set tensor.fp16_flops_per_clk=1e-12 2> err.txt
+check "a GEMM whose time overflows the picosecond clock exits 2, not the stock 11 us" sh -c "test $? -eq 2 && grep -q \"h.trace:1: g: the simulated time passes the model's horizon\" err.txt"
+printf 'gemm name=g m=2048 n=2048 k=256 dtype=fp16\nflush name=f\n' > fl.trace
+"$BIN" "$SRC/configs/h100.ini" fl.trace --no-db --json --set sim.l2_set_sampling=16 > fl.json
+check "flush under l2_set_sampling=16 writes back the whole 8 MiB C (each sampled line counts 16 times)" python3 -c "
+import json; o=[o for o in json.load(open('fl.json'))['ops'] if o['name']=='f'][0]
+assert abs(o['dram_bytes'] - 8388608) < 0.05 * 8388608, o['dram_bytes']"
+
+# 10b. the database contract and outputs (issue 10)
+sqlite3 other.db 'CREATE TABLE notes(x); INSERT INTO notes VALUES (1);'; cp other.db other.orig
+"$BIN" "$SRC/configs/h100.ini" h.trace --db other.db -q 2> err.txt
+check "another program's SQLite file is refused, byte-identical, no -wal/-journal" sh -c "test $? -eq 1 && grep -q 'an SQLite database of another program' err.txt && cmp -s other.db other.orig && test ! -e other.db-wal -a ! -e other.db-journal"
+"$BIN" "$SRC/configs/h100.ini" h.trace --db newer.db -q
+sqlite3 newer.db "UPDATE meta SET value='99' WHERE key='schema_version'; PRAGMA journal_mode=DELETE;" > /dev/null; cp newer.db newer.orig
+"$BIN" "$SRC/configs/h100.ini" h.trace --db newer.db -q 2> err.txt
+check "a database of a newer schema is refused, byte-identical" sh -c "test $? -eq 1 && grep -q 'written by a newer gpusim' err.txt && cmp -s newer.db newer.orig"
+"$BIN" "$SRC/configs/h100.ini" h.trace --db cor.db -q; sqlite3 cor.db 'PRAGMA journal_mode=DELETE;' > /dev/null
+python3 -c "f=open('cor.db','r+b'); f.seek(8192); f.write(b'\x0d\xff\xff\xff\xff\xff\xff\xff'); f.close()"; cp cor.db cor.orig
+"$BIN" "$SRC/configs/h100.ini" h.trace --db cor.db -q 2> err.txt
+check "a corrupted database is refused, byte-identical" sh -c "test $? -eq 1 && grep -q 'corrupted database' err.txt && cmp -s cor.db cor.orig"
+jbefore=$(ls /dev/full-journal 2>/dev/null)
+"$BIN" "$SRC/configs/h100.ini" h.trace --db /dev/full -q 2> err.txt
+check "--db /dev/full is refused and leaves no /dev/full-journal" sh -c "test $? -eq 1 && grep -q 'not a regular file' err.txt && { test -n '$jbefore' || test ! -e /dev/full-journal; }"
+if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then asuser="setpriv --reuid=65534 --regid=65534 --clear-groups"; else asuser=""; fi
+mkdir -p rodir; "$BIN" "$SRC/configs/h100.ini" h.trace --db rodir/ro.db -q; cp h.trace rodir/; chmod 755 rodir "$T"; chmod 444 rodir/ro.db
+if [ -z "$asuser" ]; then chmod 555 rodir; fi
+$asuser "$BIN" "$SRC/configs/h100.ini" rodir/h.trace --db rodir/ro.db -q 2> err.txt
+check "a read-only database is reported as read-only" sh -c "test $? -eq 1 && grep -q 'rodir/ro.db: read-only database' err.txt"
+chmod 755 rodir
+n0=$(sqlite3 main.db 'select count(*) from runs')
+"$BIN" "$SRC/configs/h100.ini" h.trace --db main.db --timeline /nonexistent/x.json -q 2> err.txt
+check "--timeline to an unwritable path fails before the run is stored" sh -c "test $? -eq 2 && grep -q -- '--timeline /nonexistent/x.json: cannot create' err.txt && test $(sqlite3 main.db 'select count(*) from runs') = $n0"
+cp main.db main.keep
+"$BIN" "$SRC/configs/h100.ini" h.trace --db main.db --timeline main.db -q 2> err.txt
+check "--timeline equal to the database exits 2, the database intact" sh -c "test $? -eq 2 && grep -q 'is the database' err.txt && cmp -s main.db main.keep"
+cp h.trace h.keep
+"$BIN" "$SRC/configs/h100.ini" h.trace --no-db --timeline ./h.trace -q 2> err.txt
+check "--timeline equal to the trace exits 2, the trace intact" sh -c "test $? -eq 2 && grep -q 'is the trace' err.txt && cmp -s h.trace h.keep"
+"$BIN" "$SRC/configs/h100.ini" h.trace --db h.trace -q 2> err.txt
+check "--db equal to the trace exits 2" sh -c "test $? -eq 2 && cmp -s h.trace h.keep"
+"$BIN" "$SRC/configs/h100.ini" h.trace --no-db --timeline tl2.json -q
+check "the timeline is written (renamed into place, no temporary left)" sh -c "python3 -c \"import json; json.load(open('tl2.json'))\" && ! ls tl2.json.tmp* 2> /dev/null"
+cat h.trace | "$BIN" "$SRC/configs/h100.ini" /dev/stdin --db pipe.db -q
+cat h2.trace | "$BIN" "$SRC/configs/h100.ini" /dev/stdin --db pipe.db -q
+check "traces piped on stdin are hashed from their content" test "$(sqlite3 pipe.db 'select count(distinct trace_hash) from runs')" = 2
+check "... the hash of the file's bytes" test "$(sqlite3 pipe.db 'select trace_hash from runs where id=1')" = "$("$BIN" "$SRC/configs/h100.ini" h.trace --db pipe2.db -q; sqlite3 pipe2.db 'select trace_hash from runs')"
+
+# 10c. traces: read once, long lines, devices, FIFOs (issue 10)
+{ printf '# %s\n' "$(head -c 3000 /dev/zero | tr '\0' x)"; cat h.trace; echo 'gemm m=1 n=1 k=1 bogus=1'; } > lc.trace
+"$BIN" "$SRC/configs/h100.ini" lc.trace --no-db -q 2> err.txt
+check "a 3000-byte comment in a trace is a comment; the next lines keep their numbers" sh -c "test $? -eq 2 && grep -q 'lc.trace:3: bogus: unknown key' err.txt"
+timeout 20 "$BIN" "$SRC/configs/h100.ini" /dev/zero --no-db -q 2> err.txt
+check "a device as the trace exits 2 at once" sh -c "test $? -eq 2 && grep -q '/dev/zero: not a regular file' err.txt"
+rm -f tfifo; mkfifo tfifo; (cat h.trace > tfifo &)
+timeout 30 "$BIN" "$SRC/configs/h100.ini" tfifo --db fifo.db -q 2> err.txt
+check "a FIFO as the trace with the database on runs and is stored (it hung: the trace was reopened to hash it)" sh -c "test $? -eq 0 && test \$(sqlite3 fifo.db 'select count(*) from runs') = 1"
+
+# 10d. sweeps and arguments (issue 10)
+CF="$SRC/configs/h100.ini"
+"$BIN" sweep "$CF" h.trace --vary gpu.sm_count=33,66 --vary gpu.sm_count=132 --db swx.db 2> err.txt
+check "the same knob in two --vary exits 2" sh -c "test $? -eq 2 && grep -q -- '--vary gpu.sm_count: given twice' err.txt && test ! -e swx.db"
+v256=$(python3 -c "print(','.join(str(i) for i in range(1,257)))")
+"$BIN" sweep "$CF" h.trace --vary gpu.sm_count=$v256 --vary gpu.clock_mhz=$v256 --vary memory.channels=$v256 --vary sm.subpartitions=1,2,4 --vary l2.ways=$v256 --vary gpu.name=a,b --vary prefetch.degree=$v256 --vary l2.slices=$v256 --db swx.db 2> err.txt
+check "a sweep of 2^56 points (it wrapped to 0 and exited 0) exits 2 naming the limit" sh -c "test $? -eq 2 && grep -q 'more than 1000000 points' err.txt && test ! -e swx.db"
+v200=$(python3 -c "print(','.join(str(i) for i in range(1,201)))")
+"$BIN" sweep "$CF" h.trace --vary gpu.sm_count=$v200,banana --vary gpu.clock_mhz=$v256 --db swx.db 2> err.txt
+check "a bad value in a large sweep is named at once, blaming --vary" sh -c "test $? -eq 2 && grep -q -- \"--vary: gpu.sm_count: expected an integer in \[1, 4096\] (SMs), got 'banana'\" err.txt"
+for o in --no-db --json "--timeline x.json"; do
+  "$BIN" sweep "$CF" h.trace --vary gpu.sm_count=33,66 $o --db swx.db 2> err.txt
+  check "sweep $o is refused (it was ignored)" sh -c "test $? -eq 2 && grep -q 'not an option of gpusim sweep' err.txt && test ! -e swx.db"
+done
+"$BIN" "$CF" h.trace --vary gpu.sm_count=33 --no-db 2> err.txt
+check "a run with --vary is refused" sh -c "test $? -eq 2 && grep -q -- '--vary: not an option of a run' err.txt"
+"$BIN" "$CF" h.trace --db=eq.db -q
+check "--db=FILE is accepted" test "$(sqlite3 eq.db 'select count(*) from runs')" = 1
+"$BIN" "$CF" h.trace --no-db -q --set gpu.sm_count=66 --set gpu.sm_count=132 2> err.txt
+check "the same key in two --set exits 2" sh -c "test $? -eq 2 && grep -q -- '--set: gpu.sm_count: given twice' err.txt"
+printf '[config]\nbase = %s/configs/h100.ini\n' "$SRC" > edit.ini
+"$BIN" sweep edit.ini h.trace --vary gpu.sm_count=66,132 --db edit.db -q
+printf '[config]\nbase = %s/configs/h100.ini\n[gpu]\nclock_mhz = 990\n' "$SRC" > edit.ini
+"$BIN" sweep edit.ini h.trace --vary gpu.sm_count=66,132 --db edit.db --resume -q
+check "--resume after editing the config runs a new sweep (the old points are not reused)" test "$(sqlite3 edit.db "select count(*) || ' ' || count(distinct sweep_id) from runs")" = "4 2"
+check "... and the new points ran with the edited config" test "$(sqlite3 edit.db "select count(*) from run_params p join runs r on r.id = p.run_id where r.sweep_id = 2 and p.key = 'gpu.clock_mhz' and p.value = '990'")" = 2
+mkdir -p 'q"dir'; cp h.trace 'q"dir/h.trace'
+names=$(python3 -c "print(','.join('n%03d_' % i + 'x' * 50 for i in range(80)))")
+"$BIN" sweep "$CF" 'q"dir/h.trace' --vary gpu.name=$names --vary gpu.sm_count=132 --db spec.db -q
+check "the stored sweep spec is valid JSON, whole (a path with \", over 4095 bytes)" python3 -c "
+import json, sqlite3; s = sqlite3.connect('spec.db').execute('select spec from sweeps').fetchone()[0]
+d = json.loads(s); assert len(s) > 4095 and d['trace'] == 'q\"dir/h.trace' and d['vary'][0].endswith('n079_' + 'x' * 50), s[:200]"
+"$BIN" sweep "$CF" h.trace --vary gpu.sm_count=8,16,24,32,40,48,56,64 -j 1000 --db jcap.db 2> jcap.err > /dev/null
+check "-j is capped at the points and the processors" sh -c "test $? -eq 0 && grep -q 'workers\?$' jcap.err && test \$(sed -n 's/.* \([0-9]*\) workers\?$/\1/p' jcap.err) -le $(nproc)"
+"$BIN" sweep "$CF" h.trace --vary gpu.sm_count=8,16,24,32,40,48,56,64 --db twice.db -q
+sqlite3 twice.db 'delete from stats; delete from ops; delete from run_params; delete from runs;'
+"$BIN" sweep "$CF" h.trace --vary gpu.sm_count=8,16,24,32,40,48,56,64 --db twice.db --resume -q & p1=$!
+"$BIN" sweep "$CF" h.trace --vary gpu.sm_count=8,16,24,32,40,48,56,64 --db twice.db --resume -q & p2=$!
+wait $p1; wait $p2
+check "two --resume of one sweep run together store each point once" test "$(sqlite3 twice.db "select count(*) || ' ' || count(distinct point_key) from runs")" = "8 8"
+( ulimit -n 4096 2> /dev/null && for fd in $(seq 10 1100); do eval "exec $fd< /dev/null"; done && \
+  "$BIN" sweep "$CF" h.trace --vary gpu.sm_count=33,66,132 -j 2 --db manyfd.db -q ) 2> err.txt
+check "a sweep started with 1100 open descriptors runs (select() overflowed its fd_set)" sh -c "test $? -eq 0 && test \$(sqlite3 manyfd.db 'select count(*) from runs') = 3"
+
+printf 'gemm name=g m=256 n=256 k=256 dtype=fp16 tile=128x128x32 warps=8\n' > tt.trace
+"$BIN" sweep "$CF" tt.trace --vary sm.max_threads=128,192 --db allfail.db > /dev/null 2> err.txt
+check "a sweep whose every point fails leaves no new database behind" sh -c "test $? -eq 1 && grep -q '256 threads > sm.max_threads = 128' err.txt && test ! -e allfail.db"
+if command -v valgrind > /dev/null && ! grep -qa __asan_init "$BIN"; then  # valgrind cannot run an ASan build
+  printf 'gemm name=g m=256 n=256 k=256 dtype=fp16\nsync\n' > vg.trace
+  valgrind -q --trace-children=yes "$BIN" sweep "$CF" vg.trace --vary gpu.sm_count=33,66 -j 2 --db vg.db -q > /dev/null 2> vg.err
+  check "valgrind: no uninitialised bytes in the sweep workers' messages" sh -c "! grep -q 'uninitialised' vg.err && test \$(sqlite3 vg.db 'select count(*) from runs') = 2"
+fi
+
+printf '[config]\nbase = %s/configs/h100.ini\n' "$SRC" > live.ini
+"$BIN" sweep live.ini "$SRC/workloads/gemm_8192.trace" --vary gpu.sm_count=66,100,132 -j 1 --db live.db -q &
+lpid=$!
+sleep 1; printf '[config]\nbase = %s/configs/h100.ini\n[gpu]\nclock_mhz = 700\n' "$SRC" > live.ini
+wait $lpid
+check "a config edited while a sweep runs changes none of its points (it was re-read at store time)" test \
+  "$(sqlite3 live.db "select count(*) from run_params where key='gpu.clock_mhz' and value='700'")" = 0
+
+# 10e. import: the output is never the input (issue 10)
+printf '{"traceEvents": []}\n' > selfimp.json; cp selfimp.json selfimp.keep
+"$BIN" import selfimp.json -o ./selfimp.json 2> err.txt
+check "import -o equal to the profile exits 2, the profile intact" sh -c "test $? -eq 2 && grep -q 'is the profile' err.txt && cmp -s selfimp.json selfimp.keep"
+
 # 9. golden results: simulated times must not drift silently
 while IFS=' ' read -r cfg tr expect; do
   [ -z "$cfg" ] && continue

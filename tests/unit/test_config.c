@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "arch/prefetch.h"
@@ -104,6 +105,73 @@ static void test_unusual_but_valid(void **state)
     assert_int_equal(c.gpu.sm_count, 77);
 }
 
+/* Issue 10: silent nonsense in a config is an error at the offending line. */
+static void test_hostile_config(void **state)
+{
+    (void)state;
+    char base[512], text[8192];
+    snprintf(base, sizeof base, "[config]\nbase = %s/configs/h100.ini\n", SRC_DIR);
+    snprintf(text, sizeof text, "%s[gpu]\nsm_count = 66\nsm_count = 132\n", base);
+    expect_error(write_tmp("dupkey.ini", text), NULL, 0, "dupkey.ini:5: gpu.sm_count: given twice in this file (first at line 4)");
+    snprintf(text, sizeof text, "%s[gpu]\nsm_count = 66\n[memory]\nchannels = 4\n[gpu]\nclock_mhz = 1000\n", base);
+    expect_error(write_tmp("dupsec.ini", text), NULL, 0, "dupsec.ini:7: [gpu]: section given twice");
+    snprintf(text, sizeof text, "%s[gpu]\nsm_count = 13#2\n", base);
+    expect_error(write_tmp("hash.ini", text), NULL, 0, "hash.ini:4: gpu.sm_count: '#' inside the value '13#2'");
+    snprintf(text, sizeof text, "%s[gpu]\nname = a;b\n", base);
+    expect_error(write_tmp("semi.ini", text), NULL, 0, "semi.ini:4: gpu.name: ';' inside the value");
+    snprintf(text, sizeof text, "%s[gpu] junk\nsm_count = 3\n", base);
+    expect_error(write_tmp("junk.ini", text), NULL, 0, "junk.ini:3: expected '[section]' alone on its line");
+    /* a NUL byte: written by hand (fputs stops at it) */
+    const char *nulp = "/tmp/gpusim_test_nul.ini";
+    FILE *f = fopen(nulp, "wb");
+    fprintf(f, "%s[gpu]\nsm_count", base);
+    fputc(0, f);
+    fputs(" = 3\n", f);
+    fclose(f);
+    expect_error(nulp, NULL, 0, "gpusim_test_nul.ini:4: NUL byte");
+    /* a comment of 3000 bytes is a comment; the lines after it keep their numbers */
+    char longc[3100];
+    memset(longc, 'x', 3000);
+    longc[3000] = 0;
+    snprintf(text, sizeof text, "%s; %s\n[gpu]\nsm_count = lots\n", base, longc);
+    expect_error(write_tmp("longc.ini", text), NULL, 0, "longc.ini:5: gpu.sm_count: expected an integer");
+    snprintf(text, sizeof text, "%s; %s\n[gpu]\nsm_count = 77\n", base, longc);
+    gpu_config c;
+    assert_int_equal(config_load(&c, write_tmp("longok.ini", text), NULL, 0, err, sizeof err), 0);
+    assert_int_equal(c.gpu.sm_count, 77);
+    /* a quoted value keeps '#' and ';'; an inline comment after a space is a comment */
+    snprintf(text, sizeof text, "%s[gpu]\nname = \"a#b;c\"\nsm_count = 13 ; thirteen\n", base);
+    assert_int_equal(config_load(&c, write_tmp("quoted.ini", text), NULL, 0, err, sizeof err), 0);
+    assert_string_equal(c.gpu.name, "a#b;c");
+    assert_int_equal(c.gpu.sm_count, 13);
+    /* sizes the model does not implement, blamed on where they were given */
+    const char *l2line[] = { "l2.line_bytes=96" };
+    expect_error(SRC_DIR "/configs/h100.ini", l2line, 1, "--set l2.line_bytes: expected a power of two");
+    const char *l1line[] = { "l1.line_bytes=96" };
+    expect_error(SRC_DIR "/configs/h100.ini", l1line, 1, "--set l1.line_bytes: expected a power of two");
+    const char *il[] = { "memory.interleave_bytes=96" };
+    expect_error(SRC_DIR "/configs/h100.ini", il, 1, "--set memory.interleave_bytes: expected a power of two");
+    snprintf(text, sizeof text, "%s[l2]\nline_bytes = 96\n", base);
+    expect_error(write_tmp("p2.ini", text), NULL, 0, "p2.ini:4: l2.line_bytes: expected a power of two");
+    const char *sz[] = { "l2.size_mib=37" };
+    expect_error(SRC_DIR "/configs/h100.ini", sz, 1, "--set l2.size_mib: 37 MiB is not a whole number of sets");
+    /* base = a directory */
+    expect_error(write_tmp("dirbase.ini", "[config]\nbase = /tmp\n"), NULL, 0, "dirbase.ini:2: config.base: '/tmp' is not a regular file");
+}
+
+/* A symlinked config finds its base beside the real file, not beside the link. */
+static void test_symlinked_base(void **state)
+{
+    (void)state;
+    unlink("/tmp/gpusim_test_link_dir/link.ini");
+    (void)!system("mkdir -p /tmp/gpusim_test_link_dir");
+    assert_int_equal(symlink(SRC_DIR "/configs/ampere_plus.ini", "/tmp/gpusim_test_link_dir/link.ini"), 0);
+    gpu_config c;
+    assert_int_equal(config_load(&c, "/tmp/gpusim_test_link_dir/link.ini", NULL, 0, err, sizeof err), 0);
+    assert_int_equal(c.gpu.sm_count, 144);
+    unlink("/tmp/gpusim_test_link_dir/link.ini");
+}
+
 static void test_reference(void **state)
 {
     (void)state;
@@ -123,6 +191,8 @@ int main(void)
         cmocka_unit_test(test_inheritance_and_set),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_unusual_but_valid),
+        cmocka_unit_test(test_hostile_config),
+        cmocka_unit_test(test_symlinked_base),
         cmocka_unit_test(test_reference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

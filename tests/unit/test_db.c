@@ -5,6 +5,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include <sqlite3.h>
@@ -173,6 +175,110 @@ static void test_not_sqlite(void **state)
     db_close(NULL);
 }
 
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    char *b = malloc(1 << 20);
+    *n = fread(b, 1, 1 << 20, f);
+    fclose(f);
+    return b;
+}
+
+static int exists(const char *path) { return access(path, F_OK) == 0; }
+
+/* Issue 10: another program's database, a newer schema and a corrupted file are
+ * refused before any write (byte-identical, no -journal, -wal or -shm left), and
+ * a failed run leaves no new, empty database behind. */
+static void test_contract(void **state)
+{
+    (void)state;
+    const char *other = "/tmp/gpusim_test_other.db";
+    remove(other);
+    sqlite3 *h;
+    sqlite3_open(other, &h);
+    sqlite3_exec(h, "CREATE TABLE notes(x TEXT); INSERT INTO notes VALUES('mine');", NULL, NULL, NULL);
+    sqlite3_close(h);
+    size_t n0, n1;
+    char *before = slurp(other, &n0);
+    db *d = NULL;
+    assert_int_equal(db_open(&d, other, err, sizeof err), -1);
+    assert_non_null(strstr(err, "an SQLite database of another program"));
+    char *after = slurp(other, &n1);
+    assert_int_equal(n0, n1);
+    assert_memory_equal(before, after, n0); /* not switched to WAL, no tables added */
+    assert_false(exists("/tmp/gpusim_test_other.db-journal") || exists("/tmp/gpusim_test_other.db-wal"));
+    free(before);
+    free(after);
+
+    const char *newer = "/tmp/gpusim_test_newer.db";
+    remove(newer);
+    assert_int_equal(db_open(&d, newer, err, sizeof err), 0);
+    db_close(d);
+    sqlite3_open(newer, &h);
+    sqlite3_exec(h, "UPDATE meta SET value = '99' WHERE key = 'schema_version'; PRAGMA journal_mode=DELETE;", NULL, NULL, NULL);
+    sqlite3_close(h);
+    before = slurp(newer, &n0);
+    assert_int_equal(db_open(&d, newer, err, sizeof err), -1);
+    assert_non_null(strstr(err, "written by a newer gpusim (schema version 99"));
+    after = slurp(newer, &n1);
+    assert_int_equal(n0, n1);
+    assert_memory_equal(before, after, n0);
+    free(before);
+    free(after);
+
+    /* a migration that fails (version 1 claimed, the version 2 columns already there) rolls back whole:
+     * the file was switched to WAL before the schema transaction (found by fuzz_db) */
+    sqlite3_open(newer, &h);
+    sqlite3_exec(h, "UPDATE meta SET value = '1' WHERE key = 'schema_version';", NULL, NULL, NULL);
+    sqlite3_close(h);
+    before = slurp(newer, &n0);
+    assert_int_equal(db_open(&d, newer, err, sizeof err), -1);
+    assert_non_null(strstr(err, "duplicate column"));
+    after = slurp(newer, &n1);
+    assert_int_equal(n0, n1);
+    assert_memory_equal(before, after, n0);
+    free(before);
+    free(after);
+    sqlite3_open(newer, &h);
+    sqlite3_exec(h, "UPDATE meta SET value = '99' WHERE key = 'schema_version';", NULL, NULL, NULL);
+    sqlite3_close(h);
+
+    /* a corrupted b-tree page */
+    const char *bad = "/tmp/gpusim_test_corrupt.db";
+    remove(bad);
+    assert_int_equal(db_open(&d, bad, err, sizeof err), 0);
+    db_close(d);
+    sqlite3_open(bad, &h);
+    sqlite3_exec(h, "PRAGMA journal_mode=DELETE;", NULL, NULL, NULL);
+    sqlite3_close(h);
+    FILE *f = fopen(bad, "r+b");
+    fseek(f, 4096 * 2, SEEK_SET);
+    fwrite("\x0d\xff\xff\xff\xff\xff\xff\xff", 1, 8, f);
+    fclose(f);
+    before = slurp(bad, &n0);
+    assert_int_equal(db_open(&d, bad, err, sizeof err), -1);
+    assert_non_null(strstr(err, "corrupted database"));
+    after = slurp(bad, &n1);
+    assert_memory_equal(before, after, n0);
+    free(before);
+    free(after);
+
+    /* a database this connection created is removed when nothing was stored; an existing one is kept */
+    const char *fresh = "/tmp/gpusim_test_fresh.db";
+    remove(fresh);
+    assert_int_equal(db_open(&d, fresh, err, sizeof err), 0);
+    db_abandon(d);
+    assert_false(exists(fresh) || exists("/tmp/gpusim_test_fresh.db-wal") || exists("/tmp/gpusim_test_fresh.db-shm"));
+    assert_int_equal(db_open(&d, newer, err, sizeof err), -1);
+    assert_true(exists(newer));
+    db_abandon(NULL);
+    /* a device is not a database, and no -journal appears beside it */
+    assert_int_equal(db_open(&d, "/dev/null", err, sizeof err), -1);
+    assert_non_null(strstr(err, "not a regular file"));
+    assert_false(exists("/dev/null-journal"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -180,6 +286,7 @@ int main(void)
         cmocka_unit_test(test_sensitivity_text_knobs),
         cmocka_unit_test(test_migrate_v2),
         cmocka_unit_test(test_not_sqlite),
+        cmocka_unit_test(test_contract),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

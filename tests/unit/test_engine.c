@@ -94,6 +94,31 @@ static void test_clock(void **state)
     engine_destroy(NULL);
 }
 
+/* Issue 10: durations past the horizon saturate instead of wrapping, and an
+ * event scheduled there marks the engine saturated and stops it. */
+static void nop(void *ctx, uint64_t arg) { (void)ctx; (void)arg; }
+
+static void test_horizon(void **state)
+{
+    (void)state;
+    assert_int_equal(ps_from(1e30), SIM_MAX_PS);
+    assert_int_equal(ps_from(0.0 / 0.0), SIM_MAX_PS);
+    assert_int_equal(ps_from(1.4), 1);
+    assert_int_equal(ps_add(SIM_MAX_PS - 1, 5), SIM_MAX_PS);
+    assert_int_equal(ps_add(SIM_MAX_PS, SIM_MAX_PS), SIM_MAX_PS);
+    assert_int_equal(ps_add(2, 3), 5);
+    clock_domain c = { 1980 };
+    assert_int_equal(clock_ps(&c, 1e30), SIM_MAX_PS); /* (uint64_t)(1e30) was undefined: the 1e-12 FLOP/clk GEMM took 11 us */
+    assert_int_equal(us_to_ps(1e300), SIM_MAX_PS);
+    engine *e = engine_create();
+    assert_int_equal(engine_schedule(e, 10, PRIO_NORMAL, nop, NULL, 0), 0);
+    assert_int_equal(engine_saturated(e), 0);
+    assert_int_equal(engine_schedule(e, UINT64_MAX, PRIO_NORMAL, nop, NULL, 0), 0);
+    assert_int_equal(engine_saturated(e), 1);
+    assert_int_equal(engine_run(e), 0); /* nothing fires once saturated */
+    engine_destroy(e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -101,6 +126,7 @@ int main(void)
         cmocka_unit_test(test_tie_breaks),
         cmocka_unit_test(test_stress_and_determinism),
         cmocka_unit_test(test_clock),
+        cmocka_unit_test(test_horizon),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -134,6 +134,33 @@ static void test_lsu_bound(void **state)
     assert_true(d.sm.lsu_instr_per_clk < c.sm.lsu_instr_per_clk);
 }
 
+/* Issue 10: a mapping that does not fit names the limit it breaks (it always blamed shared memory). */
+static void test_misfit_reason(void **state)
+{
+    (void)state;
+    char err[512];
+    gemm_map m;
+    gemm_params op = gemm(256, 256, 256, DT_FP16);
+    op.tile_m = 128; op.tile_n = 128; op.tile_k = 32; op.warps = 8;
+    const char *thr[] = { "sm.max_threads=128" };
+    gpu_config c = test_config(thr, 1);
+    assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), -2);
+    if (!strstr(err, "256 threads > sm.max_threads = 128") || strstr(err, "shared memory")) fail_msg("%s", err);
+    const char *regs[] = { "sm.registers=4096" };
+    c = test_config(regs, 1);
+    assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), -2);
+    if (!strstr(err, "registers > sm.registers = 4096") || strstr(err, "shared memory")) fail_msg("%s", err);
+    op.tile_m = 256; op.tile_n = 256; op.tile_k = 64; op.stages = 8; op.warps = 4;
+    c = test_config(NULL, 0);
+    assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), -2);
+    if (!strstr(err, "shared memory > sm.smem_per_cta_kib")) fail_msg("%s", err);
+    gemm_params dflt = gemm(256, 256, 256, DT_FP16);
+    const char *tiny[] = { "sm.max_threads=64" };
+    c = test_config(tiny, 1);
+    assert_int_equal(gemm_map_choose(&c, &dflt, &m, err, sizeof err), -2);
+    if (!strstr(err, "sm.max_threads = 64")) fail_msg("%s", err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -142,6 +169,7 @@ int main(void)
         cmocka_unit_test(test_explicit_and_errors),
         cmocka_unit_test(test_families),
         cmocka_unit_test(test_lsu_bound),
+        cmocka_unit_test(test_misfit_reason),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
