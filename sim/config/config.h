@@ -107,6 +107,7 @@ typedef struct gpu_config {
         double bidir_gbps;         /* both directions together (host memory) */
         double staging_h2d_gbps;   /* host memcpy into the pinned staging buffer, source in host DRAM */
         double staging_d2h_gbps;
+        double staging_zero_gbps;  /* host memcpy from never-written pages (the zero page, cached) */
         double staging_cached_gbps;/* host memcpy when the pageable buffer fits the host's cache */
         int64_t host_cache_mib;    /* host last-level cache */
         double pageable_extra_us;  /* extra fixed cost of a pageable copy (staging setup + sync) */

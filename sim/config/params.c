@@ -104,6 +104,7 @@ const param gpusim_params[] = {
     DBL("pcie.bidir_gbps", pcie, bidir_gbps, 0.1, 10000, "85", "GB/s", "Both directions together (host memory / root complex limit)"),
     DBL("pcie.staging_h2d_gbps", pcie, staging_h2d_gbps, 0.1, 10000, "8", "GB/s", "Host memcpy rate into the staging buffer (pageable H2D)"),
     DBL("pcie.staging_d2h_gbps", pcie, staging_d2h_gbps, 0.1, 10000, "14", "GB/s", "Host memcpy rate out of the staging buffer (pageable D2H)"),
+    DBL("pcie.staging_zero_gbps", pcie, staging_zero_gbps, 0.1, 10000, "19", "GB/s", "Host memcpy rate into the staging buffer from a pageable buffer never written (its pages map the kernel's zero page, which stays in the CPU's cache): copy zero_page=1"),
     DBL("pcie.staging_cached_gbps", pcie, staging_cached_gbps, 0.1, 10000, "15", "GB/s", "Host memcpy rate when the pageable buffer fits in the host's last-level cache"),
     INT("pcie.host_cache_mib", pcie, host_cache_mib, 0, 65536, "32", "MiB", "Host last-level cache: pageable buffers up to this size are copied at the cached rate"),
     DBL("pcie.pageable_extra_us", pcie, pageable_extra_us, 0, 10000, "10", "us", "Extra fixed cost of a pageable copy (staging buffer setup, host synchronisation)"),
