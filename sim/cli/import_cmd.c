@@ -48,9 +48,15 @@ int import_main(int argc, char **argv)
         gpu_config cfg;
         if (config_load(&cfg, cfg_path, NULL, 0, err, sizeof err)) { fprintf(stderr, "gpusim: %s\n", err); return 2; }
         opts.eager_gap_us = cfg.host.eager_gap_us;
+        opts.eager_gemm_us = cfg.host.eager_gemm_us;
+        opts.eager_copy_us = cfg.host.eager_copy_us;
     } else {
         const param *p = config_find_param("host.eager_gap_us");
         opts.eager_gap_us = p && p->def ? strtod(p->def, NULL) : 0;
+        p = config_find_param("host.eager_gemm_us");
+        opts.eager_gemm_us = p && p->def ? strtod(p->def, NULL) : 0;
+        p = config_find_param("host.eager_copy_us");
+        opts.eager_copy_us = p && p->def ? strtod(p->def, NULL) : 0;
     }
     FILE *in = fopen(in_path, "rb");
     if (!in) { fprintf(stderr, "gpusim: %s: cannot open\n", in_path); return 2; }

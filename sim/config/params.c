@@ -133,6 +133,8 @@ const param gpusim_params[] = {
     ENUM("sim.steady_state", sim, steady_state, "off|on", "on", "Simulator speed knob, not hardware: an op with repeat=N stops simulating once its last 3 iterations agree within 0.5% in time, DRAM/L2/PCIe traffic and energy (and ran alone on the GPU), and extrapolates the remaining iterations (time, counters, energy; the clock advances); off = simulate every iteration"),
     DBL("host.launch_latency_us", host, launch_latency_us, 0, 10000, "4", "us", "Host submit to kernel start on an idle GPU"),
     DBL("host.eager_gap_us", host, eager_gap_us, 0, 10000, "10", "us", "Host time to launch one op eagerly (framework + driver)"),
+    DBL("host.eager_gemm_us", host, eager_gemm_us, 0, 10000, "11", "us", "Host time to launch one GEMM eagerly: the library call (cuBLAS heuristics cache, descriptors, launch) instead of host.eager_gap_us"),
+    DBL("host.eager_copy_us", host, eager_copy_us, 0, 10000, "6", "us", "Host time to issue one copy eagerly (a cudaMemcpyAsync call, no kernel set-up of the framework's) instead of host.eager_gap_us"),
     DBL("host.graph_gap_us", host, graph_gap_us, 0, 10000, "1.4", "us", "Time between kernels in a CUDA-graph replay"),
     DBL("host.kernel_tail_us", host, kernel_tail_us, 0, 10000, "1", "us", "Last CTA done to kernel completion visible (flush, event)"),
     DBL("host.kernel_setup_us", host, kernel_setup_us, 0, 10000, "1.4", "us", "GPU-side start of a stream-launched kernel queued behind its predecessor: the front end fetches and processes the launch, then the first CTAs start (CUDA-graph replays pay host.graph_gap_us instead)"),

@@ -432,10 +432,10 @@ static void host_step(void *ctx, uint64_t arg)
         if (op->repeat > 1) {
             ex->rep = calloc(1, sizeof *ex->rep);
             if (!ex->rep) { snprintf(r->err, r->errlen, "out of memory"); r->failed = -1; return; }
-            ex->issue_ps = host_submit_n(&r->h, op->repeat, &ex->rep->spacing_ps);
+            ex->issue_ps = host_submit_n(&r->h, (host_call)op_type_of(op)->host_call, op->repeat, &ex->rep->spacing_ps);
             ex->rep->issue0_ps = ex->issue_ps;
         } else {
-            ex->issue_ps = host_submit(&r->h);
+            ex->issue_ps = host_submit(&r->h, (host_call)op_type_of(op)->host_call);
         }
         place(r, ex);
         stream_q *q = &r->streams[op->stream];

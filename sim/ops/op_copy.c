@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "arch/host.h"
 #include "kernels/kernel.h"
 
 #define MAX_BYTES (1LL << 50)
@@ -60,6 +61,7 @@ const op_type op_copy = {
     .keys = OP_KEYS(keys),
     .params_size = sizeof(copy_params),
     .check = check,
+    .host_call = HOST_CALL_COPY,
     .footprint = footprint,
     .buffers = buffers,
     .dyn_flags = dyn_flags,
