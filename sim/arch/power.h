@@ -37,8 +37,10 @@
  *
  * Approximated: one clock for the whole chip; no thermal model (leakage at the
  * data's 55-75 C is folded into sm_static_w); no clock quantisation (real
- * clocks step by 15 MHz); energy booked when work is reserved, not spread
- * over its duration; the controller's inner loop is folded into one
+ * clocks step by 15 MHz); the controller sees each reservation's energy spread
+ * evenly over the span the work occupies (its pipe or transfer time, up to
+ * POWER_AHEAD intervals ahead), not its real profile within that span; the
+ * controller's inner loop is folded into one
  * first-order response. Cost: O(1) per booking; one bisection per control
  * interval.
  * Invariant: min_clock_mhz <= clock <= gpu.clock_mhz; energies only grow.
@@ -99,6 +101,10 @@ void power_sm_idle(power *p, int smi, uint64_t t);
 int power_sm_op(const power *p, int smi);
 /* Books `amount` units of u to op (POWER_NO_OP: the run only) at t. */
 void power_add(power *p, power_unit u, double amount, int op, uint64_t t);
+/* The same for work reserved at `now` that executes over [t0, t1): the op's books
+ * get it at once, the controller sees its power spread over the intervals the
+ * work spans (a pipe's queue, a transfer), not as a spike when it was reserved. */
+void power_add_span(power *p, power_unit u, double amount, int op, uint64_t now, uint64_t t0, uint64_t t1);
 /* The tensor-core unit of a dtype; PW_FMA for dtypes without one. */
 power_unit power_mma_unit(dtype_id dt);
 /* Runs the controller up to t; returns gpu.clock_mhz / clock (>= 1), the factor

@@ -57,20 +57,22 @@ static void step(void *ctx, uint64_t arg)
     }
     uint64_t n = c->left < c->chunk ? c->left : c->chunk;
     c->left -= n;
-    power_add(gpu_power(c->g), PW_PCIE, (double)n, c->op, t);
     uint64_t done;
     if (!c->pageable) {
         done = pcie_dma(p, c->dir, n, t);
+        power_add_span(gpu_power(c->g), PW_PCIE, (double)n, c->op, t, t, done);
     } else if (c->dir == 0) {
         /* the memcpy of the next chunk (into the other half of the staging buffer)
          * starts when this one's memcpy ends, overlapping this chunk's DMA */
         c->stage_done = pcie_stage(p, 0, n, c->bytes, c->zero_page, c->stage_done > t ? c->stage_done : t);
         done = pcie_dma(p, 0, n, c->stage_done);
+        power_add_span(gpu_power(c->g), PW_PCIE, (double)n, c->op, t, c->stage_done, done);
         if (done > c->last_done) c->last_done = done;
         engine_schedule(c->e, c->stage_done, PRIO_NORMAL, step, c, 0);
         return;
     } else {
         uint64_t d = pcie_dma(p, 1, n, t);
+        power_add_span(gpu_power(c->g), PW_PCIE, (double)n, c->op, t, t, d);
         done = pcie_stage(p, 1, n, c->bytes, 0, d);
         /* the next DMA may start once this one is off the link */
         engine_schedule(c->e, d, PRIO_NORMAL, step, c, 0);
