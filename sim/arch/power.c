@@ -1,6 +1,8 @@
 /* power.c: energy books and the power-limit clock controller (see power.h). */
 #include "power.h"
 
+#include "thermal.h"
+
 #include <math.h>
 #include <stdlib.h>
 
@@ -10,8 +12,9 @@
 #define POWER_AHEAD 64
 
 typedef struct op_books {
-    power_op res;         /* energy_j, clock_mhz */
+    power_op res;         /* energy_j, clock_mhz, temp_c */
     double idle0, clk0;   /* idle-share and clock integrals at begin */
+    double temp0;         /* temperature integral at begin */
     uint64_t t0;
     int running;
 } op_books;
@@ -43,6 +46,8 @@ struct power {
     int ahead_head, ahead_used;             /* ring start; slots holding energy */
     double act_avg_w, fixed_avg_w;          /* filtered activity: SM-rail power at the top V-f point, off-rail power */
     double peak_w, min_mhz;
+    thermal th;                             /* die temperature (reported only) */
+    double temp_int;                        /* integral of the temperature up to last_tick (C ps) */
     int *sm_op;                             /* per SM: op that made it busy, or POWER_NO_OP */
     double *sm_act0;                        /* per SM: act_int when it became busy */
     op_books *ops;
@@ -106,6 +111,7 @@ power *power_create(const gpu_config *cfg, int nsm)
     p->current_op = POWER_NO_OP;
     p->min_mhz = p->fmax_mhz;
     set_clock(p, p->fmax_mhz);
+    thermal_init(&p->th, cfg, idle_w(p, p->v_ratio));
     return p;
 }
 
@@ -162,6 +168,7 @@ static void control(power *p, double dt_ps)
     p->win_rail_j = p->win_fixed_j = 0;
     double now_w = idle_w(p, p->v_ratio) + rail_w + fixed_w;
     if (now_w > p->peak_w) p->peak_w = now_w;
+    p->temp_int += thermal_step(&p->th, now_w, dt_ps);
     double a = dt_ps == p->control_ps ? p->decay : exp(-dt_ps / p->tau_ps);
     double act = rail_w / (p->f_mhz / p->fmax_mhz * p->v2);  /* at the top V-f point */
     p->act_avg_w = act + (p->act_avg_w - act) * a;
@@ -177,6 +184,12 @@ static void control(power *p, double dt_ps)
         target = lo;
     }
     set_clock(p, target);
+}
+
+/* Integral of the temperature up to t_int (the interval in progress at its current value). */
+static double temp_integral(const power *p)
+{
+    return p->temp_int + p->th.temp_c * (double)(p->t_int - p->last_tick);
 }
 
 /* The next interval begins: the energy reserved for it becomes its window's. */
@@ -225,6 +238,7 @@ void power_op_begin(power *p, int op, uint64_t t)
     o->running = 1;
     o->idle0 = p->share_int_j;
     o->clk0 = p->clk_int;
+    o->temp0 = temp_integral(p);
     o->t0 = p->t_int;
     p->n_running++;
 }
@@ -237,6 +251,7 @@ void power_op_end(power *p, int op, uint64_t t)
     o->running = 0;
     o->res.energy_j += p->share_int_j - o->idle0;
     o->res.clock_mhz = p->t_int > o->t0 ? (p->clk_int - o->clk0) / (double)(p->t_int - o->t0) : p->f_mhz;
+    o->res.temp_c = p->t_int > o->t0 ? (temp_integral(p) - o->temp0) / (double)(p->t_int - o->t0) : p->th.temp_c;
     p->n_running--;
 }
 
@@ -342,11 +357,14 @@ void power_finish(power *p, uint64_t t_end, power_summary *out)
     out->peak_power_w = p->peak_w > out->avg_power_w ? p->peak_w : out->avg_power_w;
     out->mean_clock_mhz = el > 0 ? p->clk_int / el : p->f_mhz;
     out->min_clock_mhz = p->min_mhz;
+    out->temp_c = p->th.temp_c;
+    out->peak_temp_c = p->th.peak_c;
+    out->mean_temp_c = el > 0 ? temp_integral(p) / el : p->th.temp_c;
 }
 
 const power_op *power_op_result(const power *p, int op)
 {
-    static const power_op none = { 0, 0 };
+    static const power_op none = { 0, 0, 0 };
     if (op < 0 || (size_t)op >= p->nops) return &none;
     return &p->ops[op].res;
 }
@@ -371,7 +389,15 @@ void power_extrapolate(power *p, int op, uint64_t t, uint64_t iter_ps, const pow
     /* act_int only ever enters as a difference over an SM's busy span: none spans this */
     p->act_int += p->f_mhz / p->fmax_mhz * p->v2 * (double)dt_ps * PS;
     book(p, op, n * iter->op_j);
+    /* the die heats toward the iteration's mean board power: idle plus the op's dynamic energy
+     * (op_j grows by dynamic energy while the op runs; its idle share is added when it ends) */
+    double iter_s = (double)iter_ps * PS;
+    double mean_w = iter_s > 0 ? (iter->idle_j + iter->op_j) / iter_s : idle_w(p, p->v_ratio);
+    double before = temp_integral(p);
+    double added = thermal_step(&p->th, mean_w, (double)dt_ps);
     p->t_int += dt_ps;
     p->next_tick += dt_ps;
     p->last_tick += dt_ps;
+    /* keep temp_integral() continuous: the interval in progress counts at the new temperature */
+    p->temp_int = before + added - p->th.temp_c * (double)(p->t_int - p->last_tick);
 }

@@ -35,8 +35,10 @@
  * time with no op running belongs to the run only. So the ops' energies sum to
  * at most the run's, with equality when something always runs.
  *
- * Approximated: one clock for the whole chip; no thermal model (leakage at the
- * data's 55-75 C is folded into sm_static_w); no clock quantisation (real
+ * Temperature: a first-order die temperature driven by each interval's board
+ * power (thermal.h), reported per op and per run; it feeds nothing back.
+ * Approximated: one clock for the whole chip; leakage at the data's 55-75 C is
+ * folded into sm_static_w (no temperature dependence); no clock quantisation (real
  * clocks step by 15 MHz); the controller sees each reservation's energy spread
  * evenly over the span the work occupies (its pipe or transfer time, up to
  * POWER_AHEAD intervals ahead), not its real profile within that span; the
@@ -76,12 +78,16 @@ typedef struct power_summary {
     double peak_power_w;      /* highest power.control_us average */
     double mean_clock_mhz;    /* time-weighted SM clock */
     double min_clock_mhz;
+    double temp_c;            /* die temperature at the end (thermal.h) */
+    double peak_temp_c;       /* highest */
+    double mean_temp_c;       /* time-weighted */
 } power_summary;
 
 /* Per-op results. */
 typedef struct power_op {
     double energy_j;          /* dynamic energy booked to it + its share of idle */
     double clock_mhz;         /* time-weighted SM clock while it ran */
+    double temp_c;            /* time-weighted die temperature while it ran */
 } power_op;
 
 /* Returns NULL when out of memory. nsm: SMs on the chip. */

@@ -115,6 +115,9 @@ typedef struct gpu_config {
     } pcie;
     struct {
         double limit_w;            /* board power limit (TDP) the controller holds */
+        double ambient_c;          /* thermal model: die temperature at zero power (C) */
+        double r_th_c_per_w;       /* thermal model: steady rise per board watt (C/W) */
+        double thermal_tau_ms;     /* thermal model: time constant (ms) */
         double tau_us;             /* controller response time constant */
         double control_us;         /* controller sampling interval */
         double min_clock_mhz;      /* lowest SM clock the controller sets */

@@ -23,7 +23,7 @@ check "every op stored" test "$(sqlite3 main.db 'select count(*) from ops')" = 6
 check "effective params stored" test "$(sqlite3 main.db "select value from run_params where key='gpu.sm_count'")" = 144
 check "inherited param stored" test "$(sqlite3 main.db "select value from run_params where key='gpu.clock_mhz'")" = 1410
 check "stats stored" test "$(sqlite3 main.db "select count(*) from stats where component='l2'")" -gt 3
-check "schema version 3" test "$(sqlite3 main.db "select value from meta where key='schema_version'")" = 3
+check "schema version 4" test "$(sqlite3 main.db "select value from meta where key='schema_version'")" = 4
 check "run energy stored" test "$(sqlite3 main.db 'select energy_j > 0 and avg_power_w > 0 and peak_power_w >= avg_power_w and clock_mhz > 0 from runs')" = 1
 check "op energy stored, at most the run's" test "$(sqlite3 main.db "select sum(o.energy_j) <= r.energy_j * 1.000001 and count(*) = 6 from ops o join runs r on r.id = o.run_id where o.energy_j > 0 and o.avg_power_w > 0 and o.clock_mhz > 0")" = 1
 check "run_energy view" test "$(sqlite3 main.db 'select count(*) from run_energy where tflops_per_w > 0 and edp_js > 0')" = 1
