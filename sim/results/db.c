@@ -72,11 +72,29 @@ static const char *const migrate_v3_sql =
     "DROP VIEW IF EXISTS sensitivity;"
     "UPDATE meta SET value = '3' WHERE key = 'schema_version';";
 
-/* Schema 3 -> 4: the thermal model's temperatures (old rows get NULL). */
-static const char *const migrate_v4_sql =
-    "ALTER TABLE runs ADD COLUMN temp_c REAL; ALTER TABLE runs ADD COLUMN peak_temp_c REAL;"
-    "ALTER TABLE ops ADD COLUMN temp_c REAL;"
-    "UPDATE meta SET value = '4' WHERE key = 'schema_version';";
+/* Schema 3 -> 4: the thermal model's temperatures (old rows get NULL); added by
+ * migrate_v4 where the table lacks them. */
+static const struct { const char *table, *column; } v4_columns[] = {
+    { "runs", "temp_c" }, { "runs", "peak_temp_c" }, { "ops", "temp_c" },
+};
+
+static int migrate_v4(sqlite3 *h, char **msg)
+{
+    for (size_t i = 0; i < sizeof v4_columns / sizeof v4_columns[0]; i++) {
+        char sql[160];
+        sqlite3_stmt *st = NULL;
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM pragma_table_info('%s') WHERE name = '%s'", v4_columns[i].table,
+                 v4_columns[i].column);
+        int have = sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+                   sqlite3_column_int(st, 0) > 0;
+        sqlite3_finalize(st);
+        if (have) continue;
+        snprintf(sql, sizeof sql, "ALTER TABLE %s ADD COLUMN %s REAL", v4_columns[i].table, v4_columns[i].column);
+        int rc = sqlite3_exec(h, sql, NULL, NULL, msg);
+        if (rc != SQLITE_OK) return rc;
+    }
+    return sqlite3_exec(h, "UPDATE meta SET value = '4' WHERE key = 'schema_version'", NULL, NULL, msg);
+}
 
 /* Views created after any migration: energy, performance per watt and
  * energy-delay product per run / design point (over the version 2 columns), and
@@ -155,7 +173,7 @@ int db_open(db **out, const char *path, char *err, size_t errlen)
     if (rc == SQLITE_OK) rc = sqlite3_exec(d->h, schema_sql, NULL, NULL, &msg);
     if (rc == SQLITE_OK && schema_version(d->h) == 1) rc = sqlite3_exec(d->h, migrate_v2_sql, NULL, NULL, &msg);
     if (rc == SQLITE_OK && schema_version(d->h) == 2) rc = sqlite3_exec(d->h, migrate_v3_sql, NULL, NULL, &msg);
-    if (rc == SQLITE_OK && schema_version(d->h) == 3) rc = sqlite3_exec(d->h, migrate_v4_sql, NULL, NULL, &msg);
+    if (rc == SQLITE_OK && schema_version(d->h) == 3) rc = migrate_v4(d->h, &msg);
     if (rc == SQLITE_OK) rc = sqlite3_exec(d->h, views_sql, NULL, NULL, &msg);
     if (rc == SQLITE_OK) {
         char sql[160];
