@@ -15,13 +15,17 @@
  *    DRAM and PCIe energy does not depend on the SM clock.
  *  - V-f curve: V linear in f from (power.vf_low_mhz, power.vf_low_mv) to
  *    (gpu.clock_mhz, power.vf_high_mv), flat at vf_low_mv below.
- *  - Power-limit controller: every power.control_us it averages the modeled
- *    power over the last interval, finds the clock f* at which that activity
- *    would draw power.limit_w (SM-rail power scaled by f V^2 from the current
- *    clock, the rest held), and moves the clock toward f* as a first-order
- *    system with time constant power.tau_us (exact exponential step per
- *    interval). An idle gap lets the clock recover toward gpu.clock_mhz with
- *    the same time constant. So the sustained clock under a long loop, the
+ *  - Power-limit controller: every power.control_us it takes the interval's
+ *    activity (SM-rail power referred to the top V-f point, and the off-rail
+ *    power), passes it through a first-order filter with time constant
+ *    power.tau_us (exact exponential step per interval), and sets the highest
+ *    clock f* at which the filtered activity would draw at most power.limit_w
+ *    (SM-rail power scaling with f V^2). Filtering the activity rather than
+ *    the clock target keeps the mean power at the limit when kernels and gaps
+ *    alternate faster than tau. An idle gap lets the filtered activity decay,
+ *    so the clock recovers toward gpu.clock_mhz. The controller sees each
+ *    booking spread over the span its work occupies (power_add_span). So the
+ *    sustained clock under a long loop, the
  *    higher mean clock of a short burst after idle, and the dependence of the
  *    capped clock on how many SMs are busy all come out of the power model.
  *  - The clock scales tensor-core and CUDA-core rates only (power_stretch);
