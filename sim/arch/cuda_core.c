@@ -35,14 +35,15 @@ uint64_t cuda_core_exec(cuda_core *cc, int sp, dtype_id dt, double flops, double
 {
     pipe_unit *p = &cc->sp[sp % cc->nsp];
     double base = (dt == DT_FP16 || dt == DT_BF16) ? cc->ps_per_flop_fp16 : cc->ps_per_flop_fp32;
-    double stretch = 1.0;
-    if (cc->pw) {
-        int op = power_sm_op(cc->pw, cc->smi);
-        power_add(cc->pw, PW_FMA, flops, op != POWER_NO_OP ? op : power_current_op(cc->pw), ready_ps);
-        stretch = power_stretch(cc->pw, ready_ps);
-    }
+    double stretch = cc->pw ? power_stretch(cc->pw, ready_ps) : 1.0;
     p->ps_per_unit = base * stretch / fraction;
-    return pipe_reserve(p, ready_ps, flops);
+    uint64_t start = ready_ps > p->free_ps ? ready_ps : p->free_ps;
+    uint64_t done = pipe_reserve(p, ready_ps, flops);
+    if (cc->pw) { /* the energy is drawn while the pipe works on it */
+        int op = power_sm_op(cc->pw, cc->smi);
+        power_add_span(cc->pw, PW_FMA, flops, op != POWER_NO_OP ? op : power_current_op(cc->pw), ready_ps, start, p->free_ps);
+    }
+    return done;
 }
 
 double cuda_core_busy_ps(const cuda_core *cc)

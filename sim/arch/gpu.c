@@ -143,9 +143,10 @@ uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t ro
     }
     if (nids) sm_mshr_hold(s, ids, nids, done);
     int op = traffic_op(g, smi);
-    power_add(g->pw, PW_L2, (double)(rows * row_bytes), op, t);
+    /* the traffic is drawn while it moves: from t to its completion */
+    power_add_span(g->pw, PW_L2, (double)(rows * row_bytes), op, t, t, done);
     uint64_t dram1 = dram_bytes(g);
-    if (dram1 > dram0) power_add(g->pw, PW_DRAM, (double)(dram1 - dram0), op, t);
+    if (dram1 > dram0) power_add_span(g->pw, PW_DRAM, (double)(dram1 - dram0), op, t, t, done);
     return done;
 }
 

@@ -9,7 +9,7 @@ struct pcie {
     uint64_t dir_free[2];     /* per direction */
     uint64_t shared_free;     /* both directions together */
     uint64_t stage_free[2];   /* host staging memcpy, per direction */
-    double dir_gbps, bidir_gbps, stage_gbps[2], cached_gbps;
+    double dir_gbps, bidir_gbps, stage_gbps[2], cached_gbps, zero_gbps;
     uint64_t cache_bytes, pageable_ps;
     uint64_t latency_ps;
     int engines, engine_busy[16];
@@ -26,6 +26,7 @@ pcie *pcie_create(const gpu_config *cfg)
     p->stage_gbps[1] = cfg->pcie.staging_d2h_gbps;
     p->latency_ps = us_to_ps(cfg->pcie.latency_us);
     p->cached_gbps = cfg->pcie.staging_cached_gbps;
+    p->zero_gbps = cfg->pcie.staging_zero_gbps;
     p->cache_bytes = (uint64_t)cfg->pcie.host_cache_mib << 20;
     p->pageable_ps = us_to_ps(cfg->pcie.pageable_extra_us);
     p->engines = (int)cfg->pcie.copy_engines;
@@ -47,10 +48,11 @@ uint64_t pcie_dma(pcie *p, int dir, uint64_t bytes, uint64_t t)
     return done;
 }
 
-uint64_t pcie_stage(pcie *p, int dir, uint64_t bytes, uint64_t total, uint64_t t)
+uint64_t pcie_stage(pcie *p, int dir, uint64_t bytes, uint64_t total, int zero_page, uint64_t t)
 {
     uint64_t start = t > p->stage_free[dir] ? t : p->stage_free[dir];
     double gbps = total <= p->cache_bytes ? p->cached_gbps : p->stage_gbps[dir];
+    if (zero_page && dir == 0) gbps = p->zero_gbps;
     p->stage_free[dir] = start + bytes_ps((double)bytes, gbps);
     return p->stage_free[dir];
 }

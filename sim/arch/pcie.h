@@ -25,8 +25,10 @@ pcie *pcie_create(const gpu_config *cfg);
 void pcie_destroy(pcie *p);
 /* DMA of `bytes` (<= one chunk) in direction dir (0: h2d, 1: d2h) ready at t; returns done. */
 uint64_t pcie_dma(pcie *p, int dir, uint64_t bytes, uint64_t t);
-/* Host memcpy of a staging chunk of a pageable copy of `total` bytes; returns done. */
-uint64_t pcie_stage(pcie *p, int dir, uint64_t bytes, uint64_t total, uint64_t t);
+/* Host memcpy of a staging chunk of a pageable copy of `total` bytes; returns done.
+ * zero_page (h2d): the source was never written, so every page maps the kernel's
+ * zero page and the memcpy reads cached data at pcie.staging_zero_gbps. */
+uint64_t pcie_stage(pcie *p, int dir, uint64_t bytes, uint64_t total, int zero_page, uint64_t t);
 /* Fixed cost of a copy (pageable ones pay the staging setup too). */
 uint64_t pcie_copy_latency_ps(const pcie *p, int pageable);
 uint64_t pcie_latency_ps(const pcie *p);

@@ -1,14 +1,20 @@
 /* power.c: energy books and the power-limit clock controller (see power.h). */
 #include "power.h"
 
+#include "thermal.h"
+
 #include <math.h>
 #include <stdlib.h>
 
 #define PS 1e-12 /* seconds per picosecond */
+/* Control intervals ahead of the current one that booked energy can be spread
+ * over (work reserved further ahead lands in the last). */
+#define POWER_AHEAD 64
 
 typedef struct op_books {
-    power_op res;         /* energy_j, clock_mhz */
+    power_op res;         /* energy_j, clock_mhz, temp_c */
     double idle0, clk0;   /* idle-share and clock integrals at begin */
+    double temp0;         /* temperature integral at begin */
     uint64_t t0;
     int running;
 } op_books;
@@ -35,7 +41,13 @@ struct power {
     double act_int;                         /* integral of f V^2 / (fmax Vmax^2) dt (s) */
     double dyn_j;                           /* all dynamic energy booked */
     double win_rail_j, win_fixed_j;         /* this control interval's dynamic energy */
+    double ahead_rail_j[POWER_AHEAD];       /* energy of work reserved for later intervals: */
+    double ahead_fixed_j[POWER_AHEAD];      /*   [(ahead_head + k) % POWER_AHEAD] = k + 1 intervals on */
+    int ahead_head, ahead_used;             /* ring start; slots holding energy */
+    double act_avg_w, fixed_avg_w;          /* filtered activity: SM-rail power at the top V-f point, off-rail power */
     double peak_w, min_mhz;
+    thermal th;                             /* die temperature (reported only) */
+    double temp_int;                        /* integral of the temperature up to last_tick (C ps) */
     int *sm_op;                             /* per SM: op that made it busy, or POWER_NO_OP */
     double *sm_act0;                        /* per SM: act_int when it became busy */
     op_books *ops;
@@ -99,6 +111,7 @@ power *power_create(const gpu_config *cfg, int nsm)
     p->current_op = POWER_NO_OP;
     p->min_mhz = p->fmax_mhz;
     set_clock(p, p->fmax_mhz);
+    thermal_init(&p->th, cfg, idle_w(p, p->v_ratio));
     return p;
 }
 
@@ -136,33 +149,60 @@ static void integrate(power *p, uint64_t t1)
     p->t_int = t1;
 }
 
-/* Power of the last interval's activity if the clock were f (the SM rail's
- * dynamic power scales with f V^2 from the current clock, leakage with V). */
-static double power_at(const power *p, double f, double rail_w, double fixed_w)
+/* Power of the filtered activity if the clock were f (the SM rail's dynamic
+ * power scales with f V^2, leakage with V). */
+static double power_at(const power *p, double f)
 {
     double v = volt_ratio(p, f);
-    return idle_w(p, v) + rail_w * (f / p->f_mhz) * (v * v / p->v2) + fixed_w;
+    return idle_w(p, v) + p->act_avg_w * (f / p->fmax_mhz) * v * v + p->fixed_avg_w;
 }
 
-/* One control step at the end of an interval of dt_ps. */
+/* One control step at the end of an interval of dt_ps: the interval's activity
+ * enters a first-order filter (time constant tau_us), and the clock becomes the
+ * highest at which the filtered activity draws at most limit_w. Filtering the
+ * activity, not the clock target, keeps the mean power at the limit when the
+ * activity alternates faster than tau (kernels and the gaps between them). */
 static void control(power *p, double dt_ps)
 {
     double rail_w = p->win_rail_j / (dt_ps * PS), fixed_w = p->win_fixed_j / (dt_ps * PS);
     p->win_rail_j = p->win_fixed_j = 0;
     double now_w = idle_w(p, p->v_ratio) + rail_w + fixed_w;
     if (now_w > p->peak_w) p->peak_w = now_w;
+    p->temp_int += thermal_step(&p->th, now_w, dt_ps);
+    double a = dt_ps == p->control_ps ? p->decay : exp(-dt_ps / p->tau_ps);
+    double act = rail_w / (p->f_mhz / p->fmax_mhz * p->v2);  /* at the top V-f point */
+    p->act_avg_w = act + (p->act_avg_w - act) * a;
+    p->fixed_avg_w = fixed_w + (p->fixed_avg_w - fixed_w) * a;
     double target = p->fmax_mhz;
-    if (power_at(p, p->fmax_mhz, rail_w, fixed_w) > p->limit_w) {
+    if (power_at(p, p->fmax_mhz) > p->limit_w) {
         double lo = p->fmin_mhz, hi = p->fmax_mhz;
-        if (power_at(p, lo, rail_w, fixed_w) >= p->limit_w) hi = lo;
+        if (power_at(p, lo) >= p->limit_w) hi = lo;
         for (int i = 0; i < 24 && hi - lo > 0.05; i++) {
             double mid = 0.5 * (lo + hi);
-            if (power_at(p, mid, rail_w, fixed_w) > p->limit_w) hi = mid; else lo = mid;
+            if (power_at(p, mid) > p->limit_w) hi = mid; else lo = mid;
         }
         target = lo;
     }
-    double a = dt_ps == p->control_ps ? p->decay : exp(-dt_ps / p->tau_ps);
-    set_clock(p, target + (p->f_mhz - target) * a);
+    set_clock(p, target);
+}
+
+/* Integral of the temperature up to t_int (the interval in progress at its current value). */
+static double temp_integral(const power *p)
+{
+    return p->temp_int + p->th.temp_c * (double)(p->t_int - p->last_tick);
+}
+
+/* The next interval begins: the energy reserved for it becomes its window's. */
+static void shift_ahead(power *p)
+{
+    int h = p->ahead_head;
+    if (p->ahead_rail_j[h] != 0 || p->ahead_fixed_j[h] != 0) {
+        p->win_rail_j += p->ahead_rail_j[h];
+        p->win_fixed_j += p->ahead_fixed_j[h];
+        p->ahead_rail_j[h] = p->ahead_fixed_j[h] = 0;
+        p->ahead_used--;
+    }
+    p->ahead_head = (h + 1) % POWER_AHEAD;
 }
 
 /* Runs the controller's intervals that end at or before t, then integrates to t. */
@@ -171,8 +211,9 @@ static void advance(power *p, uint64_t t)
     while (t >= p->next_tick) {
         integrate(p, p->next_tick);
         uint64_t step = (uint64_t)p->control_ps;
-        /* nothing happened and nothing is busy: one step over the whole idle gap */
-        if (p->win_rail_j == 0 && p->win_fixed_j == 0 && p->n_busy == 0 && t - p->next_tick >= 2 * step) {
+        /* nothing happened, nothing is busy or reserved: one step over the whole idle gap */
+        if (p->win_rail_j == 0 && p->win_fixed_j == 0 && p->n_busy == 0 && p->ahead_used == 0 &&
+            t - p->next_tick >= 2 * step) {
             uint64_t end = p->next_tick + (t - p->next_tick) / step * step;
             integrate(p, end);
             control(p, (double)(end - p->last_tick));
@@ -183,6 +224,7 @@ static void advance(power *p, uint64_t t)
         control(p, (double)(p->next_tick - p->last_tick));
         p->last_tick = p->next_tick;
         p->next_tick += step;
+        shift_ahead(p);
     }
     integrate(p, t);
 }
@@ -196,6 +238,7 @@ void power_op_begin(power *p, int op, uint64_t t)
     o->running = 1;
     o->idle0 = p->share_int_j;
     o->clk0 = p->clk_int;
+    o->temp0 = temp_integral(p);
     o->t0 = p->t_int;
     p->n_running++;
 }
@@ -208,6 +251,7 @@ void power_op_end(power *p, int op, uint64_t t)
     o->running = 0;
     o->res.energy_j += p->share_int_j - o->idle0;
     o->res.clock_mhz = p->t_int > o->t0 ? (p->clk_int - o->clk0) / (double)(p->t_int - o->t0) : p->f_mhz;
+    o->res.temp_c = p->t_int > o->t0 ? (temp_integral(p) - o->temp0) / (double)(p->t_int - o->t0) : p->th.temp_c;
     p->n_running--;
 }
 
@@ -239,13 +283,41 @@ void power_sm_idle(power *p, int smi, uint64_t t)
 
 int power_sm_op(const power *p, int smi) { return p->sm_op[smi]; }
 
+/* Adds j to the control windows that [t0, t1) overlaps, in proportion (what lies
+ * before the current window goes to it; beyond POWER_AHEAD, to the last). */
+static void spread(power *p, int rail, double j, uint64_t t0, uint64_t t1)
+{
+    double *win = rail ? &p->win_rail_j : &p->win_fixed_j;
+    double *ahead = rail ? p->ahead_rail_j : p->ahead_fixed_j;
+    if (t0 < p->last_tick) t0 = p->last_tick;
+    if (t1 <= t0 || t1 <= p->next_tick) { *win += j; return; }
+    double per_ps = j / (double)(t1 - t0);
+    uint64_t step = (uint64_t)p->control_ps, end = p->next_tick;
+    if (t0 < end) *win += per_ps * (double)(end - t0);
+    for (int k = 0; end < t1; k++, end += step) {
+        uint64_t a = t0 > end ? t0 : end, b = end + step < t1 ? end + step : t1;
+        if (b <= a) continue;
+        double part = k == POWER_AHEAD - 1 ? per_ps * (double)(t1 - a) : per_ps * (double)(b - a);
+        if (!(part > 0)) continue;
+        int slot = (p->ahead_head + (k < POWER_AHEAD ? k : POWER_AHEAD - 1)) % POWER_AHEAD;
+        if (ahead[slot] == 0 && (rail ? p->ahead_fixed_j : p->ahead_rail_j)[slot] == 0) p->ahead_used++;
+        ahead[slot] += part;
+        if (k == POWER_AHEAD - 1) break;
+    }
+}
+
+void power_add_span(power *p, power_unit u, double amount, int op, uint64_t now, uint64_t t0, uint64_t t1)
+{
+    advance(p, now);
+    double j = amount * p->e_j[u];
+    if (p->on_rail[u]) j *= p->v2;
+    spread(p, p->on_rail[u], j, t0, t1);
+    book(p, op, j);
+}
+
 void power_add(power *p, power_unit u, double amount, int op, uint64_t t)
 {
-    advance(p, t);
-    double j = amount * p->e_j[u];
-    if (p->on_rail[u]) { j *= p->v2; p->win_rail_j += j; }
-    else p->win_fixed_j += j;
-    book(p, op, j);
+    power_add_span(p, u, amount, op, t, t, t);
 }
 
 power_unit power_mma_unit(dtype_id dt)
@@ -285,11 +357,14 @@ void power_finish(power *p, uint64_t t_end, power_summary *out)
     out->peak_power_w = p->peak_w > out->avg_power_w ? p->peak_w : out->avg_power_w;
     out->mean_clock_mhz = el > 0 ? p->clk_int / el : p->f_mhz;
     out->min_clock_mhz = p->min_mhz;
+    out->temp_c = p->th.temp_c;
+    out->peak_temp_c = p->th.peak_c;
+    out->mean_temp_c = el > 0 ? temp_integral(p) / el : p->th.temp_c;
 }
 
 const power_op *power_op_result(const power *p, int op)
 {
-    static const power_op none = { 0, 0 };
+    static const power_op none = { 0, 0, 0 };
     if (op < 0 || (size_t)op >= p->nops) return &none;
     return &p->ops[op].res;
 }
@@ -314,7 +389,15 @@ void power_extrapolate(power *p, int op, uint64_t t, uint64_t iter_ps, const pow
     /* act_int only ever enters as a difference over an SM's busy span: none spans this */
     p->act_int += p->f_mhz / p->fmax_mhz * p->v2 * (double)dt_ps * PS;
     book(p, op, n * iter->op_j);
+    /* the die heats toward the iteration's mean board power: idle plus the op's dynamic energy
+     * (op_j grows by dynamic energy while the op runs; its idle share is added when it ends) */
+    double iter_s = (double)iter_ps * PS;
+    double mean_w = iter_s > 0 ? (iter->idle_j + iter->op_j) / iter_s : idle_w(p, p->v_ratio);
+    double before = temp_integral(p);
+    double added = thermal_step(&p->th, mean_w, (double)dt_ps);
     p->t_int += dt_ps;
     p->next_tick += dt_ps;
     p->last_tick += dt_ps;
+    /* keep temp_integral() continuous: the interval in progress counts at the new temperature */
+    p->temp_int = before + added - p->th.temp_c * (double)(p->t_int - p->last_tick);
 }

@@ -15,13 +15,17 @@
  *    DRAM and PCIe energy does not depend on the SM clock.
  *  - V-f curve: V linear in f from (power.vf_low_mhz, power.vf_low_mv) to
  *    (gpu.clock_mhz, power.vf_high_mv), flat at vf_low_mv below.
- *  - Power-limit controller: every power.control_us it averages the modeled
- *    power over the last interval, finds the clock f* at which that activity
- *    would draw power.limit_w (SM-rail power scaled by f V^2 from the current
- *    clock, the rest held), and moves the clock toward f* as a first-order
- *    system with time constant power.tau_us (exact exponential step per
- *    interval). An idle gap lets the clock recover toward gpu.clock_mhz with
- *    the same time constant. So the sustained clock under a long loop, the
+ *  - Power-limit controller: every power.control_us it takes the interval's
+ *    activity (SM-rail power referred to the top V-f point, and the off-rail
+ *    power), passes it through a first-order filter with time constant
+ *    power.tau_us (exact exponential step per interval), and sets the highest
+ *    clock f* at which the filtered activity would draw at most power.limit_w
+ *    (SM-rail power scaling with f V^2). Filtering the activity rather than
+ *    the clock target keeps the mean power at the limit when kernels and gaps
+ *    alternate faster than tau. An idle gap lets the filtered activity decay,
+ *    so the clock recovers toward gpu.clock_mhz. The controller sees each
+ *    booking spread over the span its work occupies (power_add_span). So the
+ *    sustained clock under a long loop, the
  *    higher mean clock of a short burst after idle, and the dependence of the
  *    capped clock on how many SMs are busy all come out of the power model.
  *  - The clock scales tensor-core and CUDA-core rates only (power_stretch);
@@ -35,10 +39,14 @@
  * time with no op running belongs to the run only. So the ops' energies sum to
  * at most the run's, with equality when something always runs.
  *
- * Approximated: one clock for the whole chip; no thermal model (leakage at the
- * data's 55-75 C is folded into sm_static_w); no clock quantisation (real
- * clocks step by 15 MHz); energy booked when work is reserved, not spread
- * over its duration; the controller's inner loop is folded into one
+ * Temperature: a first-order die temperature driven by each interval's board
+ * power (thermal.h), reported per op and per run; it feeds nothing back.
+ * Approximated: one clock for the whole chip; leakage at the data's 55-75 C is
+ * folded into sm_static_w (no temperature dependence); no clock quantisation (real
+ * clocks step by 15 MHz); the controller sees each reservation's energy spread
+ * evenly over the span the work occupies (its pipe or transfer time, up to
+ * POWER_AHEAD intervals ahead), not its real profile within that span; the
+ * controller's inner loop is folded into one
  * first-order response. Cost: O(1) per booking; one bisection per control
  * interval.
  * Invariant: min_clock_mhz <= clock <= gpu.clock_mhz; energies only grow.
@@ -74,12 +82,16 @@ typedef struct power_summary {
     double peak_power_w;      /* highest power.control_us average */
     double mean_clock_mhz;    /* time-weighted SM clock */
     double min_clock_mhz;
+    double temp_c;            /* die temperature at the end (thermal.h) */
+    double peak_temp_c;       /* highest */
+    double mean_temp_c;       /* time-weighted */
 } power_summary;
 
 /* Per-op results. */
 typedef struct power_op {
     double energy_j;          /* dynamic energy booked to it + its share of idle */
     double clock_mhz;         /* time-weighted SM clock while it ran */
+    double temp_c;            /* time-weighted die temperature while it ran */
 } power_op;
 
 /* Returns NULL when out of memory. nsm: SMs on the chip. */
@@ -99,6 +111,10 @@ void power_sm_idle(power *p, int smi, uint64_t t);
 int power_sm_op(const power *p, int smi);
 /* Books `amount` units of u to op (POWER_NO_OP: the run only) at t. */
 void power_add(power *p, power_unit u, double amount, int op, uint64_t t);
+/* The same for work reserved at `now` that executes over [t0, t1): the op's books
+ * get it at once, the controller sees its power spread over the intervals the
+ * work spans (a pipe's queue, a transfer), not as a spike when it was reserved. */
+void power_add_span(power *p, power_unit u, double amount, int op, uint64_t now, uint64_t t0, uint64_t t1);
 /* The tensor-core unit of a dtype; PW_FMA for dtypes without one. */
 power_unit power_mma_unit(dtype_id dt);
 /* Runs the controller up to t; returns gpu.clock_mhz / clock (>= 1), the factor

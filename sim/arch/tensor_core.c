@@ -43,14 +43,16 @@ void tensor_core_destroy(tensor_core *tc) { free(tc); }
 uint64_t tensor_core_mma(tensor_core *tc, int sp, dtype_id dt, double flops, double fraction, uint64_t ready_ps)
 {
     pipe_unit *p = &tc->sp[sp % tc->nsp];
-    double stretch = 1.0;
-    if (tc->pw) {
-        int op = power_sm_op(tc->pw, tc->smi);
-        power_add(tc->pw, power_mma_unit(dt), flops, op != POWER_NO_OP ? op : power_current_op(tc->pw), ready_ps);
-        stretch = power_stretch(tc->pw, ready_ps);
-    }
+    double stretch = tc->pw ? power_stretch(tc->pw, ready_ps) : 1.0;
     p->ps_per_unit = tc->ps_per_flop[dt] / fraction * stretch;
-    return pipe_reserve(p, ready_ps, flops);
+    uint64_t start = ready_ps > p->free_ps ? ready_ps : p->free_ps;
+    uint64_t done = pipe_reserve(p, ready_ps, flops);
+    if (tc->pw) { /* the energy is drawn while the pipe works on it */
+        int op = power_sm_op(tc->pw, tc->smi);
+        power_add_span(tc->pw, power_mma_unit(dt), flops, op != POWER_NO_OP ? op : power_current_op(tc->pw), ready_ps,
+                       start, p->free_ps);
+    }
+    return done;
 }
 
 double tensor_core_busy_ps(const tensor_core *tc)

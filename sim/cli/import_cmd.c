@@ -53,9 +53,15 @@ int import_main(int argc, char **argv)
         gpu_config cfg;
         if (config_load(&cfg, cfg_path, NULL, 0, err, sizeof err)) { fprintf(stderr, "gpusim: %s\n", err); return 2; }
         opts.eager_gap_us = cfg.host.eager_gap_us;
+        opts.eager_gemm_us = cfg.host.eager_gemm_us;
+        opts.eager_copy_us = cfg.host.eager_copy_us;
     } else {
         const param *p = config_find_param("host.eager_gap_us");
         opts.eager_gap_us = p && p->def ? strtod(p->def, NULL) : 0;
+        p = config_find_param("host.eager_gemm_us");
+        opts.eager_gemm_us = p && p->def ? strtod(p->def, NULL) : 0;
+        p = config_find_param("host.eager_copy_us");
+        opts.eager_copy_us = p && p->def ? strtod(p->def, NULL) : 0;
     }
     FILE *in = fopen(in_path, "rb");
     if (!in) { fprintf(stderr, "gpusim: %s: cannot open\n", in_path); return 2; }
@@ -85,9 +91,9 @@ int import_main(int argc, char **argv)
             in_path, s.gpu_events, s.ops, s.gemm, s.folded, s.eltwise, s.memset, s.copy, s.unmapped, s.syncs, s.graph_ops);
     if (s.host_gaps)
         fprintf(stderr, "gpusim import: %.1f us of host time between launches (%d gaps) -> %d cpu ops, %.1f us "
-                        "(host.eager_gap_us = %g us per launch left to gpusim%s%s); %.1f us charged beyond the profile's "
-                        "where launches came faster\n",
-                s.host_gap_us, s.host_gaps, s.cpu_ops, s.cpu_us, opts.eager_gap_us, cfg_path ? ", from " : ", the default",
-                cfg_path ? cfg_path : "", s.overcharged_us);
+                        "(host.eager_gap_us = %g us per launch, host.eager_gemm_us = %g us per GEMM, host.eager_copy_us = "
+                        "%g us per copy left to gpusim%s%s); %.1f us charged beyond the profile's where launches came faster\n",
+                s.host_gap_us, s.host_gaps, s.cpu_ops, s.cpu_us, opts.eager_gap_us, opts.eager_gemm_us, opts.eager_copy_us,
+                cfg_path ? ", from " : ", the default", cfg_path ? cfg_path : "", s.overcharged_us);
     return 0;
 }

@@ -47,8 +47,9 @@ void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_res
         r->l2_accesses ? (double)r->l2_hits / (double)r->l2_accesses : 0, r->pcie_bytes, r->energy_j, r->clock_mhz, "");
     fprintf(f, "simulated %.3f us (%.0f SM cycles); peak %.0f TFLOP/s fp16, %.0f GB/s DRAM; %llu events in %.3f s wall\n",
             total_us, r->cycles, r->peak_tflops, r->peak_dram_gbps, (unsigned long long)r->events, wall_s);
-    fprintf(f, "energy %.6f J, average %.1f W, peak %.1f W (power.limit_w %g W), mean SM clock %.0f MHz\n", r->energy_j,
-            r->avg_power_w, r->peak_power_w, cfg->power.limit_w, r->clock_mhz);
+    fprintf(f, "energy %.6f J, average %.1f W, peak %.1f W (power.limit_w %g W), mean SM clock %.0f MHz, "
+               "die %.1f C at the end (peak %.1f C)\n", r->energy_j, r->avg_power_w, r->peak_power_w, cfg->power.limit_w,
+            r->clock_mhz, r->temp_c, r->peak_temp_c);
 }
 
 static void jstr(FILE *f, const char *s)
@@ -75,10 +76,10 @@ void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const t
     jstr(f, t->path);
     fprintf(f, ",\"time_us\":%.6f,\"cycles\":%.1f,\"tflops\":%.6f,\"dram_bytes\":%llu,\"l2_hit_rate\":%.6f,"
                "\"pcie_bytes\":%llu,\"energy_j\":%.9g,\"avg_power_w\":%.6f,\"peak_power_w\":%.6f,\"clock_mhz\":%.3f,"
-               "\"wall_s\":%.6f,\"events\":%llu,\"run_id\":%lld,\"ops\":[",
+               "\"temp_c\":%.3f,\"peak_temp_c\":%.3f,\"wall_s\":%.6f,\"events\":%llu,\"run_id\":%lld,\"ops\":[",
             total_us, r->cycles, total_us > 0 ? r->flops / total_us / 1e6 : 0, (unsigned long long)r->dram_bytes,
             r->l2_accesses ? (double)r->l2_hits / (double)r->l2_accesses : 0, (unsigned long long)r->pcie_bytes,
-            r->energy_j, r->avg_power_w, r->peak_power_w, r->clock_mhz, wall_s,
+            r->energy_j, r->avg_power_w, r->peak_power_w, r->clock_mhz, r->temp_c, r->peak_temp_c, wall_s,
             (unsigned long long)r->events, run_id);
     for (size_t i = 0; i < r->nops; i++) {
         const op_result *o = &r->ops[i];
@@ -86,10 +87,10 @@ void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const t
         jstr(f, o->name);
         fprintf(f, ",\"kind\":\"%s\",\"start_us\":%.6f,\"time_us\":%.6f,\"flops\":%.1f,\"dram_bytes\":%llu,"
                    "\"l2_hit_rate\":%.6f,\"pcie_bytes\":%llu,\"energy_j\":%.9g,\"avg_power_w\":%.6f,"
-                   "\"clock_mhz\":%.3f,\"bound\":\"%s\"",
+                   "\"clock_mhz\":%.3f,\"temp_c\":%.3f,\"bound\":\"%s\"",
                 o->kind, (double)o->start_ps / 1e6, op_us(o), o->flops, (unsigned long long)o->dram_bytes,
                 o->l2_accesses ? (double)o->l2_hits / (double)o->l2_accesses : 0, (unsigned long long)o->pcie_bytes,
-                o->energy_j, o->avg_power_w, o->clock_mhz, o->bound[0] ? o->bound : "-");
+                o->energy_j, o->avg_power_w, o->clock_mhz, o->temp_c, o->bound[0] ? o->bound : "-");
         if (o->mapping[0]) { fprintf(f, ",\"mapping\":"); jstr(f, o->mapping); }
         if (o->ns_per_load > 0) fprintf(f, ",\"ns_per_load\":%.4f", o->ns_per_load);
         fputc('}', f);

@@ -107,6 +107,7 @@ typedef struct gpu_config {
         double bidir_gbps;         /* both directions together (host memory) */
         double staging_h2d_gbps;   /* host memcpy into the pinned staging buffer, source in host DRAM */
         double staging_d2h_gbps;
+        double staging_zero_gbps;  /* host memcpy from never-written pages (the zero page, cached) */
         double staging_cached_gbps;/* host memcpy when the pageable buffer fits the host's cache */
         int64_t host_cache_mib;    /* host last-level cache */
         double pageable_extra_us;  /* extra fixed cost of a pageable copy (staging setup + sync) */
@@ -114,6 +115,9 @@ typedef struct gpu_config {
     } pcie;
     struct {
         double limit_w;            /* board power limit (TDP) the controller holds */
+        double ambient_c;          /* thermal model: die temperature at zero power (C) */
+        double r_th_c_per_w;       /* thermal model: steady rise per board watt (C/W) */
+        double thermal_tau_ms;     /* thermal model: time constant (ms) */
         double tau_us;             /* controller response time constant */
         double control_us;         /* controller sampling interval */
         double min_clock_mhz;      /* lowest SM clock the controller sets */
@@ -141,7 +145,9 @@ typedef struct gpu_config {
     } sim;
     struct {
         double launch_latency_us;  /* host submit to kernel start on an idle GPU */
-        double eager_gap_us;       /* host time per eagerly launched op */
+        double eager_gap_us;       /* host time per eagerly launched op (a framework kernel) */
+        double eager_gemm_us;      /* ... per eager GEMM (library call) */
+        double eager_copy_us;      /* ... per eager copy (cudaMemcpyAsync) */
         double graph_gap_us;       /* GPU time between kernels in a graph replay */
         double kernel_tail_us;     /* kernel end to stream/event completion */
         double kernel_setup_us;    /* GPU-side start of a stream-launched kernel whose predecessor just finished */

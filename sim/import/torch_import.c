@@ -872,11 +872,16 @@ static int write_trace(importer *im, const torch_import_opts *opts, FILE *out, F
     int prev_blocks = 0;         /* the previous op's launch call blocked on its copy (pageable) */
     double prev_copy_us = 0;     /* that copy's GPU time */
     double charge = opts && opts->eager_gap_us > 0 ? opts->eager_gap_us : 0;
+    /* what gpusim charges per launch by what the launch calls (0 in opts: as a kernel) */
+    double charge_gemm = opts && opts->eager_gemm_us > 0 ? opts->eager_gemm_us : charge;
+    double charge_copy = opts && opts->eager_copy_us > 0 ? opts->eager_copy_us : charge;
+    double prev_charge = charge;
+    const char *prev_key = "host.eager_gap_us";
     fprintf(out, "# imported by gpusim import from %s: %zu GPU events, in GPU time order\n", im->name, n);
     fprintf(out, "# each op is preceded by '# aten op | kernel'. Host time between launches is a `cpu` op: the\n");
     fprintf(out, "# profile's gap between two launch calls (less synchronising calls), plus the earlier launch call,\n");
-    fprintf(out, "# less host.eager_gap_us = %g us that gpusim charges per launch; after a pageable copy that blocked\n",
-            charge);
+    fprintf(out, "# less what gpusim charges per launch (host.eager_gap_us = %g us, host.eager_gemm_us = %g us for a GEMM,\n"
+                 "# host.eager_copy_us = %g us for a copy); after a pageable copy that blocked\n", charge, charge_gemm, charge_copy);
     fprintf(out, "# the host, only its call's time beyond the copy's GPU time, and nothing subtracted\n");
     fprintf(out, "mode eager\n");
     for (size_t i = 0; i < n; i++) {
@@ -907,12 +912,12 @@ static int write_trace(importer *im, const torch_import_opts *opts, FILE *out, F
             if (call < 0) call = 0;
             double pre = first_sync - lo < gap ? first_sync - lo : gap;
             double post = gap - pre;
-            double cpu_pre = pre + call - (prev_blocks ? 0 : charge);
+            double cpu_pre = pre + call - (prev_blocks ? 0 : prev_charge);
             if (gap >= 0.05 || call >= 0.05) {
                 fprintf(out, "# host gap %.1f us", gap);
                 if (prev_blocks) fprintf(out, " + %.1f us of the blocking (pageable) copy's call beyond its %.1f us on the GPU",
                                          call, prev_copy_us);
-                else fprintf(out, " + %.1f us launch call - %g us host.eager_gap_us", call, charge);
+                else fprintf(out, " + %.1f us launch call - %g us %s", call, prev_charge, prev_key);
                 if (synced) fprintf(out, "; %.1f us of it after the sync", post);
                 fprintf(out, "\n");
                 S->host_gaps++;
@@ -942,6 +947,9 @@ static int write_trace(importer *im, const torch_import_opts *opts, FILE *out, F
             prev_blocks = g->cat == G_MEMCPY && g->bytes > 0 && strstr(g->name, "Pageable") &&
                           (strstr(g->name, "HtoD") || strstr(g->name, "DtoH"));
             prev_copy_us = g->dur_us;
+            int copy_call = g->cat == G_MEMCPY && !is_gemm[i];
+            prev_charge = is_gemm[i] ? charge_gemm : copy_call ? charge_copy : charge;
+            prev_key = is_gemm[i] ? "host.eager_gemm_us" : copy_call ? "host.eager_copy_us" : "host.eager_gap_us";
         }
         if (gmode != graph) { fprintf(out, "mode %s\n", gmode ? "graph" : "eager"); graph = gmode; }
         if (gmode) S->graph_ops++;

@@ -48,6 +48,8 @@ typedef struct torch_import_summary {
 typedef struct torch_import_opts {
     double eager_gap_us;  /* host time gpusim charges per eager launch (host.eager_gap_us of the config
                              the trace is for): subtracted from the profile's host time per launch */
+    double eager_gemm_us; /* ... per eager GEMM (host.eager_gemm_us); 0: eager_gap_us */
+    double eager_copy_us; /* ... per eager copy (host.eager_copy_us); 0: eager_gap_us */
 } torch_import_opts;
 
 /* Reads the profile from `in` (named `name` in messages) and writes the trace to

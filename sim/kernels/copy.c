@@ -24,6 +24,7 @@ typedef struct copy_run {
     uint64_t bytes;         /* the whole copy */
     uint64_t chunk;         /* bytes per step */
     int pageable;
+    int zero_page;          /* pageable h2d from never-written pages */
     uint64_t stage_done;    /* pageable h2d: last staged chunk */
     uint64_t last_done;
     int op;                 /* energy account (power.h) */
@@ -56,16 +57,23 @@ static void step(void *ctx, uint64_t arg)
     }
     uint64_t n = c->left < c->chunk ? c->left : c->chunk;
     c->left -= n;
-    power_add(gpu_power(c->g), PW_PCIE, (double)n, c->op, t);
     uint64_t done;
     if (!c->pageable) {
         done = pcie_dma(p, c->dir, n, t);
+        power_add_span(gpu_power(c->g), PW_PCIE, (double)n, c->op, t, t, done);
     } else if (c->dir == 0) {
-        c->stage_done = pcie_stage(p, 0, n, c->bytes, c->stage_done > t ? c->stage_done : t);
-        done = pcie_dma(p, 0, n, c->stage_done > t ? c->stage_done : t);
+        /* the memcpy of the next chunk (into the other half of the staging buffer)
+         * starts when this one's memcpy ends, overlapping this chunk's DMA */
+        c->stage_done = pcie_stage(p, 0, n, c->bytes, c->zero_page, c->stage_done > t ? c->stage_done : t);
+        done = pcie_dma(p, 0, n, c->stage_done);
+        power_add_span(gpu_power(c->g), PW_PCIE, (double)n, c->op, t, c->stage_done, done);
+        if (done > c->last_done) c->last_done = done;
+        engine_schedule(c->e, c->stage_done, PRIO_NORMAL, step, c, 0);
+        return;
     } else {
         uint64_t d = pcie_dma(p, 1, n, t);
-        done = pcie_stage(p, 1, n, c->bytes, d);
+        power_add_span(gpu_power(c->g), PW_PCIE, (double)n, c->op, t, t, d);
+        done = pcie_stage(p, 1, n, c->bytes, 0, d);
         /* the next DMA may start once this one is off the link */
         engine_schedule(c->e, d, PRIO_NORMAL, step, c, 0);
         c->last_done = done;
@@ -92,6 +100,7 @@ int copy_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     c->op = power_current_op(gpu_power(ex->g));
     c->left = c->bytes = (uint64_t)p->bytes;
     c->pageable = !p->pinned;
+    c->zero_page = p->zero_page;
     c->chunk = c->pageable ? (uint64_t)gpu_cfg(ex->g)->pcie.staging_chunk_kib * 1024 : PCIE_CHUNK_BYTES;
     ex->state = c;
     ex->state_free = free;

@@ -435,10 +435,10 @@ static void host_step(void *ctx, uint64_t arg)
         if (op->repeat > 1) {
             ex->rep = calloc(1, sizeof *ex->rep);
             if (!ex->rep) { snprintf(r->err, r->errlen, "out of memory"); r->failed = -1; return; }
-            ex->issue_ps = host_submit_n(&r->h, op->repeat, &ex->rep->spacing_ps);
+            ex->issue_ps = host_submit_n(&r->h, (host_call)op_type_of(op)->host_call, op->repeat, &ex->rep->spacing_ps);
             ex->rep->issue0_ps = ex->issue_ps;
         } else {
-            ex->issue_ps = host_submit(&r->h);
+            ex->issue_ps = host_submit(&r->h, (host_call)op_type_of(op)->host_call);
         }
         place(r, ex);
         stream_q *q = &r->streams[op->stream];
@@ -564,18 +564,24 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
             const power_op *po = power_op_result(gpu_power(r->g), (int)i);
             o->energy_j = po->energy_j;
             o->clock_mhz = po->clock_mhz > 0 ? po->clock_mhz : (double)cfg->gpu.clock_mhz;
+            o->temp_c = po->temp_c > 0 || o->end_ps > o->start_ps ? po->temp_c : ps.temp_c;
             o->avg_power_w = o->end_ps > o->start_ps ? o->energy_j / ((double)(o->end_ps - o->start_ps) * 1e-12) : 0;
         }
         res->energy_j = ps.energy_j;
         res->avg_power_w = ps.avg_power_w;
         res->peak_power_w = ps.peak_power_w;
         res->clock_mhz = ps.mean_clock_mhz;
+        res->temp_c = ps.temp_c;
+        res->peak_temp_c = ps.peak_temp_c;
         gpu_report(r->g, &res->st, end);
         stats_add(&res->st, "power", "energy_j", ps.energy_j);
         stats_add(&res->st, "power", "avg_power_w", ps.avg_power_w);
         stats_add(&res->st, "power", "peak_power_w", ps.peak_power_w);
         stats_add(&res->st, "power", "mean_clock_mhz", ps.mean_clock_mhz);
         stats_add(&res->st, "power", "min_clock_mhz", ps.min_clock_mhz);
+        stats_add(&res->st, "thermal", "temp_c", ps.temp_c);
+        stats_add(&res->st, "thermal", "peak_temp_c", ps.peak_temp_c);
+        stats_add(&res->st, "thermal", "mean_temp_c", ps.mean_temp_c);
         stats_add(&res->st, "engine", "events", (double)res->events);
         stats_add(&res->st, "runner", "iterations_simulated", (double)r->iters_simulated);
         stats_add(&res->st, "runner", "iterations_extrapolated", (double)r->iters_extrapolated);

@@ -27,6 +27,7 @@ typedef struct op_result {
     double energy_j;            /* booked to this op, with its share of idle power (power.h) */
     double avg_power_w;         /* energy_j over the op's time */
     double clock_mhz;           /* mean SM clock while it ran */
+    double temp_c;              /* mean die temperature while it ran (arch/thermal.h) */
     char bound[12];             /* compute, dram, pcie, launch, latency; host (a cpu op); - (other host ops) */
 } op_result;
 
@@ -42,6 +43,7 @@ typedef struct run_result {
     double energy_j;            /* whole run, board level (idle included) */
     double avg_power_w, peak_power_w; /* peak: highest power.control_us average */
     double clock_mhz;           /* time-weighted mean SM clock */
+    double temp_c, peak_temp_c; /* die temperature at the end, and its highest (arch/thermal.h) */
     stats st;
 } run_result;
 

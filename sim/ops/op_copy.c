@@ -4,6 +4,9 @@
  */
 #include "ops/op_copy.h"
 
+#include <stdio.h>
+
+#include "arch/host.h"
 #include "kernels/kernel.h"
 
 #define MAX_BYTES (1LL << 50)
@@ -15,6 +18,9 @@ static const op_key keys[] = {
     OP_CHOICE_REQ(copy_params, dir, "dir", dirs, "host to device, device to host, or within the device"),
     OP_INT(copy_params, pinned, "pinned", 0, 1, 1, NULL, "1: pinned host memory (DMA); 0: pageable (through a pinned staging "
                                                        "buffer, and the host waits for the copy)"),
+    OP_INT(copy_params, zero_page, "zero_page", 0, 1, 0, NULL, "pageable h2d only: 1 = the host buffer was never written since it "
+                                                             "was allocated (torch.empty): its pages all map the kernel's zero page, "
+                                                             "so the staging memcpy reads one cached page (pcie.staging_zero_gbps)"),
 };
 
 static uint64_t footprint(const void *params)
@@ -28,6 +34,16 @@ static void buffers(const void *params, op_buffers *b)
     const copy_params *p = params;
     b->in_bytes = p->dir == DIR_H2D ? 0 : (uint64_t)p->bytes;
     b->out_bytes = p->dir == DIR_D2H ? 0 : (uint64_t)p->bytes;
+}
+
+static int check(const void *params, char *msg, size_t len)
+{
+    const copy_params *p = params;
+    if (p->zero_page && (p->dir != DIR_H2D || p->pinned)) {
+        snprintf(msg, len, "zero_page=1: only a pageable (pinned=0) h2d copy reads a host buffer through the staging memcpy");
+        return -1;
+    }
+    return 0;
 }
 
 static unsigned dyn_flags(const void *params)
@@ -44,6 +60,8 @@ const op_type op_copy = {
            "through a staging buffer, host memcpy overlapping the DMA); d2d is a copy kernel on the SMs.",
     .keys = OP_KEYS(keys),
     .params_size = sizeof(copy_params),
+    .check = check,
+    .host_call = HOST_CALL_COPY,
     .footprint = footprint,
     .buffers = buffers,
     .dyn_flags = dyn_flags,

@@ -10,6 +10,8 @@ typedef struct copy_params {
     int64_t bytes;
     copy_dir dir;
     int32_t pinned;          /* 0: pageable, through a staging buffer; the host waits for it */
+    int32_t zero_page;       /* pageable h2d: the host buffer was never written (every page maps the
+                                kernel's zero page, so the staging memcpy reads cached data) */
 } copy_params;
 
 extern const op_type op_copy;

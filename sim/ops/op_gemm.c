@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 
+#include "arch/host.h"
 #include "kernels/kernel.h"
 
 #define MAX_DIM (1LL << 31)
@@ -92,6 +93,7 @@ const op_type op_gemm = {
     .keys = OP_KEYS(keys),
     .params_size = sizeof(gemm_params),
     .flags = OPF_KERNEL,
+    .host_call = HOST_CALL_GEMM,
     .check = check,
     .flops = flops,
     .footprint = footprint,

@@ -31,7 +31,7 @@ static const char *const schema_sql =
     "  tflops REAL, dram_bytes INTEGER, l2_hit_rate REAL, pcie_bytes INTEGER,"
     "  wall_s REAL NOT NULL, events INTEGER NOT NULL, version TEXT NOT NULL,"
     "  sweep_id INTEGER REFERENCES sweeps(id), point_key TEXT,"
-    "  energy_j REAL, avg_power_w REAL, peak_power_w REAL, clock_mhz REAL);"
+    "  energy_j REAL, avg_power_w REAL, peak_power_w REAL, clock_mhz REAL, temp_c REAL, peak_temp_c REAL);"
     "CREATE INDEX IF NOT EXISTS runs_sweep ON runs(sweep_id, point_key);"
     "CREATE TABLE IF NOT EXISTS run_params(run_id INTEGER NOT NULL REFERENCES runs(id), key TEXT NOT NULL,"
     "  value TEXT NOT NULL, PRIMARY KEY(run_id, key));"
@@ -39,7 +39,8 @@ static const char *const schema_sql =
     "CREATE TABLE IF NOT EXISTS ops(run_id INTEGER NOT NULL REFERENCES runs(id), idx INTEGER NOT NULL,"
     "  name TEXT NOT NULL, kind TEXT NOT NULL, dtype TEXT, mapping TEXT, start_us REAL, time_us REAL,"
     "  flops REAL, tflops REAL, dram_bytes INTEGER, dram_gbps REAL, l2_hit_rate REAL, pcie_bytes INTEGER,"
-    "  bound TEXT, ns_per_load REAL, energy_j REAL, avg_power_w REAL, clock_mhz REAL, PRIMARY KEY(run_id, idx));"
+    "  bound TEXT, ns_per_load REAL, energy_j REAL, avg_power_w REAL, clock_mhz REAL, temp_c REAL,"
+    "  PRIMARY KEY(run_id, idx));"
     "CREATE TABLE IF NOT EXISTS stats(run_id INTEGER NOT NULL REFERENCES runs(id), component TEXT NOT NULL,"
     "  metric TEXT NOT NULL, value REAL);"
     "CREATE INDEX IF NOT EXISTS stats_run ON stats(run_id);"
@@ -76,6 +77,30 @@ static const char *const migrate_v2_sql =
 static const char *const migrate_v3_sql =
     "DROP VIEW IF EXISTS sensitivity;"
     "UPDATE meta SET value = '3' WHERE key = 'schema_version';";
+
+/* Schema 3 -> 4: the thermal model's temperatures (old rows get NULL); added by
+ * migrate_v4 where the table lacks them. */
+static const struct { const char *table, *column; } v4_columns[] = {
+    { "runs", "temp_c" }, { "runs", "peak_temp_c" }, { "ops", "temp_c" },
+};
+
+static int migrate_v4(sqlite3 *h, char **msg)
+{
+    for (size_t i = 0; i < sizeof v4_columns / sizeof v4_columns[0]; i++) {
+        char sql[160];
+        sqlite3_stmt *st = NULL;
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM pragma_table_info('%s') WHERE name = '%s'", v4_columns[i].table,
+                 v4_columns[i].column);
+        int have = sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+                   sqlite3_column_int(st, 0) > 0;
+        sqlite3_finalize(st);
+        if (have) continue;
+        snprintf(sql, sizeof sql, "ALTER TABLE %s ADD COLUMN %s REAL", v4_columns[i].table, v4_columns[i].column);
+        int rc = sqlite3_exec(h, sql, NULL, NULL, msg);
+        if (rc != SQLITE_OK) return rc;
+    }
+    return sqlite3_exec(h, "UPDATE meta SET value = '4' WHERE key = 'schema_version'", NULL, NULL, msg);
+}
 
 /* Views created after any migration: energy, performance per watt and
  * energy-delay product per run / design point (over the version 2 columns), and
@@ -250,6 +275,7 @@ int db_open(db **out, const char *path, char *err, size_t errlen)
     if (rc == SQLITE_OK) rc = sqlite3_exec(d->h, schema_sql, NULL, NULL, &msg);
     if (rc == SQLITE_OK && schema_version(d->h) == 1) rc = sqlite3_exec(d->h, migrate_v2_sql, NULL, NULL, &msg);
     if (rc == SQLITE_OK && schema_version(d->h) == 2) rc = sqlite3_exec(d->h, migrate_v3_sql, NULL, NULL, &msg);
+    if (rc == SQLITE_OK && schema_version(d->h) == 3) rc = migrate_v4(d->h, &msg);
     if (rc == SQLITE_OK) rc = sqlite3_exec(d->h, views_sql, NULL, NULL, &msg);
     if (rc == SQLITE_OK) {
         char sql[160];
@@ -402,8 +428,8 @@ int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_
     rc = sqlite3_prepare_v2(d->h,
         "INSERT INTO runs(created, config_path, config_hash, trace_path, trace_hash, gpu, sim_time_us, cycles, tflops,"
         " dram_bytes, l2_hit_rate, pcie_bytes, wall_s, events, version, sweep_id, point_key,"
-        " energy_j, avg_power_w, peak_power_w, clock_mhz)"
-        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL);
+        " energy_j, avg_power_w, peak_power_w, clock_mhz, temp_c, peak_temp_c)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL);
     if (rc != SQLITE_OK) goto fail;
     double t_us = (double)res->total_ps / 1e6;
     sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
@@ -427,6 +453,8 @@ int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_
     sqlite3_bind_double(st, 19, res->avg_power_w);
     sqlite3_bind_double(st, 20, res->peak_power_w);
     sqlite3_bind_double(st, 21, res->clock_mhz);
+    sqlite3_bind_double(st, 22, res->temp_c);
+    sqlite3_bind_double(st, 23, res->peak_temp_c);
     rc = sqlite3_step(st);
     sqlite3_finalize(st);
     st = NULL;
@@ -443,8 +471,8 @@ int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_
 
     rc = sqlite3_prepare_v2(d->h,
         "INSERT INTO ops(run_id, idx, name, kind, dtype, mapping, start_us, time_us, flops, tflops, dram_bytes,"
-        " dram_gbps, l2_hit_rate, pcie_bytes, bound, ns_per_load, energy_j, avg_power_w, clock_mhz)"
-        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL);
+        " dram_gbps, l2_hit_rate, pcie_bytes, bound, ns_per_load, energy_j, avg_power_w, clock_mhz, temp_c)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL);
     if (rc != SQLITE_OK) goto fail;
     for (size_t i = 0; i < res->nops; i++) {
         const op_result *o = &res->ops[i];
@@ -469,6 +497,7 @@ int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_
         sqlite3_bind_double(st, 17, o->energy_j);
         sqlite3_bind_double(st, 18, o->avg_power_w);
         sqlite3_bind_double(st, 19, o->clock_mhz);
+        sqlite3_bind_double(st, 20, o->temp_c);
         rc = sqlite3_step(st);
         if (rc != SQLITE_DONE) goto fail;
     }

@@ -15,8 +15,9 @@
 #include "kernels/runner.h"
 
 /* 2: energy_j, avg_power_w, peak_power_w (runs), clock_mhz (runs, ops); view run_energy.
- * 3: the sensitivity view ranks text-valued knobs (in --vary order) as well as numbers. */
-#define DB_SCHEMA_VERSION 3
+ * 3: the sensitivity view ranks text-valued knobs (in --vary order) as well as numbers.
+ * 4: temp_c, peak_temp_c (runs), temp_c (ops): the thermal model's die temperature. */
+#define DB_SCHEMA_VERSION 4
 
 typedef struct db db;
 

@@ -23,20 +23,21 @@ check "every op stored" test "$(sqlite3 main.db 'select count(*) from ops')" = 6
 check "effective params stored" test "$(sqlite3 main.db "select value from run_params where key='gpu.sm_count'")" = 144
 check "inherited param stored" test "$(sqlite3 main.db "select value from run_params where key='gpu.clock_mhz'")" = 1410
 check "stats stored" test "$(sqlite3 main.db "select count(*) from stats where component='l2'")" -gt 3
-check "schema version 3" test "$(sqlite3 main.db "select value from meta where key='schema_version'")" = 3
+check "schema version 4" test "$(sqlite3 main.db "select value from meta where key='schema_version'")" = 4
 check "run energy stored" test "$(sqlite3 main.db 'select energy_j > 0 and avg_power_w > 0 and peak_power_w >= avg_power_w and clock_mhz > 0 from runs')" = 1
 check "op energy stored, at most the run's" test "$(sqlite3 main.db "select sum(o.energy_j) <= r.energy_j * 1.000001 and count(*) = 6 from ops o join runs r on r.id = o.run_id where o.energy_j > 0 and o.avg_power_w > 0 and o.clock_mhz > 0")" = 1
 check "run_energy view" test "$(sqlite3 main.db 'select count(*) from run_energy where tflops_per_w > 0 and edp_js > 0')" = 1
+check "die temperature stored (runs, ops)" test "$(sqlite3 main.db 'select (select count(*) from runs where temp_c > 40 and peak_temp_c >= temp_c) = 1 and (select count(*) from ops where temp_c > 40) = 6')" = 1
 
 # 2. JSON
 "$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --no-db --json > a.json
 check "json exits 0" test $? -eq 0
-for k in gpu config trace time_us cycles tflops dram_bytes l2_hit_rate energy_j avg_power_w peak_power_w clock_mhz wall_s events ops; do
+for k in gpu config trace time_us cycles tflops dram_bytes l2_hit_rate energy_j avg_power_w peak_power_w clock_mhz temp_c peak_temp_c wall_s events ops; do
   check "json has $k" python3 -c "import json; assert '$k' in json.load(open('a.json'))"
 done
 check "json ops carry fields" python3 -c "
 import json; o=json.load(open('a.json'))['ops'][1]
-assert all(k in o for k in ['name','kind','start_us','time_us','flops','dram_bytes','l2_hit_rate','energy_j','avg_power_w','clock_mhz'])"
+assert all(k in o for k in ['name','kind','start_us','time_us','flops','dram_bytes','l2_hit_rate','energy_j','avg_power_w','clock_mhz','temp_c'])"
 check "json energy: ops positive, within the run's, run power between idle and peak" python3 -c "
 import json; d=json.load(open('a.json')); ops=[o for o in d['ops'] if o['kind'] not in ('sync','mode')]
 assert all(o['energy_j'] > 0 for o in ops), ops
@@ -294,9 +295,9 @@ assert len(ops) == 10 and all(L[i - 1].startswith('# aten::') and ' | ' in L[i -
 check "host gaps are cpu ops, each under its '# host gap' source comment" python3 -c "
 L = open('ffn.trace').read().split(chr(10)); c = [i for i, l in enumerate(L) if l.startswith('cpu ')]
 assert len(c) >= 9 and all(L[i - 1].startswith('# host gap ') or L[i - 1] == 'sync' for i in c), c"
-check "without --config the cpu ops leave the parameter table's host.eager_gap_us (10 us) to gpusim" grep -q '^# host gap 37.5 us + 37.7 us launch call - 10 us host.eager_gap_us$' ffn.trace
+check "without --config the cpu ops leave the parameter table's host.eager_gemm_us (11 us, after a GEMM's launch) to gpusim" grep -q '^# host gap 37.5 us + 37.7 us launch call - 11 us host.eager_gemm_us$' ffn.trace
 "$BIN" import "$PROF" -o ffn_h100.trace --config "$SRC/configs/h100.ini" 2> imp_h100.err
-check "import --config takes the config's host.eager_gap_us (11 us)" sh -c "grep -q '^# host gap 37.5 us + 37.7 us launch call - 11 us host.eager_gap_us$' ffn_h100.trace && grep -q '^cpu name=host_3 us=64.24$' ffn_h100.trace && grep -q 'host.eager_gap_us = 11 us per launch left to gpusim, from' imp_h100.err"
+check "import --config takes the config's host.eager_gemm_us (12.4 us) after a GEMM's launch" sh -c "grep -q '^# host gap 37.5 us + 37.7 us launch call - 12.4 us host.eager_gemm_us$' ffn_h100.trace && grep -q '^cpu name=host_3 us=62.84$' ffn_h100.trace && grep -q 'host.eager_gap_us = 11 us per launch, host.eager_gemm_us = 12.4 us per GEMM, host.eager_copy_us = 6.7 us per copy left to gpusim, from' imp_h100.err"
 sed '/^cpu /d' ffn_h100.trace > ffn_nocpu.trace
 "$BIN" "$SRC/configs/h100.ini" ffn_h100.trace --no-db --json > ffn_h100.json
 "$BIN" "$SRC/configs/h100.ini" ffn_nocpu.trace --no-db --json > ffn_nocpu.json

@@ -206,8 +206,9 @@ static void test_mapping(void **state)
     assert_non_null(strstr(diag, "1 GPU event not mapped"));
 
     /* host: 30 us between the addmm's last launch call (ends at 61) and the add's (91), plus the
-     * addmm's launch calls (50..61), less the 3 us per launch gpusim charges (opts): a cpu op of 38 us */
-    if (!strstr(text, "# host gap 30.0 us + 11.0 us launch call - 3 us host.eager_gap_us\ncpu name=host_3 us=38.00\n# aten::add |"))
+     * addmm's launch calls (50..61), less the 3 us per launch gpusim charges (opts; a GEMM's launch is
+     * host.eager_gemm_us, 0 in opts: as eager_gap_us): a cpu op of 38 us */
+    if (!strstr(text, "# host gap 30.0 us + 11.0 us launch call - 3 us host.eager_gemm_us\ncpu name=host_3 us=38.00\n# aten::add |"))
         fail_msg("no cpu op before the add:\n%s", text);
     /* the pageable copy's launch call (161..181) blocked on the copy (10 us on the GPU): only the other
      * 10 us are host work, nothing charged; the stream sync's 15 us are not host time; 4 + 10 us

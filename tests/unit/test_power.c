@@ -9,6 +9,7 @@
 #include <math.h>
 
 #include "arch/power.h"
+#include "arch/thermal.h"
 #include "common.h"
 
 #define US 1000000ull /* ps */
@@ -137,6 +138,89 @@ static void test_attribution(void **state)
     power_destroy(p);
 }
 
+/* Work reserved at once but executed over a span: the controller sees its power
+ * spread over the span (power_add_span), not a spike when it was reserved. */
+static void test_span_spreads(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    double peak[2];
+    for (int spread = 0; spread < 2; spread++) {
+        power *p = power_create(&c, (int)c.gpu.sm_count);
+        assert_int_equal(power_set_ops(p, 1), 0);
+        power_op_begin(p, 0, 0);
+        /* 50 mJ of DRAM traffic reserved at 5 us, moving over 5-505 us: 100 W on average */
+        if (spread) power_add_span(p, PW_DRAM, 50e-3 / (c.power.dram_pj_per_byte * 1e-12), 0, 5 * US, 5 * US, 505 * US);
+        else power_add(p, PW_DRAM, 50e-3 / (c.power.dram_pj_per_byte * 1e-12), 0, 5 * US);
+        power_op_end(p, 0, 600 * US);
+        power_summary s;
+        power_finish(p, 600 * US, &s);
+        peak[spread] = s.peak_power_w;
+        /* booked in full, at once: the op (alone for the whole run) holds the run's energy, 50 mJ of it DRAM */
+        assert_true(fabs(power_op_result(p, 0)->energy_j - s.energy_j) < 1e-12);
+        assert_true(s.energy_j > 50e-3 && s.energy_j < 50e-3 + 140 * 600e-6);
+        power_destroy(p);
+    }
+    double idle = c.power.board_idle_w + (double)c.gpu.sm_count * c.power.sm_static_w;
+    print_message("peak at once %.0f W, spread %.0f W\n", peak[0], peak[1]);
+    assert_true(peak[0] > idle + 4000);                 /* 50 mJ in one 10 us interval */
+    assert_true(fabs(peak[1] - (idle + 100)) < 5);      /* 100 W over the span */
+}
+
+/* A loop of kernels and gaps (25 us of MMAs, 5 us idle) faster than tau: the
+ * controller filters the activity, so the mean power holds the limit (filtering
+ * the clock target instead let the mean run ~20% over it). */
+static void test_alternating_load_holds_limit(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    power *p = power_create(&c, (int)c.gpu.sm_count);
+    assert_int_equal(power_set_ops(p, 1), 0);
+    power_op_begin(p, 0, 0);
+    int n = (int)c.gpu.sm_count;
+    double per_sm = c.tensor.fp16_flops_per_clk * c.tensor.sustained_fraction;
+    uint64_t end = 6000;
+    for (uint64_t t = 0; t < end; t++) {
+        if (t % 30 >= 25) continue; /* the gap between kernels */
+        double f_mhz = (double)c.gpu.clock_mhz / power_stretch(p, t * US);
+        power_add_span(p, PW_MMA_FP16, n * per_sm * f_mhz, 0, t * US, t * US, (t + 1) * US);
+    }
+    power_op_end(p, 0, end * US);
+    power_summary s;
+    power_finish(p, end * US, &s);
+    print_message("alternating load: mean %.1f W, clock %.0f MHz\n", s.avg_power_w, s.mean_clock_mhz);
+    assert_true(s.avg_power_w < c.power.limit_w * 1.03);
+    assert_true(s.avg_power_w > c.power.limit_w * 0.90);
+    power_destroy(p);
+}
+
+/* The die temperature: idle steady state at the start, exact first-order
+ * relaxation toward ambient + P R, reported by power_finish. */
+static void test_thermal(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    thermal th;
+    thermal_init(&th, &c, 130);
+    assert_true(fabs(th.temp_c - (c.power.ambient_c + 130 * c.power.r_th_c_per_w)) < 1e-9);
+    double tau = c.power.thermal_tau_ms * 1e9, t0 = th.temp_c, target = thermal_steady_c(&th, 700);
+    double integ = thermal_step(&th, 700, tau);
+    assert_true(fabs(th.temp_c - (target + (t0 - target) * exp(-1.0))) < 1e-9);
+    assert_true(integ > t0 * tau && integ < th.temp_c * tau); /* between start and end, monotone */
+    for (int i = 0; i < 20; i++) thermal_step(&th, 700, tau);
+    assert_true(fabs(th.temp_c - target) < 1e-6);
+    assert_true(th.peak_c == th.temp_c);
+    /* the power model: an idle run stays at the idle steady state; a long load heats toward P R */
+    power_summary idle, hot;
+    settle(&c, 0, 1000, &idle);
+    assert_true(fabs(idle.temp_c - thermal_steady_c(&th, idle.avg_power_w)) < 0.01);
+    settle(&c, 132, 20 * c.power.thermal_tau_ms * 1000, &hot);
+    print_message("after %.0f ms at %.0f W: %.1f C (steady %.1f C)\n", 20 * c.power.thermal_tau_ms, hot.avg_power_w,
+                  hot.temp_c, thermal_steady_c(&th, hot.avg_power_w));
+    assert_true(fabs(hot.temp_c - thermal_steady_c(&th, c.power.limit_w)) < 1.0);
+    assert_true(hot.peak_temp_c >= hot.temp_c && hot.mean_temp_c < hot.temp_c && hot.mean_temp_c > idle.temp_c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -146,6 +230,9 @@ int main(void)
         cmocka_unit_test(test_vf_scaling),
         cmocka_unit_test(test_tau_burst),
         cmocka_unit_test(test_attribution),
+        cmocka_unit_test(test_span_spreads),
+        cmocka_unit_test(test_alternating_load_holds_limit),
+        cmocka_unit_test(test_thermal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 
 #include "common.h"
 #include "kernels/runner.h"
@@ -203,13 +204,55 @@ static void test_steady_state(void **state)
     (void)state;
     /* the clock throttles over the first iterations (power.tau_us), then settles */
     check_steady("gemm m=2048 n=2048 k=2048 dtype=fp16 repeat=20\n", 0);
-    /* launch-bound (eager, a short kernel) */
-    check_steady("gemm m=256 n=1024 k=1024 dtype=fp16 repeat=20\n", 0);
+    /* launch-bound (eager, a short kernel: host.eager_gemm_us apart) */
+    check_steady("gemm m=256 n=256 k=1024 dtype=fp16 repeat=20\n", 0);
     /* another stream's copy overlaps the first iterations; a later op follows */
     check_steady("copy dir=h2d bytes=4000000 stream=1\ngemm m=1024 n=1024 k=1024 dtype=fp16 repeat=20\n"
                  "sync\neltwise elems=1048576 dtype=fp16 repeat=3\n", 1);
     /* ops queued behind it on its stream do not stop the extrapolation */
     check_steady("gemm m=1024 n=1024 k=1024 dtype=fp16 repeat=20\neltwise elems=1048576 dtype=fp16\n", 0);
+}
+
+/* Eager loops pay the host's cost of what each launch calls: host.eager_gemm_us
+ * per GEMM, host.eager_copy_us per copy, host.eager_gap_us per framework kernel
+ * (a loop of short ops is host-bound at that period). */
+static void test_host_call_costs(void **state)
+{
+    (void)state;
+    const char *sets[] = { "host.eager_gemm_us=40", "host.eager_copy_us=30", "host.eager_gap_us=20" };
+    gpu_config c = test_config(sets, 3);
+    const char *lines[] = { "gemm m=128 n=128 k=128 dtype=fp16 repeat=50\n", "copy dir=d2d bytes=65536 repeat=50\n",
+                            "eltwise elems=4096 dtype=fp16 repeat=50\n" };
+    double want[] = { 40, 30, 20 };
+    for (int i = 0; i < 3; i++) {
+        run_result r = sim(&c, lines[i]);
+        double first = (double)(r.ops[0].end_ps - r.ops[0].start_ps) / 1e6;
+        run_result one = sim(&c, i == 0 ? "gemm m=128 n=128 k=128 dtype=fp16\n" : i == 1 ? "copy dir=d2d bytes=65536\n"
+                                                                                        : "eltwise elems=4096 dtype=fp16\n");
+        double per = (first - op_us(&one, 0)) / 49;
+        print_message("%s: %.2f us per call\n", lines[i], per);
+        assert_true(fabs(per - want[i]) < 0.05 * want[i]);
+        run_result_free(&r);
+        run_result_free(&one);
+    }
+}
+
+/* A pageable H2D copy stages chunk n+1 while chunk n is on the link: it takes
+ * bytes / the staging rate (not plus the link time); zero_page=1 (a source never
+ * written) stages at pcie.staging_zero_gbps. */
+static void test_pageable_h2d(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    double bytes = 268435456;
+    double t = sim_op_us(&c, "copy dir=h2d bytes=268435456 pinned=0\n", 0);
+    double z = sim_op_us(&c, "copy dir=h2d bytes=268435456 pinned=0 zero_page=1\n", 0);
+    double want = bytes / (c.pcie.staging_h2d_gbps * 1e3), want_z = bytes / (c.pcie.staging_zero_gbps * 1e3);
+    print_message("pageable h2d 256 MiB: %.0f us (staging alone %.0f), zero page %.0f us (%.0f)\n", t, want, z, want_z);
+    assert_true(t > want && t < want * 1.02);
+    assert_true(z > want_z && z < want_z * 1.03);
+    /* the link does not add: serialised chunks would take bytes / staging + bytes / link */
+    assert_true(z < want_z + 0.5 * bytes / (config_pcie_gbps(&c) * 1e3));
 }
 
 static void test_refusals(void **state)
@@ -245,6 +288,8 @@ int main(void)
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_repeat),
         cmocka_unit_test(test_steady_state),
+        cmocka_unit_test(test_host_call_costs),
+        cmocka_unit_test(test_pageable_h2d),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
