@@ -8,6 +8,14 @@
 #include "arch/prefetch.h"
 #include "arch/xbar.h"
 
+/* Set sampling: chunks of 64 lines whose simulated-set mask is remembered (a
+ * power of two; 16 B each; 16384 chunks cover 128 MiB of 128-byte lines). */
+#define SAMPLE_MEMO 16384u
+typedef struct sample_chunk {
+    uint64_t tag;         /* chunk index + 1 (0: empty) */
+    uint64_t bits;        /* bit i: line chunk*64+i lies in a simulated set */
+} sample_chunk;
+
 struct gpu {
     gpu_config cfg;
     engine *e;
@@ -25,6 +33,7 @@ struct gpu {
     int pf_on;            /* an L2 prefetcher is on (sampled lines need l2_shadow) */
     l2_sampler sampler;   /* which lines the L2 simulates (inline test per line) */
     power *pw;            /* board power model and SM clock controller */
+    sample_chunk *sample_memo; /* SAMPLE_MEMO entries, direct-mapped by chunk index */
 };
 
 gpu *gpu_create(const gpu_config *cfg, engine *e)
@@ -39,9 +48,10 @@ gpu *gpu_create(const gpu_config *cfg, engine *e)
     g->l1_hit_ps = clock_ps(&clk, (double)cfg->l1.hit_cycles);
     g->sample = (uint32_t)cfg->sim.l2_set_sampling;
     g->sms = calloc((size_t)g->nsm, sizeof *g->sms);
-    if (!g->sms) { free(g); return NULL; }
+    g->sample_memo = calloc(SAMPLE_MEMO, sizeof *g->sample_memo);
+    if (!g->sms || !g->sample_memo) { free(g->sms); free(g->sample_memo); free(g); return NULL; }
     g->pw = power_create(&g->cfg, g->nsm);
-    if (!g->pw) { free(g->sms); free(g); return NULL; }
+    if (!g->pw) { free(g->sms); free(g->sample_memo); free(g); return NULL; }
     for (int i = 0; i < g->nsm; i++)
         if (sm_init(&g->sms[i], &g->cfg, i, g->pw)) { gpu_destroy(g); return NULL; }
     xbar_init(&g->x, &g->cfg);
@@ -67,6 +77,7 @@ void gpu_destroy(gpu *g)
     pcie_destroy(g->pcie);
     cta_sched_destroy(g->sched);
     power_destroy(g->pw);
+    free(g->sample_memo);
     free(g);
 }
 
@@ -98,6 +109,78 @@ static uint64_t dram_bytes(const gpu *g)
  * line alone, unweighted, so it still sees the memory latency (a MEM_PROBE).
  * With a prefetcher, every line not simulated is shown to l2_shadow, so that the
  * prefetches it would trigger into simulated sets are made. */
+/* Which of the 64 lines of chunk `ch` (lines ch*64 .. ch*64+63) lie in
+ * simulated sets: a pure function of the address, remembered in a
+ * direct-mapped table so that a line read by many CTAs (a GEMM's A and B
+ * blocks) is hashed about once rather than once per request. */
+static inline uint64_t sampled_bits(gpu *g, uint64_t ch)
+{
+    sample_chunk *e = &g->sample_memo[ch & (SAMPLE_MEMO - 1)];
+    if (e->tag != ch + 1) {
+        uint64_t bits = 0;
+        for (uint64_t i = 0; i < 64; i++) bits |= (uint64_t)l2_sampler_test_line(&g->sampler, (ch << 6) | i) << i;
+        e->tag = ch + 1;
+        e->bits = bits;
+    }
+    return e->bits;
+}
+
+/* The sampled lines of a request whose unsampled lines need nothing (set
+ * sampling, and no l2_shadow to feed): the same requests, in the same order and
+ * with the same issue times as the general loop of gpu_mem_rows, without its
+ * per-line bookkeeping for the lines that are skipped. */
+static uint64_t mem_rows_sampled(gpu *g, sm *s, mem_req *r, uint64_t base, uint64_t rows, uint64_t row_bytes,
+                                 uint64_t stride, uint64_t start, double line_ps, uint32_t weight)
+{
+    const uint32_t sh = g->sampler.line_shift;
+    const uint32_t flags = r->flags;
+    uint64_t done = start, n = 0, sent = 0;
+    if (row_bytes == 0) return done;
+    uint64_t a0 = base;
+    for (uint64_t row = 0; row < rows; row++, a0 += stride) {
+        uint64_t end = a0 + row_bytes;
+        uint64_t first = a0 >> sh, last = (end - 1) >> sh;
+        if (first == last) { /* a row within one line (a tile row of tile_k elements): the common case */
+            if ((sampled_bits(g, first >> 6) >> (first & 63)) & 1) {
+                r->addr = a0;
+                r->bytes = (uint32_t)row_bytes;
+                uint64_t d = l2_access(g->l2, r, s->partition, start + (uint64_t)((double)n * line_ps), weight);
+                if (d > done) done = d;
+                sent++;
+            }
+            n++;
+            continue;
+        }
+        for (uint64_t ch = first >> 6; ch <= last >> 6; ch++) {
+            uint64_t bits = sampled_bits(g, ch);
+            if (ch == first >> 6) bits &= ~0ull << (first & 63);
+            if (ch == last >> 6) bits &= ~0ull >> (63 - (last & 63));
+            while (bits) {
+                uint64_t l = (ch << 6) | (uint64_t)__builtin_ctzll(bits);
+                bits &= bits - 1;
+                uint64_t a = l == first ? a0 : l << sh, le = (l + 1) << sh;
+                r->addr = a;
+                r->bytes = (uint32_t)((le < end ? le : end) - a);
+                uint64_t d = l2_access(g->l2, r, s->partition, start + (uint64_t)((double)(n + (l - first)) * line_ps), weight);
+                if (d > done) done = d;
+                sent++;
+            }
+        }
+        n += last - first + 1;
+    }
+    if (sent == 0 && n > 0) {
+        /* no line in a simulated set: the request's last line goes alone, unweighted (a probe) */
+        uint64_t row0 = base + (rows - 1) * stride, end = row0 + row_bytes;
+        uint64_t la = ((end - 1) >> sh) << sh;
+        r->addr = la > row0 ? la : row0;
+        r->bytes = (uint32_t)(end - r->addr);
+        r->flags = flags | MEM_PROBE;
+        uint64_t d = l2_access(g->l2, r, s->partition, start + (uint64_t)((double)(n - 1) * line_ps), 1);
+        if (d > done) done = d;
+    }
+    return done;
+}
+
 uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t row_bytes,
                       uint64_t stride, uint32_t flags, uint64_t t)
 {
@@ -114,8 +197,12 @@ uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t ro
     mem_req r = { 0, 0, smi, flags };
     uint32_t weight = (flags & MEM_L1) ? 1 : g->sample;
     int shadow = weight > 1 && g->pf_on;
-    uint64_t dram0 = dram_bytes(g);
-    for (uint64_t row = 0; row < rows; row++) {
+    uint64_t dram0 = dram_bytes(g), slow_rows = rows;
+    if (weight > 1 && !(shadow && !(flags & MEM_WRITE))) {
+        done = mem_rows_sampled(g, s, &r, base, rows, row_bytes, stride, start, line_ps, weight);
+        slow_rows = 0;
+    }
+    for (uint64_t row = 0; row < slow_rows; row++) {
         uint64_t a = base + row * stride, end = a + row_bytes;
         while (a < end) {
             uint64_t le = (a | (lb - 1)) + 1;
