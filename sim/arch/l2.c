@@ -43,6 +43,13 @@ struct l2 {
     prefetcher *pf;
     xbar *x;
     l2_counters c;
+    /* flush in proportion to the dirty lines: a flush bumps `gen` instead of
+     * clearing every set; a set whose set_gen differs is empty and is cleared
+     * when next touched (set_base). dirty_sets marks, in set order, the sets that
+     * may hold a dirty line of the current generation. */
+    uint32_t gen;
+    uint32_t *set_gen;    /* per set: generation of its contents */
+    uint64_t *dirty_sets; /* bitmap over all sets (slice * sets + set) */
 };
 
 
@@ -104,6 +111,10 @@ l2 *l2_create(const gpu_config *cfg, dram *d, prefetcher *pf, xbar *x)
     for (uint32_t i = 0; i < c->slices; i++)
         if (bwcal_init(&c->slice_bw[i], c->ps_per_byte, BWCAL_BUCKET_PS, BWCAL_BUCKETS)) { l2_destroy(c); return NULL; }
     memset(c->mem, 0, c->set_bytes * c->sets * c->slices);
+    size_t nsets = (size_t)c->sets * c->slices;
+    c->set_gen = calloc(nsets, sizeof *c->set_gen);
+    c->dirty_sets = calloc((nsets + 63) / 64, sizeof *c->dirty_sets);
+    if (!c->set_gen || !c->dirty_sets) { l2_destroy(c); return NULL; }
     c->repl = l2_repl_policy_at((size_t)cfg->l2.replacement);
     l2_repl_env env = { c, halve_all_meta };
     if (!c->repl || !(c->repl_state = c->repl->create(cfg, &env))) { l2_destroy(c); return NULL; }
@@ -120,6 +131,8 @@ void l2_destroy(l2 *c)
     free(c->pf_shadow);
     free(c->last_lat_ps);
     free(c->pf_memo);
+    free(c->set_gen);
+    free(c->dirty_sets);
     free(c);
 }
 
@@ -129,10 +142,23 @@ static inline uint32_t range32(uint64_t bits32, uint32_t n) { return (uint32_t)(
 static inline uint32_t slice_of(const l2 *c, uint64_t h) { return range32(h, c->slices); }
 static inline uint32_t set_of(const l2 *c, uint64_t h) { return l2_set_index(h, c->sets); }
 
-/* Byte offset of the set of a line (hash h) in `slice`. */
-static inline size_t set_base(const l2 *c, uint32_t slice, uint64_t h)
+/* Byte offset of the set of a line (hash h) in `slice`; a set left over from
+ * before the last flush is emptied first (as the flush would have). */
+static inline size_t set_base(l2 *c, uint32_t slice, uint64_t h)
 {
-    return ((size_t)slice * c->sets + set_of(c, h)) * c->set_bytes;
+    size_t idx = (size_t)slice * c->sets + set_of(c, h);
+    if (c->set_gen[idx] != c->gen) {
+        memset(c->mem + idx * c->set_bytes, 0, c->set_bytes);
+        c->set_gen[idx] = c->gen;
+    }
+    return idx * c->set_bytes;
+}
+
+/* The set at byte offset b may now hold a dirty line. */
+static inline void mark_dirty(l2 *c, size_t b)
+{
+    size_t idx = b / c->set_bytes;
+    c->dirty_sets[idx >> 6] |= 1ull << (idx & 63);
 }
 
 static inline int find(const l2 *c, size_t b, uint64_t line)
@@ -280,6 +306,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         else c->c.hits += weight;
         SECT(b, i) |= m;
         FLAGS(b, i) = (uint8_t)((FLAGS(b, i) & ~F_PREFETCHED) | F_DIRTY);
+        mark_dirty(c, b);
         if (w >= 0) use(c, b, (uint32_t)i);
         else placed(c, b, (uint32_t)i, old, L2_INS_NORMAL);
         /* back-pressure: a store that evicts a dirty line completes when the
@@ -365,19 +392,28 @@ uint64_t l2_flush(l2 *c, uint64_t t)
 {
     uint64_t done = t;
     size_t nsets = (size_t)c->sets * c->slices;
-    for (size_t s = 0; s < nsets; s++) {
-        size_t b = s * c->set_bytes;
-        for (uint32_t w = 0; w < c->ways; w++) {
-            if (TAG(b, w) && (FLAGS(b, w) & F_DIRTY)) {
-                uint32_t bytes = (uint32_t)__builtin_popcount(SECT(b, w)) * c->sector_bytes;
-                uint64_t addr = (TAG(b, w) - 1) << c->line_shift;
-                uint64_t d = dram_access(c->dram, addr, bytes, wb_weight(c, addr), 1, t);
-                if (d > done) done = d;
-                c->c.writebacks++;
+    /* the write-backs go in set order, as a walk over every set would send them */
+    for (size_t word = 0; word < (nsets + 63) / 64; word++) {
+        for (uint64_t bits = c->dirty_sets[word]; bits; bits &= bits - 1) {
+            size_t b = (word * 64 + (size_t)__builtin_ctzll(bits)) * c->set_bytes;
+            for (uint32_t w = 0; w < c->ways; w++) {
+                if (TAG(b, w) && (FLAGS(b, w) & F_DIRTY)) {
+                    uint32_t bytes = (uint32_t)__builtin_popcount(SECT(b, w)) * c->sector_bytes;
+                    uint64_t addr = (TAG(b, w) - 1) << c->line_shift;
+                    uint64_t d = dram_access(c->dram, addr, bytes, wb_weight(c, addr), 1, t);
+                    if (d > done) done = d;
+                    c->c.writebacks++;
+                }
             }
         }
+        c->dirty_sets[word] = 0;
     }
-    memset(c->mem, 0, c->set_bytes * nsets);
+    /* every set is now empty: cleared lazily by set_base (a wrap of the 32-bit
+     * generation after 2^32 flushes clears them all at once) */
+    if (++c->gen == 0) {
+        memset(c->mem, 0, c->set_bytes * nsets);
+        memset(c->set_gen, 0, nsets * sizeof *c->set_gen);
+    }
     return done;
 }
 
