@@ -125,6 +125,39 @@ static inline uint64_t sampled_bits(gpu *g, uint64_t ch)
     return e->bits;
 }
 
+/* Sampled lines found but not yet sent: they are sent in batches, in order,
+ * after each has been announced to the L2 (l2_prefetch), so that the host
+ * cache misses of their set lookups overlap instead of coming one at a time. */
+#define SAMPLED_BATCH 16
+typedef struct sampled_batch {
+    uint64_t addr[SAMPLED_BATCH], n[SAMPLED_BATCH];
+    uint32_t bytes[SAMPLED_BATCH];
+    int k;
+} sampled_batch;
+
+static uint64_t send_batch(gpu *g, sm *s, mem_req *r, sampled_batch *q, uint64_t start, double line_ps,
+                           uint32_t weight, uint64_t done)
+{
+    for (int i = 0; i < q->k; i++) {
+        r->addr = q->addr[i];
+        r->bytes = q->bytes[i];
+        uint64_t d = l2_access(g->l2, r, s->partition, start + (uint64_t)((double)q->n[i] * line_ps), weight);
+        if (d > done) done = d;
+    }
+    q->k = 0;
+    return done;
+}
+
+static inline void add_sampled(gpu *g, sm *s, sampled_batch *q, uint64_t a, uint64_t bytes, uint64_t n,
+                               uint64_t start, double line_ps)
+{
+    l2_prefetch(g->l2, a, s->partition, start + (uint64_t)((double)n * line_ps));
+    q->addr[q->k] = a;
+    q->bytes[q->k] = (uint32_t)bytes;
+    q->n[q->k] = n;
+    q->k++;
+}
+
 /* The sampled lines of a request whose unsampled lines need nothing (set
  * sampling, and no l2_shadow to feed): the same requests, in the same order and
  * with the same issue times as the general loop of gpu_mem_rows, without its
@@ -135,6 +168,8 @@ static uint64_t mem_rows_sampled(gpu *g, sm *s, mem_req *r, uint64_t base, uint6
     const uint32_t sh = g->sampler.line_shift;
     const uint32_t flags = r->flags;
     uint64_t done = start, n = 0, sent = 0;
+    sampled_batch q;
+    q.k = 0;
     if (row_bytes == 0) return done;
     uint64_t a0 = base;
     for (uint64_t row = 0; row < rows; row++, a0 += stride) {
@@ -142,11 +177,9 @@ static uint64_t mem_rows_sampled(gpu *g, sm *s, mem_req *r, uint64_t base, uint6
         uint64_t first = a0 >> sh, last = (end - 1) >> sh;
         if (first == last) { /* a row within one line (a tile row of tile_k elements): the common case */
             if ((sampled_bits(g, first >> 6) >> (first & 63)) & 1) {
-                r->addr = a0;
-                r->bytes = (uint32_t)row_bytes;
-                uint64_t d = l2_access(g->l2, r, s->partition, start + (uint64_t)((double)n * line_ps), weight);
-                if (d > done) done = d;
+                add_sampled(g, s, &q, a0, row_bytes, n, start, line_ps);
                 sent++;
+                if (q.k == SAMPLED_BATCH) done = send_batch(g, s, r, &q, start, line_ps, weight, done);
             }
             n++;
             continue;
@@ -159,15 +192,14 @@ static uint64_t mem_rows_sampled(gpu *g, sm *s, mem_req *r, uint64_t base, uint6
                 uint64_t l = (ch << 6) | (uint64_t)__builtin_ctzll(bits);
                 bits &= bits - 1;
                 uint64_t a = l == first ? a0 : l << sh, le = (l + 1) << sh;
-                r->addr = a;
-                r->bytes = (uint32_t)((le < end ? le : end) - a);
-                uint64_t d = l2_access(g->l2, r, s->partition, start + (uint64_t)((double)(n + (l - first)) * line_ps), weight);
-                if (d > done) done = d;
+                add_sampled(g, s, &q, a, (le < end ? le : end) - a, n + (l - first), start, line_ps);
                 sent++;
+                if (q.k == SAMPLED_BATCH) done = send_batch(g, s, r, &q, start, line_ps, weight, done);
             }
         }
         n += last - first + 1;
     }
+    done = send_batch(g, s, r, &q, start, line_ps, weight, done);
     if (sent == 0 && n > 0) {
         /* no line in a simulated set: the request's last line goes alone, unweighted (a probe) */
         uint64_t row0 = base + (rows - 1) * stride, end = row0 + row_bytes;
@@ -179,6 +211,13 @@ static uint64_t mem_rows_sampled(gpu *g, sm *s, mem_req *r, uint64_t base, uint6
         if (d > done) done = d;
     }
     return done;
+}
+
+#define GPU_LINES_AHEAD 8
+static inline void prefetch_line(gpu *g, sm *s, uint32_t flags, uint64_t a, uint64_t t)
+{
+    if ((flags & MEM_L1) && !(flags & MEM_WRITE)) l1_prefetch(s->l1, a);
+    l2_prefetch(g->l2, a, s->partition, t);
 }
 
 uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t row_bytes,
@@ -202,9 +241,19 @@ uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t ro
         done = mem_rows_sampled(g, s, &r, base, rows, row_bytes, stride, start, line_ps, weight);
         slow_rows = 0;
     }
+    /* exact lines (weight 1: L1-cached loads, sampling off) are announced to the
+     * caches a few lines ahead (host prefetches only, l2_prefetch) */
+    int ahead = weight == 1;
     for (uint64_t row = 0; row < slow_rows; row++) {
         uint64_t a = base + row * stride, end = a + row_bytes;
+        if (ahead)
+            for (uint64_t k = 0, la = a & ~(lb - 1); k < GPU_LINES_AHEAD && la < end; k++, la += lb)
+                prefetch_line(g, s, flags, la, start);
         while (a < end) {
+            if (ahead) {
+                uint64_t la = (a & ~(lb - 1)) + GPU_LINES_AHEAD * lb;
+                if (la < end) prefetch_line(g, s, flags, la, start);
+            }
             uint64_t le = (a | (lb - 1)) + 1;
             uint64_t b = (le < end ? le : end) - a;
             int last = le >= end && row + 1 == rows;

@@ -94,3 +94,11 @@ void l1_invalidate(l1 *c)
 }
 uint64_t l1_hits(const l1 *c) { return c->hits; }
 uint64_t l1_misses(const l1 *c) { return c->misses; }
+
+void l1_prefetch(const l1 *c, uint64_t addr)
+{
+    uint32_t set = (uint32_t)((addr >> c->line_shift) % c->sets);
+    __builtin_prefetch(&c->tag[(size_t)set * c->ways], 1);
+    __builtin_prefetch(&c->stamp[(size_t)set * c->ways], 1);
+    __builtin_prefetch(&c->set_gen[set], 0);
+}

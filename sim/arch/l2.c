@@ -279,6 +279,26 @@ void l2_shadow(l2 *c, uint64_t addr, int sm, uint64_t t_issue, uint32_t weight)
         prefetch_after_miss(c, addr >> c->line_shift, sm, t_issue + c->xbar_ps, weight);
 }
 
+static inline void prefetch_set(const l2 *c, size_t idx)
+{
+    const unsigned char *p = c->mem + idx * c->set_bytes;
+    for (size_t o = 0; o < c->set_bytes; o += 64) __builtin_prefetch(p + o, 1);
+    __builtin_prefetch(&c->set_gen[idx], 1);
+}
+
+void l2_prefetch(l2 *c, uint64_t addr, int part, uint64_t t_issue)
+{
+    uint64_t h = hash64(addr >> c->line_shift);
+    uint32_t home = slice_of(c, h);
+    prefetch_set(c, (size_t)home * c->sets + set_of(c, h));
+    bwcal_prefetch(&c->slice_bw[home], t_issue + c->xbar_ps);
+    if ((int)(home / c->spp) != part && c->replicate) {
+        uint32_t rs = (uint32_t)part * c->spp + range32(h, c->spp);
+        prefetch_set(c, (size_t)rs * c->sets + set_of(c, h));
+        bwcal_prefetch(&c->slice_bw[rs], t_issue + c->xbar_ps);
+    }
+}
+
 uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t weight)
 {
     /* With a prefetcher, a read probe does not go to an unsampled set, where no
