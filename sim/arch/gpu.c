@@ -167,12 +167,27 @@ static uint64_t mem_rows_sampled(gpu *g, sm *s, mem_req *r, uint64_t base, uint6
 {
     const uint32_t sh = g->sampler.line_shift;
     const uint32_t flags = r->flags;
-    uint64_t done = start, n = 0, sent = 0;
+    uint64_t done = start, n = 0, sent = 0, rows_done = 0;
     sampled_batch q;
     q.k = 0;
     if (row_bytes == 0) return done;
-    uint64_t a0 = base;
-    for (uint64_t row = 0; row < rows; row++, a0 += stride) {
+    uint64_t lb = (uint64_t)1 << sh;
+    if ((base & (lb - 1)) + row_bytes <= lb && (stride & (lb - 1)) == 0) {
+        /* every row lies within one line, rows a whole number of lines apart (a
+         * GEMM tile's rows of tile_k elements): row i is line l0 + i * dl */
+        uint64_t l = base >> sh, dl = stride >> sh, off = base & (lb - 1);
+        uint64_t cur = UINT64_MAX, bits = 0;
+        for (n = 0; n < rows; n++, l += dl) {
+            if (l >> 6 != cur) { cur = l >> 6; bits = sampled_bits(g, cur); }
+            if (!((bits >> (l & 63)) & 1)) continue;
+            add_sampled(g, s, &q, (l << sh) | off, row_bytes, n, start, line_ps);
+            sent++;
+            if (q.k == SAMPLED_BATCH) done = send_batch(g, s, r, &q, start, line_ps, weight, done);
+        }
+        rows_done = rows;
+    }
+    uint64_t a0 = base + rows_done * stride;
+    for (uint64_t row = rows_done; row < rows; row++, a0 += stride) {
         uint64_t end = a0 + row_bytes;
         uint64_t first = a0 >> sh, last = (end - 1) >> sh;
         if (first == last) { /* a row within one line (a tile row of tile_k elements): the common case */
