@@ -3,6 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "arch/bwcal.h"
 #include "arch/hash.h"
@@ -60,6 +63,31 @@ struct l2 {
 #define META(b) ((uint32_t *)(c->mem + (b) + 16 * W))   /* the set's replacement words */
 #define SECT(b, i) ((c->mem + (b) + 20 * W)[i])
 #define FLAGS(b, i) ((c->mem + (b) + 21 * W)[i])
+#define FP(b) (c->mem + (b) + 22 * W)   /* the set's tag fingerprints (fp_of; 0: way empty) */
+
+/* A lookup compares one byte per way first (16 ways in one SSE2 compare), then
+ * the full tag of the ways whose byte matches. The byte is 7 bits of the line's
+ * hash that neither the slice (low half's top bits) nor the set (top bits)
+ * choose, with the high bit set so that 0 means an empty way. Invariant: FP of a
+ * way is 0 exactly when its TAG is 0. */
+static inline uint8_t fp_of(uint64_t h) { return (uint8_t)(0x80u | ((h >> 8) & 0x7fu)); }
+
+/* Bit w set when fingerprint w of the set at fp equals v (w < ways <= 64). Reads
+ * the fingerprints in 16-byte groups: the set layout pads them to a multiple of 16. */
+static inline uint64_t fp_match(const unsigned char *fp, uint8_t v, uint32_t ways)
+{
+    uint64_t m = 0;
+#if defined(__SSE2__)
+    __m128i key = _mm_set1_epi8((char)v);
+    for (uint32_t k = 0; k < ways; k += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(fp + k));
+        m |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, key)) << k;
+    }
+#else
+    for (uint32_t k = 0; k < ways; k++) m |= (uint64_t)(fp[k] == v) << k;
+#endif
+    return ways >= 64 ? m : m & ((1ull << ways) - 1);
+}
 
 /* The replacement policy's aging of every set (l2_repl_env). */
 static void halve_all_meta(void *ctx)
@@ -100,7 +128,7 @@ l2 *l2_create(const gpu_config *cfg, dram *d, prefetcher *pf, xbar *x)
     c->dram = d;
     c->pf = pf;
     c->x = x;
-    c->set_bytes = ((size_t)22 * c->ways + 63) / 64 * 64;
+    c->set_bytes = ((size_t)22 * c->ways + ((size_t)c->ways + 15) / 16 * 16 + 63) / 64 * 64;
     c->mem = aligned_alloc(64, c->set_bytes * c->sets * c->slices);
     c->slice_bw = calloc(c->slices, sizeof *c->slice_bw);
     c->nsm = (int)cfg->gpu.sm_count;
@@ -161,10 +189,21 @@ static inline void mark_dirty(l2 *c, size_t b)
     c->dirty_sets[idx >> 6] |= 1ull << (idx & 63);
 }
 
-static inline int find(const l2 *c, size_t b, uint64_t line)
+/* The way of the set at b holding line (hash h), or -1. */
+static inline int find(const l2 *c, size_t b, uint64_t line, uint64_t h)
 {
-    for (uint32_t w = 0; w < c->ways; w++) if (TAG(b, w) == line + 1) return (int)w;
+    for (uint64_t m = fp_match(FP(b), fp_of(h), c->ways); m; m &= m - 1) {
+        int w = __builtin_ctzll(m);
+        if (TAG(b, w) == line + 1) return w;
+    }
     return -1;
+}
+
+/* Way w of the set at b now holds line (hash h). */
+static inline void set_tag(l2 *c, size_t b, uint32_t w, uint64_t line, uint64_t h)
+{
+    TAG(b, w) = line + 1;
+    FP(b)[w] = fp_of(h);
 }
 
 /* A demand use of way w of the set at b. */
@@ -206,7 +245,8 @@ static uint32_t wb_weight(const l2 *c, uint64_t addr) { return l2_sampled(c, add
 static int evict(l2 *c, size_t b, uint64_t t, uint32_t *old_stamp, uint64_t *wb_done)
 {
     int v = -1;
-    for (uint32_t w = 0; w < c->ways; w++) if (TAG(b, w) == 0) { v = (int)w; goto found; }
+    uint64_t empty = fp_match(FP(b), 0, c->ways);
+    if (empty) { v = __builtin_ctzll(empty); goto found; }
     v = (int)c->repl->victim(c->repl_state, META(b), c->ways);
     if (FLAGS(b, v) & F_DIRTY) {
         uint64_t addr = (TAG(b, v) - 1) << c->line_shift;
@@ -219,6 +259,7 @@ static int evict(l2 *c, size_t b, uint64_t t, uint32_t *old_stamp, uint64_t *wb_
 found:
     if (old_stamp) *old_stamp = TAG(b, v) ? STAMP(b, v) : 0;
     TAG(b, v) = 0;
+    FP(b)[v] = 0;
     FLAGS(b, v) = 0;
     SECT(b, v) = 0;
     return v;
@@ -228,8 +269,8 @@ static uint8_t sector_mask(const l2 *c, uint64_t addr, uint32_t bytes)
 {
     uint32_t off = (uint32_t)(addr & (c->line_bytes - 1));
     uint32_t first = off >> c->sector_shift, last = (off + (bytes ? bytes : 1) - 1) >> c->sector_shift;
-    uint8_t m = 0;
-    for (uint32_t s = first; s <= last && s < 8; s++) m |= (uint8_t)(1u << s);
+    if (last > 7) last = 7;   /* sectors first..last (at most 8 tracked) */
+    uint8_t m = first > last ? 0 : (uint8_t)(((2u << last) - 1) & ~((1u << first) - 1));
     return m ? (m & c->full_mask) : c->full_mask;
 }
 
@@ -261,10 +302,10 @@ static void prefetch_after_miss(l2 *c, uint64_t line, int sm, uint64_t t, uint32
         uint64_t h = hash64(want[i]);
         if (weight > 1 && !simulated_set(c, set_of(c, h))) continue; /* not simulated */
         size_t b = set_base(c, slice_of(c, h), h);
-        if (find(c, b, want[i]) >= 0) continue;
+        if (find(c, b, want[i], h) >= 0) continue;
         uint32_t old = 0;
         int v = evict(c, b, t, &old, NULL);
-        TAG(b, v) = want[i] + 1;
+        set_tag(c, b, (uint32_t)v, want[i], h);
         placed(c, b, (uint32_t)v, old, L2_INS_NORMAL);
         SECT(b, v) = c->full_mask;
         FLAGS(b, v) = F_PREFETCHED;
@@ -318,11 +359,11 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
     if (r->flags & MEM_WRITE) {
         uint64_t start = slice_reserve(c, home, t, r->bytes, weight);
         size_t b = set_base(c, home, h);
-        int w = find(c, b, line);
+        int w = find(c, b, line, h);
         uint64_t wb = 0;
         uint32_t old = 0;
         int i = w >= 0 ? w : evict(c, b, start, &old, &wb);
-        if (w < 0) { TAG(b, i) = line + 1; SECT(b, i) = 0; READY(b, i) = start; c->c.misses += weight; }
+        if (w < 0) { set_tag(c, b, (uint32_t)i, line, h); SECT(b, i) = 0; READY(b, i) = start; c->c.misses += weight; }
         else c->c.hits += weight;
         SECT(b, i) |= m;
         FLAGS(b, i) = (uint8_t)((FLAGS(b, i) & ~F_PREFETCHED) | F_DIRTY);
@@ -344,7 +385,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         uint32_t rs = (uint32_t)part * c->spp + range32(h, c->spp);
         uint64_t start = slice_reserve(c, rs, t, r->bytes, weight);
         rb = set_base(c, rs, h);
-        int w = find(c, rb, line);
+        int w = find(c, rb, line, h);
         if (w >= 0 && (SECT(rb, w) & m) == m) {
             use(c, rb, (uint32_t)w);
             c->c.hits += weight;
@@ -359,7 +400,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
     uint64_t start = slice_reserve(c, home, t, r->bytes, weight);
     size_t b = set_base(c, home, h);
     uint64_t ret = far ? c->far_ret_ps : c->near_ret_ps;
-    int w = find(c, b, line);
+    int w = find(c, b, line, h);
     uint64_t data;
     if (w >= 0 && (SECT(b, w) & m) == m) {
         if (!(r->flags & MEM_STREAM)) use(c, b, (uint32_t)w);
@@ -379,7 +420,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         uint8_t missing = m;
         uint32_t lru = 0;
         if (w >= 0) { i = w; missing = (uint8_t)(m & ~SECT(b, i)); }
-        else { i = evict(c, b, start, &lru, NULL); TAG(b, i) = line + 1; }
+        else { i = evict(c, b, start, &lru, NULL); set_tag(c, b, (uint32_t)i, line, h); }
         c->c.misses += weight;
         uint32_t bytes = (uint32_t)__builtin_popcount(missing) * c->sector_bytes;
         READY(b, i) = dram_access(c->dram, r->addr & ~(uint64_t)(c->line_bytes - 1), bytes, weight, 0, start);
@@ -395,11 +436,11 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         c->last_lat_ps[r->sm] = data + ret - t_issue;
     }
     if (far && c->replicate) {
-        int w2 = find(c, rb, line);
+        int w2 = find(c, rb, line, h);
         uint32_t lru = 0;
         int i = w2 >= 0 ? w2 : evict(c, rb, start, &lru, NULL);
         if (w2 < 0) {
-            TAG(rb, i) = line + 1; SECT(rb, i) = 0; FLAGS(rb, i) = F_REPLICA;
+            set_tag(c, rb, (uint32_t)i, line, h); SECT(rb, i) = 0; FLAGS(rb, i) = F_REPLICA;
             placed(c, rb, (uint32_t)i, lru, L2_INS_EVICT_FIRST);
         }
         SECT(rb, i) |= m;
