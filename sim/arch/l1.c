@@ -44,11 +44,17 @@ void l1_destroy(l1 *c)
     free(c);
 }
 
+/* line mod sets (a mask when sets is a power of two, as with the shipped configs) */
+static inline uint32_t set_of(const l1 *c, uint64_t line)
+{
+    return (c->sets & (c->sets - 1)) ? (uint32_t)(line % c->sets) : (uint32_t)(line & (c->sets - 1));
+}
+
 int l1_lookup(l1 *c, uint64_t addr)
 {
     if (c->active_ways == 0) { c->misses++; return 0; }
     uint64_t line = addr >> c->line_shift;
-    uint32_t set = (uint32_t)(line % c->sets);
+    uint32_t set = set_of(c, line);
     uint64_t *t = &c->tag[(size_t)set * c->ways];
     if (c->set_gen[set] != c->gen) { memset(t, 0, c->ways * sizeof *t); c->set_gen[set] = c->gen; }
     uint32_t *s = &c->stamp[(size_t)set * c->ways];
@@ -97,7 +103,7 @@ uint64_t l1_misses(const l1 *c) { return c->misses; }
 
 void l1_prefetch(const l1 *c, uint64_t addr)
 {
-    uint32_t set = (uint32_t)((addr >> c->line_shift) % c->sets);
+    uint32_t set = set_of(c, addr >> c->line_shift);
     __builtin_prefetch(&c->tag[(size_t)set * c->ways], 1);
     __builtin_prefetch(&c->stamp[(size_t)set * c->ways], 1);
     __builtin_prefetch(&c->set_gen[set], 0);
