@@ -16,6 +16,17 @@ typedef struct sample_chunk {
     uint64_t bits;        /* bit i: line chunk*64+i lies in a simulated set */
 } sample_chunk;
 
+/* Sampled requests of single-line rows (GEMM tile blocks) remembered by their
+ * lines: which rows fall in simulated sets (a power of two of entries,
+ * direct-mapped; a block with more than ROWS_MEMO_MAX sampled rows is scanned). */
+#define ROWS_MEMO 512u
+#define ROWS_MEMO_MAX 32u
+typedef struct rows_memo {
+    uint64_t line0, dl, rows; /* key: first line, lines between rows, rows (rows = 0: empty) */
+    uint32_t count;           /* sampled rows; ROWS_MEMO_MAX + 1: too many, not remembered */
+    uint32_t row[ROWS_MEMO_MAX]; /* their indices, ascending */
+} rows_memo;
+
 struct gpu {
     gpu_config cfg;
     engine *e;
@@ -34,6 +45,7 @@ struct gpu {
     l2_sampler sampler;   /* which lines the L2 simulates (inline test per line) */
     power *pw;            /* board power model and SM clock controller */
     sample_chunk *sample_memo; /* SAMPLE_MEMO entries, direct-mapped by chunk index */
+    rows_memo *rows_memo;      /* ROWS_MEMO entries, direct-mapped by a hash of the key */
 };
 
 gpu *gpu_create(const gpu_config *cfg, engine *e)
@@ -49,9 +61,13 @@ gpu *gpu_create(const gpu_config *cfg, engine *e)
     g->sample = (uint32_t)cfg->sim.l2_set_sampling;
     g->sms = calloc((size_t)g->nsm, sizeof *g->sms);
     g->sample_memo = calloc(SAMPLE_MEMO, sizeof *g->sample_memo);
-    if (!g->sms || !g->sample_memo) { free(g->sms); free(g->sample_memo); free(g); return NULL; }
+    g->rows_memo = calloc(ROWS_MEMO, sizeof *g->rows_memo);
+    if (!g->sms || !g->sample_memo || !g->rows_memo) {
+        free(g->sms); free(g->sample_memo); free(g->rows_memo); free(g);
+        return NULL;
+    }
     g->pw = power_create(&g->cfg, g->nsm);
-    if (!g->pw) { free(g->sms); free(g->sample_memo); free(g); return NULL; }
+    if (!g->pw) { free(g->sms); free(g->sample_memo); free(g->rows_memo); free(g); return NULL; }
     for (int i = 0; i < g->nsm; i++)
         if (sm_init(&g->sms[i], &g->cfg, i, g->pw)) { gpu_destroy(g); return NULL; }
     xbar_init(&g->x, &g->cfg);
@@ -78,6 +94,7 @@ void gpu_destroy(gpu *g)
     cta_sched_destroy(g->sched);
     power_destroy(g->pw);
     free(g->sample_memo);
+    free(g->rows_memo);
     free(g);
 }
 
@@ -175,15 +192,37 @@ static uint64_t mem_rows_sampled(gpu *g, sm *s, mem_req *r, uint64_t base, uint6
     if ((base & (lb - 1)) + row_bytes <= lb && (stride & (lb - 1)) == 0) {
         /* every row lies within one line, rows a whole number of lines apart (a
          * GEMM tile's rows of tile_k elements): row i is line l0 + i * dl */
-        uint64_t l = base >> sh, dl = stride >> sh, off = base & (lb - 1);
-        uint64_t cur = UINT64_MAX, bits = 0;
-        for (n = 0; n < rows; n++, l += dl) {
-            if (l >> 6 != cur) { cur = l >> 6; bits = sampled_bits(g, cur); }
-            if (!((bits >> (l & 63)) & 1)) continue;
+        uint64_t l0 = base >> sh, dl = stride >> sh, off = base & (lb - 1);
+        /* the same block is loaded by many CTAs (A by every column of tiles, B by
+         * every row): its sampled rows are remembered by (first line, stride, rows) */
+        rows_memo *mm = &g->rows_memo[hash64(l0 ^ (dl << 40) ^ (rows << 52)) & (ROWS_MEMO - 1)];
+        int hit = mm->line0 == l0 && mm->dl == dl && mm->rows == rows && mm->count <= ROWS_MEMO_MAX;
+        uint32_t found = 0, keep[ROWS_MEMO_MAX];
+        uint64_t cur = UINT64_MAX, bits = 0, l = l0;
+        for (uint64_t k = 0; hit ? k < mm->count : k < rows; k++) {
+            if (hit) {
+                n = mm->row[k];
+                l = l0 + n * dl;
+            } else {
+                n = k;
+                l = l0 + k * dl;
+                if (l >> 6 != cur) { cur = l >> 6; bits = sampled_bits(g, cur); }
+                if (!((bits >> (l & 63)) & 1)) continue;
+                if (found < ROWS_MEMO_MAX) keep[found] = (uint32_t)n;
+                found++;
+            }
             add_sampled(g, s, &q, (l << sh) | off, row_bytes, n, start, line_ps);
             sent++;
             if (q.k == SAMPLED_BATCH) done = send_batch(g, s, r, &q, start, line_ps, weight, done);
         }
+        if (!hit && rows <= UINT32_MAX) {
+            mm->line0 = l0;
+            mm->dl = dl;
+            mm->rows = rows;
+            mm->count = found <= ROWS_MEMO_MAX ? found : ROWS_MEMO_MAX + 1;
+            for (uint32_t k = 0; k < found && k < ROWS_MEMO_MAX; k++) mm->row[k] = keep[k];
+        }
+        n = rows;
         rows_done = rows;
     }
     uint64_t a0 = base + rows_done * stride;
