@@ -4,6 +4,7 @@
 #include "engine/engine.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 int bwcal_init(bwcal *c, double ps_per_byte, uint64_t bucket_ps, uint32_t nbuckets)
 {
@@ -24,6 +25,24 @@ void bwcal_fini(bwcal *c)
     c->used = NULL;
 }
 
+/* Opens buckets head+1 .. b (empties their ring slots) and makes b the head.
+ * After an idle gap (between kernels) this is hundreds of buckets on every
+ * calendar of the machine: cleared as at most two memsets, and the whole ring
+ * at most once, however long the gap. */
+static void open_buckets(bwcal *c, uint64_t b)
+{
+    uint32_t mask = c->nbuckets - 1;
+    uint64_t n = b - c->head;
+    if (n >= c->nbuckets) memset(c->used, 0, (size_t)c->nbuckets * sizeof *c->used);
+    else {
+        uint32_t first = (uint32_t)((c->head + 1) & mask);
+        uint32_t run = c->nbuckets - first < n ? c->nbuckets - first : (uint32_t)n;
+        memset(&c->used[first], 0, (size_t)run * sizeof *c->used);
+        if (run < n) memset(c->used, 0, (size_t)(n - run) * sizeof *c->used);
+    }
+    c->head = b;
+}
+
 uint64_t bwcal_reserve(bwcal *c, uint64_t t, uint32_t bytes)
 {
     uint32_t mask = c->nbuckets - 1;
@@ -32,10 +51,7 @@ uint64_t bwcal_reserve(bwcal *c, uint64_t t, uint32_t bytes)
     if (c->fill + c->nbuckets <= c->head) c->fill = c->head - c->nbuckets + 1;
     if (b < c->fill) b = c->fill;
     for (;;) {
-        if (b > c->head) { /* open new buckets */
-            for (uint64_t x = c->head + 1; x <= b && x <= c->head + c->nbuckets; x++) c->used[x & mask] = 0;
-            c->head = b;
-        }
+        if (b > c->head) { open_buckets(c, b); }
         uint32_t *u = &c->used[b & mask];
         if (*u < c->cap) {
             uint64_t start = ps_add(b * c->bucket_ps, ps_floor((double)*u * c->ps_per_byte));

@@ -34,6 +34,12 @@ typedef struct bwcal {
 /* rate: bytes per picosecond given as ps_per_byte. Returns 0 or -1 (out of memory). */
 int bwcal_init(bwcal *c, double ps_per_byte, uint64_t bucket_ps, uint32_t nbuckets);
 void bwcal_fini(bwcal *c);
+/* A hint with no effect: a reservation from about t will come soon (prefetches
+ * its bucket into the host's cache). */
+static inline void bwcal_prefetch(const bwcal *c, uint64_t t)
+{
+    __builtin_prefetch(&c->used[(t / c->bucket_ps) & (c->nbuckets - 1)], 1);
+}
 /* Reserves `bytes` from t; returns the time the transfer starts (it takes bytes x ps_per_byte). */
 uint64_t bwcal_reserve(bwcal *c, uint64_t t, uint32_t bytes);
 

@@ -24,7 +24,19 @@ struct dram {
     double ps_per_byte;      /* bus time per byte including refresh */
     uint64_t latency_ps, row_miss_ps;
     dram_counters c;
+    int interleave_shift, row_shift, bank_shift; /* log2 of those sizes when powers of two, else -1 */
 };
+
+/* x / n, as a shift when n = 2^shift (shift >= 0): the same quotient without a division. */
+static inline uint64_t udiv(uint64_t x, uint64_t n, int shift) { return shift >= 0 ? x >> shift : x / n; }
+static inline uint64_t umod(uint64_t x, uint64_t n, int shift) { return shift >= 0 ? x & (n - 1) : x % n; }
+static int log2_exact(uint64_t n)
+{
+    if (n == 0 || (n & (n - 1))) return -1;
+    int s = 0;
+    while ((1ull << s) < n) s++;
+    return s;
+}
 
 dram *dram_create(const gpu_config *cfg)
 {
@@ -37,6 +49,9 @@ dram *dram_create(const gpu_config *cfg)
     d->ps_per_byte = 1e3 / cfg->memory.channel_gbps / (1.0 - cfg->memory.refresh_fraction);
     d->latency_ps = ns_to_ps(cfg->memory.latency_ns);
     d->row_miss_ps = ns_to_ps(cfg->memory.row_miss_ns);
+    d->interleave_shift = log2_exact(d->interleave);
+    d->row_shift = log2_exact(d->row_bytes);
+    d->bank_shift = log2_exact((uint64_t)d->nbanks);
     d->ch = calloc((size_t)d->nch, sizeof *d->ch);
     if (!d->ch) { free(d); return NULL; }
     for (int i = 0; i < d->nch; i++) {
@@ -65,13 +80,13 @@ int dram_channel_of(const dram *d, uint64_t addr)
 
 uint64_t dram_access(dram *d, uint64_t addr, uint32_t bytes, uint32_t weight, int write, uint64_t t)
 {
-    uint64_t granule = addr / d->interleave;
+    uint64_t granule = udiv(addr, d->interleave, d->interleave_shift);
     channel *ch = &d->ch[hash64(granule) % (uint64_t)d->nch];
     /* channel-local address: granules of this channel packed densely */
-    uint64_t local = (granule / (uint64_t)d->nch) * d->interleave + addr % d->interleave;
-    uint64_t row_global = local / d->row_bytes;
-    bank *b = &ch->banks[hash64(row_global) % (uint64_t)d->nbanks];
-    uint64_t row = row_global / (uint64_t)d->nbanks + 1;
+    uint64_t local = (granule / (uint64_t)d->nch) * d->interleave + umod(addr, d->interleave, d->interleave_shift);
+    uint64_t row_global = udiv(local, d->row_bytes, d->row_shift);
+    bank *b = &ch->banks[umod(hash64(row_global), (uint64_t)d->nbanks, d->bank_shift)];
+    uint64_t row = udiv(row_global, (uint64_t)d->nbanks, d->bank_shift) + 1;
     /* The bank serialises its own row operations; the data bus is a throughput
      * slot taken in arrival order, so one bank's activate overlaps other banks'
      * bursts (what an FR-FCFS controller with bank parallelism achieves). */

@@ -23,6 +23,8 @@ int l1_lookup(l1 *c, uint64_t addr);
 /* Sets the shared memory in use, which takes capacity from the L1 (flushes removed ways). */
 void l1_set_smem(l1 *c, uint64_t smem_bytes);
 void l1_invalidate(l1 *c);
+/* A hint with no effect on the simulation: prefetches the host memory of the set of addr. */
+void l1_prefetch(const l1 *c, uint64_t addr);
 uint64_t l1_hits(const l1 *c);
 uint64_t l1_misses(const l1 *c);
 

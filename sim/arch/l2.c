@@ -3,6 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "arch/bwcal.h"
 #include "arch/hash.h"
@@ -43,7 +46,13 @@ struct l2 {
     prefetcher *pf;
     xbar *x;
     l2_counters c;
-    int filled;           /* a line was placed since the last flush: a flush of an empty cache is free */
+    /* flush in proportion to the dirty lines: a flush bumps `gen` instead of
+     * clearing every set; a set whose set_gen differs is empty and is cleared
+     * when next touched (set_base). dirty_sets marks, in set order, the sets that
+     * may hold a dirty line of the current generation. */
+    uint32_t gen;
+    uint32_t *set_gen;    /* per set: generation of its contents */
+    uint64_t *dirty_sets; /* bitmap over all sets (slice * sets + set) */
 };
 
 
@@ -54,6 +63,31 @@ struct l2 {
 #define META(b) ((uint32_t *)(c->mem + (b) + 16 * W))   /* the set's replacement words */
 #define SECT(b, i) ((c->mem + (b) + 20 * W)[i])
 #define FLAGS(b, i) ((c->mem + (b) + 21 * W)[i])
+#define FP(b) (c->mem + (b) + 22 * W)   /* the set's tag fingerprints (fp_of; 0: way empty) */
+
+/* A lookup compares one byte per way first (16 ways in one SSE2 compare), then
+ * the full tag of the ways whose byte matches. The byte is 7 bits of the line's
+ * hash that neither the slice (low half's top bits) nor the set (top bits)
+ * choose, with the high bit set so that 0 means an empty way. Invariant: FP of a
+ * way is 0 exactly when its TAG is 0. */
+static inline uint8_t fp_of(uint64_t h) { return (uint8_t)(0x80u | ((h >> 8) & 0x7fu)); }
+
+/* Bit w set when fingerprint w of the set at fp equals v (w < ways <= 64). Reads
+ * the fingerprints in 16-byte groups: the set layout pads them to a multiple of 16. */
+static inline uint64_t fp_match(const unsigned char *fp, uint8_t v, uint32_t ways)
+{
+    uint64_t m = 0;
+#if defined(__SSE2__)
+    __m128i key = _mm_set1_epi8((char)v);
+    for (uint32_t k = 0; k < ways; k += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(fp + k));
+        m |= (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, key)) << k;
+    }
+#else
+    for (uint32_t k = 0; k < ways; k++) m |= (uint64_t)(fp[k] == v) << k;
+#endif
+    return ways >= 64 ? m : m & ((1ull << ways) - 1);
+}
 
 /* The replacement policy's aging of every set (l2_repl_env). */
 static void halve_all_meta(void *ctx)
@@ -94,7 +128,7 @@ l2 *l2_create(const gpu_config *cfg, dram *d, prefetcher *pf, xbar *x)
     c->dram = d;
     c->pf = pf;
     c->x = x;
-    c->set_bytes = ((size_t)22 * c->ways + 63) / 64 * 64;
+    c->set_bytes = ((size_t)22 * c->ways + ((size_t)c->ways + 15) / 16 * 16 + 63) / 64 * 64;
     c->mem = aligned_alloc(64, c->set_bytes * c->sets * c->slices);
     c->slice_bw = calloc(c->slices, sizeof *c->slice_bw);
     c->nsm = (int)cfg->gpu.sm_count;
@@ -105,6 +139,10 @@ l2 *l2_create(const gpu_config *cfg, dram *d, prefetcher *pf, xbar *x)
     for (uint32_t i = 0; i < c->slices; i++)
         if (bwcal_init(&c->slice_bw[i], c->ps_per_byte, BWCAL_BUCKET_PS, BWCAL_BUCKETS)) { l2_destroy(c); return NULL; }
     memset(c->mem, 0, c->set_bytes * c->sets * c->slices);
+    size_t nsets = (size_t)c->sets * c->slices;
+    c->set_gen = calloc(nsets, sizeof *c->set_gen);
+    c->dirty_sets = calloc((nsets + 63) / 64, sizeof *c->dirty_sets);
+    if (!c->set_gen || !c->dirty_sets) { l2_destroy(c); return NULL; }
     c->repl = l2_repl_policy_at((size_t)cfg->l2.replacement);
     l2_repl_env env = { c, halve_all_meta };
     if (!c->repl || !(c->repl_state = c->repl->create(cfg, &env))) { l2_destroy(c); return NULL; }
@@ -121,6 +159,8 @@ void l2_destroy(l2 *c)
     free(c->pf_shadow);
     free(c->last_lat_ps);
     free(c->pf_memo);
+    free(c->set_gen);
+    free(c->dirty_sets);
     free(c);
 }
 
@@ -130,16 +170,40 @@ static inline uint32_t range32(uint64_t bits32, uint32_t n) { return (uint32_t)(
 static inline uint32_t slice_of(const l2 *c, uint64_t h) { return range32(h, c->slices); }
 static inline uint32_t set_of(const l2 *c, uint64_t h) { return l2_set_index(h, c->sets); }
 
-/* Byte offset of the set of a line (hash h) in `slice`. */
-static inline size_t set_base(const l2 *c, uint32_t slice, uint64_t h)
+/* Byte offset of the set of a line (hash h) in `slice`; a set left over from
+ * before the last flush is emptied first (as the flush would have). */
+static inline size_t set_base(l2 *c, uint32_t slice, uint64_t h)
 {
-    return ((size_t)slice * c->sets + set_of(c, h)) * c->set_bytes;
+    size_t idx = (size_t)slice * c->sets + set_of(c, h);
+    if (c->set_gen[idx] != c->gen) {
+        memset(c->mem + idx * c->set_bytes, 0, c->set_bytes);
+        c->set_gen[idx] = c->gen;
+    }
+    return idx * c->set_bytes;
 }
 
-static inline int find(const l2 *c, size_t b, uint64_t line)
+/* The set at byte offset b may now hold a dirty line. */
+static inline void mark_dirty(l2 *c, size_t b)
 {
-    for (uint32_t w = 0; w < c->ways; w++) if (TAG(b, w) == line + 1) return (int)w;
+    size_t idx = b / c->set_bytes;
+    c->dirty_sets[idx >> 6] |= 1ull << (idx & 63);
+}
+
+/* The way of the set at b holding line (hash h), or -1. */
+static inline int find(const l2 *c, size_t b, uint64_t line, uint64_t h)
+{
+    for (uint64_t m = fp_match(FP(b), fp_of(h), c->ways); m; m &= m - 1) {
+        int w = __builtin_ctzll(m);
+        if (TAG(b, w) == line + 1) return w;
+    }
     return -1;
+}
+
+/* Way w of the set at b now holds line (hash h). */
+static inline void set_tag(l2 *c, size_t b, uint32_t w, uint64_t line, uint64_t h)
+{
+    TAG(b, w) = line + 1;
+    FP(b)[w] = fp_of(h);
 }
 
 /* A demand use of way w of the set at b. */
@@ -181,7 +245,8 @@ static uint32_t wb_weight(const l2 *c, uint64_t addr) { return l2_sampled(c, add
 static int evict(l2 *c, size_t b, uint64_t t, uint32_t *old_stamp, uint64_t *wb_done)
 {
     int v = -1;
-    for (uint32_t w = 0; w < c->ways; w++) if (TAG(b, w) == 0) { v = (int)w; goto found; }
+    uint64_t empty = fp_match(FP(b), 0, c->ways);
+    if (empty) { v = __builtin_ctzll(empty); goto found; }
     v = (int)c->repl->victim(c->repl_state, META(b), c->ways);
     if (FLAGS(b, v) & F_DIRTY) {
         uint64_t addr = (TAG(b, v) - 1) << c->line_shift;
@@ -194,6 +259,7 @@ static int evict(l2 *c, size_t b, uint64_t t, uint32_t *old_stamp, uint64_t *wb_
 found:
     if (old_stamp) *old_stamp = TAG(b, v) ? STAMP(b, v) : 0;
     TAG(b, v) = 0;
+    FP(b)[v] = 0;
     FLAGS(b, v) = 0;
     SECT(b, v) = 0;
     return v;
@@ -203,8 +269,8 @@ static uint8_t sector_mask(const l2 *c, uint64_t addr, uint32_t bytes)
 {
     uint32_t off = (uint32_t)(addr & (c->line_bytes - 1));
     uint32_t first = off >> c->sector_shift, last = (off + (bytes ? bytes : 1) - 1) >> c->sector_shift;
-    uint8_t m = 0;
-    for (uint32_t s = first; s <= last && s < 8; s++) m |= (uint8_t)(1u << s);
+    if (last > 7) last = 7;   /* sectors first..last (at most 8 tracked) */
+    uint8_t m = first > last ? 0 : (uint8_t)(((2u << last) - 1) & ~((1u << first) - 1));
     return m ? (m & c->full_mask) : c->full_mask;
 }
 
@@ -236,11 +302,10 @@ static void prefetch_after_miss(l2 *c, uint64_t line, int sm, uint64_t t, uint32
         uint64_t h = hash64(want[i]);
         if (weight > 1 && !simulated_set(c, set_of(c, h))) continue; /* not simulated */
         size_t b = set_base(c, slice_of(c, h), h);
-        if (find(c, b, want[i]) >= 0) continue;
+        if (find(c, b, want[i], h) >= 0) continue;
         uint32_t old = 0;
         int v = evict(c, b, t, &old, NULL);
-        TAG(b, v) = want[i] + 1;
-        c->filled = 1;
+        set_tag(c, b, (uint32_t)v, want[i], h);
         placed(c, b, (uint32_t)v, old, L2_INS_NORMAL);
         SECT(b, v) = c->full_mask;
         FLAGS(b, v) = F_PREFETCHED;
@@ -253,6 +318,26 @@ void l2_shadow(l2 *c, uint64_t addr, int sm, uint64_t t_issue, uint32_t weight)
 {
     if (weight > 1 && c->pf_shadow[sm] && prefetch_enabled(c->pf))
         prefetch_after_miss(c, addr >> c->line_shift, sm, t_issue + c->xbar_ps, weight);
+}
+
+static inline void prefetch_set(const l2 *c, size_t idx)
+{
+    const unsigned char *p = c->mem + idx * c->set_bytes;
+    for (size_t o = 0; o < c->set_bytes; o += 64) __builtin_prefetch(p + o, 1);
+    __builtin_prefetch(&c->set_gen[idx], 1);
+}
+
+void l2_prefetch(l2 *c, uint64_t addr, int part, uint64_t t_issue)
+{
+    uint64_t h = hash64(addr >> c->line_shift);
+    uint32_t home = slice_of(c, h);
+    prefetch_set(c, (size_t)home * c->sets + set_of(c, h));
+    bwcal_prefetch(&c->slice_bw[home], t_issue + c->xbar_ps);
+    if ((int)(home / c->spp) != part && c->replicate) {
+        uint32_t rs = (uint32_t)part * c->spp + range32(h, c->spp);
+        prefetch_set(c, (size_t)rs * c->sets + set_of(c, h));
+        bwcal_prefetch(&c->slice_bw[rs], t_issue + c->xbar_ps);
+    }
 }
 
 uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t weight)
@@ -274,14 +359,15 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
     if (r->flags & MEM_WRITE) {
         uint64_t start = slice_reserve(c, home, t, r->bytes, weight);
         size_t b = set_base(c, home, h);
-        int w = find(c, b, line);
+        int w = find(c, b, line, h);
         uint64_t wb = 0;
         uint32_t old = 0;
         int i = w >= 0 ? w : evict(c, b, start, &old, &wb);
-        if (w < 0) { TAG(b, i) = line + 1; SECT(b, i) = 0; READY(b, i) = start; c->c.misses += weight; c->filled = 1; }
+        if (w < 0) { set_tag(c, b, (uint32_t)i, line, h); SECT(b, i) = 0; READY(b, i) = start; c->c.misses += weight; }
         else c->c.hits += weight;
         SECT(b, i) |= m;
         FLAGS(b, i) = (uint8_t)((FLAGS(b, i) & ~F_PREFETCHED) | F_DIRTY);
+        mark_dirty(c, b);
         if (w >= 0) use(c, b, (uint32_t)i);
         else placed(c, b, (uint32_t)i, old, L2_INS_NORMAL);
         /* back-pressure: a store that evicts a dirty line completes when the
@@ -299,7 +385,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         uint32_t rs = (uint32_t)part * c->spp + range32(h, c->spp);
         uint64_t start = slice_reserve(c, rs, t, r->bytes, weight);
         rb = set_base(c, rs, h);
-        int w = find(c, rb, line);
+        int w = find(c, rb, line, h);
         if (w >= 0 && (SECT(rb, w) & m) == m) {
             use(c, rb, (uint32_t)w);
             c->c.hits += weight;
@@ -314,7 +400,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
     uint64_t start = slice_reserve(c, home, t, r->bytes, weight);
     size_t b = set_base(c, home, h);
     uint64_t ret = far ? c->far_ret_ps : c->near_ret_ps;
-    int w = find(c, b, line);
+    int w = find(c, b, line, h);
     uint64_t data;
     if (w >= 0 && (SECT(b, w) & m) == m) {
         if (!(r->flags & MEM_STREAM)) use(c, b, (uint32_t)w);
@@ -334,7 +420,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         uint8_t missing = m;
         uint32_t lru = 0;
         if (w >= 0) { i = w; missing = (uint8_t)(m & ~SECT(b, i)); }
-        else { i = evict(c, b, start, &lru, NULL); TAG(b, i) = line + 1; c->filled = 1; }
+        else { i = evict(c, b, start, &lru, NULL); set_tag(c, b, (uint32_t)i, line, h); }
         c->c.misses += weight;
         uint32_t bytes = (uint32_t)__builtin_popcount(missing) * c->sector_bytes;
         READY(b, i) = dram_access(c->dram, r->addr & ~(uint64_t)(c->line_bytes - 1), bytes, weight, 0, start);
@@ -350,12 +436,11 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         c->last_lat_ps[r->sm] = data + ret - t_issue;
     }
     if (far && c->replicate) {
-        int w2 = find(c, rb, line);
+        int w2 = find(c, rb, line, h);
         uint32_t lru = 0;
         int i = w2 >= 0 ? w2 : evict(c, rb, start, &lru, NULL);
         if (w2 < 0) {
-            TAG(rb, i) = line + 1; SECT(rb, i) = 0; FLAGS(rb, i) = F_REPLICA;
-            c->filled = 1;
+            set_tag(c, rb, (uint32_t)i, line, h); SECT(rb, i) = 0; FLAGS(rb, i) = F_REPLICA;
             placed(c, rb, (uint32_t)i, lru, L2_INS_EVICT_FIRST);
         }
         SECT(rb, i) |= m;
@@ -367,22 +452,29 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
 uint64_t l2_flush(l2 *c, uint64_t t)
 {
     uint64_t done = t;
-    if (!c->filled) return done; /* nothing placed since the last flush: the tag array is all zero already */
     size_t nsets = (size_t)c->sets * c->slices;
-    for (size_t s = 0; s < nsets; s++) {
-        size_t b = s * c->set_bytes;
-        for (uint32_t w = 0; w < c->ways; w++) {
-            if (TAG(b, w) && (FLAGS(b, w) & F_DIRTY)) {
-                uint32_t bytes = (uint32_t)__builtin_popcount(SECT(b, w)) * c->sector_bytes;
-                uint64_t addr = (TAG(b, w) - 1) << c->line_shift;
-                uint64_t d = dram_access(c->dram, addr, bytes, wb_weight(c, addr), 1, t);
-                if (d > done) done = d;
-                c->c.writebacks++;
+    /* the write-backs go in set order, as a walk over every set would send them */
+    for (size_t word = 0; word < (nsets + 63) / 64; word++) {
+        for (uint64_t bits = c->dirty_sets[word]; bits; bits &= bits - 1) {
+            size_t b = (word * 64 + (size_t)__builtin_ctzll(bits)) * c->set_bytes;
+            for (uint32_t w = 0; w < c->ways; w++) {
+                if (TAG(b, w) && (FLAGS(b, w) & F_DIRTY)) {
+                    uint32_t bytes = (uint32_t)__builtin_popcount(SECT(b, w)) * c->sector_bytes;
+                    uint64_t addr = (TAG(b, w) - 1) << c->line_shift;
+                    uint64_t d = dram_access(c->dram, addr, bytes, wb_weight(c, addr), 1, t);
+                    if (d > done) done = d;
+                    c->c.writebacks++;
+                }
             }
         }
+        c->dirty_sets[word] = 0;
     }
-    memset(c->mem, 0, c->set_bytes * nsets);
-    c->filled = 0;
+    /* every set is now empty: cleared lazily by set_base (a wrap of the 32-bit
+     * generation after 2^32 flushes clears them all at once) */
+    if (++c->gen == 0) {
+        memset(c->mem, 0, c->set_bytes * nsets);
+        memset(c->set_gen, 0, nsets * sizeof *c->set_gen);
+    }
     return done;
 }
 

@@ -63,10 +63,17 @@ typedef struct l2_sampler {
 void l2_get_sampler(const l2 *c, l2_sampler *s);
 static inline uint32_t l2_set_index(uint64_t h, uint32_t sets) { return (uint32_t)(((h >> 32) * sets) >> 32); }
 static inline int l2_sampler_simulated_set(const l2_sampler *s, uint32_t set) { return (uint64_t)set * s->m <= s->m - 1; }
-static inline int l2_sampler_test(const l2_sampler *s, uint64_t addr)
+static inline int l2_sampler_test_line(const l2_sampler *s, uint64_t line)
 {
-    return l2_sampler_simulated_set(s, l2_set_index(hash64(addr >> s->line_shift), s->sets));
+    return l2_sampler_simulated_set(s, l2_set_index(hash64(line), s->sets));
 }
+static inline int l2_sampler_test(const l2_sampler *s, uint64_t addr) { return l2_sampler_test_line(s, addr >> s->line_shift); }
+/* A hint, with no effect on the simulation: the request for line `addr` from SM
+ * partition `part` at about t_issue will come soon; the host memory it will
+ * touch (its set's tags and state, the replica set, the slice's calendar) is
+ * prefetched into the host's caches. A lookup in a set of a multi-megabyte tag
+ * store is otherwise a host cache miss, most of the cost of an access. */
+void l2_prefetch(l2 *c, uint64_t addr, int part, uint64_t t_issue);
 /* Writes back every dirty line and invalidates all; returns when the last write is done. */
 uint64_t l2_flush(l2 *c, uint64_t t);
 void l2_get_counters(const l2 *c, l2_counters *out);

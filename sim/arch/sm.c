@@ -117,20 +117,20 @@ uint64_t sm_mshr_take(sm *s, uint64_t t, uint64_t lines, int *ids, int *n)
 {
     int need = (int)((lines + SM_MSHR_GROUP - 1) / SM_MSHR_GROUP);
     if (need > s->mshr_groups) need = s->mshr_groups;
-    uint64_t start = t;
-    *n = 0;
-    /* pick the `need` earliest-free groups (selection by repeated scan; need is small) */
-    for (int k = 0; k < need; k++) {
-        int best = -1;
-        for (int g = 0; g < s->mshr_groups; g++) {
-            int taken = 0;
-            for (int j = 0; j < *n; j++) if (ids[j] == g) { taken = 1; break; }
-            if (taken) continue;
-            if (best < 0 || s->mshr_free_ps[g] < s->mshr_free_ps[best]) best = g;
-        }
-        ids[(*n)++] = best;
-        if (s->mshr_free_ps[best] > start) start = s->mshr_free_ps[best];
+    if (need <= 0) { *n = 0; return t; }
+    /* the `need` earliest-free groups, ties to the lower index: one pass keeping
+     * them sorted by (free time, index) in ids (insertion; need is small) */
+    int k = 0;
+    for (int g = 0; g < s->mshr_groups; g++) {
+        uint64_t f = s->mshr_free_ps[g];
+        if (k == need && f >= s->mshr_free_ps[ids[k - 1]]) continue;
+        int j = k < need ? k++ : k - 1;
+        while (j > 0 && s->mshr_free_ps[ids[j - 1]] > f) { ids[j] = ids[j - 1]; j--; }
+        ids[j] = g;
     }
+    *n = k;
+    uint64_t start = t;
+    if (k && s->mshr_free_ps[ids[k - 1]] > start) start = s->mshr_free_ps[ids[k - 1]];
     return start;
 }
 

@@ -44,12 +44,29 @@
 #define ALIGN (64u << 10)
 
 typedef struct stream_q {
-    size_t *ops;        /* indices of submitted ops, in order */
-    size_t head, n;
+    size_t *ops;        /* ring of the indices of submitted ops not yet finished, in order */
+    size_t cap;         /* ring slots (0 or a power of two): grows with the queue's depth, not the trace */
+    size_t head, n;     /* ops finished / submitted on this stream: the queue is ops[head .. n) mod cap */
     int busy;
     uint64_t free_ps;   /* when its last op finished */
     uint64_t last_out, last_out_bytes;
 } stream_q;
+
+/* Appends op i to the stream's queue (growing its ring when full). Returns 0, or -1 out of memory. */
+static int stream_push(stream_q *q, size_t i)
+{
+    if (q->n - q->head == q->cap) {
+        size_t cap = q->cap ? 2 * q->cap : 8;
+        size_t *ops = malloc(cap * sizeof *ops);
+        if (!ops) return -1;
+        for (size_t k = q->head; k < q->n; k++) ops[k & (cap - 1)] = q->ops[k & (q->cap - 1)];
+        free(q->ops);
+        q->ops = ops;
+        q->cap = cap;
+    }
+    q->ops[q->n++ & (q->cap - 1)] = i;
+    return 0;
+}
 
 /* Steady state: this many consecutive iterations within this relative spread. */
 #define STEADY_WINDOW 3
@@ -351,7 +368,7 @@ static void try_start(runner *r, int s)
 {
     stream_q *q = &r->streams[s];
     if (q->busy || q->head == q->n || r->failed) return;
-    size_t i = q->ops[q->head];
+    size_t i = q->ops[q->head & (q->cap - 1)];
     op_exec *ex = &r->ex[i];
     q->busy = 1;
     uint64_t at = ex->is_kernel ? host_start(&r->h, ex->issue_ps, q->free_ps)
@@ -442,7 +459,7 @@ static void host_step(void *ctx, uint64_t arg)
         }
         place(r, ex);
         stream_q *q = &r->streams[op->stream];
-        q->ops[q->n++] = i;
+        if (stream_push(q, i)) { snprintf(r->err, r->errlen, "out of memory"); r->failed = -1; return; }
         r->outstanding++;
         r->next_op++;
         try_start(r, (int)op->stream);
@@ -500,10 +517,6 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
     r->c0 = calloc(t->n, sizeof *r->c0);
     res->ops = calloc(t->n, sizeof *res->ops);
     int rc = (!r->g || !r->ex || !r->c0 || !res->ops || power_set_ops(gpu_power(r->g), t->n)) ? -1 : 0;
-    for (int s = 0; !rc && s < MAX_STREAMS; s++) {
-        r->streams[s].ops = calloc(t->n, sizeof(size_t));
-        if (!r->streams[s].ops) rc = -1;
-    }
     if (!rc) {
         res->nops = t->n;
         host_init(&r->h, cfg);

@@ -101,6 +101,50 @@ static void test_l2_mshr_merge_and_writeback(void **state)
     rig_free(&r);
 }
 
+/* A flush writes back exactly the dirty lines (in any set of a full-size L2),
+ * empties every set (reads miss afterwards), and a second flush has nothing to
+ * write; lines dirtied after a flush are written back by the next one. */
+static void test_l2_flush_dirty_only(void **state)
+{
+    (void)state;
+    rig r;
+    r.cfg = test_config(NULL, 0);
+    r.cfg.sim.l2_set_sampling = 1;
+    r.d = dram_create(&r.cfg);
+    r.pf = prefetch_create(&r.cfg);
+    xbar_init(&r.x, &r.cfg);
+    r.c = l2_create(&r.cfg, r.d, r.pf, &r.x);
+    assert_non_null(r.c);
+    uint64_t t = 1000000;
+    for (uint64_t i = 0; i < 100; i++) { /* 100 dirty lines, 100 clean ones */
+        mem_req w = { i * 4096, 128, 0, MEM_WRITE };
+        l2_access(r.c, &w, 0, t, 1);
+        rd(&r, 1 << 30 | i * 4096, t);
+        t += 100000;
+    }
+    l2_counters k0, k1;
+    dram_counters d0, d1;
+    l2_get_counters(r.c, &k0);
+    dram_get_counters(r.d, &d0);
+    t = l2_flush(r.c, t) + 1000000;
+    l2_get_counters(r.c, &k1);
+    dram_get_counters(r.d, &d1);
+    assert_int_equal(k1.writebacks - k0.writebacks, 100);
+    assert_int_equal(d1.write_bytes - d0.write_bytes, 100 * 128);
+    l2_flush(r.c, t);                                   /* nothing left to write */
+    l2_get_counters(r.c, &k0);
+    assert_int_equal(k0.writebacks, k1.writebacks);
+    for (uint64_t i = 0; i < 100; i++) rd(&r, 1 << 30 | i * 4096, t += 100000); /* flushed: all miss */
+    l2_get_counters(r.c, &k1);
+    assert_int_equal(k1.misses - k0.misses, 100);
+    mem_req w = { 12345 * 128, 128, 0, MEM_WRITE };
+    l2_access(r.c, &w, 0, t += 100000, 1);
+    l2_flush(r.c, t + 1000000);
+    l2_get_counters(r.c, &k0);
+    assert_int_equal(k0.writebacks - k1.writebacks, 1);
+    rig_free(&r);
+}
+
 /* Read-once data with the evict-first hint stream through one way: the dirty line stays, no write-back;
  * the same reads without the hint evict it. */
 static void test_l2_stream_hint(void **state)
@@ -362,6 +406,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_l2_hit_lru),
         cmocka_unit_test(test_l2_mshr_merge_and_writeback),
+        cmocka_unit_test(test_l2_flush_dirty_only),
         cmocka_unit_test(test_l2_stream_hint),
         cmocka_unit_test(test_prefetch_next_line),
         cmocka_unit_test(test_prefetch_stream),
