@@ -65,6 +65,7 @@ struct gemm_run {
     uint64_t dp_jobs;        /* jobs dealt out data-parallel; the rest are stream-K */
     uint64_t sk_iters;       /* (jobs - dp_jobs) * k-tiles per job */
     uint64_t sync_ps;
+    uint64_t mma_hold;       /* 1: asynchronous wgmma keeps one MMA group in flight, whose stage is not yet free */
     double smem_ps_per_byte; /* shared-memory bandwidth (sm.smem_bytes_per_clk) */
     double mma_fraction;     /* share of the datasheet MMA/FFMA rate the family sustains */
     double lsu_ps_per_byte;  /* load/store-unit issue time per operand byte (non-TMA families) */
@@ -262,8 +263,8 @@ static void tick(void *ctx, uint64_t gen)
     }
     /* loads into free slots */
     while (c->loaded < c->total) {
-        if (c->loaded >= S) {
-            uint64_t prev = c->loaded - S;
+        if (c->loaded + r->mma_hold >= S) { /* its slot's last reader (and the MMA in flight) finished */
+            uint64_t prev = c->loaded + r->mma_hold - S;
             if (prev >= c->issued || c->done_ps[prev % S] > t) break;
         }
         c->ready_ps[c->loaded % S] = load_ktile(c, c->loaded, t);
@@ -294,8 +295,8 @@ static void tick(void *ctx, uint64_t gen)
         if (first && c->ep_done_ps > x) x = c->ep_done_ps;
         if (x < next) next = x;
     }
-    if (c->loaded < c->total && c->loaded >= S && c->loaded - S < c->issued) {
-        uint64_t x = c->done_ps[(c->loaded - S) % S];
+    if (c->loaded < c->total && c->loaded + r->mma_hold >= S && c->loaded + r->mma_hold - S < c->issued) {
+        uint64_t x = c->done_ps[(c->loaded + r->mma_hold - S) % S];
         if (x < next) next = x;
     }
     if (next != UINT64_MAX) wake(c, next > t ? next : t + 1);
@@ -402,6 +403,7 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->sk_iters = (r->jobs - r->dp_jobs) * cdiv(r->ktiles, (uint64_t)r->map.split_k);
     clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
     r->sync_ps = clock_ps(&clk, (double)gemm_ktile_sync_cycles(cfg, &r->map));
+    r->mma_hold = (uint64_t)gemm_mma_hold(cfg, &r->map); /* a stage is free once the MMA after it finished */
     r->prologue_ps = op->tile_m ? 0 : clock_ps(&clk, (double)cfg->sm.gemm_prologue_cycles);
     r->smem_ps_per_byte = 1e6 / (double)cfg->gpu.clock_mhz / (double)cfg->sm.smem_bytes_per_clk;
     r->mma_fraction = gemm_mma_fraction(cfg, &r->map);

@@ -99,6 +99,14 @@ int64_t gemm_ktile_sync_cycles(const gpu_config *cfg, const gemm_map *m)
     return m->fam && m->fam->tma ? cfg->tensor.ktile_sync_cycles : cfg->sm.ktile_barrier_cycles;
 }
 
+int gemm_mma_hold(const gpu_config *cfg, const gemm_map *m)
+{
+    /* wgmma is asynchronous: the consumers keep one MMA group in flight (wait_group 1) and free a
+     * stage only when the group reading it has finished, so one stage more is held than the loads
+     * ahead: with 2 stages no load overlaps an MMA (triton_gemm.csv: s2 is 1.7x s3 at 128-wide tiles) */
+    return m->tensor && m->fam && m->fam->tma && cfg->sm.tma && m->stages >= 2;
+}
+
 double gemm_mma_fraction(const gpu_config *cfg, const gemm_map *m)
 {
     if (!m->tensor) return cfg->cuda.sustained_fraction;
@@ -131,6 +139,13 @@ static double estimate(const gpu_config *cfg, const gemm_params *op, const gemm_
     double lsu_kt = gemm_lsu_instrs_per_ktile(m, eb) / cfg->sm.lsu_instr_per_clk / clk;
     double sync_kt = (double)gemm_ktile_sync_cycles(cfg, m) / clk;
     double kt = fmax(fmax(mma_kt, mem_kt), lsu_kt) + sync_kt;
+    /* tensor-core kernels: the k-tiles loaded ahead must cover a load's latency (an L2 hit across
+     * the chip) and transfer (the SIMT kernels' shallow k-tiles are hidden by their CTAs per SM) */
+    if (m->tensor) {
+        double ahead = (double)(m->stages - 1 - gemm_mma_hold(cfg, m));
+        double load = (double)cfg->l2.far_hit_cycles / clk + mem_kt;
+        kt = ahead < 1 ? kt + load : fmax(kt, load / ahead + sync_kt);
+    }
     double epi = (double)m->tm * (double)m->tn * out_bytes(op->dtype) / (m->tma ? (double)cfg->sm.smem_bytes_per_clk * clk : port);
     double fixed = ((double)cfg->l2.far_hit_cycles + (double)cfg->sm.cta_launch_cycles +
                     (double)cfg->sm.gemm_prologue_cycles) / clk + cfg->memory.latency_ns * 1e-9;

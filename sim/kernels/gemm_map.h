@@ -79,6 +79,8 @@ int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_fa
 /* Per k-tile synchronisation cost of m's family (wgmma consumers or a CTA barrier), SM cycles. */
 int64_t gemm_ktile_sync_cycles(const gpu_config *cfg, const gemm_map *m);
 /* Share of the datasheet MMA (or FFMA) rate m's family sustains on cfg. */
+/* 1 when the family's MMAs are asynchronous (wgmma) and hold one more stage than the loads ahead */
+int gemm_mma_hold(const gpu_config *cfg, const gemm_map *m);
 double gemm_mma_fraction(const gpu_config *cfg, const gemm_map *m);
 /* Load/store-unit instructions per k-tile of one CTA (0 for TMA kernels). */
 double gemm_lsu_instrs_per_ktile(const gemm_map *m, int eb);

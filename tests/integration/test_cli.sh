@@ -297,7 +297,7 @@ L = open('ffn.trace').read().split(chr(10)); c = [i for i, l in enumerate(L) if 
 assert len(c) >= 9 and all(L[i - 1].startswith('# host gap ') or L[i - 1] == 'sync' for i in c), c"
 check "without --config the cpu ops leave the parameter table's host.eager_gemm_us (11 us, after a GEMM's launch) to gpusim" grep -q '^# host gap 37.5 us + 37.7 us launch call - 11 us host.eager_gemm_us$' ffn.trace
 "$BIN" import "$PROF" -o ffn_h100.trace --config "$SRC/configs/h100.ini" 2> imp_h100.err
-check "import --config takes the config's host.eager_gemm_us (12.4 us) after a GEMM's launch" sh -c "grep -q '^# host gap 37.5 us + 37.7 us launch call - 12.4 us host.eager_gemm_us$' ffn_h100.trace && grep -q '^cpu name=host_3 us=62.84$' ffn_h100.trace && grep -q 'host.eager_gap_us = 11 us per launch, host.eager_gemm_us = 12.4 us per GEMM, host.eager_copy_us = 6.7 us per copy left to gpusim, from' imp_h100.err"
+check "import --config takes the config's host.eager_gemm_us (12.4 us) after a GEMM's launch" sh -c "grep -q '^# host gap 37.5 us + 37.7 us launch call - 12.4 us host.eager_gemm_us$' ffn_h100.trace && grep -q '^cpu name=host_3 us=62.84$' ffn_h100.trace && grep -q 'host.eager_gap_us = 11 us per launch, host.eager_gemm_us = 12.4 us per GEMM, host.eager_copy_us = 7.6 us per copy left to gpusim, from' imp_h100.err"
 sed '/^cpu /d' ffn_h100.trace > ffn_nocpu.trace
 "$BIN" "$SRC/configs/h100.ini" ffn_h100.trace --no-db --json > ffn_h100.json
 "$BIN" "$SRC/configs/h100.ini" ffn_nocpu.trace --no-db --json > ffn_nocpu.json
