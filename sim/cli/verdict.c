@@ -39,11 +39,7 @@ void verdict_make(const run_result *r, verdict *v)
 {
     memset(v, 0, sizeof *v);
     v->time_us = (double)r->total_ps / 1e6;
-    double sum = 0;
-    for (size_t i = 0; i < r->nops; i++)
-        for (int j = 0; j < BD_N; j++) { v->parts_us[j] += r->ops[i].bd_us[j]; sum += r->ops[i].bd_us[j]; }
-    if (sum < v->time_us) v->parts_us[BD_LAUNCH] += v->time_us - sum;
-    else if (sum > 0) for (int j = 0; j < BD_N; j++) v->parts_us[j] *= v->time_us / sum;
+    run_breakdown(r, v->parts_us);
     v->label = -1;
     for (int j = 0; j < BD_N; j++)
         if (v->parts_us[j] > 0 && (v->label < 0 || v->parts_us[j] > v->parts_us[v->label])) v->label = j;

@@ -3,10 +3,7 @@
  * part (kernels/breakdown.h) and, where a change is known to address it, that
  * change simulated in-process so that the suggestion carries a number.
  *
- * The run's parts are the sum of its ops' parts, with the time no op covers
- * (the host submitting before the first op is ready, gaps between ops) added
- * to `launch`; when streams overlap, the parts are scaled to the run's time
- * (approximation: overlapped ops share the time in proportion to their parts).
+ * The run's parts are run_breakdown's (kernels/runner.h).
  * One row per label says what to try (verdict.c, fixes[]); a label without a
  * row gets the verdict alone.
  */

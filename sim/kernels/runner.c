@@ -646,3 +646,13 @@ void run_result_free(run_result *res)
     res->ops = NULL;
     stats_free(&res->st);
 }
+
+void run_breakdown(const run_result *res, double parts_us[BD_N])
+{
+    double total = (double)res->total_ps / 1e6, sum = 0;
+    for (int j = 0; j < BD_N; j++) parts_us[j] = 0;
+    for (size_t i = 0; i < res->nops; i++)
+        for (int j = 0; j < BD_N; j++) { parts_us[j] += res->ops[i].bd_us[j]; sum += res->ops[i].bd_us[j]; }
+    if (sum < total) parts_us[BD_LAUNCH] += total - sum;
+    else if (sum > 0) for (int j = 0; j < BD_N; j++) parts_us[j] *= total / sum;
+}

@@ -66,4 +66,10 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
 int runner_run(const gpu_config *cfg, const trace *t, run_result *res, char *err, size_t errlen);
 void run_result_free(run_result *res);
 
+/* The run's breakdown (us): its ops' parts summed, the time no op covers (the
+ * host submitting, gaps between ops) added to launch; when streams overlap,
+ * scaled to the run's time (overlapping ops share it in proportion to their
+ * parts: an approximation). The parts sum to total_ps. */
+void run_breakdown(const run_result *res, double parts_us[BD_N]);
+
 #endif
