@@ -1,11 +1,16 @@
 /*
  * verdict.h: the run-level verdict (issue 14): the run's largest breakdown
- * part (kernels/breakdown.h) and, where a change is known to address it, that
- * change simulated in-process so that the suggestion carries a number.
+ * part (run_breakdown, kernels/runner.h) and, where a change is known to
+ * address a part, that change simulated in-process, so that a suggestion is
+ * printed only with a simulated number behind it.
  *
- * The run's parts are run_breakdown's (kernels/runner.h).
- * One row per label says what to try (verdict.c, fixes[]); a label without a
- * row gets the verdict alone.
+ * One row per label says what to try (verdict.c, fixes[]): `mode graph` for
+ * launch gaps, +20% gpu.sm_count for issue time and tail, +20% power.limit_w
+ * for the capped clock, +20% memory.channels for DRAM; a label without a row
+ * gets the verdict alone. The parts are tried largest first, those of at
+ * least VERDICT_MIN_SHARE of the run, until one change gives VERDICT_HELPS or
+ * VERDICT_MAX_TRIES were simulated; nothing is simulated when the run took
+ * VERDICT_MAX_WALL_S or more of wall time (each try costs about as much).
  */
 #ifndef GPUSIM_VERDICT_H
 #define GPUSIM_VERDICT_H
@@ -14,31 +19,38 @@
 
 #include "cli/cli.h"
 
-#define VERDICT_MAX_WALL_S 2.0 /* the suggestion is simulated only when the run took less wall time */
+#define VERDICT_MAX_WALL_S 2.0 /* a suggestion is simulated only when the run took less wall time */
+#define VERDICT_MAX_TRIES 2
+#define VERDICT_MIN_SHARE 0.1  /* a part tried is at least this share of the run's time */
+#define VERDICT_HELPS 1.05     /* a speedup that ends the tries: a smaller one leaves the next part to try (two
+                                  parts close to each other are both near-binding: busy-first attribution, breakdown.h) */
+
+typedef struct verdict_try_result {
+    int label;                /* the part it addresses */
+    char change[160];         /* "mode graph", "--set memory.channels=115" */
+    char was[64];             /* the key's value in the run ("96"); "" for a trace change */
+    double new_us;            /* simulated time with the change */
+} verdict_try_result;
 
 typedef struct verdict {
     int label;                /* breakdown.h label of the largest part; -1: no time at all */
     double parts_us[BD_N];    /* the run's parts; they sum to time_us */
     double time_us;           /* the run's simulated time */
-    char change[160];          /* what was tried ("mode graph", "--set memory.channels=115"); "" none */
-    char was[64];              /* the key's value in the run ("96"); "" for a trace change */
-    int tried;                /* 1: `change` was simulated */
-    double new_us;            /* its simulated time */
+    verdict_try_result tries[VERDICT_MAX_TRIES];
+    int ntries;
 } verdict;
 
 /* The verdict of run r (no suggestion yet). */
 void verdict_make(const run_result *r, verdict *v);
 
-/* Simulates the change for v's label, when there is one and wall_s is under
- * VERDICT_MAX_WALL_S: the config of a with its --set and the change's, or the
- * trace text with the change in front. Returns 0 (v->tried says whether it
- * ran), -1 when the changed run failed (no suggestion; not an error of the run). */
-int verdict_try(verdict *v, const cli_args *a, const gpu_config *cfg, const char *trace_text, size_t len,
-                double wall_s);
+/* Simulates the changes (see above): the config of a with its --set and the
+ * change's, or the trace text changed. A change whose run fails is skipped. */
+void verdict_try(verdict *v, const cli_args *a, const gpu_config *cfg, const char *trace_text, size_t len,
+                 double wall_s);
 
 /* One line: "verdict: launch-bound: 41.2 of 63.5 us are ...; `mode graph` gives 25.3 us (2.51x)". */
 void verdict_print(FILE *f, const verdict *v);
-/* The --json object (no leading comma). */
+/* The --json object. */
 void verdict_json(FILE *f, const verdict *v);
 
 #endif
