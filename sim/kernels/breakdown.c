@@ -3,20 +3,19 @@
 
 const bd_row bd_labels[BD_N] = {
     [BD_LAUNCH] = { "launch", "host launch latency and gaps between kernels (eager or graph), the kernel tail, "
-                              "gaps between repeat= iterations; DMA setup of a copy" },
+                              "gaps between repeat= iterations" },
     [BD_HOST] = { "host", "host work of a `cpu` op" },
     [BD_TAIL] = { "tail", "CTA launch and prologue, wave quantisation and SM imbalance: time some CTA slots sat idle "
                           "while the kernel ran" },
     [BD_COMPUTE] = { "compute", "tensor-core or CUDA-core issue, timed at gpu.clock_mhz" },
     [BD_CLOCK] = { "clock", "issue time lost because the (power- or thermally-capped) clock ran below gpu.clock_mhz" },
-    [BD_SMEM] = { "smem", "L1 / shared memory and the SM's load/store units (e.g. a GEMM epilogue's shared-memory "
-                          "write)" },
+    [BD_SMEM] = { "smem", "L1 / shared memory (a TMA epilogue's shared-memory write)" },
     [BD_L2] = { "l2", "waits for data while the L2 slices were busy (L2 bandwidth)" },
     [BD_DRAM] = { "dram", "waits for data while the DRAM was busy (DRAM bandwidth); a cache flush" },
     [BD_LATENCY] = { "latency", "memory latency not hidden: waits for data while neither DRAM nor L2 was busy; "
-                                "a dependent-load chase" },
-    [BD_PCIE] = { "pcie", "host-device transfers over PCIe (and pageable staging)" },
-    [BD_SYNC] = { "sync", "barriers and issue spacing between k-tiles of a GEMM" },
+                                "a dependent-load chase; a stream with too few requests in flight" },
+    [BD_PCIE] = { "pcie", "host-device copies over PCIe (their setup latency, pageable staging and the transfer)" },
+    [BD_SYNC] = { "sync", "barriers and issue spacing between a GEMM's k-tiles; a softmax's reductions" },
 };
 
 void bd_split_iteration(const double waits[BD_RAW_N], uint64_t slots, uint64_t D_ps, double parts_ps[BD_RAW_N])

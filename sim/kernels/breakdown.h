@@ -40,7 +40,7 @@ typedef enum {
     BD_TAIL,     /* CTA launch, wave quantisation, SM imbalance */
     BD_COMPUTE,  /* tensor / CUDA-core issue at gpu.clock_mhz */
     BD_CLOCK,    /* issue time lost because the clock ran below gpu.clock_mhz */
-    BD_SMEM,     /* L1 / shared memory (and the SM's load/store units) */
+    BD_SMEM,     /* L1 / shared memory */
     BD_L2,       /* L2 bandwidth */
     BD_DRAM,     /* DRAM bandwidth */
     BD_LATENCY,  /* memory latency not hidden */
