@@ -183,7 +183,7 @@ int main(int argc, char **argv)
     if (!a.quiet) {
         verdict v;
         verdict_make(&res, &v);
-        verdict_try(&v, &a, &cfg, text, text_len, wall); /* a change whose run fails is left out */
+        if (!a.json) verdict_try(&v, &a, &cfg, text, text_len, res.events); /* a change whose run fails is left out */
         if (a.json) print_json(stdout, &cfg, a.config, t, &res, wall, run_id, &v);
         else {
             print_summary(stdout, &cfg, t, &res, wall);

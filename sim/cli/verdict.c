@@ -115,11 +115,11 @@ static int try_fix(const fix *fx, const cli_args *a, const gpu_config *cfg, cons
     return 0;
 }
 
-void verdict_try(verdict *v, const cli_args *a, const gpu_config *cfg, const char *trace_text, size_t len, double wall_s)
+void verdict_try(verdict *v, const cli_args *a, const gpu_config *cfg, const char *trace_text, size_t len, uint64_t events)
 {
     int done[BD_N] = { 0 };
     const fix *tried[VERDICT_MAX_TRIES] = { NULL };
-    while (v->ntries < VERDICT_MAX_TRIES && wall_s * (v->ntries + 1) < VERDICT_MAX_WALL_S) {
+    while (v->ntries < VERDICT_MAX_TRIES && events * (uint64_t)(v->ntries + 1) <= VERDICT_MAX_EVENTS) {
         int b = -1;
         for (int j = 0; j < BD_N; j++)
             if (!done[j] && (b < 0 || v->parts_us[j] > v->parts_us[b])) b = j;
