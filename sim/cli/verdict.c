@@ -89,7 +89,9 @@ static int try_fix(const fix *fx, const cli_args *a, const gpu_config *cfg, cons
         else snprintf(set, sizeof set, "%s=%lld", fx->key, (long long)(x + 0.5));
         const char *sets[MAX_SETS + 1];
         int n = 0;
-        for (; n < a->nsets; n++) sets[n] = a->sets[n];
+        size_t kl = strlen(fx->key);
+        for (int k = 0; k < a->nsets; k++) /* the change replaces the user's --set of its key */
+            if (!(strncmp(a->sets[k], fx->key, kl) == 0 && a->sets[k][kl] == '=')) sets[n++] = a->sets[k];
         sets[n++] = set;
         if (config_load(&c2, a->config, sets, n, err, sizeof err)) return -1;
         use = &c2;

@@ -27,6 +27,10 @@ check "schema version 5" test "$(sqlite3 main.db "select value from meta where k
 check "op breakdown stored, sums to the op's time" test "$(sqlite3 main.db "select count(*) from ops where abs(bd_launch_us + bd_host_us + bd_tail_us + bd_compute_us + bd_clock_us + bd_smem_us + bd_l2_us + bd_dram_us + bd_latency_us + bd_pcie_us + bd_sync_us - time_us) <= 0.01 * time_us")" = 6
 check "summary has a breakdown line per op" test "$(grep -cE '^  [a-z0-9]+ +[a-z0-9]+-bound: ' out.txt)" = 6
 check "main job prints its verdict, with a simulated suggestion" grep -qE '^verdict: launch-bound: [0-9.]+ of [0-9.]+ us .*`mode graph` gives [0-9.]+ us \([0-9.]+x\)' out.txt
+{ echo "mode graph"; cat "$SRC/workloads/mlp.trace"; } > mg.trace
+check "the verdict's number is the changed trace's simulated time" test "$(grep -oE '`mode graph` gives [0-9.]+' out.txt | grep -oE '[0-9.]+$')" = "$("$BIN" "$SRC/configs/ampere_plus.ini" mg.trace --no-db --json | python3 -c 'import json,sys; print("%.1f" % json.load(sys.stdin)["time_us"])')"
+"$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/gemv_16k.trace" --no-db --set memory.channels=64 > v.txt
+check "a DRAM-bound verdict tries +20% channels over the user's --set" grep -qE '^verdict: dram-bound: .*`--set memory.channels=77` \(now 64\) gives [0-9.]+ us' v.txt
 check "the summary table comes before the breakdown" test "$(grep -n '^TOTAL' out.txt | cut -d: -f1)" -lt "$(grep -n '^verdict:' out.txt | cut -d: -f1)"
 check "run energy stored" test "$(sqlite3 main.db 'select energy_j > 0 and avg_power_w > 0 and peak_power_w >= avg_power_w and clock_mhz > 0 from runs')" = 1
 check "op energy stored, at most the run's" test "$(sqlite3 main.db "select sum(o.energy_j) <= r.energy_j * 1.000001 and count(*) = 6 from ops o join runs r on r.id = o.run_id where o.energy_j > 0 and o.avg_power_w > 0 and o.clock_mhz > 0")" = 1
