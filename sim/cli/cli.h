@@ -38,8 +38,10 @@ void cli_usage(FILE *f);
 int cli_same_file(const char *a, const char *b);
 
 void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_result *r, double wall_s);
+struct verdict;
+/* v (cli/verdict.h) may be NULL: no verdict object. */
 void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const trace *t, const run_result *r,
-                double wall_s, long long run_id);
+                double wall_s, long long run_id, const struct verdict *v);
 /* `gpusim sweep`; returns the exit status. */
 int sweep_main(const cli_args *a);
 /* `gpusim import PROFILE.json [-o OUT.trace]` (argv[0] = "import"); returns the exit status. */

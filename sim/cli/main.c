@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/verdict.h"
 #include "cli/mpi_link.h"
 #include "results/db.h"
 
@@ -118,12 +119,12 @@ int main(int argc, char **argv)
     if (!rc) rc = trace_parse(&t, a.trace, text, text_len, err, sizeof err);
     char trace_hash[17];
     if (!rc) db_hash_hex(text, text_len, trace_hash);
-    free(text);
-    if (rc) { fprintf(stderr, "gpusim: %s\n", err); return rc == -2 ? 2 : 1; }
+    if (rc) { free(text); fprintf(stderr, "gpusim: %s\n", err); return rc == -2 ? 2 : 1; }
     out_file tl;
     if ((rc = out_open(&tl, a.timeline, err, sizeof err))) {
         fprintf(stderr, "gpusim: %s\n", err);
         trace_destroy(t);
+        free(text);
         return rc;
     }
 
@@ -138,6 +139,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "gpusim: %s\n", err);
         out_discard(&tl);
         trace_destroy(t);
+        free(text);
         return rc == -2 ? 2 : 1;
     }
     if (tl.f) {
@@ -149,6 +151,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "gpusim: --timeline %s: cannot write the timeline; the run was not stored\n", a.timeline);
             run_result_free(&res);
             trace_destroy(t);
+            free(text);
             return 1;
         }
     }
@@ -178,12 +181,17 @@ int main(int argc, char **argv)
         }
     }
     if (!a.quiet) {
-        if (a.json) print_json(stdout, &cfg, a.config, t, &res, wall, run_id);
+        verdict v;
+        verdict_make(&res, &v);
+        if (!a.json) verdict_try(&v, &a, &cfg, text, text_len, res.events); /* a change whose run fails is left out */
+        if (a.json) print_json(stdout, &cfg, a.config, t, &res, wall, run_id, &v);
         else {
             print_summary(stdout, &cfg, t, &res, wall);
+            verdict_print(stdout, &v);
             if (run_id >= 0) printf("stored as run %lld in %s\n", run_id, a.db);
         }
     }
+    free(text);
     run_result_free(&res);
     trace_destroy(t);
     /* a full disk or a closed pipe must not look like success: the results never reached the reader */

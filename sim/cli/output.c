@@ -4,6 +4,7 @@
 #include "arch/l2_repl.h"
 #include "arch/prefetch.h"
 #include "cli/cli.h"
+#include "cli/verdict.h"
 #include "ops/optable.h"
 
 /* The timeline track of host ops that take host time (cpu); streams are tracks 0..63. */
@@ -23,6 +24,24 @@ static void row(FILE *f, const char *name, const char *kind, double t_us, double
     double w = t_us > 0 ? energy_j / (t_us * 1e-6) : 0;
     fprintf(f, "%-16.16s %-8s %11.2f %9.1f %5s %9.1f %5s %6.1f%% %8.2f %10.4f %6.0f %5.0f  %s\n", name, kind, t_us, tf, tfp,
             gbps, bwp, 100 * l2, pc, energy_j * 1e3, w, clock_mhz, bound);
+}
+
+/* "  fc1: latency-bound: latency 45% (5.01 us), launch 30%, compute 20%": the parts of at least 5%, largest first. */
+static void print_op_breakdown(FILE *f, const op_result *o)
+{
+    double t = op_us(o);
+    int done[BD_N] = { 0 };
+    fprintf(f, "  %-16.16s %s-bound:", o->name, o->bound);
+    for (int n = 0; n < BD_N; n++) {
+        int b = -1;
+        for (int j = 0; j < BD_N; j++)
+            if (!done[j] && o->bd_us[j] > 0 && (b < 0 || o->bd_us[j] > o->bd_us[b])) b = j;
+        if (b < 0 || (n > 0 && o->bd_us[b] < 0.05 * t)) break;
+        done[b] = 1;
+        if (n == 0) fprintf(f, " %s %.0f%% (%.2f us)", bd_labels[b].name, 100 * o->bd_us[b] / t, o->bd_us[b]);
+        else fprintf(f, ", %s %.0f%%", bd_labels[b].name, 100 * o->bd_us[b] / t);
+    }
+    fputc('\n', f);
 }
 
 void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_result *r, double wall_s)
@@ -50,6 +69,12 @@ void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_res
     fprintf(f, "energy %.6f J, average %.1f W, peak %.1f W (power.limit_w %g W), mean SM clock %.0f MHz, "
                "die %.1f C at the end (peak %.1f C)\n", r->energy_j, r->avg_power_w, r->peak_power_w, cfg->power.limit_w,
             r->clock_mhz, r->temp_c, r->peak_temp_c);
+    fprintf(f, "where the time went (README: breakdown labels):\n");
+    for (size_t i = 0; i < r->nops; i++) {
+        const op_result *o = &r->ops[i];
+        if (o->end_ps == o->start_ps) continue;
+        print_op_breakdown(f, o);
+    }
 }
 
 static void jstr(FILE *f, const char *s)
@@ -65,7 +90,7 @@ static void jstr(FILE *f, const char *s)
 }
 
 void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const trace *t, const run_result *r,
-                double wall_s, long long run_id)
+                double wall_s, long long run_id, const struct verdict *v)
 {
     double total_us = (double)r->total_ps / 1e6;
     fprintf(f, "{\"gpu\":");
@@ -93,9 +118,14 @@ void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const t
                 o->energy_j, o->avg_power_w, o->clock_mhz, o->temp_c, o->bound[0] ? o->bound : "-");
         if (o->mapping[0]) { fprintf(f, ",\"mapping\":"); jstr(f, o->mapping); }
         if (o->ns_per_load > 0) fprintf(f, ",\"ns_per_load\":%.4f", o->ns_per_load);
+        fprintf(f, ",\"breakdown\":{");
+        for (int j = 0; j < BD_N; j++) fprintf(f, "%s\"%s\":%.6f", j ? "," : "", bd_labels[j].name, o->bd_us[j]);
+        fputc('}', f);
         fputc('}', f);
     }
-    fprintf(f, "]}\n");
+    fprintf(f, "]");
+    if (v) { fprintf(f, ",\"verdict\":"); verdict_json(f, v); }
+    fprintf(f, "}\n");
 }
 
 int write_timeline(FILE *f, const trace *t, const run_result *r)

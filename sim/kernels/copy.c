@@ -52,6 +52,7 @@ static void step(void *ctx, uint64_t arg)
         if (c->engine_idx >= 0) pcie_engine_give(p, c->engine_idx);
         free(c);
         ex->state = NULL;
+        bd_book(ex, BD_PCIE, ex->iter_start_ps, t); /* setup latency, staging and DMA alike */
         ex->done(ex->done_ctx, ex, t);
         return;
     }

@@ -8,6 +8,8 @@
  * bandwidth), computes `flops` per element on the CUDA cores, and stores its
  * outputs (write-allocate in L2; DRAM sees them as write-backs).
  * Events per CTA: two (data in, stores accepted).
+ * Breakdown (breakdown.h): a CTA books its loads and stores as memory and its
+ * arithmetic as compute.
  */
 #include <stdlib.h>
 
@@ -61,12 +63,14 @@ static void data_in(void *ctx, uint64_t arg)
             if (d > done) done = d;
         }
     }
+    bd_book(r->ex, BD_COMPUTE, t, done);
     uint64_t acc = done;
     for (int64_t o = 0; o < r->nout; o++) {
         uint64_t d = gpu_mem_rows(r->g, smi, r->ex->out_addr + (uint64_t)o * r->elems * r->eb + off, 1, bytes, bytes,
                                   MEM_WRITE, done);
         if (d > acc) acc = d;
     }
+    bd_book(r->ex, BD_MEM, done, acc);
     engine_schedule(r->e, acc, PRIO_NORMAL, cta_done, r, arg);
 }
 
@@ -80,6 +84,7 @@ static void start_cta(void *ctx, int smi, uint64_t cta, uint64_t t)
         uint64_t d = gpu_mem_rows(r->g, smi, base + off, 1, bytes, bytes, MEM_L1 | MEM_MSHR, t);
         if (d > ready) ready = d;
     }
+    bd_book(r->ex, BD_MEM, t, ready);
     engine_schedule(r->e, ready, PRIO_NORMAL, data_in, r, pack(cta, smi));
 }
 
@@ -106,6 +111,7 @@ int eltwise_launch(op_exec *ex, uint64_t t, const eltwise_work *w)
     r->kd.ctx = r;
     r->kd.start_cta = start_cta;
     r->kd.finished = finished;
+    ex->bd_slots = kernel_slots(ex->g, &r->kd);
     ex->state = r;
     ex->state_free = free;
     return cta_sched_launch(gpu_sched(ex->g), &r->kd, t);

@@ -20,6 +20,11 @@
  * Folded: a k-tile load is one reservation sweep over its lines, not one event
  * per line; MMAs of a k-tile are one reservation per warp.
  * Events per k-tile: about two (data ready, slot free).
+ * Breakdown (breakdown.h): each CTA books its consumers' time as it goes, per
+ * MMA issue: busy with the previous MMA (compute), waiting for the k-tile's data
+ * (memory), for the previous job's epilogue (shared memory with TMA stores, else
+ * memory), for the k-tile barrier spacing (sync); the first wave's prologue is
+ * tail; the end of a CTA is its last MMA then its stores.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +54,8 @@ typedef struct cta_run {
     uint64_t gen;            /* bumped per CTA started in this slot; stale ticks are ignored */
     int ending;              /* last epilogue issued, waiting to finish */
     uint64_t store_done_ps;  /* asynchronous (TMA) stores drained */
+    uint64_t acct_ps;        /* its time is booked (breakdown) up to here */
+    uint64_t mma_done_ps;    /* latest MMA finish */
     uint64_t *ready_ps;      /* per slot: data in shared memory */
     uint64_t *done_ps;       /* per slot: MMA finished, slot reusable */
     struct cta_run *next_free;
@@ -123,6 +130,22 @@ static void wake(cta_run *c, uint64_t t)
     if (c->wake_ps && c->wake_ps <= t && c->wake_ps >= engine_now(c->run->e)) return;
     c->wake_ps = t;
     engine_schedule(c->run->e, t, PRIO_NORMAL, tick, c, c->gen);
+}
+
+/* Books the CTA's time up to t to label l (breakdown.h). */
+static void book_to(cta_run *c, bd_label l, uint64_t t)
+{
+    if (t <= c->acct_ps) return;
+    bd_book(c->run->ex, l, c->acct_ps, t);
+    c->acct_ps = t;
+}
+
+/* Books the time before an MMA issued at `at` from a tick at t: the previous MMA, then what held it. */
+static void book_issue(cta_run *c, uint64_t t, uint64_t at, int after_epilogue)
+{
+    book_to(c, BD_COMPUTE, c->mma_done_ps < at ? c->mma_done_ps : at);
+    book_to(c, after_epilogue ? (c->run->map.tma ? BD_SMEM : BD_MEM) : BD_MEM, t < at ? t : at);
+    book_to(c, BD_SYNC, at);
 }
 
 /* Issues the loads of k-tile idx of CTA c at t; returns when both blocks are in shared memory. */
@@ -257,6 +280,9 @@ static void tick(void *ctx, uint64_t gen)
         if (c->ep_idx + 1 == c->total) {
             c->ending = 1;
             uint64_t end = c->ep_done_ps > c->store_done_ps ? c->ep_done_ps : c->store_done_ps;
+            book_to(c, BD_COMPUTE, c->mma_done_ps);
+            book_to(c, r->map.tma ? BD_SMEM : BD_MEM, c->ep_done_ps);
+            book_to(c, BD_MEM, end);
             engine_schedule(r->e, end, PRIO_NORMAL, cta_end, c, c->gen);
             return;
         }
@@ -280,8 +306,10 @@ static void tick(void *ctx, uint64_t gen)
         if (first) c->seg_start_kk = kk;
         uint64_t at = c->last_issue_ps + r->sync_ps;
         if (at < t) at = t;
+        book_issue(c, t, at, first && c->ep_done_ps >= c->ready_ps[slot]);
         c->last_issue_ps = at;
         c->done_ps[slot] = mma(c, at);
+        if (c->done_ps[slot] > c->mma_done_ps) c->mma_done_ps = c->done_ps[slot];
         if (last) { c->ep_at_ps = c->done_ps[slot]; c->ep_idx = c->issued; c->ep_start_kk = c->seg_start_kk; }
         c->issued++;
     }
@@ -326,7 +354,11 @@ static void start_cta(void *ctx, int smi, uint64_t cta, uint64_t t)
     c->wake_ps = 0;
     c->gen++;
     c->ending = 0;
-    if (cta < r->first_wave) t += r->prologue_ps;
+    if (cta < r->first_wave) {
+        bd_book(r->ex, BD_TAIL, t, t + r->prologue_ps);
+        t += r->prologue_ps;
+    }
+    c->acct_ps = c->mma_done_ps = t;
     if (c->total == 0) { engine_schedule(r->e, t, PRIO_NORMAL, cta_end, c, c->gen); return; }
     wake(c, t);
 }
@@ -367,6 +399,8 @@ static void finished(void *ctx, uint64_t t)
         const gemm_params *op = r->ex->op->params;
         double bytes = (double)op->m * (double)op->n * (4.0 * (double)r->map.split_k + (double)r->ob);
         uint64_t dur = (uint64_t)(cfg->host.kernel_setup_us * 1e6 + bytes / (config_peak_dram_gbps(cfg) * 1e-3));
+        /* booked as every slot waiting for memory, so that it adds dur to the balanced time */
+        r->ex->bd_waits[BD_MEM] += (double)dur * (double)(r->ex->bd_slots ? r->ex->bd_slots : 1);
         engine_schedule(r->e, t + dur, PRIO_NORMAL, reduced, r, 0);
         return;
     }
@@ -435,6 +469,7 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->kd.ctx = r;
     r->kd.start_cta = start_cta;
     r->kd.finished = finished;
+    ex->bd_slots = npool;
     ex->state = r;
     ex->state_free = gemm_state_free;
     return cta_sched_launch(gpu_sched(ex->g), &r->kd, t);

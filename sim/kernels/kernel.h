@@ -14,6 +14,8 @@
 #include <stdint.h>
 
 #include "arch/gpu.h"
+#include "arch/sm.h"
+#include "kernels/breakdown.h"
 #include "trace/trace.h"
 
 typedef struct op_exec op_exec;
@@ -37,7 +39,23 @@ struct op_exec {
     void *done_ctx;
     int is_kernel;           /* runs on SMs (gets launch overheads) */
     struct op_repeat *rep;   /* the runner's iteration books for repeat= > 1, else NULL */
+    uint64_t iter_start_ps;  /* this iteration began (the runner sets it; a kernel timed inside moves it) */
+    double bd_waits[BD_RAW_N]; /* this iteration's waits by label, summed over its CTAs (ps; breakdown.h) */
+    uint64_t bd_slots;       /* CTAs of this iteration resident at once (breakdown.h); 0: 1 */
 };
+
+/* Books [from, to) of one CTA's time to label l (breakdown.h). */
+static inline void bd_book(op_exec *ex, bd_label l, uint64_t from, uint64_t to)
+{
+    if (to > from) ex->bd_waits[l] += (double)(to - from);
+}
+
+/* CTAs of kd resident at once: the occupancy limit over all SMs, at most the grid. */
+static inline uint64_t kernel_slots(gpu *g, const kernel_desc *kd)
+{
+    uint64_t s = (uint64_t)sm_occupancy(gpu_cfg(g), &kd->shape) * (uint64_t)gpu_sm_count(g);
+    return s < kd->ctas ? s : kd->ctas;
+}
 
 /* Each returns 0, or -2 with err filled for an op the machine cannot run. */
 int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen);

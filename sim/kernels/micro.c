@@ -45,7 +45,8 @@ static void chase_step(void *ctx, uint64_t arg)
         if (c->warm_left == 0 && c->timed_left == 0) {
             op_exec *ex = c->ex;
             ex->ns_per_load = (double)(t - c->timed_start) / 1e3 / (double)c->hops;
-            ex->ready_ps = ex->start_ps = c->timed_start;
+            ex->ready_ps = ex->start_ps = ex->iter_start_ps = c->timed_start;
+            bd_book(ex, BD_LATENCY, c->timed_start, t);
             free(c);
             ex->state = NULL;
             ex->done(ex->done_ctx, ex, t);
@@ -119,6 +120,7 @@ static void stream_back(void *ctx, uint64_t s)
         free(r->next_batch);
         free(r);
         ex->state = NULL;
+        bd_book(ex, BD_MEM, ex->iter_start_ps, t);
         ex->done(ex->done_ctx, ex, t);
     }
 }
@@ -175,6 +177,7 @@ static void flush_done(void *ctx, uint64_t arg)
 {
     (void)arg;
     op_exec *ex = ctx;
+    bd_book(ex, BD_DRAM, ex->iter_start_ps, engine_now(gpu_engine(ex->g)));
     ex->done(ex->done_ctx, ex, engine_now(gpu_engine(ex->g)));
 }
 

@@ -24,6 +24,12 @@
  * short of the host's next submission, so a later op on another stream still
  * overlaps simulated iterations. Component statistics (gpu_report) cover the
  * simulated iterations only; "runner" stats count both kinds.
+ * Breakdown (breakdown.h): per iteration the kernel's time is split by the
+ * waits its CTAs booked; the rest of the op's time (launch latency and gaps,
+ * kernel tail, gaps between iterations) is `launch`; an extrapolated iteration
+ * repeats the last simulated one's parts; the clock and memory splits are made
+ * at the end of the run, when the op's mean clock is known. `bound` is the
+ * largest part.
  * Everything that depends on the op's kind (its buffers, footprint, whether it
  * is a kernel or blocks the host, how it starts) comes from its row in the op
  * table (ops/optable.h).
@@ -89,6 +95,7 @@ struct op_repeat {
     iter_sample win[STEADY_WINDOW];         /* the last iterations that ran alone, oldest first */
     int nwin;
     gpu_counters extra;                     /* extrapolated traffic */
+    double last_bd[BD_RAW_N];               /* the last simulated iteration's device parts (ps) */
 };
 
 typedef struct runner {
@@ -99,6 +106,7 @@ typedef struct runner {
     host h;
     op_exec *ex;
     gpu_counters *c0;
+    double *bd;               /* per op, BD_RAW_N parts of its device time so far (ps) */
     run_result *res;
     stream_q streams[MAX_STREAMS];
     size_t next_op;           /* next op the host submits */
@@ -127,23 +135,6 @@ static uint64_t alloc(runner *r, uint64_t bytes)
 static void host_step(void *ctx, uint64_t arg);
 
 static void try_start(runner *r, int s);
-
-static const char *bound_of(const runner *r, const op_result *o, uint64_t exec_ps)
-{
-    double t = (double)(o->end_ps - o->start_ps) / 1e12;
-    if (t <= 0) return "latency";
-    if ((double)(exec_ps - o->start_ps) / 1e12 > 0.5 * t) return "launch";
-    double peak = o->dtype[0] ? config_peak_tflops(r->cfg, o->dtype) * 1e12 : 0;
-    double uc = peak > 0 ? o->flops / peak / t : 0;
-    double ud = (double)o->dram_bytes / (config_peak_dram_gbps(r->cfg) * 1e9) / t;
-    double up = (double)o->pcie_bytes / (config_pcie_gbps(r->cfg) * 1e9) / t;
-    const char *b = "compute";
-    double best = uc;
-    if (ud > best) { best = ud; b = "dram"; }
-    if (up > best) { best = up; b = "pcie"; }
-    if (best < 0.3) b = "latency";
-    return b;
-}
 
 static void op_begin(void *ctx, uint64_t i);
 static void op_finish(runner *r, size_t i, uint64_t t);
@@ -250,6 +241,7 @@ static int iteration_end(runner *r, size_t i, uint64_t t)
             power_extrapolate(pw, (int)i, t, ps, &mb, k);
             add_counters(&rp->extra, &dc, k);
             add_counters(&r->extra, &dc, k);
+            for (int j = 0; j < BD_RAW_N; j++) r->bd[i * BD_RAW_N + j] += (double)k * rp->last_bd[j];
             rp->done += k;
             rp->skipped += k;
             r->iters_extrapolated += k;
@@ -305,7 +297,11 @@ static void op_finish(runner *r, size_t i, uint64_t t)
     o->l2_hits = c1.l2_hits - r->c0[i].l2_hits;
     o->pcie_bytes = c1.pcie_bytes - r->c0[i].pcie_bytes;
     o->ns_per_load = ex->ns_per_load;
-    snprintf(o->bound, sizeof o->bound, "%s", bound_of(r, o, ex->start_ps));
+    /* launch: the op's time outside its kernels (the device parts are disjoint iterations within it) */
+    double *bd = &r->bd[i * BD_RAW_N], dev = 0, span = (double)(o->end_ps - o->start_ps);
+    for (int j = 0; j < BD_RAW_N; j++) dev += bd[j];
+    if (dev > span) for (int j = 0; j < BD_RAW_N; j++) bd[j] *= span / dev; /* not expected; keeps the sum */
+    else bd[BD_LAUNCH] += span - dev;
     free(ex->rep);
     ex->rep = NULL;
     int s = (int)op->stream;
@@ -328,6 +324,11 @@ static void op_done(void *ctx, op_exec *ex, uint64_t t)
 {
     runner *r = ctx;
     const trace_op *op = ex->op;
+    size_t i = (size_t)(ex - r->ex);
+    double it[BD_RAW_N] = { 0 };
+    bd_split_iteration(ex->bd_waits, ex->bd_slots, t > ex->iter_start_ps ? t - ex->iter_start_ps : 0, it);
+    for (int j = 0; j < BD_RAW_N; j++) r->bd[i * BD_RAW_N + j] += it[j];
+    if (ex->rep) memcpy(ex->rep->last_bd, it, sizeof it);
     if (ex->is_kernel && !(op_flags(op) & OPF_TIMED_INSIDE)) t += us_to_ps(r->cfg->host.kernel_tail_us);
     engine_schedule(r->e, t, PRIO_NORMAL, op_complete, r, (uint64_t)(ex - r->ex));
 }
@@ -351,6 +352,9 @@ static void op_begin(void *ctx, uint64_t i)
     }
     if (rp) rp->epoch = r->epoch;
     power_op_begin(gpu_power(r->g), (int)i, t); /* later iterations: only makes it the current op again */
+    ex->iter_start_ps = t;
+    memset(ex->bd_waits, 0, sizeof ex->bd_waits);
+    ex->bd_slots = 0;
     int rc = op_type_of(ex->op)->start(ex, t, r->err, r->errlen);
     if (rc) {
         if (rc == -2) {
@@ -417,7 +421,7 @@ static int host_op(runner *r, size_t i)
     snprintf(o->bound, sizeof o->bound, "-");
     o->start_ps = busy ? before : now;
     o->end_ps = now;
-    if (busy) snprintf(o->bound, sizeof o->bound, "host");
+    if (busy) r->bd[i * BD_RAW_N + BD_HOST] = (double)(now - before);
     snprintf(o->kind, sizeof o->kind, "%s", ty->name);
     snprintf(o->name, sizeof o->name, "%s", op->name);
     if (flags & OPF_WAIT_ALL) {
@@ -471,6 +475,26 @@ static void host_step(void *ctx, uint64_t arg)
     }
 }
 
+/* The op's breakdown at the end of the run: the clock and memory splits (breakdown.h), in us, and its bound. */
+static void finish_breakdown(const runner *r, size_t i, op_result *o)
+{
+    const gpu_config *cfg = r->cfg;
+    double *p = &r->bd[i * BD_RAW_N];
+    double dev_s = 0;
+    for (int j = 0; j < BD_RAW_N; j++)
+        if (j != BD_LAUNCH && j != BD_HOST) dev_s += p[j] * 1e-12;
+    double u_dram = 0, u_l2 = 0;
+    if (dev_s > 0) {
+        u_dram = (double)o->dram_bytes / (config_peak_dram_gbps(cfg) * 1e9 * dev_s);
+        double l2_bps = (double)cfg->l2.slices * (double)cfg->l2.slice_bytes_per_clk * cfg->gpu.clock_mhz * 1e6;
+        u_l2 = (double)o->l2_accesses * (double)cfg->l2.line_bytes / (l2_bps * dev_s); /* a line per access: at most */
+    }
+    bd_finish(p, o->clock_mhz, (double)cfg->gpu.clock_mhz, u_dram, u_l2);
+    for (int j = 0; j < BD_N; j++) o->bd_us[j] = p[j] * 1e-6;
+    int b = bd_largest(p);
+    snprintf(o->bound, sizeof o->bound, "%s", b < 0 ? "-" : bd_labels[b].name);
+}
+
 int runner_run(const gpu_config *cfg, const trace *t, run_result *res, char *err, size_t errlen)
 {
     return runner_run_progress(cfg, t, NULL, res, err, errlen);
@@ -515,8 +539,9 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
     r->g = r->e ? gpu_create(cfg, r->e) : NULL;
     r->ex = calloc(t->n, sizeof *r->ex);
     r->c0 = calloc(t->n, sizeof *r->c0);
+    r->bd = calloc(t->n * BD_RAW_N, sizeof *r->bd);
     res->ops = calloc(t->n, sizeof *res->ops);
-    int rc = (!r->g || !r->ex || !r->c0 || !res->ops || power_set_ops(gpu_power(r->g), t->n)) ? -1 : 0;
+    int rc = (!r->g || !r->ex || !r->c0 || !r->bd || !res->ops || power_set_ops(gpu_power(r->g), t->n)) ? -1 : 0;
     if (!rc) {
         res->nops = t->n;
         host_init(&r->h, cfg);
@@ -579,6 +604,7 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
             o->clock_mhz = po->clock_mhz > 0 ? po->clock_mhz : (double)cfg->gpu.clock_mhz;
             o->temp_c = po->temp_c > 0 || o->end_ps > o->start_ps ? po->temp_c : ps.temp_c;
             o->avg_power_w = o->end_ps > o->start_ps ? o->energy_j / ((double)(o->end_ps - o->start_ps) * 1e-12) : 0;
+            finish_breakdown(r, i, o);
         }
         res->energy_j = ps.energy_j;
         res->avg_power_w = ps.avg_power_w;
@@ -608,6 +634,7 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
         if (r->ex[i].state && r->ex[i].state_free) r->ex[i].state_free(r->ex[i].state);
     free(r->ex);
     free(r->c0);
+    free(r->bd);
     free(r);
     if (rc) { free(res->ops); res->ops = NULL; res->nops = 0; stats_free(&res->st); }
     return rc;
@@ -618,4 +645,14 @@ void run_result_free(run_result *res)
     free(res->ops);
     res->ops = NULL;
     stats_free(&res->st);
+}
+
+void run_breakdown(const run_result *res, double parts_us[BD_N])
+{
+    double total = (double)res->total_ps / 1e6, sum = 0;
+    for (int j = 0; j < BD_N; j++) parts_us[j] = 0;
+    for (size_t i = 0; i < res->nops; i++)
+        for (int j = 0; j < BD_N; j++) { parts_us[j] += res->ops[i].bd_us[j]; sum += res->ops[i].bd_us[j]; }
+    if (sum < total) parts_us[BD_LAUNCH] += total - sum;
+    else if (sum > 0) for (int j = 0; j < BD_N; j++) parts_us[j] *= total / sum;
 }

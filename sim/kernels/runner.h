@@ -11,6 +11,7 @@
 
 #include "arch/stats.h"
 #include "config/config.h"
+#include "kernels/breakdown.h"
 #include "trace/trace.h"
 
 typedef struct op_result {
@@ -28,7 +29,8 @@ typedef struct op_result {
     double avg_power_w;         /* energy_j over the op's time */
     double clock_mhz;           /* mean SM clock while it ran */
     double temp_c;              /* mean die temperature while it ran (arch/thermal.h) */
-    char bound[12];             /* compute, dram, pcie, launch, latency; host (a cpu op); - (other host ops) */
+    char bound[12];             /* the largest part of bd_us (a breakdown.h label); - (an op that took no time) */
+    double bd_us[BD_N];         /* where its time went, by breakdown.h label; sums to end - start (us) */
 } op_result;
 
 typedef struct run_result {
@@ -63,5 +65,11 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
  * (err = "TRACE:LINE: ..."); -1 on out of memory. */
 int runner_run(const gpu_config *cfg, const trace *t, run_result *res, char *err, size_t errlen);
 void run_result_free(run_result *res);
+
+/* The run's breakdown (us): its ops' parts summed, the time no op covers (the
+ * host submitting, gaps between ops) added to launch; when streams overlap,
+ * scaled to the run's time (overlapping ops share it in proportion to their
+ * parts: an approximation). The parts sum to total_ps. */
+void run_breakdown(const run_result *res, double parts_us[BD_N]);
 
 #endif

@@ -102,6 +102,9 @@ static void data_in(void *ctx, uint64_t arg)
     }
     uint64_t w = gpu_mem_rows(r->g, smi, r->ex->out_addr + first * r->row_bytes, 1, n * r->row_bytes, n * r->row_bytes,
                               MEM_WRITE, done);
+    bd_book(r->ex, BD_COMPUTE, t, done - r->reduce_ps);
+    bd_book(r->ex, BD_SYNC, done - r->reduce_ps, done);
+    bd_book(r->ex, BD_MEM, done, w);
     engine_schedule(r->e, w > done ? w : done, PRIO_NORMAL, cta_done, r, arg);
 }
 
@@ -111,6 +114,7 @@ static void start_cta(void *ctx, int smi, uint64_t cta, uint64_t t)
     uint64_t first, n = cta_rows(r, cta, &first);
     uint64_t ready = gpu_mem_rows(r->g, smi, r->ex->in_addr + first * r->row_bytes, 1, n * r->row_bytes,
                                   n * r->row_bytes, MEM_L1 | MEM_MSHR, t);
+    bd_book(r->ex, BD_MEM, t, ready);
     engine_schedule(r->e, ready, PRIO_NORMAL, data_in, r, pack(cta, smi));
 }
 
@@ -153,6 +157,7 @@ static int start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->kd.ctx = r;
     r->kd.start_cta = start_cta;
     r->kd.finished = finished;
+    ex->bd_slots = kernel_slots(ex->g, &r->kd);
     ex->state = r;
     ex->state_free = free;
     return cta_sched_launch(gpu_sched(ex->g), &r->kd, t);

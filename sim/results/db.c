@@ -102,6 +102,26 @@ static int migrate_v4(sqlite3 *h, char **msg)
     return sqlite3_exec(h, "UPDATE meta SET value = '4' WHERE key = 'schema_version'", NULL, NULL, msg);
 }
 
+/* Schema 4 -> 5 (and a new database): the time breakdown, one ops column per
+ * label of kernels/breakdown.h, bd_<label>_us (old rows get NULL); added where
+ * the table lacks them. Only adds columns. */
+static int migrate_v5(sqlite3 *h, char **msg)
+{
+    for (int i = 0; i < BD_N; i++) {
+        char sql[160];
+        sqlite3_stmt *st = NULL;
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM pragma_table_info('ops') WHERE name = 'bd_%s_us'", bd_labels[i].name);
+        int have = sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK && sqlite3_step(st) == SQLITE_ROW &&
+                   sqlite3_column_int(st, 0) > 0;
+        sqlite3_finalize(st);
+        if (have) continue;
+        snprintf(sql, sizeof sql, "ALTER TABLE ops ADD COLUMN bd_%s_us REAL", bd_labels[i].name);
+        int rc = sqlite3_exec(h, sql, NULL, NULL, msg);
+        if (rc != SQLITE_OK) return rc;
+    }
+    return sqlite3_exec(h, "UPDATE meta SET value = '5' WHERE key = 'schema_version'", NULL, NULL, msg);
+}
+
 /* Views created after any migration: energy, performance per watt and
  * energy-delay product per run / design point (over the version 2 columns), and
  * the per-knob sensitivity of each sweep (version 3). */
@@ -276,6 +296,7 @@ int db_open(db **out, const char *path, char *err, size_t errlen)
     if (rc == SQLITE_OK && schema_version(d->h) == 1) rc = sqlite3_exec(d->h, migrate_v2_sql, NULL, NULL, &msg);
     if (rc == SQLITE_OK && schema_version(d->h) == 2) rc = sqlite3_exec(d->h, migrate_v3_sql, NULL, NULL, &msg);
     if (rc == SQLITE_OK && schema_version(d->h) == 3) rc = migrate_v4(d->h, &msg);
+    if (rc == SQLITE_OK && (schema_version(d->h) == 4 || schema_version(d->h) == 0)) rc = migrate_v5(d->h, &msg);
     if (rc == SQLITE_OK) rc = sqlite3_exec(d->h, views_sql, NULL, NULL, &msg);
     if (rc == SQLITE_OK) {
         char sql[160];
@@ -469,10 +490,18 @@ int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_
     st = NULL;
     if (pc.rc != SQLITE_DONE) { rc = pc.rc; goto fail; }
 
-    rc = sqlite3_prepare_v2(d->h,
+    char ops_sql[1024], cols[400] = "", qs[64] = "";
+    for (int j = 0; j < BD_N; j++) {
+        size_t n = strlen(cols);
+        snprintf(cols + n, sizeof cols - n, ", bd_%s_us", bd_labels[j].name);
+        n = strlen(qs);
+        snprintf(qs + n, sizeof qs - n, ",?");
+    }
+    snprintf(ops_sql, sizeof ops_sql,
         "INSERT INTO ops(run_id, idx, name, kind, dtype, mapping, start_us, time_us, flops, tflops, dram_bytes,"
-        " dram_gbps, l2_hit_rate, pcie_bytes, bound, ns_per_load, energy_j, avg_power_w, clock_mhz, temp_c)"
-        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL);
+        " dram_gbps, l2_hit_rate, pcie_bytes, bound, ns_per_load, energy_j, avg_power_w, clock_mhz, temp_c%s)"
+        " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?%s)", cols, qs);
+    rc = sqlite3_prepare_v2(d->h, ops_sql, -1, &st, NULL);
     if (rc != SQLITE_OK) goto fail;
     for (size_t i = 0; i < res->nops; i++) {
         const op_result *o = &res->ops[i];
@@ -498,6 +527,7 @@ int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_
         sqlite3_bind_double(st, 18, o->avg_power_w);
         sqlite3_bind_double(st, 19, o->clock_mhz);
         sqlite3_bind_double(st, 20, o->temp_c);
+        for (int j = 0; j < BD_N; j++) sqlite3_bind_double(st, 21 + j, o->bd_us[j]);
         rc = sqlite3_step(st);
         if (rc != SQLITE_DONE) goto fail;
     }

@@ -16,8 +16,9 @@
 
 /* 2: energy_j, avg_power_w, peak_power_w (runs), clock_mhz (runs, ops); view run_energy.
  * 3: the sensitivity view ranks text-valued knobs (in --vary order) as well as numbers.
- * 4: temp_c, peak_temp_c (runs), temp_c (ops): the thermal model's die temperature. */
-#define DB_SCHEMA_VERSION 4
+ * 4: temp_c, peak_temp_c (runs), temp_c (ops): the thermal model's die temperature.
+ * 5: bd_<label>_us (ops) for every label of kernels/breakdown.h: where the op's time went. */
+#define DB_SCHEMA_VERSION 5
 
 typedef struct db db;
 

@@ -23,7 +23,15 @@ check "every op stored" test "$(sqlite3 main.db 'select count(*) from ops')" = 6
 check "effective params stored" test "$(sqlite3 main.db "select value from run_params where key='gpu.sm_count'")" = 144
 check "inherited param stored" test "$(sqlite3 main.db "select value from run_params where key='gpu.clock_mhz'")" = 1410
 check "stats stored" test "$(sqlite3 main.db "select count(*) from stats where component='l2'")" -gt 3
-check "schema version 4" test "$(sqlite3 main.db "select value from meta where key='schema_version'")" = 4
+check "schema version 5" test "$(sqlite3 main.db "select value from meta where key='schema_version'")" = 5
+check "op breakdown stored, sums to the op's time" test "$(sqlite3 main.db "select count(*) from ops where abs(bd_launch_us + bd_host_us + bd_tail_us + bd_compute_us + bd_clock_us + bd_smem_us + bd_l2_us + bd_dram_us + bd_latency_us + bd_pcie_us + bd_sync_us - time_us) <= 0.01 * time_us")" = 6
+check "summary has a breakdown line per op" test "$(grep -cE '^  [a-z0-9]+ +[a-z0-9]+-bound: ' out.txt)" = 6
+check "main job prints its verdict, with a simulated suggestion" grep -qE '^verdict: launch-bound: [0-9.]+ of [0-9.]+ us .*`mode graph` gives [0-9.]+ us \([0-9.]+x\)' out.txt
+{ echo "mode graph"; cat "$SRC/workloads/mlp.trace"; } > mg.trace
+check "the verdict's number is the changed trace's simulated time" test "$(grep -oE '`mode graph` gives [0-9.]+' out.txt | grep -oE '[0-9.]+$')" = "$("$BIN" "$SRC/configs/ampere_plus.ini" mg.trace --no-db --json | python3 -c 'import json,sys; print("%.1f" % json.load(sys.stdin)["time_us"])')"
+"$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/gemv_16k.trace" --no-db --set memory.channels=64 > v.txt
+check "a DRAM-bound verdict tries +20% channels over the user's --set" grep -qE '^verdict: dram-bound: .*`--set memory.channels=77` \(now 64\) gives [0-9.]+ us' v.txt
+check "the summary table comes before the breakdown" test "$(grep -n '^TOTAL' out.txt | cut -d: -f1)" -lt "$(grep -n '^verdict:' out.txt | cut -d: -f1)"
 check "run energy stored" test "$(sqlite3 main.db 'select energy_j > 0 and avg_power_w > 0 and peak_power_w >= avg_power_w and clock_mhz > 0 from runs')" = 1
 check "op energy stored, at most the run's" test "$(sqlite3 main.db "select sum(o.energy_j) <= r.energy_j * 1.000001 and count(*) = 6 from ops o join runs r on r.id = o.run_id where o.energy_j > 0 and o.avg_power_w > 0 and o.clock_mhz > 0")" = 1
 check "run_energy view" test "$(sqlite3 main.db 'select count(*) from run_energy where tflops_per_w > 0 and edp_js > 0')" = 1
@@ -35,6 +43,14 @@ check "json exits 0" test $? -eq 0
 for k in gpu config trace time_us cycles tflops dram_bytes l2_hit_rate energy_j avg_power_w peak_power_w clock_mhz temp_c peak_temp_c wall_s events ops; do
   check "json has $k" python3 -c "import json; assert '$k' in json.load(open('a.json'))"
 done
+check "json: every op's breakdown sums to its time, bound is its largest part, every label in the README" python3 -c "
+import json, re; d=json.load(open('a.json')); readme=open('$SRC/README.md').read()
+for o in d['ops']:
+    b=o['breakdown']; assert abs(sum(b.values()) - o['time_us']) <= 0.01 * o['time_us'] + 1e-9, o
+    if o['time_us'] > 0: assert o['bound'] == max(b, key=b.get), o
+    for k in b: assert '| \`%s\` |' % k in readme, k
+v=d['verdict']; assert v['bound'] == 'launch' and abs(sum(v['parts'].values()) - d['time_us']) < 1e-3 * d['time_us']
+assert v['tried'] == []"
 check "json ops carry fields" python3 -c "
 import json; o=json.load(open('a.json'))['ops'][1]
 assert all(k in o for k in ['name','kind','start_us','time_us','flops','dram_bytes','l2_hit_rate','energy_j','avg_power_w','clock_mhz','temp_c'])"

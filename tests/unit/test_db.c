@@ -57,6 +57,11 @@ static void test_store_and_query(void **state)
     assert_true(count(path, "SELECT count(*) FROM stats WHERE run_id=1") > 10);
     assert_int_equal(count(path, "SELECT value FROM meta WHERE key='schema_version'"), DB_SCHEMA_VERSION);
     assert_int_equal(count(path, "SELECT count(*) FROM speedup WHERE baseline_id=1"), 2);
+    /* the breakdown: one column per label, the parts sum to the op's time, bound names the largest */
+    assert_int_equal(count(path, "SELECT count(*) FROM pragma_table_info('ops') WHERE name LIKE 'bd\\_%\\_us' ESCAPE '\\'"), BD_N);
+    assert_int_equal(count(path, "SELECT count(*) FROM ops WHERE abs(bd_launch_us + bd_host_us + bd_tail_us + bd_compute_us"
+                                 " + bd_clock_us + bd_smem_us + bd_l2_us + bd_dram_us + bd_latency_us + bd_pcie_us + bd_sync_us"
+                                 " - time_us) < 0.01 * time_us"), 4);
     run_result_free(&r);
     trace_destroy(t);
 }
@@ -150,6 +155,32 @@ static void test_migrate_v2(void **state)
     assert_int_equal(count(path, "SELECT value FROM meta WHERE key='schema_version'"), DB_SCHEMA_VERSION);
     assert_int_equal(count(path, "SELECT pairs FROM sensitivity WHERE knob='prefetch.policy' AND from_value='none'"
                                  " AND to_value='stride'"), 2);
+    assert_int_equal(count(path, "SELECT count(*) FROM runs"), 4);
+}
+
+/* A version 4 database (no breakdown columns) gains them and keeps its rows (NULL parts). */
+static void test_migrate_v5(void **state)
+{
+    (void)state;
+    const char *path = "/tmp/gpusim_test_db_v4.db";
+    remove(path);
+    store_2x2_sweep(path, "none,stride");
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+    for (int j = 0; j < BD_N; j++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "ALTER TABLE ops DROP COLUMN bd_%s_us", bd_labels[j].name);
+        assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+    }
+    assert_int_equal(sqlite3_exec(h, "UPDATE meta SET value = '4' WHERE key = 'schema_version';", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    long long ops = count(path, "SELECT count(*) FROM ops");
+    assert_true(ops > 0);
+    db *d = NULL;
+    assert_int_equal(db_open(&d, path, err, sizeof err), 0);
+    db_close(d);
+    assert_int_equal(count(path, "SELECT value FROM meta WHERE key='schema_version'"), DB_SCHEMA_VERSION);
+    assert_int_equal(count(path, "SELECT count(*) FROM ops WHERE bd_launch_us IS NULL AND bd_dram_us IS NULL"), ops);
     assert_int_equal(count(path, "SELECT count(*) FROM runs"), 4);
 }
 
@@ -285,6 +316,7 @@ int main(void)
         cmocka_unit_test(test_store_and_query),
         cmocka_unit_test(test_sensitivity_text_knobs),
         cmocka_unit_test(test_migrate_v2),
+        cmocka_unit_test(test_migrate_v5),
         cmocka_unit_test(test_not_sqlite),
         cmocka_unit_test(test_contract),
     };
