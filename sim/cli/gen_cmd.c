@@ -18,7 +18,7 @@ static void gen_usage(FILE *f)
         "usage: gpusim gen mlp --layers 784,128,10 --batch 64 [--dtype fp32|fp16|bf16] [--act relu|gelu]\n"
         "                      [--softmax] [--train [--optimizer adam|sgd] [--loss ce|mse]]\n"
         "                      [--steps N | --epochs E --samples S] [--graph] [--amp] [--data-on-device]\n"
-        "                      [--pin-memory] [--warm] [--zero-grad-us US] [--backward-us US] [--optim-us US]\n"
+        "                      [--pin-memory] [--warm] [--no-scaler] [--zero-grad-us US] [--backward-us US] [--optim-us US]\n"
         "                      [--scaler-us US] [-o OUT.trace]\n"
         "Writes a gpusim trace (stdout without -o) for an MLP as PyTorch 2.x runs it eagerly on CUDA:\n"
         "the batches copied in, the nn.Linear GEMMs (x @ W^T + b, layout=nt), the activations, an optional\n"
@@ -26,7 +26,8 @@ static void gen_usage(FILE *f)
         "gradient, tn weight gradient), the bias gradients, Adam (foreach: 7 multi_tensor_apply ops) or SGD,\n"
         "AMP's casts and fp16's GradScaler; the output, or the loss once per epoch, copied out; host time\n"
         "between phases as cpu ops. --graph: the forward (or the step) as a CUDA-graph replay.\n"
-        "--data-on-device: the inputs already live on the GPU (no copies); --warm: Adam's state exists.\n"
+        "--data-on-device: the inputs already live on the GPU (no copies); --warm: Adam's state exists;\n"
+        "--no-scaler: fp16 training without the GradScaler (its unscale kernel and found_inf sync).\n"
         "Defaults: --layers 784,128,10 --batch 64 --dtype fp32 --act relu --optimizer adam --loss ce --steps 1.\n");
 }
 

@@ -26,7 +26,8 @@
  *   ToCopyBackward kernels of the SwiGLU profile). fp16 adds the GradScaler: the
  *   loss scaling mul, found_inf's fill, _amp_foreach_non_finite_check_and_unscale_
  *   over the gradients, found_inf's .item() (a 4-byte pageable d2h: the host waits)
- *   and _amp_update_scale_. bf16 runs without a scaler, as the SwiGLU profile.
+ *   and _amp_update_scale_ (--no-scaler: none). bf16 runs without a scaler, as the
+ *   SwiGLU profile.
  * - Adam (foreach, the default on CUDA, capturable=False: the step counters are CPU
  *   tensors, no kernel): lerp_ exp_avg, mul_ exp_avg_sq, addcmul_ exp_avg_sq, sqrt,
  *   div_, add_ eps, addcdiv_ param, each split into multi_tensor_apply launches
@@ -102,6 +103,7 @@ static const gen_opt_row opt_rows[] = {
     { "data-on-device", 1, NULL },
     { "pin-memory", 1, NULL },
     { "warm", 1, NULL },
+    { "no-scaler", 1, NULL },
 };
 
 static const gen_opt_row *opt_find(const char *key)
@@ -225,6 +227,7 @@ int gen_mlp_set(gen_mlp_opts *o, const char *key, const char *val, char *err, si
     else if (!strcmp(key, "data-on-device")) t.data_on_device = 1;
     else if (!strcmp(key, "pin-memory")) t.pinned = 1;
     else if (!strcmp(key, "warm")) t.warm = 1;
+    else if (!strcmp(key, "no-scaler")) t.no_scaler = 1;
     if (bad) return fail(err, errlen, "--%s: '%s': expected %s", key, val, r->expects);
     if (!strcmp(key, "optimizer")) t.optim_given = 1;
     if (!strcmp(key, "loss")) t.loss_given = 1;
@@ -241,6 +244,8 @@ int gen_mlp_check(const gen_mlp_opts *o, char *err, size_t errlen)
         return fail(err, errlen, "--%s: expected --epochs E and --samples S together", o->epochs ? "samples" : "epochs");
     if (!o->train && o->optim_given) return fail(err, errlen, "--optimizer: only with --train");
     if (!o->train && o->loss_given) return fail(err, errlen, "--loss: only with --train");
+    if (o->no_scaler && !(o->train && o->dtype == GEN_FP16))
+        return fail(err, errlen, "--no-scaler: only with --train --dtype fp16 (the GradScaler is fp16 training's)");
     if (o->epochs) {
         int64_t per = (o->samples + o->batch - 1) / o->batch;
         if (per > MAX_STEPS / o->epochs)
@@ -367,7 +372,7 @@ static void w_step(gen_w *w, int64_t bs, int64_t step_i, int epoch_end, const in
     const int64_t *W = o->layers;
     const int half = o->dtype != GEN_FP32;
     const int amp = half && (o->train || o->amp);
-    const int scaler = o->train && o->dtype == GEN_FP16;
+    const int scaler = o->train && o->dtype == GEN_FP16 && !o->no_scaler;
     const char *cd = half ? half_name(o) : "fp32";   /* GEMM and activation dtype */
     const char *h = half_name(o);
     const char *lossd = amp ? "fp32" : cd;           /* autocast runs softmax and the losses in fp32 */

@@ -56,6 +56,7 @@ typedef struct gen_mlp_opts {
     int graph;                 /* 1: CUDA-graph replay of the forward / the captured step */
     int data_on_device;        /* 1: inputs already on the GPU, nothing copied (mlp.csv's protocol) */
     int pinned;                /* 1: host batches in pinned memory (pin_memory=True) */
+    int no_scaler;             /* 1: fp16 training without torch.amp.GradScaler */
     int warm;                  /* 1: the optimizer state exists already (no lazy zeros_like on the first step) */
     double zero_grad_us;       /* host: Optimizer.zero_grad (set_to_none: no kernel) */
     double backward_us;        /* host: loss.backward() until the autograd engine's first launch */
