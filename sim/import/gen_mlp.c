@@ -507,13 +507,20 @@ int gen_mlp_write(const gen_mlp_opts *o, const char *cmdline, FILE *out, gen_mlp
         fprintf(out, " (%" PRId64 " epochs of %" PRId64 " samples: %" PRId64 " steps each, the last of %" PRId64
                      " samples)",
                 o->epochs, o->samples, per, o->samples - (per - 1) * o->batch);
-    fprintf(out, "\n# %s%s%s%s. Written as PyTorch 2.x runs it eagerly (sim/import/gen_mlp.c says what each op is);\n"
-                 "# host time between phases as cpu ops (zero_grad %g us, backward start %g us, optimizer step %g us,\n"
-                 "# GradScaler %g us), each launch's own host time charged by gpusim (host.eager_*_us).\n",
+    fprintf(out, "\n# %s%s%s%s%s. Written as PyTorch 2.x runs it (sim/import/gen_mlp.c says what each op is);\n",
             o->train ? (o->optim == GEN_ADAM ? "Adam (foreach)" : "SGD (foreach)") : "no optimizer",
             o->train ? (o->loss == GEN_LOSS_CE ? ", log_softmax + nll_loss" : ", mse loss") : "",
-            o->softmax_head ? ", softmax head" : "",
-            o->graph ? ", CUDA-graph replay" : "", o->zero_grad_us, o->backward_us, o->optim_us, o->scaler_us);
+            o->softmax_head ? ", softmax head" : "", o->graph ? ", CUDA-graph replay" : ", eager",
+            o->data_on_device ? ", data on the device" : o->pinned ? ", batches from pinned memory" : ", batches from pageable memory");
+    if (o->train && !o->graph) {
+        fprintf(out, "# host time between phases as cpu ops (zero_grad %g us, backward start %g us, optimizer step %g us",
+                o->zero_grad_us, o->backward_us, o->optim_us);
+        if (o->dtype == GEN_FP16 && !o->no_scaler) fprintf(out, ", GradScaler %g us", o->scaler_us);
+        fprintf(out, "),\n# ");
+    } else {
+        fprintf(out, "# ");
+    }
+    fprintf(out, "each launch's own host time charged by gpusim (host.eager_gap_us, eager_gemm_us, eager_copy_us).\n");
     fprintf(out, "mode eager\n");
     for (int64_t i = 0; i < steps; i++) {
         int64_t bs = o->batch, e = 0;
