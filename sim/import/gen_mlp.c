@@ -397,7 +397,7 @@ static void w_step(gen_w *w, int64_t bs, int64_t step_i, int epoch_end, const in
         if (o->train)
             w_copy(w, "target_in", "h2d", o->loss == GEN_LOSS_CE ? bs * 8 : bs * W[L] * 4, o->pinned);
     }
-    if (o->train) w_cpu(w, "zero_grad", o->zero_grad_us);
+    if (o->train && !o->graph) w_cpu(w, "zero_grad", o->zero_grad_us);
     w_mode(w, o->graph);
     if (half && !amp && !o->data_on_device) w_elt(w, "x_to_half", bs * W[0], h, 2, 1, 0);
     for (int i = 0; i < L; i++) {
