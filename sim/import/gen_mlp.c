@@ -31,7 +31,8 @@
  * - Adam (foreach, the default on CUDA, capturable=False: the step counters are CPU
  *   tensors, no kernel): lerp_ exp_avg, mul_ exp_avg_sq, addcmul_ exp_avg_sq, sqrt,
  *   div_, add_ eps, addcdiv_ param, each split into multi_tensor_apply launches
- *   (gen_mlp_mta_split), in=/out= the fp32 tensors each reads and writes. The first
+ *   (gen_mlp_mta_split; identical launches back to back are one line with repeat=),
+ *   in=/out= the fp32 tensors each reads and writes. The first
  *   step creates the state lazily (two zeros_like fills per parameter) unless --warm.
  *   SGD (no momentum) is one foreach add_ (param += -lr * grad).
  * - Host: each eager launch costs host.eager_gap_us / eager_gemm_us / eager_copy_us
@@ -318,11 +319,20 @@ static void w_gemm(gen_w *w, const char *name, int64_t m, int64_t n, int64_t k, 
     w->s.gemm++;
 }
 
+/* An eltwise op run `rep` times back to back (rep launches, one line). */
+static void w_elt_rep(gen_w *w, const char *name, int64_t elems, const char *dtype, int in, int out, double flops,
+                      int64_t rep)
+{
+    fprintf(w->out, "eltwise name=%s elems=%" PRId64 " dtype=%s in=%d out=%d flops=%g", name, elems, dtype, in, out,
+            flops);
+    if (rep > 1) fprintf(w->out, " repeat=%" PRId64, rep);
+    fputc('\n', w->out);
+    w->s.eltwise++;
+}
+
 static void w_elt(gen_w *w, const char *name, int64_t elems, const char *dtype, int in, int out, double flops)
 {
-    fprintf(w->out, "eltwise name=%s elems=%" PRId64 " dtype=%s in=%d out=%d flops=%g\n", name, elems, dtype, in, out,
-            flops);
-    w->s.eltwise++;
+    w_elt_rep(w, name, elems, dtype, in, out, flops, 1);
 }
 
 static void w_softmax(gen_w *w, const char *name, int64_t rows, int64_t cols, const char *dtype)
@@ -365,7 +375,10 @@ static void w_foreach(gen_w *w, const char *name, const int64_t *params, int np,
         return;
     }
     gen_mlp_mta_split(params, np, depth, le, n);
-    for (int64_t i = 0; i < n; i++) w_elt(w, name, le[i], "fp32", in, out, flops);
+    for (int64_t i = 0, j; i < n; i = j) { /* identical launches back to back: one line, repeat= */
+        for (j = i + 1; j < n && le[j] == le[i]; j++) {}
+        w_elt_rep(w, name, le[i], "fp32", in, out, flops, j - i);
+    }
     free(le);
 }
 
