@@ -16,6 +16,7 @@ void cli_usage(FILE *f)
         "       gpusim sweep CONFIG.ini TRACE --vary SECTION.KEY=V1,V2,... [--vary ...] [-j N] [--db FILE] [--resume]\n"
         "              [--set SECTION.KEY=VALUE]... [-q]   (a sweep always stores; no --no-db, --json or --timeline)\n"
         "       gpusim import PROFILE.json [-o OUT.trace] [--config CONFIG.ini]   (a PyTorch profiler trace -> a gpusim trace)\n"
+        "       gpusim gen mlp --layers 784,128,10 --batch 64 [--train ...] [-o OUT.trace]   (a generated MLP trace; gen mlp --help)\n"
         "       gpusim --help | --version | --help-config | --help-trace\n"
         "\n"
         "Simulates the trace on the GPU the config describes, prints a summary and stores\n"

@@ -46,6 +46,8 @@ void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const t
 int sweep_main(const cli_args *a);
 /* `gpusim import PROFILE.json [-o OUT.trace]` (argv[0] = "import"); returns the exit status. */
 int import_main(int argc, char **argv);
+/* `gpusim gen mlp ...` (argv[0] = "gen"): writes a generated trace; returns the exit status. */
+int gen_main(int argc, char **argv);
 /* Chrome trace-event JSON of the ops (open in chrome://tracing or Perfetto). */
 /* Writes the Chrome trace-event timeline to f (not closed); returns 0, or -1 when a write failed. */
 int write_timeline(FILE *f, const trace *t, const run_result *r);

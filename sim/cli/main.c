@@ -95,6 +95,7 @@ static void show_progress(void *ctx, size_t ops_done, size_t nops, uint64_t sim_
 int main(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "import")) return import_main(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "gen")) return gen_main(argc - 1, argv + 1);
     char err[1024] = "";
     cli_args a;
     int rc = cli_parse(&a, argc, argv, err, sizeof err);
