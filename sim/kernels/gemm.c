@@ -7,9 +7,11 @@
  * rows of tile_n elements) at their real row-major addresses through the SM
  * port, crossbar, L2 and DRAM; `stages` shared-memory slots, so the load of
  * k-tile j may start only when the MMA of k-tile j-stages has finished (stages=1:
- * no overlap); MMAs of a k-tile split over the consumer warps, each on its
+ * no overlap; wgmma keeps one MMA group in flight, so its slot frees one MMA
+ * later); MMAs of a k-tile split over the consumer warps, each on its
  * sub-partition's tensor core (or CUDA cores for fp32) after a per-k-tile
- * barrier/issue cost; the epilogue stores the C tile, and the next job's MMAs
+ * barrier/issue cost; the epilogue stores the C tile (a non-TMA epilogue issues
+ * its vectors through the SM's LSU, as the loads do), and the next job's MMAs
  * wait for it while its loads run ahead (persistent kernels).
  * Stream-K (default mapping on persistent kernels): the tiles of all full waves
  * but the last are dealt out data-parallel (CTA c takes tiles c, c+grid, ...);
