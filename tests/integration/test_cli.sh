@@ -447,8 +447,10 @@ jbefore=$(ls /dev/full-journal 2>/dev/null)
 check "--db /dev/full is refused and leaves no /dev/full-journal" sh -c "test $? -eq 1 && grep -q 'not a regular file' err.txt && { test -n '$jbefore' || test ! -e /dev/full-journal; }"
 if [ "$(id -u)" = 0 ] && command -v setpriv > /dev/null; then asuser="setpriv --reuid=65534 --regid=65534 --clear-groups"; else asuser=""; fi
 mkdir -p rodir; "$BIN" "$SRC/configs/h100.ini" h.trace --db rodir/ro.db -q; cp h.trace rodir/; chmod 755 rodir "$T"; chmod 444 rodir/ro.db
+# the other user runs copies of the binary and the config: the checkout may lie in a directory only we may enter
+cp "$BIN" rodir/gpusim; cp "$SRC/configs/h100.ini" "$SRC/configs/common.ini" rodir/; chmod 755 rodir/gpusim; chmod 644 rodir/*.ini
 if [ -z "$asuser" ]; then chmod 555 rodir; fi
-$asuser "$BIN" "$SRC/configs/h100.ini" rodir/h.trace --db rodir/ro.db -q 2> err.txt
+$asuser rodir/gpusim rodir/h100.ini rodir/h.trace --db rodir/ro.db -q 2> err.txt
 check "a read-only database is reported as read-only" sh -c "test $? -eq 1 && grep -q 'rodir/ro.db: read-only database' err.txt"
 chmod 755 rodir
 n0=$(sqlite3 main.db 'select count(*) from runs')
