@@ -9,18 +9,10 @@
 
 #include "common.h"
 #include "kernels/runner.h"
+#include "sim_text.h"
 
 static char err[1024];
 
-static run_result sim(const gpu_config *c, const char *text)
-{
-    trace *t = NULL;
-    if (trace_parse(&t, "t.trace", text, strlen(text), err, sizeof err)) fail_msg("%s", err);
-    run_result r;
-    if (runner_run(c, t, &r, err, sizeof err)) fail_msg("%s", err);
-    trace_destroy(t);
-    return r;
-}
 
 static double op_us(const run_result *r, size_t i) { return (double)(r->ops[i].end_ps - r->ops[i].start_ps) / 1e6; }
 
