@@ -177,7 +177,10 @@ static int64_t jint(json_object *o, const char *key, int64_t dflt)
     json_object *v = jget(o, key);
     if (!v) return dflt;
     if (json_object_is_type(v, json_type_int)) return json_object_get_int64(v);
-    if (json_object_is_type(v, json_type_double)) return (int64_t)json_object_get_double(v);
+    if (json_object_is_type(v, json_type_double)) { /* a number beyond int64 (or NaN) is no count: the default */
+        double d = json_object_get_double(v);
+        return d > -9.2e18 && d < 9.2e18 ? (int64_t)d : dflt;
+    }
     return dflt;
 }
 
