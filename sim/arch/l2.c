@@ -32,6 +32,7 @@ struct l2 {
     uint32_t line_shift, sector_shift, line_bytes, sector_bytes;
     uint8_t full_mask;
     int replicate;
+    uint32_t dirty_ways;  /* most dirty lines per set (0: no limit) */
     double ps_per_byte;   /* slice occupancy per byte */
     uint64_t near_ret_ps, far_ret_ps, xbar_ps;
     const l2_repl_policy *repl; /* replacement policy (registry row) */
@@ -117,6 +118,7 @@ l2 *l2_create(const gpu_config *cfg, dram *d, prefetcher *pf, xbar *x)
     c->sampler.sets = c->sets;
     c->sampler.line_shift = c->line_shift;
     c->replicate = cfg->l2.replicate_far && cfg->l2.partitions > 1;
+    c->dirty_ways = (uint32_t)cfg->l2.dirty_ways;
     c->sample = (uint32_t)cfg->sim.l2_set_sampling;
     c->sampler.m = UINT64_MAX / c->sample + 1;
     clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
@@ -265,6 +267,26 @@ found:
     return v;
 }
 
+/* The set at b holds more than dirty_ways dirty lines after way `keep` was
+ * written: the least recently used other dirty line is written back and stays,
+ * clean. */
+static uint64_t clean_over_cap(l2 *c, size_t b, uint32_t keep, uint64_t t)
+{
+    uint32_t n = 0, v = keep;
+    for (uint32_t w = 0; w < c->ways; w++) {
+        if (!(FLAGS(b, w) & F_DIRTY)) continue;
+        n++;
+        if (w != keep && (v == keep || STAMP(b, w) < STAMP(b, v))) v = w;
+    }
+    if (n <= c->dirty_ways || v == keep) return 0;
+    uint64_t addr = (TAG(b, v) - 1) << c->line_shift;
+    uint32_t bytes = (uint32_t)__builtin_popcount(SECT(b, v)) * c->sector_bytes;
+    uint64_t d = dram_access(c->dram, addr, bytes ? bytes : c->line_bytes, wb_weight(c, addr), 1, t);
+    c->c.writebacks++;
+    FLAGS(b, v) &= (uint8_t)~F_DIRTY;
+    return d;
+}
+
 static uint8_t sector_mask(const l2 *c, uint64_t addr, uint32_t bytes)
 {
     uint32_t off = (uint32_t)(addr & (c->line_bytes - 1));
@@ -368,6 +390,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         SECT(b, i) |= m;
         FLAGS(b, i) = (uint8_t)((FLAGS(b, i) & ~F_PREFETCHED) | F_DIRTY);
         mark_dirty(c, b);
+        if (c->dirty_ways) { uint64_t d = clean_over_cap(c, b, (uint32_t)i, start); if (d > wb) wb = d; }
         if (w >= 0) use(c, b, (uint32_t)i);
         else placed(c, b, (uint32_t)i, old, L2_INS_NORMAL);
         /* back-pressure: a store that evicts a dirty line completes when the

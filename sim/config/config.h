@@ -76,6 +76,7 @@ typedef struct gpu_config {
         int64_t far_hit_cycles;    /* load-to-use, hit in the other partition */
         int64_t slice_bytes_per_clk;
         int64_t replicate_far;     /* 1: far hits leave a copy in the near partition */
+        int64_t dirty_ways;        /* most dirty lines per set (0: no limit) */
         int64_t replacement;       /* row of the replacement registry (arch/l2_repl.h) */
         int64_t seed;              /* for random replacement */
     } l2;

@@ -29,6 +29,8 @@ static void rig_tiny(rig *r, const char *policy)
     r->cfg.sim.l2_set_sampling = 1;
     r->cfg.prefetch.policy = prefetch_policy_index(policy);
     r->cfg.prefetch.degree = 1;
+    r->cfg.l2.replacement = l2_repl_policy_index("lru"); /* these tests follow LRU's order */
+    r->cfg.l2.dirty_ways = 0;
     r->d = dram_create(&r->cfg);
     r->pf = prefetch_create(&r->cfg);
     xbar_init(&r->x, &r->cfg);
@@ -142,6 +144,48 @@ static void test_l2_flush_dirty_only(void **state)
     l2_flush(r.c, t + 1000000);
     l2_get_counters(r.c, &k0);
     assert_int_equal(k0.writebacks - k1.writebacks, 1);
+    rig_free(&r);
+}
+
+/* l2.dirty_ways: a store that would leave more dirty lines in its set writes the
+ * least recently used other dirty line back at once; that line stays (a hit), clean,
+ * so a later flush does not write it again. */
+static void test_l2_dirty_ways_cap(void **state)
+{
+    (void)state;
+    rig r;
+    r.cfg = test_config(NULL, 0);
+    r.cfg.l2.size_mib = 512.0 / 1048576.0; /* one set of 4 ways */
+    r.cfg.l2.slices = 1;
+    r.cfg.l2.partitions = 1;
+    r.cfg.l2.ways = 4;
+    r.cfg.l2.dirty_ways = 2;
+    r.cfg.sim.l2_set_sampling = 1;
+    r.d = dram_create(&r.cfg);
+    r.pf = prefetch_create(&r.cfg);
+    xbar_init(&r.x, &r.cfg);
+    r.c = l2_create(&r.cfg, r.d, r.pf, &r.x);
+    assert_non_null(r.c);
+    uint64_t t = 1000000;
+    dram_counters d0, d1;
+    for (uint64_t i = 0; i < 2; i++) {
+        mem_req w = { i * 128, 128, 0, MEM_WRITE };
+        l2_access(r.c, &w, 0, t += 1000000, 1);
+    }
+    dram_get_counters(r.d, &d0);
+    assert_int_equal(d0.write_bytes, 0);          /* two dirty lines: within the cap */
+    mem_req w3 = { 2 * 128, 128, 0, MEM_WRITE };
+    l2_access(r.c, &w3, 0, t += 1000000, 1);
+    dram_get_counters(r.d, &d1);
+    assert_int_equal(d1.write_bytes, 128);        /* the third wrote line 0 back */
+    l2_counters k0, k1;
+    l2_get_counters(r.c, &k0);
+    rd(&r, 0, t += 1000000);
+    l2_get_counters(r.c, &k1);
+    assert_int_equal(k1.hits - k0.hits, 1);       /* ... and line 0 stayed */
+    l2_flush(r.c, t += 1000000);
+    dram_get_counters(r.d, &d0);
+    assert_int_equal(d0.write_bytes - d1.write_bytes, 2 * 128); /* only lines 1 and 2 were still dirty */
     rig_free(&r);
 }
 
@@ -407,6 +451,7 @@ int main(void)
         cmocka_unit_test(test_l2_hit_lru),
         cmocka_unit_test(test_l2_mshr_merge_and_writeback),
         cmocka_unit_test(test_l2_flush_dirty_only),
+        cmocka_unit_test(test_l2_dirty_ways_cap),
         cmocka_unit_test(test_l2_stream_hint),
         cmocka_unit_test(test_prefetch_next_line),
         cmocka_unit_test(test_prefetch_stream),
