@@ -101,8 +101,9 @@ static uint64_t queued_access(dram *d, uint64_t addr, uint32_t bytes, uint32_t w
 {
     engine *e = d->qe[dram_map_locate(&d->map, addr).channel];
     run_until(e, t);
-    uint64_t arrive = engine_now(e);
+    uint64_t arrive = t;   /* before the engine's time when this call comes late */
     if (!dram_queued_will_accept(d->q, addr)) {
+        arrive = engine_now(e);
         d->c.stalls += weight;
         do {
             int woke = 0;
@@ -111,16 +112,17 @@ static uint64_t queued_access(dram *d, uint64_t addr, uint32_t bytes, uint32_t w
             assert(woke);
         } while (!dram_queued_will_accept(d->q, addr));
         d->c.stall_ps += (double)(engine_now(e) - arrive) * weight;
+        arrive = engine_now(e);   /* it reaches the queue when a slot frees */
     }
     uint64_t done = 0;
-    dram_queued_req r = { addr, bytes, weight, write, NULL, NULL, 0, write ? NULL : &done };
+    dram_queued_req r = { addr, arrive, bytes, weight, write, NULL, NULL, 0, write ? NULL : &done };
     int rc = dram_queued_enqueue(d->q, &r);
     assert(rc == 0);
     (void)rc;
     if (write) {
         d->c.writes += weight;
         d->c.write_bytes += (uint64_t)bytes * weight;
-        return engine_now(e);
+        return arrive;
     }
     d->c.reads += weight;
     d->c.read_bytes += (uint64_t)bytes * weight;

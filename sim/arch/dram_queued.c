@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/bwcal.h"
 #include "arch/dram_map.h"
 #include "arch/dram_rowpol.h"
 #include "arch/dram_sched.h"
@@ -35,7 +36,8 @@ typedef struct qchan {
     int scheduled;         /* picked, burst not yet begun: they still hold a queue slot */
     uint64_t *open_row;    /* per bank: row + 1 open after the last scheduled access, 0: closed */
     qbank *banks;
-    uint64_t bus_free_ps;  /* end of the last scheduled burst */
+    bwcal bus;             /* data bus: the reservation model's calendar */
+    uint64_t bus_free_ps;  /* end of the latest scheduled burst (paces the decisions) */
     int pick_pending;      /* a pick event is in the engine */
     waiter *w;             /* requesters waiting for a slot (FIFO) */
     size_t nw, capw;
@@ -62,6 +64,7 @@ static void chan_fini(qchan *c)
     free(c->open_row);
     free(c->banks);
     free(c->w);
+    bwcal_fini(&c->bus);
 }
 
 dram_queued *dram_queued_create(const gpu_config *cfg, engine *const *e)
@@ -93,6 +96,7 @@ dram_queued *dram_queued_create(const gpu_config *cfg, engine *const *e)
         c->open_row = calloc((size_t)d->map.nbanks, sizeof *c->open_row);
         c->banks = calloc((size_t)d->map.nbanks, sizeof *c->banks);
         if (!c->q || !c->pay || !c->free_tags || !c->open_row || !c->banks) goto fail;
+        if (bwcal_init(&c->bus, d->ps_per_byte, BWCAL_BUCKET_PS, BWCAL_BUCKETS)) goto fail;
         for (int k = 0; k < d->depth; k++) c->free_tags[k] = (uint32_t)(d->depth - 1 - k);
         c->nfree = d->depth;
     }
@@ -178,21 +182,24 @@ static void pick_ev(void *ctx, uint64_t arg)
     c->free_tags[c->nfree++] = s.tag;
     if (i) d->c.reordered++;
 
+    /* commands go from the request's arrival (before now only for a requester
+     * that called late: the synchronous L2, dram.h) where its bank allows */
     qbank *b = &c->banks[s.bank];
-    uint64_t col;
+    uint64_t lo = s.arrive_ps, col;
     if (c->open_row[s.bank] == s.row) {
-        col = umax(now, b->col_ok_ps);
+        col = umax(lo, b->col_ok_ps);
         d->c.row_hits += p.weight;
     } else {
-        uint64_t act = c->open_row[s.bank] ? ps_add(umax(now, b->pre_ok_ps), d->trp_ps) /* conflict: precharge first */
-                                           : umax(now, b->act_ok_ps);                   /* precharged bank */
+        uint64_t act = c->open_row[s.bank] ? ps_add(umax(lo, b->pre_ok_ps), d->trp_ps) /* conflict: precharge first */
+                                           : umax(lo, b->act_ok_ps);                   /* precharged bank */
         col = ps_add(act, d->trcd_ps);
         b->col_ok_ps = col;
         d->c.row_misses += p.weight;
     }
     uint64_t burst = ps_from((double)p.bytes * d->ps_per_byte);
-    uint64_t start = umax(col, c->bus_free_ps), end = ps_add(start, burst);
-    c->bus_free_ps = ps_add(start, ps_from((double)p.bytes * p.weight * d->ps_per_byte));
+    uint64_t start = bwcal_reserve(&c->bus, col, p.bytes * p.weight), end = ps_add(start, burst);
+    uint64_t busy_end = ps_add(start, ps_from((double)p.bytes * p.weight * d->ps_per_byte));
+    c->bus_free_ps = umax(c->bus_free_ps, busy_end);
     d->c.busy_ps += (double)burst * p.weight;
     int pending = 0;
     for (int k = 0; k < c->n; k++) pending += c->q[k].bank == s.bank && c->q[k].row == s.row;
@@ -205,9 +212,9 @@ static void pick_ev(void *ctx, uint64_t arg)
     }
     uint64_t done = s.write ? end : ps_add(end, d->latency_ps);
     if (p.done_at) *p.done_at = done;
-    if (p.done) engine_schedule(c->e, done, PRIO_NORMAL, p.done, p.ctx, p.arg);
+    if (p.done) engine_schedule(c->e, umax(done, now), PRIO_NORMAL, p.done, p.ctx, p.arg);
     c->scheduled++;
-    engine_schedule(c->e, start, PRIO_HIGH, slot_ev, c, 0);
+    engine_schedule(c->e, umax(start, now), PRIO_HIGH, slot_ev, c, 0);
     if (c->n) schedule_pick(c);
 }
 
@@ -219,7 +226,8 @@ int dram_queued_enqueue(dram_queued *d, const dram_queued_req *r)
     assert(c->nfree > 0);
     uint32_t tag = c->free_tags[--c->nfree];
     c->pay[tag] = (payload){ r->bytes, r->weight ? r->weight : 1, r->done, r->ctx, r->arg, r->done_at };
-    c->q[c->n++] = (dram_sched_entry){ engine_now(c->e), l.row, l.bank, tag, r->write };
+    uint64_t now = engine_now(c->e);
+    c->q[c->n++] = (dram_sched_entry){ r->arrive_ps < now ? r->arrive_ps : now, l.row, l.bank, tag, r->write };
     if ((uint64_t)occupancy(c) > d->c.max_occupancy) d->c.max_occupancy = (uint64_t)occupancy(c);
     if (!c->pick_pending) schedule_pick(c);
     return 0;

@@ -49,6 +49,9 @@ typedef struct dram_queued dram_queued;
 /* One request, copied by enqueue. */
 typedef struct dram_queued_req {
     uint64_t addr;       /* byte address */
+    uint64_t arrive_ps;  /* when it reached the controller: the engine's time (a later value counts as
+                          * that); earlier only for a requester that calls late (the synchronous L2,
+                          * dram.h), whose commands may then go from that time where bank and bus allow */
     uint32_t bytes;      /* burst size */
     uint32_t weight;     /* accesses it stands for (L2 set sampling; 1 otherwise) */
     int write;           /* 1: a write (an L2 write-back) */

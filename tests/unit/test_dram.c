@@ -67,7 +67,7 @@ static int put(rig *r, int i, uint64_t addr)
 {
     r->addr[i] = addr;
     r->arrive_ps[i] = engine_now(r->e);
-    dram_queued_req q = { addr, 64, 1, 0, done_ev, r, (uint64_t)i, NULL };
+    dram_queued_req q = { addr, r->arrive_ps[i], 64, 1, 0, done_ev, r, (uint64_t)i, NULL };
     return dram_queued_enqueue(r->q, &q);
 }
 
