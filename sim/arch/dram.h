@@ -5,7 +5,8 @@
  * reservation (default): address interleaving over channels (dram_map.h),
  * per-channel data-bus bandwidth as a reservation calendar, banks with one row
  * each (row hit vs precharge+activate, or activate alone after the closed row
- * policy's auto-precharge, dram_rowpol.h), refresh as a share of bus time, and
+ * policy's auto-precharge, dram_rowpol.h; a bank's first access pays the
+ * whole row miss, as before the row policies), refresh as a share of bus time, and
  * an access latency; an access reserves its bank and a bus slot when it
  * arrives and its completion time is known at once. Writes (L2 write-backs)
  * use the same bus. Approximated: no command-bus or tFAW constraints, no
@@ -21,10 +22,13 @@
  * arrival becomes the time a slot freed), and for a read runs until the
  * scheduler has placed the request (its completion time is then fixed). A
  * write is posted: done once queued, scheduled later among the requests that
- * follow it (the scheduler may serve reads first). Calls come in (nearly)
- * arrival order; one that arrives before the channel's engine time is queued
- * at that time (first come, first served among reads, as in the reservation
- * model). Row-conflict and locality studies; slower.
+ * follow it (the scheduler may serve reads first). So reads meet the
+ * scheduler one at a time: FR-FCFS can reorder only reads around queued
+ * writes here (README: the DRAM models). Calls come in nearly, not exactly,
+ * arrival order (a tile load dates its lines ahead): one that arrives before
+ * its channel's engine time is queued then, but its commands and burst go from
+ * its own arrival where its bank and the bus calendar have room, as in the
+ * reservation model. Row-conflict and locality studies; slower.
  * Reference: DRAMsim3's channel/bank state split; HBM3 JESD238 for magnitudes.
  */
 #ifndef GPUSIM_DRAM_H

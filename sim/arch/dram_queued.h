@@ -18,8 +18,10 @@
  * bank with another row open pays precharge then activate (tRP + tRCD =
  * memory.row_miss_ns, split by memory.precharge_fraction); a precharged bank
  * pays the activate (tRCD). A burst occupies the channel's bus for bytes /
- * memory.channel_gbps, stretched by memory.refresh_fraction as in the
- * reservation model; read data are back memory.latency_ns after the burst
+ * memory.channel_gbps, stretched by memory.refresh_fraction, on the
+ * reservation model's bus calendar (bwcal.h: 32 ns buckets, fluid within a
+ * bucket, so a late requester's burst can fill idle time before the latest
+ * scheduled one); read data are back memory.latency_ns after the burst
  * (CAS, PHY and controller latency: the model's row-hit latency), a write is
  * done at the end of its burst. A request holds its queue slot from enqueue
  * until its burst starts (its column command issues).
