@@ -240,6 +240,30 @@ static void test_dram_access_queued_back_pressure(void **state)
     assert_true(last[1] > 15 * ns_to_ps(30)); /* depth 1: 15 row conflicts of waiting */
 }
 
+/* Through dram_access, reads meet the scheduler one at a time, but posted
+ * write-backs wait in the queue: FR-FCFS serves a read that hits the open row
+ * before 4 older writes to another row of its bank; FCFS serves it after them
+ * (a row conflict there and another back). */
+static void test_dram_access_frfcfs_read_past_writes(void **state)
+{
+    (void)state;
+    uint64_t rd[2];
+    for (int k = 0; k < 2; k++) {
+        const char *sets[] = { "memory.channels=1", "memory.banks=1", "memory.model=queued",
+                               k ? "memory.scheduler=fcfs" : "memory.scheduler=frfcfs" };
+        gpu_config c = test_config(sets, 4);
+        dram *d = dram_create(&c);
+        assert_non_null(d);
+        uint64_t row = (uint64_t)c.memory.row_bytes;
+        dram_access(d, 0, 64, 1, 0, 0);                                      /* opens row X */
+        for (int i = 0; i < 4; i++) assert_int_equal(dram_access(d, row + (uint64_t)i * 64, 64, 1, 1, 0), 0); /* posted */
+        rd[k] = dram_access(d, 64, 64, 1, 0, 0);                             /* row X again */
+        dram_destroy(d);
+    }
+    gpu_config c = test_config(NULL, 0);
+    assert_true(rd[1] >= rd[0] + 2 * ns_to_ps(c.memory.row_miss_ns));
+}
+
 /* The reservation model's row policies: a row hit vs the closed policy's
  * activate; a row conflict vs the closed policy's activate (precharge hidden). */
 static void test_reservation_row_policy(void **state)
@@ -305,6 +329,7 @@ int main(void)
         cmocka_unit_test(test_row_policy_open_vs_closed),
         cmocka_unit_test(test_queue_back_pressure),
         cmocka_unit_test(test_dram_access_queued_back_pressure),
+        cmocka_unit_test(test_dram_access_frfcfs_read_past_writes),
         cmocka_unit_test(test_reservation_row_policy),
         cmocka_unit_test(test_dram_registries),
     };
