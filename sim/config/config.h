@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 enum { GEMM_SELECT_LIBRARY = 0, GEMM_SELECT_BEST = 1 };
+enum { DRAM_MODEL_RESERVATION = 0, DRAM_MODEL_QUEUED = 1 };  /* memory.model */
 
 typedef struct gpu_config {
     struct {
@@ -91,6 +92,11 @@ typedef struct gpu_config {
         double row_miss_ns;        /* precharge + activate */
         double refresh_fraction;   /* share of time a channel is refreshing */
         int64_t clock_mhz;         /* informational */
+        int64_t model;             /* DRAM_MODEL_*: reservation-timed channels or the queued controller */
+        int64_t row_policy;        /* row of the row-policy registry (arch/dram_rowpol.h) */
+        int64_t scheduler;         /* row of the scheduler registry (arch/dram_sched.h); queued model */
+        int64_t queue_depth;       /* requests per channel queue; queued model */
+        double precharge_fraction; /* share of row_miss_ns that is the precharge (tRP); the rest is tRCD */
     } memory;
     struct {
         int64_t policy;            /* row of the prefetch registry (arch/prefetch.h) */

@@ -11,6 +11,8 @@
 /* The choice lists of policy keys are the policy registries' rows (the one
  * place a policy is named): a link-time reference from the parameter table to
  * sim/arch, which config.h does not include. */
+#include "arch/dram_rowpol.h"
+#include "arch/dram_sched.h"
 #include "arch/l2_repl.h"
 #include "arch/prefetch.h"
 
@@ -90,6 +92,11 @@ const param gpusim_params[] = {
     DBL("memory.row_miss_ns", memory, row_miss_ns, 0, 10000, "30", "ns", "Precharge + activate when the row is not open"),
     DBL("memory.refresh_fraction", memory, refresh_fraction, 0, 0.5, "0.08", "fraction", "Share of time a channel is busy refreshing (tRFC/tREFI)"),
     INT("memory.clock_mhz", memory, clock_mhz, 100, 20000, "1600", "MHz", "Memory clock (informational: DRAM timing is given by memory.channel_gbps and the ns latencies)"),
+    ENUM("memory.model", memory, model, "reservation|queued", "reservation", "DRAM timing model (sim/arch/dram.h): reservation = each access reserves its bank and a bus slot when it arrives, first come first served (fast; right for bandwidth-bound streams, what the shipped configs are fitted with); queued = a controller with a bounded queue per channel, a scheduler (memory.scheduler) and back-pressure, DRAMsim3-style (slower; for row-conflict and locality studies)"),
+    POLICY("memory.row_policy", memory, row_policy, dram_row_policy_name, "open", "Row-buffer policy, both models (sim/arch/dram_rowpol_*.h): open (a row stays open until another row of its bank is needed) or closed (auto-precharge after every access: each access pays the activate alone). Ref: DRAMsim3 row_buf_policy"),
+    POLICY("memory.scheduler", memory, scheduler, dram_scheduler_name, "frfcfs", "Command scheduler of memory.model=queued (sim/arch/dram_sched_*.h): frfcfs (row hits first, then the oldest; Rixner et al., ISCA 2000) or fcfs (the oldest first). The reservation model serves in arrival order"),
+    INT("memory.queue_depth", memory, queue_depth, 1, 4096, "32", "requests/channel", "memory.model=queued: requests one channel's queue holds (waiting, or scheduled with their burst not begun); a requester finding it full waits. Default: DRAMsim3's trans_queue_size"),
+    DBL("memory.precharge_fraction", memory, precharge_fraction, 0, 1, "0.5", "fraction", "Share of memory.row_miss_ns that is the precharge (tRP); the rest is the activate (tRCD). Used by the closed row policy and the queued model. Default: tRP = tRCD, as in HBM2/HBM3 speed bins (JESD235/JESD238)"),
 
     POLICY("prefetch.policy", prefetch, policy, prefetch_policy_name, "none", "L2 prefetcher (sim/arch/prefetch_*.h): none; next_line (the lines after each trigger); stride (a repeated stride per SM); stream (ascending or descending accesses within a region of prefetch.stream_region_kib, from any SM)"),
     INT("prefetch.degree", prefetch, degree, 0, 64, "2", "lines", "Lines prefetched per trigger"),

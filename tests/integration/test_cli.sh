@@ -378,6 +378,25 @@ t_none=$("$BIN" "$SRC/configs/ampere_plus.ini" pf_stream.trace --no-db --json --
 t_strm=$("$BIN" "$SRC/configs/ampere_plus.ini" pf_stream.trace --no-db --json --set prefetch.policy=stream | python3 -c "import json,sys; print(json.load(sys.stdin)['time_us'])")
 check "the stream prefetcher speeds up a latency-bound stream ($t_none -> $t_strm us)" python3 -c "assert $t_strm < 0.8 * $t_none"
 
+# 8g. DRAM models (issue 9 item 2): memory.model=queued runs, stores the registries' names, and differs where it should
+tus() { python3 -c "import json,sys; print(json.load(sys.stdin)['time_us'])"; }
+printf 'eltwise name=add elems=8388608 dtype=fp16 in=2 out=1 flops=1\n' > rw.trace
+"$BIN" "$SRC/configs/h100.ini" rw.trace --db dq.db --json --set memory.model=queued > dq.json
+check "memory.model=queued runs" test $? -eq 0
+check "run_params store the DRAM model and the policy names" test "$(sqlite3 dq.db "select group_concat(value) from (select value from run_params where key in ('memory.model','memory.row_policy','memory.scheduler') order by key)")" = "queued,open,frfcfs"
+t_res=$("$BIN" "$SRC/configs/h100.ini" rw.trace --no-db --json | tus)
+t_q=$(tus < dq.json)
+check "queued within 2% of reservation on a bandwidth-bound eltwise ($t_res vs $t_q us)" python3 -c "assert abs($t_q / $t_res - 1) < 0.02"
+t_d4=$("$BIN" "$SRC/configs/h100.ini" rw.trace --no-db --json --set memory.model=queued --set memory.queue_depth=4 | tus)
+check "a 4-deep queue throttles it (back-pressure: $t_q -> $t_d4 us)" python3 -c "assert $t_d4 > 1.03 * $t_q"
+t_open=$("$BIN" "$SRC/configs/h100.ini" rw.trace --no-db --json --set memory.model=queued --set memory.banks=1 | tus)
+t_closed=$("$BIN" "$SRC/configs/h100.ini" rw.trace --no-db --json --set memory.model=queued --set memory.banks=1 --set memory.row_policy=closed | tus)
+check "closed rows slow a one-bank stream (every access activates: $t_open -> $t_closed us)" python3 -c "assert $t_closed > 1.5 * $t_open"
+"$BIN" "$SRC/configs/h100.ini" rw.trace --no-db --set memory.scheduler=lifo > /dev/null 2> err.txt
+check "a bad scheduler exits 2 and lists the registry's rows" sh -c "test $? -eq 2 && grep -q \"memory.scheduler: expected one of frfcfs|fcfs, got 'lifo'\" err.txt"
+"$BIN" "$SRC/configs/h100.ini" rw.trace --no-db --set memory.model=dramsim > /dev/null 2> err.txt
+check "a bad memory.model exits 2" sh -c "test $? -eq 2 && grep -q 'memory.model: expected one of reservation|queued' err.txt"
+
 # 8g. repeat=N: one row with the totals; sim.steady_state is a checked key; progress never on stdout
 printf 'gemm name=once m=1024 n=1024 k=1024 dtype=fp16\n' > once.trace
 printf 'gemm name=loop m=1024 n=1024 k=1024 dtype=fp16 repeat=50\n' > rep.trace
