@@ -26,6 +26,10 @@ static const int64_t wgmma_tiles[][2] = { {8, 64}, {16, 64}, {24, 64}, {32, 64},
                                           {64, 128}, {80, 128}, {96, 128}, {128, 128}, {160, 128}, {192, 128}, {256, 128},
                                           {64, 160}, {32, 192}, {96, 192}, {128, 192}, {192, 192}, {64, 224}, {96, 256},
                                           {128, 256}, {128, 320}, {64, 384}, {64, 448} };
+/* cuBLAS's tf32 kernels on sm_90 are sm90_xmma (not nvjet) with four tiles: 64x128, 128x128, 64x256 and
+ * 128x256 in its naming (here rows x columns of C: 128x64, 128x128, 256x64, 256x128; gemm_more.csv,
+ * gemm_kernels.csv) */
+static const int64_t wgmma_tf32_tiles[][2] = { {128, 64}, {128, 128}, {256, 64}, {256, 128} };
 static const int64_t mma_tiles[][2] = { {64, 64}, {64, 128}, {128, 64}, {128, 128}, {64, 256}, {256, 64},
                                         {128, 256}, {256, 128} };
 static const int64_t simt_tiles[][2] = { {32, 32}, {64, 32}, {64, 64}, {128, 64}, {128, 128}, {256, 64}, {256, 128} };
@@ -281,14 +285,17 @@ int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_fa
         /* cuBLAS ships its sm80/sm75 kernels with 16-, 4- and 2-byte vectors, no 8-byte variant: rows
          * 8-byte aligned run the 4-byte kernel (fp16 K=36 runs ..._align2; gemm_more.csv, h100_s4/writes.csv) */
         if (!all_families && vec == 8) vec = 4;
-        for (int i = 0; i < f->ntiles; i++) {
+        const int64_t (*tiles)[2] = f->tiles;
+        int ntiles = f->ntiles;
+        if (!all_families && f->tma && op->dtype == DT_TF32) { tiles = wgmma_tf32_tiles; ntiles = NT(wgmma_tf32_tiles); }
+        for (int i = 0; i < ntiles; i++) {
             for (size_t s = 0; s < sizeof splits / sizeof splits[0]; s++) {
                 gemm_map m = { 0 };
                 m.fam = f;
                 m.tensor = f->tensor;
                 m.vec_bytes = vec;
-                m.tm = f->tiles[i][0];
-                m.tn = f->tiles[i][1];
+                m.tm = tiles[i][0];
+                m.tn = tiles[i][1];
                 m.split_k = splits[s];
                 if (f->tma && m.split_k > 2) continue;  /* Hopper kernels split by stream-K */
                 m.stream_k = f->tma && m.split_k == 2;

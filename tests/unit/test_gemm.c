@@ -101,6 +101,14 @@ static void test_families(void **state)
         assert_ptr_equal(m.fam, &gemm_families[cases[i].fam]);
         assert_int_equal(m.vec_bytes, cases[i].vec);
     }
+    /* tf32 on Hopper: cuBLAS's sm90 xmma kernels ship four tiles (a 1536^3 tf32 GEMM runs 128x64 here, the
+     * tile nvjet-like lists would make 160x128); gemm.select=best may use any wgmma tile */
+    for (int64_t sz = 768; sz <= 8192; sz *= 2) {
+        gemm_params op = gemm(sz, sz, sz, DT_TF32);
+        assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), 0);
+        assert_ptr_equal(m.fam, &gemm_families[GF_HOPPER_WGMMA]);
+        assert_true((m.tm == 128 || m.tm == 256) && (m.tn == 64 || m.tn == 128));
+    }
     /* the layout changes which dimensions are row lengths: A^T rows are M long */
     gemm_params t = gemm(4095, 4096, 4096, DT_FP16);
     t.trans_a = 1;
