@@ -39,22 +39,41 @@ static inline void mark(bwcal *c, uint32_t slot)
     c->dirty[p >> 6] |= 1ull << (p & 63);
 }
 
-/* Empties n ring slots from slot `from` (not wrapping past the ring's end), a page at a
- * time, skipping the pages nothing was written to since they were last emptied. */
+/* Empties n ring slots from slot `from` (not wrapping past the ring's end),
+ * skipping the pages nothing was written to since they were last emptied: the
+ * whole pages inside the range are found from the dirty bits, a word at a time. */
 static void clear_slots(bwcal *c, uint32_t from, uint32_t n)
 {
-    uint32_t psz = 1u << c->page_shift;
-    while (n) {
-        uint32_t p = from >> c->page_shift, off = from & (psz - 1);
-        uint32_t k = psz - off < n ? psz - off : n;
-        uint64_t bit = 1ull << (p & 63);
-        if (c->dirty[p >> 6] & bit) {
-            memset(&c->used[from], 0, (size_t)k * sizeof *c->used);
-            c->cleared += k;
-            if (k == psz) c->dirty[p >> 6] &= ~bit; /* a whole page: empty now */
-        }
+    const uint32_t sh = c->page_shift, psz = 1u << sh;
+    uint32_t end = from + n;
+    uint32_t p = from >> sh;
+    if (from & (psz - 1)) { /* a leading part of a page */
+        uint32_t k = psz - (from & (psz - 1));
+        if (k > n) k = n;
+        if (c->dirty[p >> 6] & (1ull << (p & 63))) { memset(&c->used[from], 0, (size_t)k * sizeof *c->used); c->cleared += k; }
         from += k;
-        n -= k;
+        p++;
+    }
+    uint32_t p_end = end >> sh; /* whole pages p .. p_end-1 */
+    while (p < p_end) {
+        uint32_t w = p >> 6, lo = p & 63, hi = p_end - (w << 6) < 64 ? p_end - (w << 6) : 64;
+        uint64_t range = (hi == 64 ? ~0ull : (1ull << hi) - 1) & (~0ull << lo);
+        uint64_t bits = c->dirty[w] & range;
+        c->dirty[w] &= ~range; /* emptied below (or already empty) */
+        while (bits) {
+            uint32_t q = (w << 6) | (uint32_t)__builtin_ctzll(bits);
+            bits &= bits - 1;
+            memset(&c->used[(size_t)q << sh], 0, (size_t)psz * sizeof *c->used);
+            c->cleared += psz;
+        }
+        p = (w + 1) << 6;
+    }
+    if (from < end && (end & (psz - 1)) && (end >> sh) >= (from >> sh)) { /* a trailing part of a page */
+        uint32_t q = end >> sh, start = q << sh > from ? q << sh : from;
+        if (c->dirty[q >> 6] & (1ull << (q & 63))) {
+            memset(&c->used[start], 0, (size_t)(end - start) * sizeof *c->used);
+            c->cleared += end - start;
+        }
     }
 }
 
