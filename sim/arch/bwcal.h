@@ -9,7 +9,8 @@
  * dated later, queued behind its SM's port, does not block the idle capacity
  * before it). Buckets form a ring: the horizon (buckets x bucket_ps) must exceed
  * how far ahead of the current time any request is dated.
- * Invariant: every bucket before `fill` is full.
+ * Invariants: every bucket before `fill` is full; a ring slot holding bytes
+ * lies in a page marked in `dirty` (marked when one of its slots goes from 0).
  */
 #ifndef GPUSIM_BWCAL_H
 #define GPUSIM_BWCAL_H
@@ -22,6 +23,8 @@
 
 typedef struct bwcal {
     uint32_t *used;       /* bytes reserved per bucket (ring) */
+    uint64_t *dirty;      /* a bit per page of slots: written since it was last emptied */
+    uint32_t page_shift;  /* log2 of the slots in a page: 64, or fewer in a ring smaller than 128 */
     uint32_t nbuckets;    /* power of two */
     uint32_t cap;         /* bytes per bucket */
     uint64_t bucket_ps;
@@ -29,6 +32,7 @@ typedef struct bwcal {
     uint64_t head;        /* highest bucket index in use */
     uint64_t fill;        /* lowest bucket index that may have room */
     double busy_ps;       /* total reserved time */
+    uint64_t cleared;     /* ring slots emptied so far (the cost of opening buckets; tests) */
 } bwcal;
 
 /* rate: bytes per picosecond given as ps_per_byte. Returns 0 or -1 (out of memory). */

@@ -98,14 +98,25 @@ struct op_repeat {
     double last_bd[BD_RAW_N];               /* the last simulated iteration's device parts (ps) */
 };
 
+/* The state of an op from its submission to its end, taken from a free list:
+ * the runner's memory grows with the ops in flight, not with the trace (a
+ * pointer per op stays: 8 bytes). */
+typedef struct exec_slot {
+    op_exec ex;               /* first: an op_exec the kernels hand back is its slot */
+    gpu_counters c0;          /* the counters when it began */
+    size_t i;                 /* its index in the trace */
+    struct exec_slot *next;   /* free list */
+} exec_slot;
+
 typedef struct runner {
     const gpu_config *cfg;
     const trace *t;
     engine *e;
     gpu *g;
     host h;
-    op_exec *ex;
-    gpu_counters *c0;
+    exec_slot **live;         /* per op: its slot while submitted and unfinished, else NULL */
+    exec_slot *free_slots;    /* slots of finished ops, for reuse */
+    size_t nslots;            /* slots allocated: the most ops in flight at once (stat runner.exec_slots) */
     double *bd;               /* per op, BD_RAW_N parts of its device time so far (ps) */
     run_result *res;
     stream_q streams[MAX_STREAMS];
@@ -122,6 +133,29 @@ typedef struct runner {
     char *err;
     size_t errlen;
 } runner;
+
+/* A zeroed slot for op i (reused when one is free). NULL when out of memory. */
+static exec_slot *slot_take(runner *r, size_t i)
+{
+    exec_slot *s = r->free_slots;
+    if (s) r->free_slots = s->next;
+    else if ((s = malloc(sizeof *s))) r->nslots++;
+    else return NULL;
+    memset(s, 0, sizeof *s);
+    s->i = i;
+    r->live[i] = s;
+    return s;
+}
+
+static void slot_give(runner *r, size_t i)
+{
+    exec_slot *s = r->live[i];
+    r->live[i] = NULL;
+    s->next = r->free_slots;
+    r->free_slots = s;
+}
+
+static size_t index_of(const op_exec *ex) { return ((const exec_slot *)(const void *)ex)->i; }
 
 static uint64_t alloc(runner *r, uint64_t bytes)
 {
@@ -185,7 +219,7 @@ static void op_final(void *ctx, uint64_t i)
  * now (the last iteration was simulated). */
 static int iteration_end(runner *r, size_t i, uint64_t t)
 {
-    op_exec *ex = &r->ex[i];
+    op_exec *ex = &r->live[i]->ex;
     struct op_repeat *rp = ex->rep;
     power *pw = gpu_power(r->g);
     gpu_counters c;
@@ -269,14 +303,15 @@ static void op_complete(void *ctx, uint64_t i)
 {
     runner *r = ctx;
     uint64_t t = engine_now(r->e);
-    if (r->ex[i].rep && iteration_end(r, (size_t)i, t)) return;
+    if (r->live[i]->ex.rep && iteration_end(r, (size_t)i, t)) return;
     op_finish(r, (size_t)i, t);
 }
 
 /* The op's last iteration is done at t: book it, start what waits on it. */
 static void op_finish(runner *r, size_t i, uint64_t t)
 {
-    op_exec *ex = &r->ex[i];
+    op_exec *ex = &r->live[i]->ex;
+    const gpu_counters *c0 = &r->live[i]->c0;
     const trace_op *op = ex->op;
     ex->end_ps = t;
     power_op_end(gpu_power(r->g), (int)i, t);
@@ -292,10 +327,10 @@ static void op_finish(runner *r, size_t i, uint64_t t)
     o->start_ps = ex->ready_ps;
     o->end_ps = t;
     o->flops = op_flops(op) * (double)op->repeat;
-    o->dram_bytes = (c1.dram_read_bytes - r->c0[i].dram_read_bytes) + (c1.dram_write_bytes - r->c0[i].dram_write_bytes);
-    o->l2_accesses = c1.l2_accesses - r->c0[i].l2_accesses;
-    o->l2_hits = c1.l2_hits - r->c0[i].l2_hits;
-    o->pcie_bytes = c1.pcie_bytes - r->c0[i].pcie_bytes;
+    o->dram_bytes = (c1.dram_read_bytes - c0->dram_read_bytes) + (c1.dram_write_bytes - c0->dram_write_bytes);
+    o->l2_accesses = c1.l2_accesses - c0->l2_accesses;
+    o->l2_hits = c1.l2_hits - c0->l2_hits;
+    o->pcie_bytes = c1.pcie_bytes - c0->pcie_bytes;
     o->ns_per_load = ex->ns_per_load;
     /* launch: the op's time outside its kernels (the device parts are disjoint iterations within it) */
     double *bd = &r->bd[i * BD_RAW_N], dev = 0, span = (double)(o->end_ps - o->start_ps);
@@ -304,6 +339,7 @@ static void op_finish(runner *r, size_t i, uint64_t t)
     else bd[BD_LAUNCH] += span - dev;
     free(ex->rep);
     ex->rep = NULL;
+    slot_give(r, i);
     int s = (int)op->stream;
     stream_q *q = &r->streams[s];
     q->busy = 0;
@@ -324,28 +360,28 @@ static void op_done(void *ctx, op_exec *ex, uint64_t t)
 {
     runner *r = ctx;
     const trace_op *op = ex->op;
-    size_t i = (size_t)(ex - r->ex);
+    size_t i = index_of(ex);
     double it[BD_RAW_N] = { 0 };
     bd_split_iteration(ex->bd_waits, ex->bd_slots, t > ex->iter_start_ps ? t - ex->iter_start_ps : 0, it);
     for (int j = 0; j < BD_RAW_N; j++) r->bd[i * BD_RAW_N + j] += it[j];
     if (ex->rep) memcpy(ex->rep->last_bd, it, sizeof it);
     if (ex->is_kernel && !(op_flags(op) & OPF_TIMED_INSIDE)) t += us_to_ps(r->cfg->host.kernel_tail_us);
-    engine_schedule(r->e, t, PRIO_NORMAL, op_complete, r, (uint64_t)(ex - r->ex));
+    engine_schedule(r->e, t, PRIO_NORMAL, op_complete, r, (uint64_t)i);
 }
 
 /* An iteration starts (the first: the op starts). */
 static void op_begin(void *ctx, uint64_t i)
 {
     runner *r = ctx;
-    op_exec *ex = &r->ex[i];
+    op_exec *ex = &r->live[i]->ex;
     uint64_t t = engine_now(r->e);
     struct op_repeat *rp = ex->rep;
     if (!rp || rp->done == 0) {
-        gpu_get_counters(r->g, &r->c0[i]);
+        gpu_get_counters(r->g, &r->live[i]->c0);
         ex->start_ps = t;
         r->epoch++;
         if (rp) {
-            rp->c_prev = r->c0[i];
+            rp->c_prev = r->live[i]->c0;
             power_snapshot(gpu_power(r->g), (int)i, t, &rp->b_prev);
             rp->last_end_ps = ex->ready_ps;
         }
@@ -373,7 +409,7 @@ static void try_start(runner *r, int s)
     stream_q *q = &r->streams[s];
     if (q->busy || q->head == q->n || r->failed) return;
     size_t i = q->ops[q->head & (q->cap - 1)];
-    op_exec *ex = &r->ex[i];
+    op_exec *ex = &r->live[i]->ex;
     q->busy = 1;
     uint64_t at = ex->is_kernel ? host_start(&r->h, ex->issue_ps, q->free_ps)
                                 : (ex->issue_ps > q->free_ps ? ex->issue_ps : q->free_ps);
@@ -446,7 +482,9 @@ static void host_step(void *ctx, uint64_t arg)
             engine_schedule(r->e, r->h.now_ps, PRIO_LOW, host_step, r, 0);
             return;
         }
-        op_exec *ex = &r->ex[i];
+        exec_slot *sl = slot_take(r, i);
+        if (!sl) { snprintf(r->err, r->errlen, "out of memory"); r->failed = -1; return; }
+        op_exec *ex = &sl->ex;
         ex->op = op;
         ex->g = r->g;
         ex->done = op_done;
@@ -537,11 +575,10 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
     r->capacity = (uint64_t)cap;
     r->e = engine_create();
     r->g = r->e ? gpu_create(cfg, r->e) : NULL;
-    r->ex = calloc(t->n, sizeof *r->ex);
-    r->c0 = calloc(t->n, sizeof *r->c0);
+    r->live = calloc(t->n, sizeof *r->live);
     r->bd = calloc(t->n * BD_RAW_N, sizeof *r->bd);
     res->ops = calloc(t->n, sizeof *res->ops);
-    int rc = (!r->g || !r->ex || !r->c0 || !r->bd || !res->ops || power_set_ops(gpu_power(r->g), t->n)) ? -1 : 0;
+    int rc = (!r->g || !r->live || !r->bd || !res->ops || power_set_ops(gpu_power(r->g), t->n)) ? -1 : 0;
     if (!rc) {
         res->nops = t->n;
         host_init(&r->h, cfg);
@@ -557,7 +594,7 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
             /* a wrapped or saturated clock would be reported as a plausible, wrong time */
             size_t bad = r->next_op ? r->next_op - 1 : 0;
             for (size_t i = 0; i < t->n; i++)
-                if (r->ex[i].op && !r->ex[i].end_ps) { bad = i; break; }
+                if (r->live[i]) { bad = i; break; }
             horizon_error(t, bad, err, errlen);
             rc = -2;
         }
@@ -604,7 +641,9 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
             o->clock_mhz = po->clock_mhz > 0 ? po->clock_mhz : (double)cfg->gpu.clock_mhz;
             o->temp_c = po->temp_c > 0 || o->end_ps > o->start_ps ? po->temp_c : ps.temp_c;
             o->avg_power_w = o->end_ps > o->start_ps ? o->energy_j / ((double)(o->end_ps - o->start_ps) * 1e-12) : 0;
-            finish_breakdown(r, i, o);
+            /* a host op that took no time (sync, mode) has no parts (host_op zeroed its row and set bound
+             * "-"): its row of r->bd is not read, so that it is never mapped (96 B an op of 5x10^6 syncs) */
+            if (op_type_of(&t->ops[i])->start || o->end_ps > o->start_ps) finish_breakdown(r, i, o);
         }
         res->energy_j = ps.energy_j;
         res->avg_power_w = ps.avg_power_w;
@@ -624,16 +663,25 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
         stats_add(&res->st, "engine", "events", (double)res->events);
         stats_add(&res->st, "runner", "iterations_simulated", (double)r->iters_simulated);
         stats_add(&res->st, "runner", "iterations_extrapolated", (double)r->iters_extrapolated);
+        stats_add(&res->st, "runner", "exec_slots", (double)r->nslots);
     }
-    for (size_t i = 0; r->ex && i < t->n; i++) free(r->ex[i].rep); /* ops a failure left unfinished */
+    for (size_t i = 0; r->live && i < t->n; i++) if (r->live[i]) free(r->live[i]->ex.rep); /* ops a failure left unfinished */
     for (int s = 0; s < MAX_STREAMS; s++) free(r->streams[s].ops);
     gpu_destroy(r->g);
     engine_destroy(r->e);
     /* kernels a run abandoned mid-way (the clock reached its horizon) still own their state */
-    for (size_t i = 0; r->ex && i < t->n; i++)
-        if (r->ex[i].state && r->ex[i].state_free) r->ex[i].state_free(r->ex[i].state);
-    free(r->ex);
-    free(r->c0);
+    for (size_t i = 0; r->live && i < t->n; i++)
+        if (r->live[i]) {
+            op_exec *ex = &r->live[i]->ex;
+            if (ex->state && ex->state_free) ex->state_free(ex->state);
+            free(r->live[i]);
+        }
+    free(r->live);
+    while (r->free_slots) {
+        exec_slot *s = r->free_slots;
+        r->free_slots = s->next;
+        free(s);
+    }
     free(r->bd);
     free(r);
     if (rc) { free(res->ops); res->ops = NULL; res->nops = 0; stats_free(&res->st); }

@@ -316,6 +316,9 @@ int trace_parse(trace **out, const char *name, const char *text, size_t len, cha
     t->arena = arena;
     if (!rc && t->n == 0) rc = perr(&P, "trace has no operations");
     if (rc) { trace_destroy(t); return rc; }
+    /* Give back what the doubling left unused (up to half the ops array). */
+    trace_op *fit = realloc(t->ops, t->n * sizeof *t->ops);
+    if (fit) t->ops = fit;
     /* The arena no longer moves: point each op at its params. */
     size_t off = 0;
     for (size_t i = 0; i < t->n; i++) {

@@ -159,6 +159,75 @@ static void test_hostile_config(void **state)
     expect_error(write_tmp("dirbase.ini", "[config]\nbase = /tmp\n"), NULL, 0, "dirbase.ini:2: config.base: '/tmp' is not a regular file");
 }
 
+/* Every key of the config, grouped by section, in the order the param table gives them. */
+typedef struct keys { char key[128][96], val[128][256]; int n; } keys;
+static void collect(void *ctx, const char *key, const char *val)
+{
+    keys *k = ctx;
+    assert_true(k->n < 128);
+    snprintf(k->key[k->n], sizeof k->key[0], "%s", key);
+    snprintf(k->val[k->n], sizeof k->val[0], "%s", val);
+    k->n++;
+}
+
+/* Writes every key of k as one file based on `base`, [gpu] last; `bad` replaces
+ * gpu.sm_count's value and goes last (NULL: as it is). Returns the line of gpu.sm_count. */
+static int write_all_keys(const char *path, const char *base, const keys *k, const char *bad)
+{
+    FILE *f = fopen(path, "w");
+    int line = 2, at = 0;
+    fprintf(f, "[config]\nbase = %s\n", base);
+    char done[128] = { 0 };
+    for (int pass = 0; pass < 2; pass++) /* [gpu] last: its sm_count is the file's last line */
+    for (int i = 0; i < k->n; i++) {
+        if (done[i] || (strncmp(k->key[i], "gpu.", 4) == 0) != pass) continue;
+        size_t sl = (size_t)(strchr(k->key[i], '.') - k->key[i]);
+        if (sl == 6 && strncmp(k->key[i], "config", 6) == 0) { done[i] = 1; continue; }
+        fprintf(f, "[%.*s]\n", (int)sl, k->key[i]);
+        line++;
+        for (int j = i; j < k->n; j++) {
+            if (done[j] || strncmp(k->key[j], k->key[i], sl + 1) != 0) continue;
+            done[j] = 1;
+            if (bad && strcmp(k->key[j], "gpu.sm_count") == 0) continue;
+            const char *v = k->val[j];
+            int quote = strpbrk(v, "#;") != NULL;
+            fprintf(f, "%s = %s%s%s\n", k->key[j] + sl + 1, quote ? "\"" : "", v, quote ? "\"" : "");
+            line++;
+        }
+        if (bad && sl == 3 && strncmp(k->key[i], "gpu", 3) == 0) { fprintf(f, "sm_count = %s\n", bad); at = ++line; }
+    }
+    fclose(f);
+    return at;
+}
+
+/* Issue 10: more than 512 key lines (here every key, in each of 5 files chained by
+ * base =, 500+ lines) keep their line numbers: the error names the last file's line. */
+static void test_many_key_lines(void **state)
+{
+    (void)state;
+    gpu_config c;
+    assert_int_equal(config_load(&c, SRC_DIR "/configs/h100.ini", NULL, 0, err, sizeof err), 0);
+    static keys k;
+    k.n = 0;
+    config_foreach(&c, collect, &k);
+    assert_true(k.n > 100);
+    char path[6][128], base[256];
+    snprintf(base, sizeof base, "%s/configs/h100.ini", SRC_DIR);
+    for (int f = 1; f <= 5; f++) {
+        snprintf(path[f], sizeof path[f], "/tmp/gpusim_test_chain%d.ini", f);
+        write_all_keys(path[f], f == 1 ? base : path[f - 1], &k, NULL);
+    }
+    assert_int_equal(config_load(&c, path[5], NULL, 0, err, sizeof err), 0);
+    int line = write_all_keys(path[5], path[4], &k, "lots");
+    assert_true(line > 100);
+    char want[128];
+    snprintf(want, sizeof want, "gpusim_test_chain5.ini:%d: gpu.sm_count: expected an integer", line);
+    expect_error(path[5], NULL, 0, want);
+    write_all_keys(path[5], path[4], &k, "77");
+    assert_int_equal(config_load(&c, path[5], NULL, 0, err, sizeof err), 0);
+    assert_int_equal(c.gpu.sm_count, 77);
+}
+
 /* A symlinked config finds its base beside the real file, not beside the link. */
 static void test_symlinked_base(void **state)
 {
@@ -192,6 +261,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_unusual_but_valid),
         cmocka_unit_test(test_hostile_config),
+        cmocka_unit_test(test_many_key_lines),
         cmocka_unit_test(test_symlinked_base),
         cmocka_unit_test(test_reference),
     };

@@ -287,6 +287,27 @@ static void test_refusals(void **state)
     trace_destroy(t);
 }
 
+/* The runner's per-op state lives only while the op is in flight: 200 ops with
+ * a sync after every 4 (one per stream) need at most 4 slots, not 200. */
+static void test_exec_slots_reused(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    char text[200 * 64], *p = text;
+    for (int i = 0; i < 200; i++) {
+        p += sprintf(p, "eltwise elems=1024 dtype=fp16 stream=%d\n", i % 4);
+        if (i % 4 == 3) p += sprintf(p, "sync\n");
+    }
+    run_result r = sim(&c, text);
+    assert_int_equal(r.nops, 250);
+    for (size_t i = 0; i < r.nops; i++) assert_true(r.ops[i].end_ps >= r.ops[i].start_ps);
+    assert_true(r.ops[248].end_ps > r.ops[0].end_ps);
+    double slots = stats_get(&r.st, "runner", "exec_slots", 0);
+    print_message("200 ops in flight 4 at most: %.0f slots\n", slots);
+    assert_true(slots >= 1 && slots <= 4);
+    run_result_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_steady_state),
         cmocka_unit_test(test_host_call_costs),
         cmocka_unit_test(test_pageable_h2d),
+        cmocka_unit_test(test_exec_slots_reused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

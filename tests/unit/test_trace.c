@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -128,6 +129,33 @@ static void test_unusual_valid(void **state)
     trace_destroy(t);
 }
 
+/* Issue 10: a NUL byte is an error at its line; lines over 1023 bytes (a comment,
+ * an op) are one line each, and the lines after them keep their numbers. */
+static void test_nul_and_long_lines(void **state)
+{
+    (void)state;
+    static const char nul[] = "gemm m=1 n=1 k=1\neltwise elems=4\0 dtype=fp16\n";
+    trace *t = NULL;
+    assert_int_equal(trace_parse(&t, "t.trace", nul, sizeof nul - 1, err, sizeof err), -2);
+    if (!strstr(err, "t.trace:2: NUL byte")) fail_msg("%s", err);
+    size_t n = 3000;
+    char *text = malloc(n + 200);
+    assert_non_null(text);
+    memset(text, ' ', n + 200);
+    text[0] = '#';
+    memcpy(text + n, "\ngemm m=1 n=1 k=1\ngemm m=1 n=1 k=1 bogus=1\n", 43);
+    assert_int_equal(trace_parse(&t, "t.trace", text, n + 43, err, sizeof err), -2);
+    if (!strstr(err, "t.trace:3: bogus")) fail_msg("%s", err);
+    /* a long valid line: 2000 bytes of spaces between keys */
+    memcpy(text, "gemm m=1", 8);
+    memcpy(text + n, " n=1 k=1\nsync\n", 14);
+    if (trace_parse(&t, "t.trace", text, n + 14, err, sizeof err)) fail_msg("%s", err);
+    assert_int_equal(t->n, 2);
+    assert_int_equal(t->ops[1].line, 2);
+    trace_destroy(t);
+    free(text);
+}
+
 static void test_workloads_parse(void **state)
 {
     (void)state;
@@ -150,6 +178,7 @@ int main(void)
         cmocka_unit_test(test_all_ops),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_unusual_valid),
+        cmocka_unit_test(test_nul_and_long_lines),
         cmocka_unit_test(test_workloads_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
