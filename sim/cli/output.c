@@ -46,6 +46,19 @@ static void print_op_breakdown(FILE *f, const op_result *o)
     fputc('\n', f);
 }
 
+/* "busy: GPU ..., copy engines ..., host ...; overlap gained ...; compute efficiency ...": kernels/overlap.h. */
+static void print_overlap(FILE *f, const run_overlap *o)
+{
+    double T = o->total_us > 0 ? o->total_us : 1;
+    fprintf(f, "busy: GPU %.2f us (%.0f%%), copy engines %.2f us (%.0f%%), host %.2f us (%.0f%%); overlap gained %.2f us "
+               "(streams %.2f, async copies %.2f); compute efficiency %.2f%% of peak; transfer time %.2f us at the link "
+               "rate; prefetch ", o->gpu_busy_us, 100 * o->gpu_busy_us / T, o->copy_busy_us, 100 * o->copy_busy_us / T,
+            o->host_busy_us, 100 * o->host_busy_us / T, o->gained_streams_us + o->gained_copies_us, o->gained_streams_us,
+            o->gained_copies_us, 100 * o->compute_eff, o->transfer_us);
+    if (o->prefetch_eff >= 0) fprintf(f, "%.0f%% useful\n", 100 * o->prefetch_eff);
+    else fprintf(f, "none issued\n");
+}
+
 void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_result *r, double wall_s)
 {
     const prefetch_policy *pf = prefetch_policy_at((size_t)cfg->prefetch.policy);
@@ -71,6 +84,7 @@ void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_res
     fprintf(f, "energy %.6f J, average %.1f W, peak %.1f W (power.limit_w %g W), mean SM clock %.0f MHz, "
                "die %.1f C at the end (peak %.1f C)\n", r->energy_j, r->avg_power_w, r->peak_power_w, cfg->power.limit_w,
             r->clock_mhz, r->temp_c, r->peak_temp_c);
+    print_overlap(f, &r->ov);
     fprintf(f, "where the time went (README: breakdown labels):\n");
     for (size_t i = 0; i < r->nops; i++) {
         const op_result *o = &r->ops[i];

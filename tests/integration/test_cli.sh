@@ -23,6 +23,8 @@ check "every op stored" test "$(sqlite3 main.db 'select count(*) from ops')" = 6
 check "effective params stored" test "$(sqlite3 main.db "select value from run_params where key='gpu.sm_count'")" = 144
 check "inherited param stored" test "$(sqlite3 main.db "select value from run_params where key='gpu.clock_mhz'")" = 1410
 check "stats stored" test "$(sqlite3 main.db "select count(*) from stats where component='l2'")" -gt 3
+check "what overlapped stored (stats, component overlap)" test "$(sqlite3 main.db "select count(*) from stats where component='overlap' and metric in ('gpu_busy_us','copy_engines_busy_us','host_busy_us','gained_streams_us','gained_async_copies_us','compute_efficiency','transfer_us','prefetch_efficiency')")" = 8
+check "summary reports what overlapped" grep -qE '^busy: GPU [0-9.]+ us \([0-9]+%\), copy engines [0-9.]+ us .*, host [0-9.]+ us .*; overlap gained [0-9.]+ us \(streams .*, async copies .*\); compute efficiency [0-9.]+% of peak; transfer time [0-9.]+ us at the link rate; prefetch [0-9]+% useful$' out.txt
 check "schema version 5" test "$(sqlite3 main.db "select value from meta where key='schema_version'")" = 5
 check "op breakdown stored, sums to the op's time" test "$(sqlite3 main.db "select count(*) from ops where abs(bd_launch_us + bd_host_us + bd_tail_us + bd_compute_us + bd_clock_us + bd_smem_us + bd_l2_us + bd_dram_us + bd_latency_us + bd_pcie_us + bd_sync_us - time_us) <= 0.01 * time_us")" = 6
 check "summary has a breakdown line per op" test "$(grep -cE '^  [a-z0-9]+ +[a-z0-9]+-bound: ' out.txt)" = 6
