@@ -35,7 +35,7 @@ static void test_async_copy(void **state)
 {
     (void)state;
     gpu_config c = test_config(NULL, 0);
-    run_result r = sim(&c, "gemm m=8192 n=8192 k=8192\ncopy dir=h2d bytes=16777216 stream=1\n");
+    run_result r = sim(&c, "gemm m=4096 n=4096 k=4096\ncopy dir=h2d bytes=4194304 stream=1\n");
     const run_overlap *o = &r.ov;
     printf("  gemm %.1f us, copy %.1f us: gained %.1f us (copies), %.1f (streams)\n", op_us(&r, 0), op_us(&r, 1),
            o->gained_copies_us, o->gained_streams_us);
@@ -67,7 +67,7 @@ static void test_host_busy(void **state)
     (void)state;
     gpu_config c = test_config(NULL, 0);
     run_result r = sim(&c, "mode eager\neltwise elems=1024\neltwise elems=1024 repeat=3\ncpu us=100\n"
-                           "gemm m=8192 n=8192 k=8192\nsync\n");
+                           "gemm m=2048 n=2048 k=2048\nsync\n");
     double expect = 4 * c.host.eager_gap_us + 100 + c.host.eager_gemm_us;
     printf("  host busy %.2f us (expected %.2f) of %.1f us\n", r.ov.host_busy_us, expect, r.ov.total_us);
     assert_true(fabs(r.ov.host_busy_us - expect) < 1e-6);
@@ -80,8 +80,8 @@ static void test_ratios(void **state)
     (void)state;
     const char *sets[] = { "prefetch.policy=next_line" };
     gpu_config c = test_config(sets, 1);
-    run_result r = sim(&c, "gemm m=8192 n=8192 k=8192 dtype=bf16\n");
-    double achieved = 2.0 * 8192 * 8192 * 8192 / ((double)r.total_ps * 1e-12) / 1e12;
+    run_result r = sim(&c, "gemm m=4096 n=4096 k=4096 dtype=bf16\n");
+    double achieved = 2.0 * 4096 * 4096 * 4096 / ((double)r.total_ps * 1e-12) / 1e12;
     double eff = achieved / config_peak_tflops(&c, "bf16");
     printf("  compute efficiency %.4f (expected %.4f), prefetch %.3f useful\n", r.ov.compute_eff, eff, r.ov.prefetch_eff);
     assert_true(fabs(r.ov.compute_eff - eff) < 1e-9 && eff > 0.3 && eff < 1);
