@@ -43,6 +43,9 @@
 typedef struct pcie pcie;
 
 #define PCIE_CHUNK_BYTES (1u << 20)
+/* How far past the present a zero-copy access may be dated (ps): the link's calendar
+ * holds about 1 ms; a caller that runs ahead (a chase's loop of hops) stops here. */
+#define PCIE_AHEAD_PS 100000000ull
 
 pcie *pcie_create(const gpu_config *cfg);
 void pcie_destroy(pcie *p);

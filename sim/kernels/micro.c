@@ -58,6 +58,9 @@ static void chase_step(void *ctx, uint64_t arg)
         if (c->host) t = pcie_zc_read(gpu_pcie(c->ex->g), 8, t); /* zero-copy: no cache holds it */
         else t = gpu_mem_rows(c->ex->g, 0, c->ex->in_addr + line * c->line_bytes, 1, 8, 8, MEM_L1, t);
         if (c->warm_left) c->warm_left--; else c->timed_left--;
+        /* the link's calendar reaches PCIE_AHEAD_PS past the present: hops over PCIe (a microsecond
+         * each) go on in the next event before they would be dated beyond it */
+        if (c->host && t - engine_now(c->e) >= PCIE_AHEAD_PS) break;
     }
     engine_schedule(c->e, t, PRIO_NORMAL, chase_step, c, 0);
 }
