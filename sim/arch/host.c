@@ -6,6 +6,7 @@
 void host_init(host *h, const gpu_config *cfg)
 {
     h->now_ps = 0;
+    h->busy_ps = 0;
     h->graph = 0;
     h->graph_launched = 0;
     h->eager_gap_ps[HOST_CALL_KERNEL] = us_to_ps(cfg->host.eager_gap_us);
@@ -29,11 +30,13 @@ uint64_t host_submit(host *h, host_call call)
             h->graph_launched = 1;
             h->graph_issue_ps = h->now_ps;
             h->now_ps += h->eager_gap_ps[HOST_CALL_KERNEL]; /* the graph launch call */
+            h->busy_ps += h->eager_gap_ps[HOST_CALL_KERNEL];
         }
         return h->graph_issue_ps;
     }
     uint64_t t = h->now_ps;
     h->now_ps += h->eager_gap_ps[call];
+    h->busy_ps += h->eager_gap_ps[call];
     return t;
 }
 
@@ -41,7 +44,10 @@ uint64_t host_submit_n(host *h, host_call call, uint64_t n, uint64_t *spacing_ps
 {
     uint64_t t = host_submit(h, call);
     *spacing_ps = h->graph ? 0 : h->eager_gap_ps[call];
-    if (!h->graph && n > 1) h->now_ps += (n - 1) * h->eager_gap_ps[call];
+    if (!h->graph && n > 1) {
+        h->now_ps += (n - 1) * h->eager_gap_ps[call];
+        h->busy_ps += (n - 1) * h->eager_gap_ps[call];
+    }
     return t;
 }
 
@@ -55,6 +61,7 @@ uint64_t host_start(const host *h, uint64_t issue_ps, uint64_t stream_free_ps)
 void host_busy(host *h, uint64_t dur_ps)
 {
     h->now_ps += dur_ps;
+    h->busy_ps += dur_ps;
     h->graph_launched = 0;
 }
 

@@ -31,6 +31,8 @@ typedef struct host {
     uint64_t eager_gap_ps[HOST_CALLS];  /* host time per eager launch, by what it calls */
     uint64_t graph_gap_ps, latency_ps;
     uint64_t setup_ps;        /* GPU-side start of a kernel queued behind its stream predecessor (eager) */
+    uint64_t busy_ps;         /* host thread time spent launching (eager calls, graph launches) and in cpu ops;
+                                 not its waits (sync, pageable copies) */
 } host;
 
 void host_init(host *h, const gpu_config *cfg);

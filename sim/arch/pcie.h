@@ -8,6 +8,29 @@
  * runs); pageable copies staged through a pinned bounce buffer chunk by chunk,
  * host memcpy of one chunk overlapping the DMA of the previous one.
  * Transfers are reserved in chunks so that concurrent copies share the link.
+ *
+ * Zero-copy (a kernel reading or writing mapped pinned host memory, `src=host` /
+ * `dst=host`): a read request (one CTA's slice, a GEMM's block, a chase's line)
+ * crosses the link (h2d) at the zero-copy payload efficiency (one line per TLP)
+ * and its data are back pcie.zc_latency_ns after they left. How many requests
+ * are in flight is the kernel's: an element-wise CTA waits for its slice before
+ * the next, so one CTA reads at most slice / round trip (~4 KB / 1.1 us). Host
+ * memory serves a request in a time that varies: its link time is drawn from an
+ * exponential distribution with the mean of its bytes (stratified draws from a
+ * generator the link owns: repeatable, and a short kernel's total is near the mean). That variability is what keeps a few CTAs from saturating the
+ * link (8 CTAs: 45 GB/s of 51; closed-system queueing at the knee, as mean-value
+ * analysis predicts), while many CTAs do. Writes are posted: the SM is done with
+ * a write once the link (d2h) took it; it lands half a round trip later; the
+ * kernel completes when its last write has landed (system-scope fence), plus
+ * pcie.zc_kernel_us for any kernel that touched host memory (measured, not
+ * explained: zerocopy.csv's 1 MiB rows take ~4 us more than launch, link time
+ * and round trip). Zero-copy traffic and copies share each direction of the
+ * link through a bandwidth calendar (bwcal.h) in wire bytes, so a copy during a
+ * zero-copy kernel slows both. Approximated: host-memory lines are not cached in
+ * L2 (each read goes over the link; a GEMM re-reads its host operand per tile);
+ * the requests' upstream TLPs and the shared both-directions limit are not
+ * charged to zero-copy traffic.
+ * Reference: ../shared/hw/h100/zerocopy.csv (analysis/validate, zerocopy.csv).
  */
 #ifndef GPUSIM_PCIE_H
 #define GPUSIM_PCIE_H
@@ -20,6 +43,9 @@
 typedef struct pcie pcie;
 
 #define PCIE_CHUNK_BYTES (1u << 20)
+/* How far past the present a zero-copy access may be dated (ps): the link's calendar
+ * holds about 1 ms; a caller that runs ahead (a chase's loop of hops) stops here. */
+#define PCIE_AHEAD_PS 100000000ull
 
 pcie *pcie_create(const gpu_config *cfg);
 void pcie_destroy(pcie *p);
@@ -36,6 +62,14 @@ uint64_t pcie_latency_ps(const pcie *p);
 int pcie_engine_take(pcie *p);
 void pcie_engine_give(pcie *p, int idx);
 uint64_t pcie_bytes(const pcie *p);
+
+/* Zero-copy read request of `bytes` of host memory from t; returns when its data are back. */
+uint64_t pcie_zc_read(pcie *p, uint64_t bytes, uint64_t t);
+/* Zero-copy (posted) write of `bytes` from t; returns when the link took the
+ * last byte (the SM is free to go on); *landed gets when it reaches host memory. */
+uint64_t pcie_zc_write(pcie *p, uint64_t bytes, uint64_t t, uint64_t *landed);
+/* Extra time at the end of a kernel that accessed host memory (pcie.zc_kernel_us). */
+uint64_t pcie_zc_kernel_ps(const pcie *p);
 void pcie_report(const pcie *p, stats *s);
 
 #endif

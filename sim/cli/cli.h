@@ -48,8 +48,9 @@ int sweep_main(const cli_args *a);
 int import_main(int argc, char **argv);
 /* `gpusim gen mlp ...` (argv[0] = "gen"): writes a generated trace; returns the exit status. */
 int gen_main(int argc, char **argv);
-/* Chrome trace-event JSON of the ops (open in chrome://tracing or Perfetto). */
-/* Writes the Chrome trace-event timeline to f (not closed); returns 0, or -1 when a write failed. */
-int write_timeline(FILE *f, const trace *t, const run_result *r);
+/* Writes the run as a Chrome trace-event timeline (open in Perfetto or chrome://tracing) to f (not
+ * closed): tracks for the host thread, each stream and each copy engine, per-op figures, and counter
+ * tracks for DRAM bandwidth and the SM clock (output.c). Returns 0, or -1 when a write failed. */
+int write_timeline(FILE *f, const gpu_config *cfg, const trace *t, const run_result *r);
 
 #endif

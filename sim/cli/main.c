@@ -144,7 +144,7 @@ int main(int argc, char **argv)
         return rc == -2 ? 2 : 1;
     }
     if (tl.f) {
-        int bad = write_timeline(tl.f, t, &res);
+        int bad = write_timeline(tl.f, &cfg, t, &res);
         bad |= fclose(tl.f) != 0;
         tl.f = NULL;
         if (bad) {

@@ -1,10 +1,12 @@
 /* output.c: the human summary, JSON and the timeline (see cli.h). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "arch/l2_repl.h"
 #include "arch/prefetch.h"
 #include "cli/cli.h"
 #include "cli/verdict.h"
+#include "ops/op_copy.h"
 #include "ops/optable.h"
 
 /* The timeline track of host ops that take host time (cpu); streams are tracks 0..63. */
@@ -44,6 +46,19 @@ static void print_op_breakdown(FILE *f, const op_result *o)
     fputc('\n', f);
 }
 
+/* "busy: GPU ..., copy engines ..., host ...; overlap gained ...; compute efficiency ...": kernels/overlap.h. */
+static void print_overlap(FILE *f, const run_overlap *o)
+{
+    double T = o->total_us > 0 ? o->total_us : 1;
+    fprintf(f, "busy: GPU %.2f us (%.0f%%), copy engines %.2f us (%.0f%%), host %.2f us (%.0f%%); overlap gained %.2f us "
+               "(streams %.2f, async copies %.2f); compute efficiency %.2f%% of peak; transfer time %.2f us at the link "
+               "rate; prefetch ", o->gpu_busy_us, 100 * o->gpu_busy_us / T, o->copy_busy_us, 100 * o->copy_busy_us / T,
+            o->host_busy_us, 100 * o->host_busy_us / T, o->gained_streams_us + o->gained_copies_us, o->gained_streams_us,
+            o->gained_copies_us, 100 * o->compute_eff, o->transfer_us);
+    if (o->prefetch_eff >= 0) fprintf(f, "%.0f%% useful\n", 100 * o->prefetch_eff);
+    else fprintf(f, "none issued\n");
+}
+
 void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_result *r, double wall_s)
 {
     const prefetch_policy *pf = prefetch_policy_at((size_t)cfg->prefetch.policy);
@@ -69,6 +84,7 @@ void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_res
     fprintf(f, "energy %.6f J, average %.1f W, peak %.1f W (power.limit_w %g W), mean SM clock %.0f MHz, "
                "die %.1f C at the end (peak %.1f C)\n", r->energy_j, r->avg_power_w, r->peak_power_w, cfg->power.limit_w,
             r->clock_mhz, r->temp_c, r->peak_temp_c);
+    print_overlap(f, &r->ov);
     fprintf(f, "where the time went (README: breakdown labels):\n");
     for (size_t i = 0; i < r->nops; i++) {
         const op_result *o = &r->ops[i];
@@ -128,21 +144,170 @@ void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const t
     fprintf(f, "}\n");
 }
 
-int write_timeline(FILE *f, const trace *t, const run_result *r)
-{    fprintf(f, "{\"traceEvents\":[");
-    int first = 1;
+/* ---- the timeline (Chrome trace-event JSON, as Perfetto and chrome://tracing read it) ----
+ * Tracks (pid 0, one tid each, named by thread_name metadata): the host thread (cpu ops),
+ * each stream the trace uses (its ops, copies included), and each copy engine (the copies it
+ * ran: the lowest-numbered engine free at a copy's start, as the link's pool hands them out;
+ * copies beyond the engines share the link on a track of their own). Each op carries its
+ * figures and breakdown in args. Counter tracks: DRAM bandwidth (the running ops' DRAM bytes
+ * over their time, summed) and the SM clock (the mean of the running ops' mean clocks, the
+ * config's clock when none runs), stepping at op boundaries: no finer than an op. */
+#define TL_STREAM_SORT 10    /* sort index of stream 0; the host thread is 0 */
+#define TL_CE_TID 2000       /* copy engine i: tid TL_CE_TID + i */
+
+static void tl_thread(FILE *f, long long tid, const char *name, long long sort)
+{
+    fprintf(f, ",\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":0,\"tid\":%lld,\"args\":{\"name\":", tid);
+    jstr(f, name);
+    fprintf(f, "}},\n{\"name\":\"thread_sort_index\",\"ph\":\"M\",\"pid\":0,\"tid\":%lld,\"args\":{\"sort_index\":%lld}}",
+            tid, sort);
+}
+
+/* One op as a complete ("X") event on track tid, with its figures in args. */
+static void tl_op(FILE *f, const op_result *o, long long tid, const char *engine)
+{
+    fprintf(f, ",\n{\"name\":");
+    jstr(f, o->name);
+    fprintf(f, ",\"cat\":\"%s\",\"ph\":\"X\",\"pid\":0,\"tid\":%lld,\"ts\":%.6f,\"dur\":%.6f,\"args\":{\"kind\":\"%s\"",
+            o->kind, tid, (double)o->start_ps / 1e6, op_us(o), o->kind);
+    if (o->mapping[0]) { fprintf(f, ",\"mapping\":"); jstr(f, o->mapping); }
+    if (engine) fprintf(f, ",\"copy_engine\":\"%s\"", engine);
+    fprintf(f, ",\"bound\":\"%s\",\"flops\":%.1f,\"dram_bytes\":%llu,\"pcie_bytes\":%llu,\"l2_hit_rate\":%.4f,"
+               "\"energy_j\":%.9g,\"clock_mhz\":%.1f,\"breakdown_us\":{",
+            o->bound[0] ? o->bound : "-", o->flops, (unsigned long long)o->dram_bytes, (unsigned long long)o->pcie_bytes,
+            o->l2_accesses ? (double)o->l2_hits / (double)o->l2_accesses : 0, o->energy_j, o->clock_mhz);
+    int n = 0;
+    for (int j = 0; j < BD_N; j++)
+        if (o->bd_us[j] > 0) fprintf(f, "%s\"%s\":%.6f", n++ ? "," : "", bd_labels[j].name, o->bd_us[j]);
+    fprintf(f, "}}}");
+}
+
+/* A boundary of a device op, for the counters: at ps, the op starts (+1) or ends (-1). */
+typedef struct tl_edge {
+    uint64_t ps;
+    int sign;
+    size_t op;
+} tl_edge;
+
+static int tl_edge_cmp(const void *a, const void *b)
+{
+    const tl_edge *x = a, *y = b;
+    if (x->ps != y->ps) return x->ps < y->ps ? -1 : 1;
+    if (x->sign != y->sign) return x->sign < y->sign ? -1 : 1; /* ends before starts */
+    return x->op < y->op ? -1 : x->op > y->op;
+}
+
+static int tl_is_device(const op_result *o)
+{
+    const op_type *ty = op_type_find(o->kind, NULL);
+    return ty && ty->start && o->end_ps > o->start_ps;
+}
+
+/* The counter events; returns -1 when out of memory. */
+static int tl_counters(FILE *f, const gpu_config *cfg, const run_result *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nops; i++) n += tl_is_device(&r->ops[i]) ? 2 : 0;
+    tl_edge *e = malloc((n ? n : 1) * sizeof *e);
+    if (!e) return -1;
+    n = 0;
+    for (size_t i = 0; i < r->nops; i++)
+        if (tl_is_device(&r->ops[i])) {
+            e[n++] = (tl_edge){ r->ops[i].start_ps, 1, i };
+            e[n++] = (tl_edge){ r->ops[i].end_ps, -1, i };
+        }
+    qsort(e, n, sizeof *e, tl_edge_cmp);
+    double gbps = 0, mhz_sum = 0;
+    long running = 0;
+    for (size_t k = 0; k < n; k++) {
+        const op_result *o = &r->ops[e[k].op];
+        gbps += e[k].sign * (double)o->dram_bytes / op_us(o) / 1e3;
+        mhz_sum += e[k].sign * o->clock_mhz;
+        running += e[k].sign;
+        if (k + 1 < n && e[k + 1].ps == e[k].ps) continue; /* one sample per instant */
+        if (running == 0) gbps = mhz_sum = 0;              /* no rounding residue when idle */
+        double ts = (double)e[k].ps / 1e6;
+        fprintf(f, ",\n{\"name\":\"DRAM bandwidth\",\"ph\":\"C\",\"pid\":0,\"ts\":%.6f,\"args\":{\"GB/s\":%.3f}}", ts,
+                gbps > 0 ? gbps : 0);
+        fprintf(f, ",\n{\"name\":\"SM clock\",\"ph\":\"C\",\"pid\":0,\"ts\":%.6f,\"args\":{\"MHz\":%.1f}}", ts,
+                running > 0 ? mhz_sum / (double)running : (double)cfg->gpu.clock_mhz);
+    }
+    free(e);
+    return 0;
+}
+
+/* The copy engine each host<->device copy ran on (the pool's lowest free one at its start), or
+ * engines (none free: it shared the link); -1 for other ops. Returns NULL when out of memory. */
+static int *tl_engines(const trace *t, const run_result *r, int engines)
+{
+    int *ce = malloc((r->nops ? r->nops : 1) * sizeof *ce);
+    tl_edge *e = malloc((r->nops ? r->nops : 1) * sizeof *e);
+    if (!ce || !e) { free(ce); free(e); return NULL; }
+    size_t n = 0;
+    for (size_t i = 0; i < r->nops; i++) {
+        ce[i] = -1;
+        const trace_op *op = &t->ops[i];
+        if (op_type_of(op) == &op_copy && ((const copy_params *)op->params)->dir != DIR_D2D &&
+            r->ops[i].end_ps > r->ops[i].start_ps)
+            e[n++] = (tl_edge){ r->ops[i].start_ps, 1, i };
+    }
+    qsort(e, n, sizeof *e, tl_edge_cmp);
+    uint64_t busy_until[16] = { 0 };
+    for (size_t k = 0; k < n; k++) {
+        size_t i = e[k].op;
+        int got = engines;
+        for (int j = 0; j < engines && j < 16; j++)
+            if (busy_until[j] <= r->ops[i].start_ps) { got = j; break; }
+        if (got < engines) busy_until[got] = r->ops[i].end_ps;
+        ce[i] = got;
+    }
+    free(e);
+    return ce;
+}
+
+int write_timeline(FILE *f, const gpu_config *cfg, const trace *t, const run_result *r)
+{
+    int engines = (int)cfg->pcie.copy_engines;
+    int *ce = tl_engines(t, r, engines);
+    if (!ce) return -1;
+    fprintf(f, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
+    fprintf(f, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":0,\"args\":{\"name\":");
+    jstr(f, cfg->gpu.name);
+    fprintf(f, "}}");
+    tl_thread(f, TIMELINE_HOST_TID, "host thread", 0);
+    uint64_t used = 0; /* streams with an op (stream ids are 0..63) */
+    int ce_used[17] = { 0 };
+    for (size_t i = 0; i < r->nops; i++) {
+        const op_type *ty = op_type_find(r->ops[i].kind, NULL);
+        if (ty && ty->start) used |= 1ull << (t->ops[i].stream & 63);
+        if (ce[i] >= 0) ce_used[ce[i] < 16 ? ce[i] : 16] = 1;
+    }
+    for (int s = 0; s < 64; s++)
+        if (used >> s & 1) {
+            char name[32];
+            snprintf(name, sizeof name, "stream %d", s);
+            tl_thread(f, s, name, TL_STREAM_SORT + s);
+        }
+    for (int j = 0; j <= engines && j <= 16; j++)
+        if (ce_used[j]) {
+            char name[48];
+            if (j < engines) snprintf(name, sizeof name, "copy engine %d", j);
+            else snprintf(name, sizeof name, "copies beyond the %d engines", engines);
+            tl_thread(f, TL_CE_TID + j, name, TL_STREAM_SORT + 64 + j);
+        }
     for (size_t i = 0; i < r->nops; i++) {
         const op_result *o = &r->ops[i];
         if (o->end_ps <= o->start_ps) continue;
-        fprintf(f, "%s{\"name\":", first ? "" : ",");
-        jstr(f, o->name);
         const op_type *ty = op_type_find(o->kind, NULL);
-        long long tid = ty && !ty->start ? TIMELINE_HOST_TID : (long long)t->ops[i].stream;
-        fprintf(f, ",\"cat\":\"%s\",\"ph\":\"X\",\"pid\":0,\"tid\":%lld,\"ts\":%.6f,\"dur\":%.6f}", o->kind,
-                tid, (double)o->start_ps / 1e6, op_us(o));
-        first = 0;
+        if (ty && !ty->start) { tl_op(f, o, TIMELINE_HOST_TID, NULL); continue; }
+        char engine[48] = "";
+        if (ce[i] >= 0 && ce[i] < engines) snprintf(engine, sizeof engine, "%d", ce[i]);
+        else if (ce[i] >= 0) snprintf(engine, sizeof engine, "none free (shares the link)");
+        tl_op(f, o, (long long)t->ops[i].stream, ce[i] >= 0 ? engine : NULL);
+        if (ce[i] >= 0) tl_op(f, o, TL_CE_TID + (ce[i] < 16 ? ce[i] : 16), engine);
     }
-    fprintf(f, "%s{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":0,\"tid\":%d,\"args\":{\"name\":\"host\"}}]}\n",
-            first ? "" : ",", TIMELINE_HOST_TID);
+    free(ce);
+    if (tl_counters(f, cfg, r)) return -1;
+    fprintf(f, "\n]}\n");
     return fflush(f) || ferror(f) ? -1 : 0;
 }

@@ -119,6 +119,9 @@ typedef struct gpu_config {
         int64_t host_cache_mib;    /* host last-level cache */
         double pageable_extra_us;  /* extra fixed cost of a pageable copy (staging setup + sync) */
         int64_t staging_chunk_kib;
+        double zc_latency_ns;      /* zero-copy: one line's round trip SM -> host memory -> SM, link idle */
+        double zc_payload_efficiency; /* zero-copy TLPs (one line each) payload / wire bytes */
+        double zc_kernel_us;       /* a kernel that touched host memory completes this much later */
     } pcie;
     struct {
         double limit_w;            /* board power limit (TDP) the controller holds */

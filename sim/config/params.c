@@ -117,6 +117,9 @@ const param gpusim_params[] = {
     INT("pcie.host_cache_mib", pcie, host_cache_mib, 0, 65536, "32", "MiB", "Host last-level cache: pageable buffers up to this size are copied at the cached rate"),
     DBL("pcie.pageable_extra_us", pcie, pageable_extra_us, 0, 10000, "10", "us", "Extra fixed cost of a pageable copy (staging buffer setup, host synchronisation)"),
     INT("pcie.staging_chunk_kib", pcie, staging_chunk_kib, 4, 1048576, "2048", "KiB", "Staging buffer chunk: pageable copies pipeline memcpy and DMA per chunk"),
+    DBL("pcie.zc_latency_ns", pcie, zc_latency_ns, 1, 1e6, "1100", "ns", "Zero-copy (a kernel reading mapped pinned host memory, src=host): round trip of a read request from an SM to host memory and back, beyond its time on the link"),
+    DBL("pcie.zc_payload_efficiency", pcie, zc_payload_efficiency, 0.1, 1, "0.81", "fraction", "Payload share of link bytes for zero-copy traffic (one line per TLP, against larger DMA payloads for copies)"),
+    DBL("pcie.zc_kernel_us", pcie, zc_kernel_us, 0, 10000, "3.5", "us", "Extra time at the end of a kernel that read or wrote host memory (zero-copy), beyond its last access: measured, its cause not modeled (a system-scope fence and the host mapping's translations are candidates)"),
 
     DBL("power.limit_w", power, limit_w, 1, 100000, "700", "W", "Board power limit (TDP): the controller lowers the SM clock until the modeled power is under it"),
     DBL("power.tau_us", power, tau_us, 0.001, 1e9, "200", "us", "Response time constant of the power controller: the SM clock moves toward the clock that meets power.limit_w with this time constant"),

@@ -14,7 +14,8 @@ const bd_row bd_labels[BD_N] = {
     [BD_DRAM] = { "dram", "waits for data while the DRAM was busy (DRAM bandwidth); a cache flush" },
     [BD_LATENCY] = { "latency", "memory latency not hidden: waits for data while neither DRAM nor L2 was busy; "
                                 "a dependent-load chase; a stream with too few requests in flight" },
-    [BD_PCIE] = { "pcie", "host-device copies over PCIe (their setup latency, pageable staging and the transfer)" },
+    [BD_PCIE] = { "pcie", "host-device copies over PCIe (their setup latency, pageable staging and the transfer); a kernel's "
+                          "zero-copy reads and writes of host memory" },
     [BD_SYNC] = { "sync", "barriers and issue spacing between a GEMM's k-tiles; a softmax's reductions" },
 };
 

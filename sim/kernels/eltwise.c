@@ -7,9 +7,18 @@
  * bounded by the SM's outstanding-miss registers (Little's law sets the per-SM
  * bandwidth), computes `flops` per element on the CUDA cores, and stores its
  * outputs (write-allocate in L2; DRAM sees them as write-backs).
- * Events per CTA: two (data in, stores accepted).
- * Breakdown (breakdown.h): a CTA books its loads and stores as memory and its
- * arithmetic as compute.
+ * Operands in host memory (zero-copy, `src=host` / `dst=host`) go over PCIe
+ * instead (arch/pcie.h): a slice's read is one request with a round trip;
+ * writes are posted, and the kernel completes when the last one has landed in
+ * host memory (plus pcie.zc_kernel_us).
+ * A fixed grid (`ctas=`) is a grid-stride loop: CTA c takes slices c, c+grid,
+ * ...; it issues the next slice's loads when this slice's data are in (one
+ * slice in flight per CTA: a loop without unrolling) and, when it reads
+ * nothing, the next slice's stores when this slice's were taken.
+ * Events per slice: two (data in, stores accepted), three in a grid-stride loop.
+ * Breakdown (breakdown.h): a CTA books its device loads and stores as memory,
+ * its zero-copy waits as pcie and its arithmetic as compute; in a grid-stride
+ * loop, the time from its previous booking to each slice's end (stores may overlap the next slice).
  */
 #include <stdlib.h>
 
@@ -23,36 +32,71 @@ typedef struct elt_run {
     op_exec *ex;
     gpu *g;
     engine *e;
+    pcie *p;
     kernel_desc kd;
     uint64_t elems;
     uint64_t eb;            /* bytes per element */
     int64_t nin, nout;
     double flops;
     dtype_id dt;
+    int src_host, dst_host; /* inputs / outputs in host memory (zero-copy) */
+    uint64_t slices;        /* ELT_PER_CTA-element slices */
+    int grid_stride;        /* a fixed grid (ctas=): each CTA loops over its slices */
+    uint64_t *next;         /* grid-stride, per CTA: its next slice to issue */
+    uint64_t *pending;      /* grid-stride, per CTA: slices issued, not finished */
+    uint64_t *acct;         /* grid-stride, per CTA: its time is booked up to here */
+    uint64_t landed_ps;     /* the last posted host write reaches host memory */
 } elt_run;
 
-static uint64_t pack(uint64_t cta, int smi) { return (cta << 13) | (uint64_t)smi; }
+static uint64_t pack(uint64_t slice, int smi) { return (slice << 13) | (uint64_t)smi; }
 
-static void span(const elt_run *r, uint64_t cta, uint64_t *first, uint64_t *bytes)
+static void span(const elt_run *r, uint64_t slice, uint64_t *first, uint64_t *bytes)
 {
-    uint64_t e0 = cta * ELT_PER_CTA;
+    uint64_t e0 = slice * ELT_PER_CTA;
     uint64_t n = r->elems - e0 < ELT_PER_CTA ? r->elems - e0 : ELT_PER_CTA;
     *first = e0 * r->eb;
     *bytes = n * r->eb;
 }
 
-static void cta_done(void *ctx, uint64_t arg)
+/* Books [from, to) of the slice's CTA to label l; a grid-stride CTA books from where it left off. */
+static void book(elt_run *r, uint64_t slice, bd_label l, uint64_t from, uint64_t to)
+{
+    if (r->grid_stride) {
+        uint64_t *a = &r->acct[slice % r->kd.ctas];
+        if (to <= *a) return;
+        from = *a;
+        *a = to;
+    }
+    bd_book(r->ex, l, from, to);
+}
+
+static void issue(elt_run *r, uint64_t slice, int smi, uint64_t t);
+
+static void issue_next(void *ctx, uint64_t arg)
 {
     elt_run *r = ctx;
-    cta_sched_done(gpu_sched(r->g), &r->kd, (int)(arg & 8191), engine_now(r->e));
+    uint64_t cta = arg >> 13;
+    if (r->next[cta] < r->slices) issue(r, r->next[cta], (int)(arg & 8191), engine_now(r->e));
+}
+
+static void slice_done(void *ctx, uint64_t arg)
+{
+    elt_run *r = ctx;
+    int smi = (int)(arg & 8191);
+    uint64_t cta = arg >> 13;
+    if (r->grid_stride) {
+        cta %= r->kd.ctas;
+        if (--r->pending[cta] > 0 || r->next[cta] < r->slices) return;
+    }
+    cta_sched_done(gpu_sched(r->g), &r->kd, smi, engine_now(r->e));
 }
 
 static void data_in(void *ctx, uint64_t arg)
 {
     elt_run *r = ctx;
-    uint64_t t = engine_now(r->e), cta = arg >> 13, off, bytes;
+    uint64_t t = engine_now(r->e), slice = arg >> 13, off, bytes;
     int smi = (int)(arg & 8191);
-    span(r, cta, &off, &bytes);
+    span(r, slice, &off, &bytes);
     sm *s = gpu_sm(r->g, smi);
     uint64_t done = t;
     if (r->flops > 0) {
@@ -63,38 +107,88 @@ static void data_in(void *ctx, uint64_t arg)
             if (d > done) done = d;
         }
     }
-    bd_book(r->ex, BD_COMPUTE, t, done);
+    book(r, slice, BD_COMPUTE, t, done);
     uint64_t acc = done;
     for (int64_t o = 0; o < r->nout; o++) {
-        uint64_t d = gpu_mem_rows(r->g, smi, r->ex->out_addr + (uint64_t)o * r->elems * r->eb + off, 1, bytes, bytes,
-                                  MEM_WRITE, done);
+        uint64_t d, landed;
+        if (r->dst_host) {
+            d = pcie_zc_write(r->p, bytes, done, &landed);
+            power_add_span(gpu_power(r->g), PW_PCIE, (double)bytes, r->kd.op, t, done, landed);
+            if (landed > r->landed_ps) r->landed_ps = landed;
+        } else
+            d = gpu_mem_rows(r->g, smi, r->ex->out_addr + (uint64_t)o * r->elems * r->eb + off, 1, bytes, bytes,
+                             MEM_WRITE, done);
         if (d > acc) acc = d;
     }
-    bd_book(r->ex, BD_MEM, done, acc);
-    engine_schedule(r->e, acc, PRIO_NORMAL, cta_done, r, arg);
+    book(r, slice, r->dst_host ? BD_PCIE : BD_MEM, done, acc);
+    engine_schedule(r->e, acc, PRIO_NORMAL, slice_done, r, arg);
+    if (r->grid_stride && r->nin == 0) engine_schedule(r->e, acc, PRIO_NORMAL, issue_next, r, pack(slice % r->kd.ctas, smi));
+}
+
+/* Issues the loads of one slice on SM smi at t. */
+static void issue(elt_run *r, uint64_t slice, int smi, uint64_t t)
+{
+    uint64_t off, bytes, ready = t;
+    span(r, slice, &off, &bytes);
+    for (int64_t i = 0; i < r->nin; i++) {
+        uint64_t d;
+        if (r->src_host) {
+            d = pcie_zc_read(r->p, bytes, t);
+            power_add_span(gpu_power(r->g), PW_PCIE, (double)bytes, r->kd.op, t, t, d);
+        } else {
+            uint64_t base = i == 0 ? r->ex->in_addr : r->ex->in2_addr + (uint64_t)(i - 1) * r->elems * r->eb;
+            d = gpu_mem_rows(r->g, smi, base + off, 1, bytes, bytes, MEM_L1 | MEM_MSHR, t);
+        }
+        if (d > ready) ready = d;
+    }
+    book(r, slice, r->src_host ? BD_PCIE : BD_MEM, t, ready);
+    engine_schedule(r->e, ready, PRIO_NORMAL, data_in, r, pack(slice, smi));
+    if (r->grid_stride) {
+        uint64_t cta = slice % r->kd.ctas;
+        r->pending[cta]++;
+        r->next[cta] = slice + r->kd.ctas;
+        if (r->nin > 0 && r->next[cta] < r->slices) engine_schedule(r->e, ready, PRIO_NORMAL, issue_next, r, pack(cta, smi));
+    }
 }
 
 static void start_cta(void *ctx, int smi, uint64_t cta, uint64_t t)
 {
     elt_run *r = ctx;
-    uint64_t off, bytes, ready = t;
-    span(r, cta, &off, &bytes);
-    for (int64_t i = 0; i < r->nin; i++) {
-        uint64_t base = i == 0 ? r->ex->in_addr : r->ex->in2_addr + (uint64_t)(i - 1) * r->elems * r->eb;
-        uint64_t d = gpu_mem_rows(r->g, smi, base + off, 1, bytes, bytes, MEM_L1 | MEM_MSHR, t);
-        if (d > ready) ready = d;
-    }
-    bd_book(r->ex, BD_MEM, t, ready);
-    engine_schedule(r->e, ready, PRIO_NORMAL, data_in, r, pack(cta, smi));
+    if (r->grid_stride) r->acct[cta] = t;
+    issue(r, cta, smi, t);
+}
+
+static void run_free(void *state)
+{
+    elt_run *r = state;
+    free(r->next);
+    free(r->pending);
+    free(r->acct);
+    free(r);
+}
+
+static void complete(void *ctx, uint64_t arg)
+{
+    (void)arg;
+    elt_run *r = ctx;
+    op_exec *ex = r->ex;
+    uint64_t t = engine_now(r->e);
+    run_free(r);
+    ex->state = NULL;
+    ex->done(ex->done_ctx, ex, t);
 }
 
 static void finished(void *ctx, uint64_t t)
 {
     elt_run *r = ctx;
-    op_exec *ex = r->ex;
-    free(r);
-    ex->state = NULL;
-    ex->done(ex->done_ctx, ex, t);
+    if (r->src_host || r->dst_host) {
+        /* the kernel's end waits for its posted host writes (system-scope fence), then pcie.zc_kernel_us */
+        uint64_t end = ps_add(r->landed_ps > t ? r->landed_ps : t, pcie_zc_kernel_ps(r->p));
+        r->ex->bd_waits[BD_PCIE] += (double)(end - t) * (double)(r->ex->bd_slots ? r->ex->bd_slots : 1); /* every slot waits */
+        engine_schedule(r->e, end, PRIO_NORMAL, complete, r, 0);
+        return;
+    }
+    complete(r, 0);
 }
 
 int eltwise_launch(op_exec *ex, uint64_t t, const eltwise_work *w)
@@ -104,15 +198,26 @@ int eltwise_launch(op_exec *ex, uint64_t t, const eltwise_work *w)
     r->ex = ex;
     r->g = ex->g;
     r->e = gpu_engine(ex->g);
+    r->p = gpu_pcie(ex->g);
     r->elems = w->elems; r->eb = w->eb;
     r->nin = w->nin; r->nout = w->nout; r->flops = w->flops; r->dt = w->dt;
+    r->src_host = w->src_host; r->dst_host = w->dst_host;
+    r->slices = (r->elems + ELT_PER_CTA - 1) / ELT_PER_CTA;
     r->kd.shape = (cta_shape){ ELT_THREADS, 32, 0 };
-    r->kd.ctas = (r->elems + ELT_PER_CTA - 1) / ELT_PER_CTA;
+    r->kd.ctas = r->slices;
+    if (w->ctas > 0 && w->ctas < r->slices) {
+        r->grid_stride = 1;
+        r->kd.ctas = w->ctas;
+        r->next = calloc(w->ctas, sizeof *r->next);
+        r->pending = calloc(w->ctas, sizeof *r->pending);
+        r->acct = calloc(w->ctas, sizeof *r->acct);
+        if (!r->next || !r->pending || !r->acct) { run_free(r); return -1; }
+    }
     r->kd.ctx = r;
     r->kd.start_cta = start_cta;
     r->kd.finished = finished;
     ex->bd_slots = kernel_slots(ex->g, &r->kd);
     ex->state = r;
-    ex->state_free = free;
+    ex->state_free = run_free;
     return cta_sched_launch(gpu_sched(ex->g), &r->kd, t);
 }

@@ -19,6 +19,10 @@
  * SM idles in a last partial wave. A CTA that covers only part of a tile's k
  * range writes fp32 partials; the one that finishes the tile reads the others'
  * partials and writes C (the wait for them is not modeled).
+ * Zero-copy (src=host|a|b, dst=host): a block of a host operand is one read
+ * request over PCIe per k-tile (not cached: every CTA that needs it reads it),
+ * C is written to host memory posted, and the kernel ends when the writes have
+ * landed plus pcie.zc_kernel_us (arch/pcie.h); its data waits are booked as pcie.
  * Folded: a k-tile load is one reservation sweep over its lines, not one event
  * per line; MMAs of a k-tile are one reservation per warp.
  * Events per k-tile: about two (data ready, slot free).
@@ -86,6 +90,10 @@ struct gemm_run {
     cta_run *pool;           /* one per resident CTA slot */
     uint64_t *slots;         /* ring storage for the pool */
     cta_run *free_list;
+    int zc;                  /* an operand is in host memory (zero-copy, arch/pcie.h) */
+    int zc_read;             /* A or B is: data waits are PCIe's */
+    int fenced;              /* zero-copy: the end-of-kernel wait is done */
+    uint64_t landed_ps;      /* zero-copy: the last posted write of C reaches host memory */
 };
 
 static uint64_t cdiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
@@ -146,8 +154,16 @@ static void book_to(cta_run *c, bd_label l, uint64_t t)
 static void book_issue(cta_run *c, uint64_t t, uint64_t at, int after_epilogue)
 {
     book_to(c, BD_COMPUTE, c->mma_done_ps < at ? c->mma_done_ps : at);
-    book_to(c, after_epilogue ? (c->run->map.tma ? BD_SMEM : BD_MEM) : BD_MEM, t < at ? t : at);
+    book_to(c, after_epilogue ? (c->run->map.tma ? BD_SMEM : BD_MEM) : c->run->zc_read ? BD_PCIE : BD_MEM, t < at ? t : at);
     book_to(c, BD_SYNC, at);
+}
+
+/* A block of a host operand (zero-copy): one read request over PCIe from t; returns when it is in. */
+static uint64_t zc_load(gemm_run *r, uint64_t bytes, uint64_t t)
+{
+    uint64_t d = pcie_zc_read(gpu_pcie(r->g), bytes, t);
+    power_add_span(gpu_power(r->g), PW_PCIE, (double)bytes, r->kd.op, t, t, d);
+    return d;
 }
 
 /* Issues the loads of k-tile idx of CTA c at t; returns when both blocks are in shared memory. */
@@ -173,13 +189,17 @@ static uint64_t load_ktile(cta_run *c, uint64_t idx, uint64_t t)
     uint64_t eb = (uint64_t)r->eb;
     uint64_t da = t, db;
     /* layout: A is [m,k] row-major, or [k,m] when transposed; B is [k,n], or [n,k] when transposed */
-    if (ra && !op->trans_a)
+    if (ra && op->host_a) /* zero-copy: the block is one read request over PCIe */
+        da = zc_load(r, ra * kw * eb, t);
+    else if (ra && !op->trans_a)
         da = gpu_mem_rows(r->g, c->sm, r->ex->in_addr + ((m0 + first_a) * (uint64_t)op->k + k0) * eb, ra, kw * eb,
                           step_a * (uint64_t)op->k * eb, r->a_flags, t);
     else if (ra) /* a cluster's CTAs share the block: each loads its share of the columns */
         da = gpu_mem_rows(r->g, c->sm, r->ex->in_addr + (k0 * (uint64_t)op->m + m0 + first_a * ra) * eb, kw, ra * eb,
                           (uint64_t)op->m * eb, r->a_flags, t);
-    if (!op->trans_b)
+    if (op->host_b)
+        db = zc_load(r, cols_b * kw * eb, t);
+    else if (!op->trans_b)
         db = gpu_mem_rows(r->g, c->sm, r->ex->w_addr + (k0 * (uint64_t)op->n + n0) * eb, kw, cols_b * eb,
                           (uint64_t)op->n * eb, r->b_flags, t);
     else
@@ -218,8 +238,15 @@ static uint64_t epilogue(cta_run *c, uint64_t idx, uint64_t t)
     }
     uint64_t base = r->ex->out_addr;
     if (r->map.split_k > 1) base = r->ws_addr + split * (uint64_t)op->m * (uint64_t)op->n * 4;
-    uint64_t w = gpu_mem_rows(r->g, c->sm, base + (m0 * (uint64_t)op->n + n0) * ob, rows, cols * ob,
-                              (uint64_t)op->n * ob, MEM_WRITE, done);
+    uint64_t w;
+    if (op->dst == OP_MEM_HOST && r->map.split_k == 1 && (whole || kk == c->nkt - 1)) { /* C to host: posted */
+        uint64_t landed;
+        w = pcie_zc_write(gpu_pcie(r->g), rows * cols * ob, done, &landed);
+        power_add_span(gpu_power(r->g), PW_PCIE, (double)(rows * cols * ob), r->kd.op, t, done, landed);
+        if (landed > r->landed_ps) r->landed_ps = landed;
+    } else
+        w = gpu_mem_rows(r->g, c->sm, base + (m0 * (uint64_t)op->n + n0) * ob, rows, cols * ob,
+                         (uint64_t)op->n * ob, MEM_WRITE, done);
     if (r->map.tma) {
         /* Hopper: the consumers write the tile to shared memory and a TMA store
          * drains it asynchronously; they are free after the shared-memory write. */
@@ -373,8 +400,17 @@ static void gemm_state_free(void *state)
     free(r);
 }
 
+static void reduced(void *ctx, uint64_t arg);
+
 static void release(gemm_run *r, uint64_t t)
 {
+    if (r->zc && !r->fenced) { /* its posted host writes land, then pcie.zc_kernel_us (arch/pcie.h) */
+        r->fenced = 1;
+        uint64_t end = ps_add(r->landed_ps > t ? r->landed_ps : t, pcie_zc_kernel_ps(gpu_pcie(r->g)));
+        r->ex->bd_waits[BD_PCIE] += (double)(end - t) * (double)(r->ex->bd_slots ? r->ex->bd_slots : 1);
+        engine_schedule(r->e, end, PRIO_NORMAL, reduced, r, 0);
+        return;
+    }
     op_exec *ex = r->ex;
     free(r->pool);
     free(r->slots);
@@ -454,6 +490,8 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     /* A library loads an operand that is read once (one row or column of tiles) with an evict-first hint */
     r->a_flags = r->tiles_n == 1 ? MEM_STREAM : 0;
     r->b_flags = r->tiles_m == 1 ? MEM_STREAM : 0;
+    r->zc_read = op->host_a || op->host_b;
+    r->zc = r->zc_read || op->dst == OP_MEM_HOST;
     uint64_t npool = umin(slots, r->grid);
     uint64_t S = (uint64_t)r->map.stages;
     r->pool = calloc(npool, sizeof *r->pool);

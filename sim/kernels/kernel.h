@@ -67,12 +67,16 @@ int flush_start(op_exec *ex, uint64_t t, char *err, size_t errlen);
 /* Element-wise work (eltwise.c), for any op kind that is one: `elems` elements
  * of `eb` bytes; each CTA reads its slice of `nin` inputs (the first at in_addr,
  * the others after one another at in2_addr), does `flops` per element on the
- * CUDA cores in `dt`, and writes `nout` outputs from out_addr. */
+ * CUDA cores in `dt`, and writes `nout` outputs from out_addr. src_host / dst_host:
+ * the inputs / outputs are in mapped pinned host memory (zero-copy over PCIe);
+ * ctas > 0: a fixed grid of that many CTAs looping over the slices (grid-stride). */
 typedef struct eltwise_work {
     uint64_t elems, eb;
     int64_t nin, nout;
     double flops;
     dtype_id dt;
+    int src_host, dst_host;
+    uint64_t ctas;
 } eltwise_work;
 /* Returns 0, or -1 when out of memory. */
 int eltwise_launch(op_exec *ex, uint64_t t, const eltwise_work *w);

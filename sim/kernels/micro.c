@@ -6,7 +6,8 @@
  *   power of two, walking past values outside the footprint), each load
  *   depending on the previous one, through L1, L2 and DRAM. `warmup` hops
  *   (default: one pass over the footprint, at most 2^20) run first and are not timed; the op's
- *   time covers the `hops` timed loads, and ns_per_load is their mean.
+ *   time covers the `hops` timed loads, and ns_per_load is their mean. With
+ *   src=host the chain is in host memory: each hop a zero-copy read (arch/pcie.h).
  * stream: a read of `bytes` by exactly `sms` SMs, one 1024-thread CTA each,
  *   grid-stride order (each iteration the grid reads 16 KiB per SM,
  *   contiguous), each SM keeping as many 4 KiB batches in flight as its MSHRs
@@ -27,6 +28,7 @@ typedef struct chase_run {
     uint64_t nlines, mod, x, line_bytes;
     uint64_t warm_left, timed_left, timed_start;
     uint64_t hops;          /* timed loads */
+    int host;               /* the chain is in host memory (zero-copy) */
 } chase_run;
 
 static uint64_t chase_next(chase_run *c)
@@ -53,8 +55,12 @@ static void chase_step(void *ctx, uint64_t arg)
             return;
         }
         uint64_t line = chase_next(c);
-        t = gpu_mem_rows(c->ex->g, 0, c->ex->in_addr + line * c->line_bytes, 1, 8, 8, MEM_L1, t);
+        if (c->host) t = pcie_zc_read(gpu_pcie(c->ex->g), 8, t); /* zero-copy: no cache holds it */
+        else t = gpu_mem_rows(c->ex->g, 0, c->ex->in_addr + line * c->line_bytes, 1, 8, 8, MEM_L1, t);
         if (c->warm_left) c->warm_left--; else c->timed_left--;
+        /* the link's calendar reaches PCIE_AHEAD_PS past the present: hops over PCIe (a microsecond
+         * each) go on in the next event before they would be dated beyond it */
+        if (c->host && t - engine_now(c->e) >= PCIE_AHEAD_PS) break;
     }
     engine_schedule(c->e, t, PRIO_NORMAL, chase_step, c, 0);
 }
@@ -68,6 +74,7 @@ int chase_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     c->ex = ex;
     c->e = gpu_engine(ex->g);
     c->line_bytes = (uint64_t)gpu_cfg(ex->g)->l2.line_bytes;
+    c->host = p->src == OP_MEM_HOST;
     c->nlines = (uint64_t)p->footprint / c->line_bytes;
     if (c->nlines == 0) c->nlines = 1;
     c->mod = 1;

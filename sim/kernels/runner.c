@@ -664,6 +664,11 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
         stats_add(&res->st, "runner", "iterations_simulated", (double)r->iters_simulated);
         stats_add(&res->st, "runner", "iterations_extrapolated", (double)r->iters_extrapolated);
         stats_add(&res->st, "runner", "exec_slots", (double)r->nslots);
+        if (overlap_compute(cfg, t, res->ops, end, r->h.busy_ps, &res->st, &res->ov)) {
+            snprintf(err, errlen, "out of memory");
+            rc = -1;
+        } else
+            overlap_report(&res->ov, &res->st);
     }
     for (size_t i = 0; r->live && i < t->n; i++) if (r->live[i]) free(r->live[i]->ex.rep); /* ops a failure left unfinished */
     for (int s = 0; s < MAX_STREAMS; s++) free(r->streams[s].ops);

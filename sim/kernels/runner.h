@@ -12,6 +12,7 @@
 #include "arch/stats.h"
 #include "config/config.h"
 #include "kernels/breakdown.h"
+#include "kernels/overlap.h"
 #include "trace/trace.h"
 
 typedef struct op_result {
@@ -46,6 +47,7 @@ typedef struct run_result {
     double avg_power_w, peak_power_w; /* peak: highest power.control_us average */
     double clock_mhz;           /* time-weighted mean SM clock */
     double temp_c, peak_temp_c; /* die temperature at the end, and its highest (arch/thermal.h) */
+    run_overlap ov;             /* GPU / copy engines / host busy, overlap gained, the ratios (kernels/overlap.h) */
     stats st;
 } run_result;
 

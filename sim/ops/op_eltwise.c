@@ -14,6 +14,12 @@ static const op_key keys[] = {
     OP_INT(eltwise_params, in, "in", 0, 16, 1, NULL, "inputs read per element"),
     OP_INT(eltwise_params, out, "out", 0, 16, 1, NULL, "outputs written per element"),
     OP_NUM(eltwise_params, flops_per_elem, "flops", 0, 1e6, 1, "per element", "arithmetic per element, on the CUDA cores"),
+    OP_CHOICE(eltwise_params, src, "src", op_mem_choices, OP_MEM_DEVICE,
+              "where the inputs live: `host` = mapped pinned host memory, read over PCIe by the kernel (zero-copy)"),
+    OP_CHOICE(eltwise_params, dst, "dst", op_mem_choices, OP_MEM_DEVICE,
+              "where the outputs go: `host` = mapped pinned host memory, written over PCIe (posted; zero-copy)"),
+    OP_INT(eltwise_params, ctas, "ctas", 0, 1048576, 0, "one CTA per 1024 elements",
+           "a fixed grid of this many CTAs, each looping over every ctas-th 1024-element slice (grid-stride)"),
 };
 
 static double flops(const void *params)
@@ -25,7 +31,9 @@ static double flops(const void *params)
 static uint64_t footprint(const void *params)
 {
     const eltwise_params *p = params;
-    return (uint64_t)((double)p->elems * dtype_bytes(p->dtype) * (double)(p->in + p->out));
+    /* operands in host memory take no device memory */
+    int on_dev = (p->src == OP_MEM_HOST ? 0 : p->in) + (p->dst == OP_MEM_HOST ? 0 : p->out);
+    return (uint64_t)((double)p->elems * dtype_bytes(p->dtype) * (double)on_dev);
 }
 
 static void buffers(const void *params, op_buffers *b)
@@ -41,7 +49,8 @@ static int start(op_exec *ex, uint64_t t, char *err, size_t errlen)
 {
     (void)err; (void)errlen;
     const eltwise_params *p = ex->op->params;
-    eltwise_work w = { (uint64_t)p->elems, (uint64_t)dtype_bytes(p->dtype), p->in, p->out, p->flops_per_elem, p->dtype };
+    eltwise_work w = { (uint64_t)p->elems, (uint64_t)dtype_bytes(p->dtype), p->in, p->out, p->flops_per_elem, p->dtype,
+                       p->src == OP_MEM_HOST, p->dst == OP_MEM_HOST, (uint64_t)p->ctas };
     return eltwise_launch(ex, t, &w);
 }
 
@@ -50,7 +59,8 @@ const op_type op_eltwise = {
     .syntax = "eltwise name=relu1 elems=8192 dtype=fp16 flops=1",
     .doc = "An element-wise kernel (PyTorch's vectorized kernels: 128-thread CTAs, 8 elements per thread): "
            "reads `in` inputs, does `flops` per element, writes `out` outputs (kernels/eltwise.c). The first "
-           "input is the stream's previous output when that is large enough.",
+           "input is the stream's previous output when that is large enough. `src=host` / `dst=host`: "
+           "zero-copy, the kernel reads / writes mapped pinned host memory over PCIe (arch/pcie.h).",
     .keys = OP_KEYS(keys),
     .params_size = sizeof(eltwise_params),
     .flags = OPF_KERNEL,

@@ -9,6 +9,8 @@ typedef struct eltwise_params {
     double flops_per_elem;
     dtype_id dtype;
     int32_t in, out;         /* inputs read and outputs written per element */
+    int src, dst;            /* where the inputs / outputs live: OP_MEM_DEVICE or OP_MEM_HOST (zero-copy) */
+    int64_t ctas;            /* a fixed grid looping over the elements (grid-stride); 0: a CTA per 1024 elements */
 } eltwise_params;
 
 extern const op_type op_eltwise;

@@ -5,6 +5,7 @@
 #include "ops/op_gemm.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "arch/host.h"
 #include "kernels/kernel.h"
@@ -33,6 +34,19 @@ static int parse_layout(void *params, const char *v)
     return 0;
 }
 
+static int parse_src(void *params, const char *v)
+{
+    gemm_params *p = params;
+    static const char *const names[] = { "device", "host", "a", "b" };
+    for (int i = 0; i < 4; i++)
+        if (!strcmp(v, names[i])) {
+            p->host_a = i == 1 || i == 2;
+            p->host_b = i == 1 || i == 3;
+            return 0;
+        }
+    return -1;
+}
+
 static const op_key keys[] = {
     OP_INT_REQ(gemm_params, m, "m", 1, MAX_DIM, "rows of A and C"),
     OP_INT_REQ(gemm_params, n, "n", 1, MAX_DIM, "columns of B and C"),
@@ -47,6 +61,11 @@ static const op_key keys[] = {
     OP_INT(gemm_params, warps, "warps", 1, 32, 0, "4 with tile=, else chosen", "warps per CTA"),
     OP_INT(gemm_params, group_m, "group_m", 1, 1024, 0, "1 with tile=, else chosen", "CTA swizzle for L2 reuse: tiles of group_m rows run together (1 = plain order)"),
     OP_INT(gemm_params, split_k, "split_k", 1, 256, 0, "chosen", "splits of k over CTAs, reduced by a second pass"),
+    OP_CUSTOM("src", parse_src, "device, host (A and B), a or b", "device",
+              "operands in mapped pinned host memory, read over PCIe by every CTA that needs them (zero-copy; "
+              "not cached in L2)"),
+    OP_CHOICE(gemm_params, dst, "dst", op_mem_choices, OP_MEM_DEVICE,
+              "where C goes: `host` = mapped pinned host memory, written over PCIe (posted; zero-copy)"),
 };
 
 static int check(const void *params, char *msg, size_t len)
@@ -71,7 +90,9 @@ static uint64_t footprint(const void *params)
 {
     const gemm_params *p = params;
     double eb = dtype_bytes(p->dtype);
-    return (uint64_t)(((double)p->m * p->k + (double)p->k * p->n) * eb + (double)p->m * p->n * 4);
+    /* operands in host memory take no device memory */
+    return (uint64_t)(((p->host_a ? 0 : (double)p->m * p->k) + (p->host_b ? 0 : (double)p->k * p->n)) * eb +
+                      (p->dst == OP_MEM_HOST ? 0 : (double)p->m * p->n * 4));
 }
 
 static void buffers(const void *params, op_buffers *b)

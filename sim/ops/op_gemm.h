@@ -10,6 +10,8 @@ typedef struct gemm_params {
     int32_t tile_m, tile_n, tile_k;  /* 0: chosen by the default mapping */
     int32_t stages, warps, group_m, split_k; /* 0: default */
     uint8_t trans_a, trans_b;        /* layout: 1 = the operand is stored transposed (A as [k,m], B as [n,k]) */
+    uint8_t host_a, host_b;          /* src=: 1 = the operand is in mapped pinned host memory (zero-copy) */
+    int dst;                         /* OP_MEM_DEVICE, or OP_MEM_HOST: C is written to host memory (zero-copy) */
 } gemm_params;
 
 extern const op_type op_gemm;

@@ -85,7 +85,8 @@ static int start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     l->done_ctx = ex->done_ctx;
     ex->done = grid_done;
     ex->done_ctx = l;
-    eltwise_work w = { (uint64_t)p->rows * (uint64_t)p->cols, eb, 1, 1, LAYERNORM_FLOPS_PER_ELEM, DT_FP32 };
+    eltwise_work w = { .elems = (uint64_t)p->rows * (uint64_t)p->cols, .eb = eb, .nin = 1, .nout = 1,
+                       .flops = LAYERNORM_FLOPS_PER_ELEM, .dt = DT_FP32 };
     int rc = eltwise_launch(ex, t, &w);
     if (rc) {
         ex->done = l->done;

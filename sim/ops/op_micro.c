@@ -16,9 +16,15 @@ static const op_key chase_keys[] = {
     OP_INT_REQ(chase_params, hops, "hops", 1, 100000000, "timed dependent loads"),
     OP_INT(chase_params, warmup, "warmup", 0, 100000000, 0, "one pass over the footprint, at most 2^20",
            "untimed loads first"),
+    OP_CHOICE(chase_params, src, "src", op_mem_choices, OP_MEM_DEVICE,
+              "where the chain lives: `host` = mapped pinned host memory, each hop a zero-copy read over PCIe"),
 };
 
-static uint64_t chase_footprint(const void *params) { return (uint64_t)((const chase_params *)params)->footprint; }
+static uint64_t chase_footprint(const void *params)
+{
+    const chase_params *p = params;
+    return p->src == OP_MEM_HOST ? 0 : (uint64_t)p->footprint;
+}
 
 static void chase_buffers(const void *params, op_buffers *b) { b->in_bytes = chase_footprint(params); }
 

@@ -7,6 +7,7 @@
 typedef struct chase_params {
     int64_t footprint, hops; /* bytes walked; timed loads */
     int64_t warmup;          /* untimed loads first; 0: one pass over the footprint, at most 2^20 */
+    int src;                 /* OP_MEM_DEVICE, or OP_MEM_HOST: the chain is in host memory (zero-copy) */
 } chase_params;
 
 typedef struct stream_params {

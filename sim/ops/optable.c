@@ -34,6 +34,8 @@ static const op_type *const table[] = {
 
 _Static_assert(sizeof table / sizeof table[0] <= 256, "trace_op.kind is one byte");
 
+const char *const op_mem_choices[] = { "device", "host", NULL };
+
 size_t op_type_count(void) { return sizeof table / sizeof table[0]; }
 
 const op_type *op_type_at(size_t i) { return i < op_type_count() ? table[i] : NULL; }

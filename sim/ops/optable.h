@@ -109,6 +109,11 @@ typedef struct op_type {
 #define OP_CUSTOM(key, parse, expect, def_doc, doc) { key, KEY_CUSTOM, 0, 0, 0, 0, 0, 0, def_doc, NULL, parse, expect, doc }
 #define OP_KEYS(k) k, sizeof k / sizeof k[0]
 
+/* Where an operand lives (`src=` / `dst=` of eltwise and gemm): device memory, or mapped pinned
+ * host memory that a kernel reads or writes over PCIe (zero-copy, arch/pcie.h). */
+enum { OP_MEM_DEVICE, OP_MEM_HOST };
+extern const char *const op_mem_choices[]; /* "device", "host" */
+
 /* The table. */
 size_t op_type_count(void);
 const op_type *op_type_at(size_t i);

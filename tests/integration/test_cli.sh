@@ -23,6 +23,8 @@ check "every op stored" test "$(sqlite3 main.db 'select count(*) from ops')" = 6
 check "effective params stored" test "$(sqlite3 main.db "select value from run_params where key='gpu.sm_count'")" = 144
 check "inherited param stored" test "$(sqlite3 main.db "select value from run_params where key='gpu.clock_mhz'")" = 1410
 check "stats stored" test "$(sqlite3 main.db "select count(*) from stats where component='l2'")" -gt 3
+check "what overlapped stored (stats, component overlap)" test "$(sqlite3 main.db "select count(*) from stats where component='overlap' and metric in ('gpu_busy_us','copy_engines_busy_us','host_busy_us','gained_streams_us','gained_async_copies_us','compute_efficiency','transfer_us','prefetch_efficiency')")" = 8
+check "summary reports what overlapped" grep -qE '^busy: GPU [0-9.]+ us \([0-9]+%\), copy engines [0-9.]+ us .*, host [0-9.]+ us .*; overlap gained [0-9.]+ us \(streams .*, async copies .*\); compute efficiency [0-9.]+% of peak; transfer time [0-9.]+ us at the link rate; prefetch [0-9]+% useful$' out.txt
 check "schema version 5" test "$(sqlite3 main.db "select value from meta where key='schema_version'")" = 5
 check "op breakdown stored, sums to the op's time" test "$(sqlite3 main.db "select count(*) from ops where abs(bd_launch_us + bd_host_us + bd_tail_us + bd_compute_us + bd_clock_us + bd_smem_us + bd_l2_us + bd_dram_us + bd_latency_us + bd_pcie_us + bd_sync_us - time_us) <= 0.01 * time_us")" = 6
 check "summary has a breakdown line per op" test "$(grep -cE '^  [a-z0-9]+ +[a-z0-9]+-bound: ' out.txt)" = 6
@@ -127,6 +129,49 @@ check "trace reference has a section for every kind the reader accepts ($kinds)"
 # 6. timeline
 "$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --no-db -q --timeline tl.json
 check "timeline is JSON with the ops" python3 -c "import json; assert len(json.load(open('tl.json'))['traceEvents']) >= 6"
+cat > tl.trace <<'EOF'
+copy name=in dir=h2d bytes=4194304 pinned=1
+copy name=in2 dir=h2d bytes=4194304 pinned=1 stream=1
+gemm name=fc1 m=1024 n=1024 k=1024
+cpu name=load us=20
+eltwise name=zc elems=1048576 src=host
+copy name=out dir=d2h bytes=1048576 pinned=0
+EOF
+"$BIN" "$SRC/configs/h100.ini" tl.trace --no-db -q --timeline tl3.json
+check "timeline: Chrome trace event format (fields per phase, types), named tracks, op args, counters" python3 -c "
+import json, numbers
+d = json.load(open('tl3.json'))
+ev = d['traceEvents']; assert isinstance(ev, list) and ev
+num = lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool)
+integer = lambda v: isinstance(v, int) and not isinstance(v, bool)
+names, used = {}, set()
+for e in ev:
+    assert isinstance(e.get('name'), str) and e['ph'] in ('X', 'M', 'C') and integer(e['pid']), e
+    if e['ph'] == 'X':
+        assert integer(e['tid']) and num(e['ts']) and num(e['dur']) and e['dur'] >= 0 and e['ts'] >= 0, e
+        assert isinstance(e['args'], dict) and isinstance(e['args']['bound'], str), e
+        assert integer(e['args']['dram_bytes']) and integer(e['args']['pcie_bytes']), e
+        used.add(e['tid'])
+    elif e['ph'] == 'M':
+        assert e['name'] in ('process_name', 'thread_name', 'thread_sort_index'), e
+        if e['name'] != 'process_name': assert integer(e['tid']), e
+        if e['name'] == 'thread_sort_index': assert integer(e['args']['sort_index']), e
+        else: assert isinstance(e['args']['name'], str) and e['args']['name'], e
+        if e['name'] == 'thread_name': names[e['tid']] = e['args']['name']
+    else:
+        assert num(e['ts']) and isinstance(e['args'], dict) and e['args'] and all(num(v) for v in e['args'].values()), e
+assert used <= set(names), (used, names)
+for n in ('host thread', 'stream 0', 'stream 1', 'copy engine 0', 'copy engine 1'): assert n in names.values(), (n, names)
+x = [e for e in ev if e['ph'] == 'X']
+assert [e for e in x if e['name'] == 'load'][0]['tid'] == [t for t, n in names.items() if n == 'host thread'][0]
+assert 'mapping' in [e for e in x if e['name'] == 'fc1'][0]['args']
+assert [e for e in x if e['name'] == 'zc'][0]['args']['bound'] == 'pcie'
+ce = [e for e in x if names[e['tid']].startswith('copy engine')]
+assert sorted(e['name'] for e in ce) == ['in', 'in2', 'out'], ce
+c = [e for e in ev if e['ph'] == 'C']
+assert any(e['name'] == 'DRAM bandwidth' and e['args']['GB/s'] > 0 for e in c)
+assert any(e['name'] == 'SM clock' and e['args']['MHz'] > 0 for e in c)
+"
 "$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --db '' > out.txt 2> err.txt
 check "--db '' exits 2 (it would store into a temporary database)" sh -c "test $? -eq 2 && grep -q \"gpusim: --db: expected a database file path, got ''\" err.txt"
 "$BIN" "$SRC/configs/h100.ini" "$SRC/workloads/mlp.trace" --db :memory: > out.txt 2> err.txt
@@ -281,7 +326,7 @@ assert 2000 < d['time_us'] < 2100, d['time_us']"
 check "cpu op stored with its host time" test "$(sqlite3 cpu.db "select kind || ' ' || bound || ' ' || round(time_us) from ops where name='load'")" = "cpu host 2000.0"
 check "cpu op on the host track of the timeline" python3 -c "
 import json; ev=json.load(open('cpu_tl.json'))['traceEvents']
-h=[e for e in ev if e.get('ph') == 'M' and e['args']['name'] == 'host'][0]['tid']
+h=[e for e in ev if e.get('ph') == 'M' and e['args'].get('name') == 'host thread'][0]['tid']
 assert [e['name'] for e in ev if e.get('ph') == 'X' and e['tid'] == h] == ['load']"
 "$BIN" "$SRC/configs/h100.ini" cpu.trace --no-db > cpu.txt
 check "cpu op in the summary" grep -q '^load  *cpu  *2000.00 .* host$' cpu.txt

@@ -42,6 +42,7 @@ static void sample(const op_key *k, char *buf, size_t len)
     case KEY_CUSTOM:
         if (!strcmp(k->name, "tile")) { snprintf(buf, len, "64x64x32"); return; }
         if (!strcmp(k->name, "layout")) { snprintf(buf, len, "nt"); return; }
+        if (!strcmp(k->name, "src")) { snprintf(buf, len, "b"); return; }
         fail_msg("custom key %s: give test_ops.c a sample value", k->name);
     }
 }

@@ -1,0 +1,50 @@
+/*
+ * overlap.h: what a run overlapped, and the seed's ratios, from the ops' spans.
+ *
+ * GPU busy is the union of the kernels' spans (an op's span: from when it could
+ * first run to its end), copy engines busy the union of the host<->device
+ * copies' spans, host busy the host thread's own time (kernels/runner.c takes it
+ * from arch/host.h: launch calls and cpu ops, not its waits). Overlap gained is
+ * what running device ops concurrently saved: the sum of their times minus the
+ * union of their spans, split into kernels of different streams together
+ * (streams) and the rest (copies under kernels or under each other: async
+ * copies). Compute efficiency is achieved over peak FLOP/s: the time the ops'
+ * FLOPs take at their dtype's peak, over the run's time. Transfer time is the
+ * host<->device copies' bytes at the link rate. Prefetch efficiency is useful
+ * over issued L2 prefetches (from the L2's statistics).
+ * Approximated: spans include an op's wait for its launch once it could run; a
+ * GEMM with split-K counts its reduction pass inside its span.
+ */
+#ifndef GPUSIM_OVERLAP_H
+#define GPUSIM_OVERLAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arch/stats.h"
+#include "config/config.h"
+#include "trace/trace.h"
+
+struct op_result;
+
+typedef struct run_overlap {
+    double total_us;           /* the run */
+    double gpu_busy_us;        /* some kernel running */
+    double copy_busy_us;       /* some host<->device copy running */
+    double host_busy_us;       /* the host thread launching or in cpu ops */
+    double device_sum_us;      /* device ops' times added up, as if one after another */
+    double gained_streams_us;  /* kernels of different streams running together */
+    double gained_copies_us;   /* copies running under kernels or under each other */
+    double compute_eff;        /* achieved / peak FLOP/s (0..1) */
+    double transfer_us;        /* host<->device copies' bytes at the link rate */
+    double prefetch_eff;       /* useful / issued L2 prefetches; -1: none issued */
+} run_overlap;
+
+/* Fills o from the ops (ops[i] ran t->ops[i]), the run's time, the host's busy time and
+ * the component statistics st (the prefetcher's). Returns 0, or -1 when out of memory. */
+int overlap_compute(const gpu_config *cfg, const trace *t, const struct op_result *ops, uint64_t total_ps,
+                    uint64_t host_busy_ps, const stats *st, run_overlap *o);
+/* Appends o to st as component "overlap" (the database's stats rows). */
+void overlap_report(const run_overlap *o, stats *st);
+
+#endif
