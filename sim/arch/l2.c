@@ -46,6 +46,8 @@ struct l2 {
     prefetcher *pf;
     xbar *x;
     l2_counters c;
+    owner_book *owners;   /* per-op counts (owner.h): the GPU's book, else own_book */
+    owner_book own_book;  /* counts of an L2 with no GPU's book (one unowned row) */
     /* flush in proportion to the dirty lines: a flush bumps `gen` instead of
      * clearing every set; a set whose set_gen differs is empty and is cleared
      * when next touched (set_base). dirty_sets marks, in set order, the sets that
@@ -135,6 +137,8 @@ l2 *l2_create(const gpu_config *cfg, dram *d, prefetcher *pf, xbar *x)
     c->pf_shadow = calloc((size_t)c->nsm, 1);
     c->last_lat_ps = calloc((size_t)c->nsm, sizeof *c->last_lat_ps);
     c->pf_memo = calloc(PF_MEMO, sizeof *c->pf_memo);
+    c->owners = &c->own_book;
+    if (owner_init(&c->own_book)) { l2_destroy(c); return NULL; }
     if (!c->mem || !c->slice_bw || !c->pf_shadow || !c->last_lat_ps || !c->pf_memo) { l2_destroy(c); return NULL; }
     for (uint32_t i = 0; i < c->slices; i++)
         if (bwcal_init(&c->slice_bw[i], c->ps_per_byte, BWCAL_BUCKET_PS, BWCAL_BUCKETS)) { l2_destroy(c); return NULL; }
@@ -161,6 +165,7 @@ void l2_destroy(l2 *c)
     free(c->pf_memo);
     free(c->set_gen);
     free(c->dirty_sets);
+    owner_fini(&c->own_book);
     free(c);
 }
 
@@ -238,11 +243,22 @@ int l2_sampled(const l2 *c, uint64_t addr)
  * unweighted last line) and stands for itself. */
 static uint32_t wb_weight(const l2 *c, uint64_t addr) { return l2_sampled(c, addr) ? c->sample : 1; }
 
+/* A DRAM access made on behalf of op, counted to it as the channel counts it (owner.h). */
+static inline uint64_t dram_for(l2 *c, int op, uint64_t addr, uint32_t bytes, uint32_t weight, int write, uint64_t t)
+{
+    owner_traffic *o = owner_row(c->owners, op);
+    if (write) o->dram_write_bytes += (uint64_t)bytes * weight;
+    else o->dram_read_bytes += (uint64_t)bytes * weight;
+    return dram_access(c->dram, addr, bytes, weight, write, t);
+}
+
+void l2_set_owners(l2 *c, owner_book *b) { c->owners = b ? b : &c->own_book; }
+
 /* Chooses a victim way in the set at b (a free way, else the replacement
  * policy's choice), writing it back if dirty; returns it emptied, and in
  * *old_stamp the victim's replacement word (an evict-first fill, as a replica's,
- * may take its place in the order: LIP insertion under LRU). */
-static int evict(l2 *c, size_t b, uint64_t t, uint32_t *old_stamp, uint64_t *wb_done)
+ * may take its place in the order: LIP insertion under LRU). The write-back is op's. */
+static int evict(l2 *c, int op, size_t b, uint64_t t, uint32_t *old_stamp, uint64_t *wb_done)
 {
     int v = -1;
     uint64_t empty = fp_match(FP(b), 0, c->ways);
@@ -251,7 +267,7 @@ static int evict(l2 *c, size_t b, uint64_t t, uint32_t *old_stamp, uint64_t *wb_
     if (FLAGS(b, v) & F_DIRTY) {
         uint64_t addr = (TAG(b, v) - 1) << c->line_shift;
         uint32_t bytes = (uint32_t)__builtin_popcount(SECT(b, v)) * c->sector_bytes;
-        uint64_t d = dram_access(c->dram, addr, bytes ? bytes : c->line_bytes, wb_weight(c, addr), 1, t);
+        uint64_t d = dram_for(c, op, addr, bytes ? bytes : c->line_bytes, wb_weight(c, addr), 1, t);
         if (wb_done && d > *wb_done) *wb_done = d;
         c->c.writebacks++;
     }
@@ -286,7 +302,7 @@ static uint8_t sector_mask(const l2 *c, uint64_t addr, uint32_t bytes)
  * trigger decision of the SM's latest simulated bulk line (the estimator set
  * sampling makes everywhere: a simulated line's fate stands for its neighbours').
  */
-static void prefetch_after_miss(l2 *c, uint64_t line, int sm, uint64_t t, uint32_t weight)
+static void prefetch_after_miss(l2 *c, uint64_t line, int sm, int op, uint64_t t, uint32_t weight)
 {
     uint64_t want[PF_MAX];
     int n = prefetch_on_miss(c->pf, line, sm, want, PF_MAX);
@@ -304,20 +320,20 @@ static void prefetch_after_miss(l2 *c, uint64_t line, int sm, uint64_t t, uint32
         size_t b = set_base(c, slice_of(c, h), h);
         if (find(c, b, want[i], h) >= 0) continue;
         uint32_t old = 0;
-        int v = evict(c, b, t, &old, NULL);
+        int v = evict(c, op, b, t, &old, NULL);
         set_tag(c, b, (uint32_t)v, want[i], h);
         placed(c, b, (uint32_t)v, old, L2_INS_NORMAL);
         SECT(b, v) = c->full_mask;
         FLAGS(b, v) = F_PREFETCHED;
-        READY(b, v) = dram_access(c->dram, want[i] << c->line_shift, c->line_bytes, weight, 0, t);
+        READY(b, v) = dram_for(c, op, want[i] << c->line_shift, c->line_bytes, weight, 0, t);
         c->c.pf_issued += weight;
     }
 }
 
-void l2_shadow(l2 *c, uint64_t addr, int sm, uint64_t t_issue, uint32_t weight)
+void l2_shadow(l2 *c, uint64_t addr, int sm, int op, uint64_t t_issue, uint32_t weight)
 {
     if (weight > 1 && c->pf_shadow[sm] && prefetch_enabled(c->pf))
-        prefetch_after_miss(c, addr >> c->line_shift, sm, t_issue + c->xbar_ps, weight);
+        prefetch_after_miss(c, addr >> c->line_shift, sm, op, t_issue + c->xbar_ps, weight);
 }
 
 static inline void prefetch_set(const l2 *c, size_t idx)
@@ -355,6 +371,8 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
     uint64_t t = xbar_arrive(c->x, t_issue, r->bytes);
     uint8_t m = sector_mask(c, r->addr, r->bytes);
     c->c.accesses += weight;
+    owner_traffic *own = owner_row(c->owners, r->op);
+    own->l2_accesses += weight;
 
     if (r->flags & MEM_WRITE) {
         uint64_t start = slice_reserve(c, home, t, r->bytes, weight);
@@ -362,9 +380,9 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         int w = find(c, b, line, h);
         uint64_t wb = 0;
         uint32_t old = 0;
-        int i = w >= 0 ? w : evict(c, b, start, &old, &wb);
+        int i = w >= 0 ? w : evict(c, r->op, b, start, &old, &wb);
         if (w < 0) { set_tag(c, b, (uint32_t)i, line, h); SECT(b, i) = 0; READY(b, i) = start; c->c.misses += weight; }
-        else c->c.hits += weight;
+        else { c->c.hits += weight; own->l2_hits += weight; }
         SECT(b, i) |= m;
         FLAGS(b, i) = (uint8_t)((FLAGS(b, i) & ~F_PREFETCHED) | F_DIRTY);
         mark_dirty(c, b);
@@ -389,6 +407,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         if (w >= 0 && (SECT(rb, w) & m) == m) {
             use(c, rb, (uint32_t)w);
             c->c.hits += weight;
+            own->l2_hits += weight;
             c->c.replica_hits += weight;
             if (sampled_bulk) c->pf_shadow[r->sm] = 0;
             uint64_t data = start;
@@ -405,6 +424,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
     if (w >= 0 && (SECT(b, w) & m) == m) {
         if (!(r->flags & MEM_STREAM)) use(c, b, (uint32_t)w);
         c->c.hits += weight;
+        own->l2_hits += weight;
         data = start;
         if (FLAGS(b, w) & F_PREFETCHED) {
             c->c.pf_useful += weight;
@@ -412,7 +432,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
             FLAGS(b, w) &= (uint8_t)~F_PREFETCHED;
             /* tagged prefetching: the first use of a prefetched line keeps the stream going */
             trigger = 1;
-            if (may_pf) prefetch_after_miss(c, line, r->sm, start, weight);
+            if (may_pf) prefetch_after_miss(c, line, r->sm, r->op, start, weight);
         }
         if (READY(b, w) > data) { data = READY(b, w); c->c.merges += weight; }
     } else {
@@ -420,16 +440,16 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         uint8_t missing = m;
         uint32_t lru = 0;
         if (w >= 0) { i = w; missing = (uint8_t)(m & ~SECT(b, i)); }
-        else { i = evict(c, b, start, &lru, NULL); set_tag(c, b, (uint32_t)i, line, h); }
+        else { i = evict(c, r->op, b, start, &lru, NULL); set_tag(c, b, (uint32_t)i, line, h); }
         c->c.misses += weight;
         uint32_t bytes = (uint32_t)__builtin_popcount(missing) * c->sector_bytes;
-        READY(b, i) = dram_access(c->dram, r->addr & ~(uint64_t)(c->line_bytes - 1), bytes, weight, 0, start);
+        READY(b, i) = dram_for(c, r->op, r->addr & ~(uint64_t)(c->line_bytes - 1), bytes, weight, 0, start);
         SECT(b, i) |= m;
         if (w >= 0) { if (!(r->flags & MEM_STREAM)) use(c, b, (uint32_t)i); }
         else placed(c, b, (uint32_t)i, lru, (r->flags & MEM_STREAM) ? L2_INS_EVICT_FIRST : L2_INS_NORMAL);
         data = READY(b, i);
         trigger = 1;
-        if (may_pf && prefetch_enabled(c->pf)) prefetch_after_miss(c, line, r->sm, start, weight);
+        if (may_pf && prefetch_enabled(c->pf)) prefetch_after_miss(c, line, r->sm, r->op, start, weight);
     }
     if (sampled_bulk) {
         c->pf_shadow[r->sm] = (uint8_t)trigger;
@@ -438,7 +458,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
     if (far && c->replicate) {
         int w2 = find(c, rb, line, h);
         uint32_t lru = 0;
-        int i = w2 >= 0 ? w2 : evict(c, rb, start, &lru, NULL);
+        int i = w2 >= 0 ? w2 : evict(c, r->op, rb, start, &lru, NULL);
         if (w2 < 0) {
             set_tag(c, rb, (uint32_t)i, line, h); SECT(rb, i) = 0; FLAGS(rb, i) = F_REPLICA;
             placed(c, rb, (uint32_t)i, lru, L2_INS_EVICT_FIRST);
@@ -449,7 +469,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
     return data + ret;
 }
 
-uint64_t l2_flush(l2 *c, uint64_t t)
+uint64_t l2_flush(l2 *c, int op, uint64_t t)
 {
     uint64_t done = t;
     size_t nsets = (size_t)c->sets * c->slices;
@@ -461,7 +481,7 @@ uint64_t l2_flush(l2 *c, uint64_t t)
                 if (TAG(b, w) && (FLAGS(b, w) & F_DIRTY)) {
                     uint32_t bytes = (uint32_t)__builtin_popcount(SECT(b, w)) * c->sector_bytes;
                     uint64_t addr = (TAG(b, w) - 1) << c->line_shift;
-                    uint64_t d = dram_access(c->dram, addr, bytes, wb_weight(c, addr), 1, t);
+                    uint64_t d = dram_for(c, op, addr, bytes, wb_weight(c, addr), 1, t);
                     if (d > done) done = d;
                     c->c.writebacks++;
                 }

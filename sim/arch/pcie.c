@@ -14,6 +14,8 @@ struct pcie {
     uint64_t latency_ps;
     int engines, engine_busy[16];
     uint64_t bytes[2];
+    owner_book *owners;       /* per-op byte counts (owner.h): the GPU's book, else own_book */
+    owner_book own_book;
 };
 
 pcie *pcie_create(const gpu_config *cfg)
@@ -30,12 +32,21 @@ pcie *pcie_create(const gpu_config *cfg)
     p->cache_bytes = (uint64_t)cfg->pcie.host_cache_mib << 20;
     p->pageable_ps = us_to_ps(cfg->pcie.pageable_extra_us);
     p->engines = (int)cfg->pcie.copy_engines;
+    p->owners = &p->own_book;
+    if (owner_init(&p->own_book)) { free(p); return NULL; }
     return p;
 }
 
-void pcie_destroy(pcie *p) { free(p); }
+void pcie_destroy(pcie *p)
+{
+    if (!p) return;
+    owner_fini(&p->own_book);
+    free(p);
+}
 
-uint64_t pcie_dma(pcie *p, int dir, uint64_t bytes, uint64_t t)
+void pcie_set_owners(pcie *p, owner_book *b) { p->owners = b ? b : &p->own_book; }
+
+uint64_t pcie_dma(pcie *p, int op, int dir, uint64_t bytes, uint64_t t)
 {
     uint64_t start = t > p->dir_free[dir] ? t : p->dir_free[dir];
     uint64_t link_done = start + bytes_ps((double)bytes, p->dir_gbps);
@@ -45,6 +56,7 @@ uint64_t pcie_dma(pcie *p, int dir, uint64_t bytes, uint64_t t)
     uint64_t done = link_done > sh_done ? link_done : sh_done;
     p->dir_free[dir] = done;
     p->bytes[dir] += bytes;
+    owner_row(p->owners, op)->pcie_bytes += bytes;
     return done;
 }
 

@@ -66,7 +66,7 @@ static void data_in(void *ctx, uint64_t arg)
     bd_book(r->ex, BD_COMPUTE, t, done);
     uint64_t acc = done;
     for (int64_t o = 0; o < r->nout; o++) {
-        uint64_t d = gpu_mem_rows(r->g, smi, r->ex->out_addr + (uint64_t)o * r->elems * r->eb + off, 1, bytes, bytes,
+        uint64_t d = gpu_mem_rows(r->g, r->ex->id, smi, r->ex->out_addr + (uint64_t)o * r->elems * r->eb + off, 1, bytes, bytes,
                                   MEM_WRITE, done);
         if (d > acc) acc = d;
     }
@@ -81,7 +81,7 @@ static void start_cta(void *ctx, int smi, uint64_t cta, uint64_t t)
     span(r, cta, &off, &bytes);
     for (int64_t i = 0; i < r->nin; i++) {
         uint64_t base = i == 0 ? r->ex->in_addr : r->ex->in2_addr + (uint64_t)(i - 1) * r->elems * r->eb;
-        uint64_t d = gpu_mem_rows(r->g, smi, base + off, 1, bytes, bytes, MEM_L1 | MEM_MSHR, t);
+        uint64_t d = gpu_mem_rows(r->g, r->ex->id, smi, base + off, 1, bytes, bytes, MEM_L1 | MEM_MSHR, t);
         if (d > ready) ready = d;
     }
     bd_book(r->ex, BD_MEM, t, ready);

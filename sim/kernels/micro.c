@@ -53,7 +53,7 @@ static void chase_step(void *ctx, uint64_t arg)
             return;
         }
         uint64_t line = chase_next(c);
-        t = gpu_mem_rows(c->ex->g, 0, c->ex->in_addr + line * c->line_bytes, 1, 8, 8, MEM_L1, t);
+        t = gpu_mem_rows(c->ex->g, c->ex->id, 0, c->ex->in_addr + line * c->line_bytes, 1, 8, 8, MEM_L1, t);
         if (c->warm_left) c->warm_left--; else c->timed_left--;
     }
     engine_schedule(c->e, t, PRIO_NORMAL, chase_step, c, 0);
@@ -132,7 +132,7 @@ static int stream_issue(stream_run *r, uint64_t s, uint64_t t)
     if (addr >= r->bytes) return 0;
     r->next_batch[s]++;
     uint64_t len = r->bytes - addr < STREAM_BATCH ? r->bytes - addr : STREAM_BATCH;
-    uint64_t d = gpu_mem_rows(r->ex->g, (int)s, r->ex->in_addr + addr, 1, len, len, 0, t);
+    uint64_t d = gpu_mem_rows(r->ex->g, r->ex->id, (int)s, r->ex->in_addr + addr, 1, len, len, 0, t);
     r->outstanding++;
     return engine_schedule(r->e, d, PRIO_NORMAL, stream_back, r, s);
 }
@@ -184,6 +184,6 @@ static void flush_done(void *ctx, uint64_t arg)
 int flush_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
 {
     (void)err; (void)errlen;
-    uint64_t done = gpu_flush(ex->g, t);
+    uint64_t done = gpu_flush(ex->g, ex->id, t);
     return engine_schedule(gpu_engine(ex->g), done, PRIO_NORMAL, flush_done, ex, 0);
 }

@@ -89,7 +89,7 @@ struct op_repeat {
     uint64_t skipped;                       /* of which extrapolated */
     uint64_t issue0_ps, spacing_ps;         /* iteration k is submitted at issue0 + k * spacing */
     uint64_t last_end_ps;                   /* previous iteration's completion */
-    gpu_counters c_prev;                    /* counters at the previous iteration's completion */
+    gpu_counters c_prev;                    /* the op's counters at the previous iteration's completion */
     power_books b_prev;                     /* the power model's books then */
     uint64_t epoch;                         /* runner epoch when this iteration began */
     iter_sample win[STEADY_WINDOW];         /* the last iterations that ran alone, oldest first */
@@ -105,7 +105,6 @@ typedef struct runner {
     gpu *g;
     host h;
     op_exec *ex;
-    gpu_counters *c0;
     double *bd;               /* per op, BD_RAW_N parts of its device time so far (ps) */
     run_result *res;
     stream_q streams[MAX_STREAMS];
@@ -189,7 +188,7 @@ static int iteration_end(runner *r, size_t i, uint64_t t)
     struct op_repeat *rp = ex->rep;
     power *pw = gpu_power(r->g);
     gpu_counters c;
-    gpu_get_counters(r->g, &c);
+    gpu_get_op_counters(r->g, (int)i, &c);
     power_books b;
     power_snapshot(pw, (int)i, t, &b);
     iter_sample smp = {
@@ -280,8 +279,8 @@ static void op_finish(runner *r, size_t i, uint64_t t)
     const trace_op *op = ex->op;
     ex->end_ps = t;
     power_op_end(gpu_power(r->g), (int)i, t);
-    gpu_counters c1;
-    gpu_get_counters(r->g, &c1);
+    gpu_counters c1; /* its traffic, counted by owner (owner.h), and what its extrapolated iterations add */
+    gpu_get_op_counters(r->g, (int)i, &c1);
     if (ex->rep) add_counters(&c1, &ex->rep->extra, 1);
     op_result *o = &r->res->ops[i];
     snprintf(o->name, sizeof o->name, "%s", op->name);
@@ -292,10 +291,10 @@ static void op_finish(runner *r, size_t i, uint64_t t)
     o->start_ps = ex->ready_ps;
     o->end_ps = t;
     o->flops = op_flops(op) * (double)op->repeat;
-    o->dram_bytes = (c1.dram_read_bytes - r->c0[i].dram_read_bytes) + (c1.dram_write_bytes - r->c0[i].dram_write_bytes);
-    o->l2_accesses = c1.l2_accesses - r->c0[i].l2_accesses;
-    o->l2_hits = c1.l2_hits - r->c0[i].l2_hits;
-    o->pcie_bytes = c1.pcie_bytes - r->c0[i].pcie_bytes;
+    o->dram_bytes = c1.dram_read_bytes + c1.dram_write_bytes;
+    o->l2_accesses = c1.l2_accesses;
+    o->l2_hits = c1.l2_hits;
+    o->pcie_bytes = c1.pcie_bytes;
     o->ns_per_load = ex->ns_per_load;
     /* launch: the op's time outside its kernels (the device parts are disjoint iterations within it) */
     double *bd = &r->bd[i * BD_RAW_N], dev = 0, span = (double)(o->end_ps - o->start_ps);
@@ -341,11 +340,10 @@ static void op_begin(void *ctx, uint64_t i)
     uint64_t t = engine_now(r->e);
     struct op_repeat *rp = ex->rep;
     if (!rp || rp->done == 0) {
-        gpu_get_counters(r->g, &r->c0[i]);
         ex->start_ps = t;
         r->epoch++;
         if (rp) {
-            rp->c_prev = r->c0[i];
+            gpu_get_op_counters(r->g, (int)i, &rp->c_prev);
             power_snapshot(gpu_power(r->g), (int)i, t, &rp->b_prev);
             rp->last_end_ps = ex->ready_ps;
         }
@@ -451,6 +449,7 @@ static void host_step(void *ctx, uint64_t arg)
         ex->g = r->g;
         ex->done = op_done;
         ex->done_ctx = r;
+        ex->id = (int)i;
         unsigned flags = op_flags(op);
         ex->is_kernel = (flags & OPF_KERNEL) != 0;
         if (op->repeat > 1) {
@@ -538,10 +537,10 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
     r->e = engine_create();
     r->g = r->e ? gpu_create(cfg, r->e) : NULL;
     r->ex = calloc(t->n, sizeof *r->ex);
-    r->c0 = calloc(t->n, sizeof *r->c0);
     r->bd = calloc(t->n * BD_RAW_N, sizeof *r->bd);
     res->ops = calloc(t->n, sizeof *res->ops);
-    int rc = (!r->g || !r->ex || !r->c0 || !r->bd || !res->ops || power_set_ops(gpu_power(r->g), t->n)) ? -1 : 0;
+    int rc = (!r->g || !r->ex || !r->bd || !res->ops || power_set_ops(gpu_power(r->g), t->n)
+              || gpu_set_ops(r->g, t->n)) ? -1 : 0;
     if (!rc) {
         res->nops = t->n;
         host_init(&r->h, cfg);
@@ -633,7 +632,6 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
     for (size_t i = 0; r->ex && i < t->n; i++)
         if (r->ex[i].state && r->ex[i].state_free) r->ex[i].state_free(r->ex[i].state);
     free(r->ex);
-    free(r->c0);
     free(r->bd);
     free(r);
     if (rc) { free(res->ops); res->ops = NULL; res->nops = 0; stats_free(&res->st); }

@@ -45,7 +45,7 @@ static void rig_free(rig *r)
 
 static uint64_t rd(rig *r, uint64_t addr, uint64_t t)
 {
-    mem_req q = { addr, 128, 0, 0 };
+    mem_req q = { addr, 128, 0, 0, OWNER_NONE };
     return l2_access(r->c, &q, 0, t, 1);
 }
 
@@ -91,11 +91,11 @@ static void test_l2_mshr_merge_and_writeback(void **state)
     l2_get_counters(r.c, &k);
     assert_int_equal(k.merges, 1);
     assert_int_equal(k.misses, 1);
-    mem_req w = { 8192, 128, 0, MEM_WRITE };
+    mem_req w = { 8192, 128, 0, MEM_WRITE, OWNER_NONE };
     l2_access(r.c, &w, 0, 2000000, 1);
     dram_counters d0, d1;
     dram_get_counters(r.d, &d0);
-    l2_flush(r.c, 3000000);
+    l2_flush(r.c, OWNER_NONE, 3000000);
     dram_get_counters(r.d, &d1);
     assert_int_equal(d1.write_bytes - d0.write_bytes, 128); /* the dirty line was written back */
     rig_free(&r);
@@ -117,7 +117,7 @@ static void test_l2_flush_dirty_only(void **state)
     assert_non_null(r.c);
     uint64_t t = 1000000;
     for (uint64_t i = 0; i < 100; i++) { /* 100 dirty lines, 100 clean ones */
-        mem_req w = { i * 4096, 128, 0, MEM_WRITE };
+        mem_req w = { i * 4096, 128, 0, MEM_WRITE, OWNER_NONE };
         l2_access(r.c, &w, 0, t, 1);
         rd(&r, 1 << 30 | i * 4096, t);
         t += 100000;
@@ -126,20 +126,20 @@ static void test_l2_flush_dirty_only(void **state)
     dram_counters d0, d1;
     l2_get_counters(r.c, &k0);
     dram_get_counters(r.d, &d0);
-    t = l2_flush(r.c, t) + 1000000;
+    t = l2_flush(r.c, OWNER_NONE, t) + 1000000;
     l2_get_counters(r.c, &k1);
     dram_get_counters(r.d, &d1);
     assert_int_equal(k1.writebacks - k0.writebacks, 100);
     assert_int_equal(d1.write_bytes - d0.write_bytes, 100 * 128);
-    l2_flush(r.c, t);                                   /* nothing left to write */
+    l2_flush(r.c, OWNER_NONE, t);                                   /* nothing left to write */
     l2_get_counters(r.c, &k0);
     assert_int_equal(k0.writebacks, k1.writebacks);
     for (uint64_t i = 0; i < 100; i++) rd(&r, 1 << 30 | i * 4096, t += 100000); /* flushed: all miss */
     l2_get_counters(r.c, &k1);
     assert_int_equal(k1.misses - k0.misses, 100);
-    mem_req w = { 12345 * 128, 128, 0, MEM_WRITE };
+    mem_req w = { 12345 * 128, 128, 0, MEM_WRITE, OWNER_NONE };
     l2_access(r.c, &w, 0, t += 100000, 1);
-    l2_flush(r.c, t + 1000000);
+    l2_flush(r.c, OWNER_NONE, t + 1000000);
     l2_get_counters(r.c, &k0);
     assert_int_equal(k0.writebacks - k1.writebacks, 1);
     rig_free(&r);
@@ -153,10 +153,10 @@ static void test_l2_stream_hint(void **state)
     for (int hint = 0; hint < 2; hint++) {
         rig r;
         rig_tiny(&r, "none");
-        mem_req w = { 0, 128, 0, MEM_WRITE };
+        mem_req w = { 0, 128, 0, MEM_WRITE, OWNER_NONE };
         l2_access(r.c, &w, 0, 1000, 1);                    /* a dirty line, as a flush leaves */
         for (uint64_t i = 1; i <= 8; i++) {
-            mem_req q = { i * 128, 128, 0, hint ? MEM_STREAM : 0 };
+            mem_req q = { i * 128, 128, 0, hint ? MEM_STREAM : 0, OWNER_NONE };
             l2_access(r.c, &q, 0, i * 10000000, 1);
         }
         dram_counters d;
@@ -333,11 +333,11 @@ static void test_pcie(void **state)
     pcie *p = pcie_create(&c);
     double gbps = config_pcie_gbps(&c);
     assert_true(gbps > 53 && gbps < 56);
-    uint64_t done = pcie_dma(p, 0, 1 << 20, 0);
+    uint64_t done = pcie_dma(p, OWNER_NONE, 0, 1 << 20, 0);
     assert_true(done == bytes_ps(1 << 20, gbps));
     /* both directions at once are limited by the shared path */
     uint64_t a = 0, b = 0;
-    for (int i = 0; i < 100; i++) { a = pcie_dma(p, 0, 1 << 20, done); b = pcie_dma(p, 1, 1 << 20, done); }
+    for (int i = 0; i < 100; i++) { a = pcie_dma(p, OWNER_NONE, 0, 1 << 20, done); b = pcie_dma(p, OWNER_NONE, 1, 1 << 20, done); }
     double both = 200.0 * (1 << 20) / ((double)(a > b ? a : b) - (double)done) * 1e3;
     assert_true(both < c.pcie.bidir_gbps * 1.01 && both > c.pcie.bidir_gbps * 0.95);
     int e0 = pcie_engine_take(p), e1 = pcie_engine_take(p);
