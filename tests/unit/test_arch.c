@@ -101,6 +101,54 @@ static void test_l2_mshr_merge_and_writeback(void **state)
     rig_free(&r);
 }
 
+/* The L2 counts each request's accesses, hits and the DRAM traffic it causes to
+ * the request's op (owner.h): a miss's fill, the write-back of the dirty line it
+ * evicts (the evicting op's), the stride prefetches it triggers, a flush's
+ * write-backs; every row sums to the L2's and the DRAM's own counters. */
+static void test_l2_counts_by_owner(void **state)
+{
+    (void)state;
+    rig r;
+    rig_tiny(&r, "next_line");
+    owner_book b;
+    assert_int_equal(owner_init(&b), 0);
+    assert_int_equal(owner_resize(&b, 3), 0);
+    l2_set_owners(r.c, &b);
+    mem_req w = { 0, 128, 0, MEM_WRITE, 0 };               /* op 0 dirties line 0 */
+    l2_access(r.c, &w, 0, 1000000, 1);
+    mem_req q = { 1024, 128, 0, 0, 1 };                    /* op 1 misses twice: the second miss evicts op 0's line */
+    l2_access(r.c, &q, 0, 2000000, 1);
+    q.addr = 2048;
+    l2_access(r.c, &q, 0, 3000000, 1);
+    q.op = 2;                                              /* op 2 hits what op 1 brought in */
+    l2_access(r.c, &q, 0, 40000000, 1);
+    l2_flush(r.c, 2, 50000000);
+    owner_traffic o0, o1, o2, sum;
+    owner_get(&b, 0, &o0);
+    owner_get(&b, 1, &o1);
+    owner_get(&b, 2, &o2);
+    assert_int_equal(o0.l2_accesses, 1);
+    assert_int_equal(o0.dram_read_bytes + o0.dram_write_bytes, 0); /* its line was written back by op 1 */
+    assert_int_equal(o1.l2_accesses, 2);
+    assert_int_equal(o1.l2_hits, 0);
+    assert_true(o1.dram_read_bytes >= 2 * 128);            /* two fills (and next-line prefetches) */
+    assert_int_equal(o1.dram_write_bytes, 128);            /* op 0's dirty line, evicted by op 1 */
+    assert_int_equal(o2.l2_accesses, 1);
+    assert_int_equal(o2.l2_hits, 1);
+    assert_int_equal(o2.dram_read_bytes, 0);
+    owner_sum(&b, &sum);
+    l2_counters k;
+    dram_counters d;
+    l2_get_counters(r.c, &k);
+    dram_get_counters(r.d, &d);
+    assert_int_equal(sum.l2_accesses, k.accesses);
+    assert_int_equal(sum.l2_hits, k.hits);
+    assert_int_equal(sum.dram_read_bytes, d.read_bytes);
+    assert_int_equal(sum.dram_write_bytes, d.write_bytes);
+    rig_free(&r);
+    owner_fini(&b);
+}
+
 /* A flush writes back exactly the dirty lines (in any set of a full-size L2),
  * empties every set (reads miss afterwards), and a second flush has nothing to
  * write; lines dirtied after a flush are written back by the next one. */
@@ -407,6 +455,7 @@ int main(void)
         cmocka_unit_test(test_l2_hit_lru),
         cmocka_unit_test(test_l2_mshr_merge_and_writeback),
         cmocka_unit_test(test_l2_flush_dirty_only),
+        cmocka_unit_test(test_l2_counts_by_owner),
         cmocka_unit_test(test_l2_stream_hint),
         cmocka_unit_test(test_prefetch_next_line),
         cmocka_unit_test(test_prefetch_stream),
