@@ -644,14 +644,26 @@ void config_write_reference(FILE *f)
     }
 }
 
-double config_peak_tflops(const gpu_config *c, const char *dtype)
+double config_tensor_flops_per_clk(const gpu_config *c, dtype_id d)
 {
-    double per_clk = c->cuda.fp32_flops_per_clk;
-    if (!strcmp(dtype, "fp16")) per_clk = c->tensor.fp16_flops_per_clk;
-    else if (!strcmp(dtype, "bf16")) per_clk = c->tensor.bf16_flops_per_clk;
-    else if (!strcmp(dtype, "tf32")) per_clk = c->tensor.tf32_flops_per_clk;
-    else if (!strcmp(dtype, "fp8")) per_clk = c->tensor.fp8_flops_per_clk;
-    return per_clk * (double)c->gpu.sm_count * (double)c->gpu.clock_mhz * 1e6 / 1e12;
+    switch (d) {
+    case DT_FP16: return c->tensor.fp16_flops_per_clk;
+    case DT_BF16: return c->tensor.bf16_flops_per_clk;
+    case DT_TF32: return c->tensor.tf32_flops_per_clk;
+    case DT_FP8: return c->tensor.fp8_flops_per_clk;
+    case DT_FP32: case DT_COUNT: break; /* no tensor-core fp32 */
+    }
+    return 0;
+}
+
+double config_flops_per_clk(const gpu_config *c, dtype_id d)
+{
+    return dtype_on_tensor_cores(d) ? config_tensor_flops_per_clk(c, d) : c->cuda.fp32_flops_per_clk;
+}
+
+double config_peak_tflops(const gpu_config *c, dtype_id d)
+{
+    return config_flops_per_clk(c, d) * (double)c->gpu.sm_count * (double)c->gpu.clock_mhz * 1e6 / 1e12;
 }
 
 double config_peak_dram_gbps(const gpu_config *c)

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "config/dtype.h"
+
 enum { GEMM_SELECT_LIBRARY = 0, GEMM_SELECT_BEST = 1 };
 
 typedef struct gpu_config {
@@ -214,7 +216,13 @@ void config_write_reference(FILE *f);
 const param *config_find_param(const char *key);
 
 /* Derived quantities. */
-double config_peak_tflops(const gpu_config *c, const char *dtype);
+/* Dense FLOPs per clock per SM in dtype d: the tensor cores' rate, the CUDA cores' for fp32
+ * (0: the GPU has no such unit). */
+double config_flops_per_clk(const gpu_config *c, dtype_id d);
+/* The tensor cores' rate alone (0 for fp32). */
+double config_tensor_flops_per_clk(const gpu_config *c, dtype_id d);
+/* Peak TFLOP/s in dtype d at gpu.clock_mhz on every SM. */
+double config_peak_tflops(const gpu_config *c, dtype_id d);
 double config_peak_dram_gbps(const gpu_config *c);
 double config_pcie_gbps(const gpu_config *c); /* per direction, after payload efficiency */
 

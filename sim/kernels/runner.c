@@ -286,6 +286,7 @@ static void op_finish(runner *r, size_t i, uint64_t t)
     snprintf(o->name, sizeof o->name, "%s", op->name);
     snprintf(o->kind, sizeof o->kind, "%s", op_type_of(op)->name);
     int dt = op_dtype(op);
+    o->dt = dt;
     if (dt >= 0) snprintf(o->dtype, sizeof o->dtype, "%s", dtype_name((dtype_id)dt));
     snprintf(o->mapping, sizeof o->mapping, "%s", ex->mapping);
     o->start_ps = ex->ready_ps;
@@ -416,6 +417,7 @@ static int host_op(runner *r, size_t i)
     /* a host op that takes host time (cpu) spans it; the others are instants */
     int busy = !(flags & OPF_WAIT_ALL) && now > before;
     memset(o, 0, sizeof *o); /* padding included: results travel between sweep workers as bytes */
+    o->dt = -1;
     snprintf(o->bound, sizeof o->bound, "-");
     o->start_ps = busy ? before : now;
     o->end_ps = now;
@@ -593,7 +595,7 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
         res->events = engine_fired(r->e);
         res->peak_dram_gbps = config_peak_dram_gbps(cfg);
         res->pcie_gbps = config_pcie_gbps(cfg);
-        res->peak_tflops = config_peak_tflops(cfg, "fp16");
+        res->peak_tflops = config_peak_tflops(cfg, DT_FP16);
         power_summary ps;
         power_finish(gpu_power(r->g), end, &ps);
         for (size_t i = 0; i < t->n; i++) {

@@ -413,7 +413,7 @@ static void test_occupancy_and_rates(void **state)
     char err[512];
     assert_int_equal(config_load(&a, SRC_DIR "/configs/a100.ini", NULL, 0, err, sizeof err), 0);
     assert_true(tensor_core_rate(&a, DT_FP8) == 0);
-    assert_true(config_peak_tflops(&a, "fp16") > 300 && config_peak_tflops(&a, "fp16") < 320);
+    assert_true(config_peak_tflops(&a, DT_FP16) > 300 && config_peak_tflops(&a, DT_FP16) < 320);
 }
 
 typedef struct placed { int sm[64]; int n; int finished; } placed;

@@ -35,7 +35,7 @@ static void test_h100_loads(void **state)
     assert_int_equal(c.gpu.clock_mhz, 1980);
     assert_int_equal(c.pcie.gen, 5);
     assert_true(config_peak_dram_gbps(&c) > 3300 && config_peak_dram_gbps(&c) < 3400);
-    assert_true(config_peak_tflops(&c, "fp16") > 1000);
+    assert_true(config_peak_tflops(&c, DT_FP16) > 1000);
 }
 
 static void test_inheritance_and_set(void **state)

@@ -14,6 +14,7 @@
 #include "common.h"
 #include "kernels/runner.h"
 #include "results/db.h"
+#include "results/metrics.h"
 
 static char err[1024];
 
@@ -27,6 +28,49 @@ static long long count(const char *path, const char *sql)
     sqlite3_finalize(st);
     sqlite3_close(h);
     return n;
+}
+
+/* metrics.h: the derived figures the table, the JSON and the database all print. */
+static void test_metrics(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    run_result r;
+    memset(&r, 0, sizeof r);
+    r.peak_dram_gbps = config_peak_dram_gbps(&c);
+    op_result o;
+    memset(&o, 0, sizeof o);
+    o.dt = DT_FP16;
+    o.start_ps = 1000000;
+    o.end_ps = 3000000;                 /* 2 us */
+    o.flops = 2e9;                      /* 1000 TFLOP/s */
+    o.dram_bytes = 4000000;             /* 2000 GB/s */
+    o.l2_accesses = 8;
+    o.l2_hits = 6;
+    o.pcie_bytes = 100000;              /* 50 GB/s */
+    o.energy_j = 0.001;                 /* 500 W */
+    metrics m;
+    metrics_op(&c, &r, &o, &m);
+    assert_float_equal(m.time_us, 2, 1e-12);
+    assert_float_equal(m.tflops, 1000, 1e-9);
+    assert_float_equal(m.peak_tflops, config_peak_tflops(&c, DT_FP16), 1e-9);
+    assert_float_equal(m.pct_peak_tflops, 100 * 1000 / config_peak_tflops(&c, DT_FP16), 1e-9);
+    assert_float_equal(m.dram_gbps, 2000, 1e-9);
+    assert_float_equal(m.pct_peak_dram, 100 * 2000 / r.peak_dram_gbps, 1e-9);
+    assert_float_equal(m.l2_hit_rate, 0.75, 1e-12);
+    assert_float_equal(m.pcie_gbps, 50, 1e-9);
+    assert_float_equal(m.power_w, 500, 1e-9);
+    /* fp32 runs on the CUDA cores: its peak is theirs */
+    o.dt = DT_FP32;
+    metrics_op(&c, &r, &o, &m);
+    assert_float_equal(m.peak_tflops, c.cuda.fp32_flops_per_clk * (double)c.gpu.sm_count * (double)c.gpu.clock_mhz * 1e-6,
+                       1e-9);
+    /* no dtype, no traffic, no time: nothing to divide, no % of peak */
+    memset(&o, 0, sizeof o);
+    o.dt = -1;
+    metrics_op(&c, &r, &o, &m);
+    assert_true(m.tflops == 0 && m.dram_gbps == 0 && m.l2_hit_rate == 0 && m.power_w == 0);
+    assert_true(m.pct_peak_tflops == METRICS_NA && m.pct_peak_dram == METRICS_NA);
 }
 
 static void test_store_and_query(void **state)
@@ -313,6 +357,7 @@ static void test_contract(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_metrics),
         cmocka_unit_test(test_store_and_query),
         cmocka_unit_test(test_sensitivity_text_knobs),
         cmocka_unit_test(test_migrate_v2),
