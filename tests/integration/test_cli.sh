@@ -588,5 +588,17 @@ while IFS=' ' read -r cfg tr expect; do
   check "golden $cfg $tr = $expect us (got $got)" test "$got" = "$expect"
 done < "$SRC/tests/golden/times.txt"
 
+# 10. golden whole outputs: the full --json and the stats rows of the runs in tests/golden/outputs.txt
+if python3 "$SRC/tests/golden/golden.py" "$BIN" "$SRC" golden > golden.err 2>&1; then
+  for g in "$SRC"/tests/golden/out/*; do
+    n=$(basename "$g")
+    if cmp -s "$g" "golden/$n"; then ok "golden output $n"
+    else bad "golden output $n differs (tests/golden/update.sh regenerates; review the diff):"; diff "$g" "golden/$n" | head -20; fi
+  done
+  check "golden outputs: no run without its files" test "$(ls golden | wc -l)" = "$(ls "$SRC/tests/golden/out" | wc -l)"
+else
+  bad "golden outputs: a run failed: $(cat golden.err)"
+fi
+
 echo "$pass passed, $fail failed"
 test "$fail" -eq 0
