@@ -366,6 +366,13 @@ void gpu_get_op_counters(const gpu *g, int op, gpu_counters *c)
     owner_get(&g->owners, op, c);
 }
 
+int gpu_check(const gpu *g)
+{
+    owner_traffic sum;
+    owner_sum(&g->owners, &sum);
+    return sum.pcie_bytes == pcie_bytes(g->pcie) && l2_check(g->l2) && cta_sched_check(g->sched);
+}
+
 void gpu_report(const gpu *g, stats *s, uint64_t elapsed_ps)
 {
     double el = elapsed_ps ? (double)elapsed_ps : 1;

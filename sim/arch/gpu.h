@@ -51,6 +51,10 @@ uint64_t gpu_flush(gpu *g, int op, uint64_t t);
 void gpu_get_counters(const gpu *g, gpu_counters *c);
 /* Op op's traffic so far (OWNER_NONE: traffic no op owns). */
 void gpu_get_op_counters(const gpu *g, int op, gpu_counters *c);
+/* The invariants of the L2 (l2_check, its calendars included), the CTA scheduler
+ * (cta_sched_check) and the per-op books (owner.h: the rows sum to the L2's, the DRAM's and
+ * the PCIe link's counters), for assert() in checking builds. Returns 1 when they hold. */
+int gpu_check(const gpu *g);
 /* Appends every component's statistics; elapsed_ps is the run's simulated time. */
 void gpu_report(const gpu *g, stats *s, uint64_t elapsed_ps);
 

@@ -1,6 +1,7 @@
 /* l2.c: sliced, partitioned, sectored L2 (see l2.h). */
 #include "l2.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__)
@@ -495,7 +496,38 @@ uint64_t l2_flush(l2 *c, int op, uint64_t t)
         memset(c->mem, 0, c->set_bytes * nsets);
         memset(c->set_gen, 0, nsets * sizeof *c->set_gen);
     }
+#ifdef GPUSIM_CHECK
+    assert(l2_check(c));
+#endif
     return done;
+}
+
+int l2_check(const l2 *c)
+{
+    if (c->c.hits + c->c.misses != c->c.accesses) return 0;
+    owner_traffic sum;
+    owner_sum(c->owners, &sum);
+    dram_counters d;
+    dram_get_counters(c->dram, &d);
+    if (sum.l2_accesses != c->c.accesses || sum.l2_hits != c->c.hits || sum.dram_read_bytes != d.read_bytes
+        || sum.dram_write_bytes != d.write_bytes) return 0;
+    size_t nsets = (size_t)c->sets * c->slices;
+    for (size_t idx = 0; idx < nsets; idx++) {
+        if (c->set_gen[idx] != c->gen) continue; /* emptied by a flush, cleared when next touched */
+        size_t b = idx * c->set_bytes;
+        for (uint32_t w = 0; w < c->ways; w++) {
+            if ((TAG(b, w) == 0) != (FP(b)[w] == 0)) return 0;
+            if (!TAG(b, w)) continue;
+            uint64_t h = hash64(TAG(b, w) - 1);
+            if (set_of(c, h) != idx % c->sets || FP(b)[w] != fp_of(h) || (SECT(b, w) & ~c->full_mask)) return 0;
+            if ((FLAGS(b, w) & F_DIRTY) && !((c->dirty_sets[idx >> 6] >> (idx & 63)) & 1)) return 0;
+            for (uint32_t v = w + 1; v < c->ways; v++)
+                if (TAG(b, v) == TAG(b, w)) return 0;
+        }
+    }
+    for (uint32_t i = 0; i < c->slices; i++)
+        if (!bwcal_check(&c->slice_bw[i])) return 0;
+    return 1;
 }
 
 void l2_get_counters(const l2 *c, l2_counters *out) { *out = c->c; }

@@ -83,6 +83,13 @@ void l2_prefetch(l2 *c, uint64_t addr, int part, uint64_t t_issue);
 /* Writes back every dirty line (counted to op) and invalidates all; returns when the last write is done. */
 uint64_t l2_flush(l2 *c, int op, uint64_t t);
 void l2_get_counters(const l2 *c, l2_counters *out);
+/* The invariants, for assert() in checking builds (GPUSIM_CHECK; after a flush and at the end
+ * of a run): every access is a hit or a miss; the owner rows (owner.h) sum to the L2's accesses
+ * and hits and to the DRAM's read and written bytes (the L2 is the DRAM's only client); in every
+ * live set, a way's fingerprint is 0 exactly when its tag is, a line sits in the set its hash
+ * names and at most once, its sectors are within the line, a dirty line's set is marked dirty;
+ * every slice's calendar holds bwcal_check. Returns 1 when they hold. O(lines). */
+int l2_check(const l2 *c);
 void l2_report(const l2 *c, stats *s);
 
 #endif

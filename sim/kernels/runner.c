@@ -36,6 +36,7 @@
  */
 #include "runner.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -582,6 +583,9 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
             rc = -2;
         }
     }
+#ifdef GPUSIM_CHECK
+    if (!rc) assert(gpu_check(r->g));
+#endif
     if (!rc) {
         uint64_t end = res->total_ps;
         res->cycles = clock_cycles(&(clock_domain){ (uint32_t)cfg->gpu.clock_mhz }, end);

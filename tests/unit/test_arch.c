@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "arch/bwcal.h"
 #include "arch/cta_sched.h"
 #include "arch/dram.h"
 #include "arch/l2.h"
@@ -420,6 +421,63 @@ typedef struct placed { int sm[64]; int n; int finished; } placed;
 static void on_start(void *ctx, int smi, uint64_t cta, uint64_t t) { (void)cta; (void)t; placed *p = ctx; p->sm[p->n++] = smi; }
 static void on_finish(void *ctx, uint64_t t) { (void)t; ((placed *)ctx)->finished = 1; }
 
+/* The *_check() invariants hold on healthy state and catch a broken one. */
+static void test_invariant_checks(void **state)
+{
+    (void)state;
+    bwcal b;
+    assert_int_equal(bwcal_init(&b, 1.0, 1000, 64), 0);       /* 1000 bytes per bucket */
+    uint64_t t = 0;
+    for (int i = 0; i < 500; i++) {
+        bwcal_reserve(&b, t, (uint32_t)(100 + (i * 37) % 900));
+        if (i % 3 == 0) t += 700;
+        assert_true(bwcal_check(&b));
+    }
+    assert_true(b.fill > 0);
+    b.used[(b.fill - 1) & 63] = b.cap - 1;                  /* a bucket before fill with room */
+    assert_false(bwcal_check(&b));
+    b.used[(b.fill - 1) & 63] = b.cap + 1;                  /* over capacity */
+    assert_false(bwcal_check(&b));
+    bwcal_fini(&b);
+
+    gpu_config c = test_config(NULL, 0);
+    sm sms[4];
+    for (int i = 0; i < 4; i++) assert_int_equal(sm_init(&sms[i], &c, i, NULL), 0);
+    engine *e = engine_create();
+    cta_sched *s = cta_sched_create(e, sms, 4, 0, NULL);
+    placed p = { .n = 0 };
+    kernel_desc k = { .shape = { 1024, 32, 0 }, .ctas = 10, .ctx = &p, .start_cta = on_start, .finished = on_finish };
+    assert_int_equal(cta_sched_launch(s, &k, 0), 0);
+    assert_true(cta_sched_check(s));
+    sm_release(&sms[1], &k.shape);                            /* room for a queued CTA left unused */
+    assert_false(cta_sched_check(s));
+    sm_alloc(&sms[1], &k.shape);
+    sms[3].ctas = c.sm.max_ctas + 1;                           /* over an SM's limit */
+    assert_false(cta_sched_check(s));
+    sms[3].ctas = 2;
+    assert_true(cta_sched_check(s));
+    cta_sched_destroy(s);
+    engine_destroy(e);
+    for (int i = 0; i < 4; i++) sm_fini(&sms[i]);
+
+    rig r;
+    rig_tiny(&r, "next_line");
+    for (uint64_t i = 0; i < 64; i++) {
+        mem_req q = { i * 128, 128, 0, i % 3 ? 0 : MEM_WRITE, 0 };
+        l2_access(r.c, &q, 0, i * 100000, 1);
+    }
+    assert_true(l2_check(r.c));
+    l2_flush(r.c, 0, 10000000);
+    assert_true(l2_check(r.c));
+    owner_book other;                                          /* counts that no longer add up */
+    assert_int_equal(owner_init(&other), 0);
+    l2_set_owners(r.c, &other);
+    assert_false(l2_check(r.c));
+    l2_set_owners(r.c, NULL);
+    owner_fini(&other);
+    rig_free(&r);
+}
+
 static void test_cta_breadth_first(void **state)
 {
     (void)state;
@@ -456,6 +514,7 @@ int main(void)
         cmocka_unit_test(test_l2_mshr_merge_and_writeback),
         cmocka_unit_test(test_l2_flush_dirty_only),
         cmocka_unit_test(test_l2_counts_by_owner),
+        cmocka_unit_test(test_invariant_checks),
         cmocka_unit_test(test_l2_stream_hint),
         cmocka_unit_test(test_prefetch_next_line),
         cmocka_unit_test(test_prefetch_stream),
