@@ -1,4 +1,3 @@
-#define _GNU_SOURCE /* memfd_create */
 /*
  * config.c: INI -> validated gpu_config. The only user of iniparser.
  *
@@ -9,7 +8,8 @@
  * file's keys override it; loops are refused. Unknown sections and keys are
  * errors, and so is a key or a section given twice in one file: a misspelled or
  * repeated key never falls back to a default or silently wins. Every file is read
- * once into memory (a pipe works) and handed to iniparser from there.
+ * once into memory (a pipe works) and handed to iniparser from there, through a
+ * private temporary file (POSIX mkstemp; iniparser 4.1 reads only paths).
  */
 #include "config.h"
 
@@ -247,12 +247,22 @@ static int set_kv(loader *L, const char *key, const char *val, const char *file,
  * already produced a better message, so they are dropped. */
 static int quiet(const char *fmt, ...) { (void)fmt; return 0; }
 
-/* iniparser takes a path: the text already read is handed over through an
- * anonymous in-memory file, so no input is ever opened twice. */
-static dictionary *load_ini(const char *text, size_t len)
+/* iniparser (4.1) takes a path: the text already read is handed over through a
+ * private temporary file in $TMPDIR (or /tmp when that fails), unlinked at once, so no
+ * input is ever opened twice. Returns NULL with *sys_errno set when no such file can be
+ * made, NULL with it 0 when iniparser refuses the text. */
+static dictionary *load_ini(const char *text, size_t len, int *sys_errno)
 {
-    int fd = memfd_create("gpusim-ini", MFD_CLOEXEC);
-    if (fd < 0) return NULL;
+    const char *dir = getenv("TMPDIR");
+    char tmp[PATH_MAX];
+    int fd = -1;
+    if (dir && *dir && snprintf(tmp, sizeof tmp, "%s/gpusim-ini-XXXXXX", dir) < (int)sizeof tmp) fd = mkstemp(tmp);
+    if (fd < 0) {
+        snprintf(tmp, sizeof tmp, "/tmp/gpusim-ini-XXXXXX");
+        fd = mkstemp(tmp);
+    }
+    *sys_errno = 0;
+    if (fd < 0) { *sys_errno = errno; return NULL; }
     dictionary *d = NULL;
     size_t off = 0;
     while (off < len) {
@@ -261,9 +271,9 @@ static dictionary *load_ini(const char *text, size_t len)
         if (w <= 0) break;
         off += (size_t)w;
     }
-    char fdpath[64];
-    snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
-    if (off == len) d = iniparser_load(fdpath);
+    if (off != len) *sys_errno = errno ? errno : EIO;
+    else d = iniparser_load(tmp);
+    unlink(tmp);
     close(fd);
     return d;
 }
@@ -292,8 +302,15 @@ static int load_file(loader *L, const char *path)
     if (rc) { free(ini); free(kl); return rc; }
 
     iniparser_set_error_callback(quiet);
-    dictionary *d = load_ini(ini, strlen(ini));
+    int sys_errno = 0;
+    dictionary *d = load_ini(ini, strlen(ini), &sys_errno);
     free(ini);
+    if (!d && sys_errno) { /* not the input's fault: exit status 1 */
+        free(kl);
+        fail(L, "%s: cannot hand the text to the INI reader: a temporary file in $TMPDIR or /tmp: %s", path,
+             strerror(sys_errno));
+        return -1;
+    }
     if (!d) { free(kl); return fail(L, "%s: cannot parse as INI", path); }
 
     L->stack[L->depth].dev = st.st_dev;
