@@ -14,7 +14,7 @@
 #include "arch/pcie.h"
 #include "arch/power.h"
 #include "arch/sm.h"
-#include "arch/stats.h"
+#include "engine/stats.h"
 #include "config/config.h"
 #include "engine/engine.h"
 

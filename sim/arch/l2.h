@@ -25,7 +25,7 @@
 #include "arch/mem_req.h"
 #include "arch/owner.h"
 #include "arch/prefetch.h"
-#include "arch/stats.h"
+#include "engine/stats.h"
 #include "arch/xbar.h"
 #include "config/config.h"
 

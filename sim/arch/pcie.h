@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "arch/owner.h"
-#include "arch/stats.h"
+#include "engine/stats.h"
 #include "config/config.h"
 
 typedef struct pcie pcie;

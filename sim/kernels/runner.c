@@ -42,7 +42,7 @@
 #include <string.h>
 
 #include "arch/gpu.h"
-#include "arch/host.h"
+#include "host/host.h"
 #include "engine/engine.h"
 #include "kernels/kernel.h"
 #include "ops/optable.h"

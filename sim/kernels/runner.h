@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arch/stats.h"
+#include "engine/stats.h"
 #include "config/config.h"
 #include "kernels/breakdown.h"
 #include "trace/trace.h"
