@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "engine/errors.h"
 #include "cli/mpi_link.h"
 #include "cli/vary.h"
 #include "results/db.h"
@@ -176,9 +177,9 @@ static int simulate_point(const sweep_ctx *s, uint64_t p, gpu_config *cfg, run_r
     char key[MAX_VARY * POINT_SET_LEN];
     int n = point_sets(s->ks, s->nk, p, sets, ptr, key, sizeof key);
     int rc = config_src_build(s->src, ptr, n, "--vary", cfg, err, errlen);
-    if (rc) return rc == -2 ? 2 : 1;
+    if (rc) return gpusim_exit_status(rc);
     rc = runner_run(cfg, s->t, res, err, errlen);
-    return rc == 0 ? 0 : (rc == -2 ? 2 : 1);
+    return gpusim_exit_status(rc);
 }
 
 static void worker(const sweep_ctx *s, int in_fd, int out_fd)
@@ -334,14 +335,14 @@ static int sweep_prepare(sweep_ctx *s, const cli_args *a, char trace_hash[17], c
     int rc = vary_parse(a->vary, s->nk, s->ks, &s->npoints, err, errlen);
     if (rc) return rc;
     int cr = config_src_load(&s->src, a->config, a->sets, a->nsets, err, errlen);
-    if (cr) return cr == -2 ? 2 : 1;
+    if (cr) return gpusim_exit_status(cr);
     char *text = NULL;
     size_t len = 0;
     int tr = trace_read(a->trace, &text, &len, err, errlen);
     if (!tr) tr = trace_parse(&s->t, a->trace, text, len, err, errlen);
     if (!tr) db_hash_hex(text, len, trace_hash);
     free(text);
-    if (tr) return tr == -2 ? 2 : 1;
+    if (tr) return gpusim_exit_status(tr);
     /* every value was checked alone (vary_parse); now every point's config */
     int tty = isatty(2);
     double tv = mono_s();
@@ -355,7 +356,7 @@ static int sweep_prepare(sweep_ctx *s, const cli_args *a, char trace_hash[17], c
         if (cr) {
             size_t el = strlen(err);
             snprintf(err + el, errlen - el, " (at the point %.300s)", key);
-            return cr == -2 ? 2 : 1;
+            return gpusim_exit_status(cr);
         }
         if (tty && !a->quiet && (p + 1) % 4096 == 0 && mono_s() - tv > 1.0) {
             fprintf(stderr, "\rsweep: validating %llu/%llu points", (unsigned long long)(p + 1), (unsigned long long)s->npoints);

@@ -23,10 +23,11 @@
 #include <string.h>
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <iniparser.h>
+
+#include "engine/errors.h"
 
 #define MAX_DEPTH 16
 #define MAX_KV 512
@@ -55,7 +56,7 @@ static int fail(loader *L, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(L->err, L->errlen, fmt, ap);
     va_end(ap);
-    return -2;
+    return GPUSIM_EINPUT;
 }
 
 const param *config_find_param(const char *key)
@@ -309,7 +310,7 @@ static int load_file(loader *L, const char *path)
         free(kl);
         fail(L, "%s: cannot hand the text to the INI reader: a temporary file in $TMPDIR or /tmp: %s", path,
              strerror(sys_errno));
-        return -1;
+        return GPUSIM_EFAIL;
     }
     if (!d) { free(kl); return fail(L, "%s: cannot parse as INI", path); }
 
