@@ -560,8 +560,14 @@ int config_src_build(const config_src *s, const char *const *over, int nover, co
     if (!rc) rc = cross_check(L, &tmp);
     L->ov = NULL;
     L->nov = 0;
+    if (!rc) config_resolve(&tmp);
     if (!rc) *cfg = tmp;
     return rc;
+}
+
+void config_resolve(gpu_config *cfg)
+{
+    cfg->sm.max_inflight_lines -= cfg->sm.max_inflight_lines % CONFIG_MSHR_GROUP_LINES;
 }
 
 void config_src_foreach(const config_src *s, void (*cb)(void *ctx, const char *key, const char *val), void *ctx)

@@ -179,6 +179,15 @@ extern const size_t gpusim_nparams;
 /* One `--set SECTION.KEY=VALUE`. */
 typedef struct config_override { const char *text; } config_override;
 
+/* The SM tracks its outstanding misses (MSHRs) in groups of this many lines (arch/sm.h), so
+ * sm.max_inflight_lines takes effect as a multiple of it (config_resolve). */
+#define CONFIG_MSHR_GROUP_LINES 8
+
+/* Applies every derived rule to a validated config, so that it says what runs (what
+ * run_params stores and the config hash covers): sm.max_inflight_lines rounded down to
+ * a multiple of CONFIG_MSHR_GROUP_LINES. config_load and config_src_build call it. */
+void config_resolve(gpu_config *cfg);
+
 /* Loads path (following [config] base = ...), applies overrides, validates.
  * Returns 0, or -2 for bad input with err filled as
  * "FILE:LINE: section.key: what was wrong, what was expected". cfg is untouched on error. */
