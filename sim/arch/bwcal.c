@@ -105,6 +105,19 @@ static void open_buckets(bwcal *c, uint64_t b)
     c->head = b;
 }
 
+int bwcal_check(const bwcal *c)
+{
+    uint32_t mask = c->nbuckets - 1;
+    if (!c->used || c->nbuckets == 0 || (c->nbuckets & mask) || c->fill > c->head + 1 || c->busy_ps < 0) return 0;
+    for (uint32_t i = 0; i < c->nbuckets; i++)
+        if (c->used[i] > c->cap) return 0;
+    /* the buckets of the ring's window [head - nbuckets + 1, head] below fill */
+    uint64_t lo = c->head + 1 >= c->nbuckets ? c->head + 1 - c->nbuckets : 0;
+    for (uint64_t b = lo; b < c->fill; b++)
+        if (c->used[b & mask] < c->cap) return 0;
+    return 1;
+}
+
 uint64_t bwcal_reserve(bwcal *c, uint64_t t, uint32_t bytes)
 {
     uint32_t mask = c->nbuckets - 1;

@@ -46,5 +46,9 @@ static inline void bwcal_prefetch(const bwcal *c, uint64_t t)
 }
 /* Reserves `bytes` from t; returns the time the transfer starts (it takes bytes x ps_per_byte). */
 uint64_t bwcal_reserve(bwcal *c, uint64_t t, uint32_t bytes);
+/* The invariants, for assert() in checking builds (GPUSIM_CHECK): no bucket holds more
+ * than its capacity, every bucket of the ring's window before `fill` is full, fill <= head + 1.
+ * Returns 1 when they hold. O(buckets). */
+int bwcal_check(const bwcal *c);
 
 #endif

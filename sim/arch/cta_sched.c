@@ -1,6 +1,7 @@
 /* cta_sched.c: breadth-first CTA placement (see cta_sched.h). */
 #include "cta_sched.h"
 
+#include <assert.h>
 #include <stdlib.h>
 
 struct cta_sched {
@@ -74,7 +75,30 @@ int cta_sched_launch(cta_sched *s, kernel_desc *k, uint64_t t)
     if (s->tail) s->tail->next = k; else s->head = k;
     s->tail = k;
     dispatch_all(s, t);
+#ifdef GPUSIM_CHECK
+    assert(cta_sched_check(s));
+#endif
     return 0;
+}
+
+int cta_sched_check(const cta_sched *s)
+{
+    for (int i = 0; i < s->nsm; i++) {
+        const sm *m = &s->sms[i];
+        const gpu_config *cfg = m->cfg;
+        if (m->ctas < 0 || m->threads < 0 || m->regs < 0 || m->smem < 0) return 0;
+        if (m->ctas > cfg->sm.max_ctas || m->threads > cfg->sm.max_threads || m->regs > cfg->sm.registers
+            || m->smem > cfg->sm.smem_kib * 1024) return 0;
+        if (m->ctas == 0 && (m->threads || m->regs || m->smem)) return 0;
+    }
+    const kernel_desc *last = NULL;
+    for (const kernel_desc *k = s->head; k; k = k->next) {
+        if (k->next_cta >= k->ctas || k->done_ctas > k->next_cta) return 0;
+        for (int i = 0; i < limit(s, k); i++)
+            if (sm_fits(&s->sms[i], &k->shape)) return 0;
+        last = k;
+    }
+    return s->tail == last;
 }
 
 void cta_sched_done(cta_sched *s, kernel_desc *k, int smi, uint64_t t)
@@ -85,5 +109,8 @@ void cta_sched_done(cta_sched *s, kernel_desc *k, int smi, uint64_t t)
         while (q->next_cta < q->ctas && smi < limit(s, q) && sm_fits(&s->sms[smi], &q->shape)) place(s, q, smi, t);
     unlink_done(s);
     if (s->pw && s->sms[smi].ctas == 0) power_sm_idle(s->pw, smi, t);
+#ifdef GPUSIM_CHECK
+    assert(cta_sched_check(s));
+#endif
     if (k->done_ctas == k->ctas) k->finished(k->ctx, t);
 }

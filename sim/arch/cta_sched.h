@@ -39,5 +39,10 @@ void cta_sched_destroy(cta_sched *s);
 int cta_sched_launch(cta_sched *s, kernel_desc *k, uint64_t t);
 /* A CTA of k finished on sm at t. */
 void cta_sched_done(cta_sched *s, kernel_desc *k, int sm, uint64_t t);
+/* The invariants, for assert() in checking builds (GPUSIM_CHECK; run after every launch and
+ * every finished CTA): each SM's resources in use are within its limits (none when it holds no
+ * CTA); every queued kernel has CTAs left to place and none of them fits any SM it may use
+ * (placement is work-conserving); the queue's tail is its last kernel. Returns 1 when they hold. */
+int cta_sched_check(const cta_sched *s);
 
 #endif

@@ -46,6 +46,7 @@ struct gpu {
     power *pw;            /* board power model and SM clock controller */
     sample_chunk *sample_memo; /* SAMPLE_MEMO entries, direct-mapped by chunk index */
     rows_memo *rows_memo;      /* ROWS_MEMO entries, direct-mapped by a hash of the key */
+    owner_book owners;    /* per-op traffic (owner.h), counted by the L2 and the PCIe link */
 };
 
 gpu *gpu_create(const gpu_config *cfg, engine *e)
@@ -62,12 +63,12 @@ gpu *gpu_create(const gpu_config *cfg, engine *e)
     g->sms = calloc((size_t)g->nsm, sizeof *g->sms);
     g->sample_memo = calloc(SAMPLE_MEMO, sizeof *g->sample_memo);
     g->rows_memo = calloc(ROWS_MEMO, sizeof *g->rows_memo);
-    if (!g->sms || !g->sample_memo || !g->rows_memo) {
-        free(g->sms); free(g->sample_memo); free(g->rows_memo); free(g);
+    if (!g->sms || !g->sample_memo || !g->rows_memo || owner_init(&g->owners)) {
+        free(g->sms); free(g->sample_memo); free(g->rows_memo); owner_fini(&g->owners); free(g);
         return NULL;
     }
     g->pw = power_create(&g->cfg, g->nsm);
-    if (!g->pw) { free(g->sms); free(g->sample_memo); free(g->rows_memo); free(g); return NULL; }
+    if (!g->pw) { free(g->sms); free(g->sample_memo); free(g->rows_memo); owner_fini(&g->owners); free(g); return NULL; }
     for (int i = 0; i < g->nsm; i++)
         if (sm_init(&g->sms[i], &g->cfg, i, g->pw)) { gpu_destroy(g); return NULL; }
     xbar_init(&g->x, &g->cfg);
@@ -79,6 +80,8 @@ gpu *gpu_create(const gpu_config *cfg, engine *e)
     g->pcie = pcie_create(&g->cfg);
     g->sched = cta_sched_create(e, g->sms, g->nsm, clock_ps(&clk, (double)cfg->sm.cta_launch_cycles), g->pw);
     if (!g->l2 || !g->pcie || !g->sched) { gpu_destroy(g); return NULL; }
+    l2_set_owners(g->l2, &g->owners);
+    pcie_set_owners(g->pcie, &g->owners);
     return g;
 }
 
@@ -95,8 +98,11 @@ void gpu_destroy(gpu *g)
     power_destroy(g->pw);
     free(g->sample_memo);
     free(g->rows_memo);
+    owner_fini(&g->owners);
     free(g);
 }
+
+int gpu_set_ops(gpu *g, size_t nops) { return owner_resize(&g->owners, nops); }
 
 const gpu_config *gpu_cfg(const gpu *g) { return &g->cfg; }
 engine *gpu_engine(gpu *g) { return g->e; }
@@ -105,13 +111,6 @@ int gpu_sm_count(const gpu *g) { return g->nsm; }
 cta_sched *gpu_sched(gpu *g) { return g->sched; }
 pcie *gpu_pcie(gpu *g) { return g->pcie; }
 power *gpu_power(gpu *g) { return g->pw; }
-
-/* The op that pays for SM smi's traffic. */
-static int traffic_op(const gpu *g, int smi)
-{
-    int op = power_sm_op(g->pw, smi);
-    return op != POWER_NO_OP ? op : power_current_op(g->pw);
-}
 
 static uint64_t dram_bytes(const gpu *g)
 {
@@ -274,7 +273,7 @@ static inline void prefetch_line(gpu *g, sm *s, uint32_t flags, uint64_t a, uint
     l2_prefetch(g->l2, a, s->partition, t);
 }
 
-uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t row_bytes,
+uint64_t gpu_mem_rows(gpu *g, int op, int smi, uint64_t base, uint64_t rows, uint64_t row_bytes,
                       uint64_t stride, uint32_t flags, uint64_t t)
 {
     sm *s = &g->sms[smi];
@@ -287,7 +286,7 @@ uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t ro
     uint64_t start = sm_port_reserve(s, t, rows * row_bytes);
     double line_ps = s->port_ps_per_byte * (double)lb;
     uint64_t done = start, n = 0, sent = 0;
-    mem_req r = { 0, 0, smi, flags };
+    mem_req r = { 0, 0, smi, flags, op };
     uint32_t weight = (flags & MEM_L1) ? 1 : g->sample;
     int shadow = weight > 1 && g->pf_on;
     uint64_t dram0 = dram_bytes(g), slow_rows = rows;
@@ -326,27 +325,26 @@ uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t ro
                 sent++;
             }
             if (shadow && w != weight && !(flags & MEM_WRITE))
-                l2_shadow(g->l2, a, smi, ps_add(start, ps_floor((double)n * line_ps)), weight);
+                l2_shadow(g->l2, a, smi, op, ps_add(start, ps_floor((double)n * line_ps)), weight);
             n++;
             a += b;
         }
     }
     if (nids) sm_mshr_hold(s, ids, nids, done);
-    int op = traffic_op(g, smi);
-    /* the traffic is drawn while it moves: from t to its completion */
+    /* the traffic is drawn while it moves: from t to its completion; its energy is the owner's too */
     power_add_span(g->pw, PW_L2, (double)(rows * row_bytes), op, t, t, done);
     uint64_t dram1 = dram_bytes(g);
     if (dram1 > dram0) power_add_span(g->pw, PW_DRAM, (double)(dram1 - dram0), op, t, t, done);
     return done;
 }
 
-uint64_t gpu_flush(gpu *g, uint64_t t)
+uint64_t gpu_flush(gpu *g, int op, uint64_t t)
 {
     for (int i = 0; i < g->nsm; i++) l1_invalidate(g->sms[i].l1);
     uint64_t dram0 = dram_bytes(g);
-    uint64_t done = l2_flush(g->l2, t);
+    uint64_t done = l2_flush(g->l2, op, t);
     uint64_t dram1 = dram_bytes(g);
-    if (dram1 > dram0) power_add(g->pw, PW_DRAM, (double)(dram1 - dram0), power_current_op(g->pw), t);
+    if (dram1 > dram0) power_add(g->pw, PW_DRAM, (double)(dram1 - dram0), op, t);
     return done;
 }
 
@@ -361,6 +359,18 @@ void gpu_get_counters(const gpu *g, gpu_counters *c)
     c->l2_accesses = l.accesses;
     c->l2_hits = l.hits;
     c->pcie_bytes = pcie_bytes(g->pcie);
+}
+
+void gpu_get_op_counters(const gpu *g, int op, gpu_counters *c)
+{
+    owner_get(&g->owners, op, c);
+}
+
+int gpu_check(const gpu *g)
+{
+    owner_traffic sum;
+    owner_sum(&g->owners, &sum);
+    return sum.pcie_bytes == pcie_bytes(g->pcie) && l2_check(g->l2) && cta_sched_check(g->sched);
 }
 
 void gpu_report(const gpu *g, stats *s, uint64_t elapsed_ps)

@@ -10,21 +10,18 @@
 
 #include "arch/cta_sched.h"
 #include "arch/mem_req.h"
+#include "arch/owner.h"
 #include "arch/pcie.h"
 #include "arch/power.h"
 #include "arch/sm.h"
-#include "arch/stats.h"
+#include "engine/stats.h"
 #include "config/config.h"
 #include "engine/engine.h"
 
 typedef struct gpu gpu;
 
-/* Counters that ops snapshot at start and end to attribute traffic to themselves. */
-typedef struct gpu_counters {
-    uint64_t dram_read_bytes, dram_write_bytes;
-    uint64_t l2_accesses, l2_hits;
-    uint64_t pcie_bytes;
-} gpu_counters;
+/* Traffic counters: the whole GPU's, or one op's (owner.h). */
+typedef owner_traffic gpu_counters;
 
 gpu *gpu_create(const gpu_config *cfg, engine *e);
 void gpu_destroy(gpu *g);
@@ -37,16 +34,27 @@ pcie *gpu_pcie(gpu *g);
 /* The board power model: energy books and the SM clock controller. */
 power *gpu_power(gpu *g);
 
+/* Makes per-op traffic rows for ops 0..nops-1 (the trace's op indices, as the
+ * power model's), zeroed. Returns 0, or -1 out of memory (unchanged). */
+int gpu_set_ops(gpu *g, size_t nops);
 /* Moves `rows` segments of `row_bytes`, `stride` apart from base, between SM
- * `smi` and memory from time t (MEM_* flags). Returns when the last line is back
+ * `smi` and memory from time t (MEM_* flags), for op `op`: the L2 and DRAM
+ * traffic it causes is counted to op (owner.h). Returns when the last line is back
  * (reads) or accepted (writes). Their energy (SM<->L2 bytes, and the DRAM bytes
- * they cause) is booked to the op whose CTA holds the SM, else the current op. */
-uint64_t gpu_mem_rows(gpu *g, int smi, uint64_t base, uint64_t rows, uint64_t row_bytes,
+ * they cause) is booked to op as well (power.h). */
+uint64_t gpu_mem_rows(gpu *g, int op, int smi, uint64_t base, uint64_t rows, uint64_t row_bytes,
                       uint64_t stride, uint32_t flags, uint64_t t);
-/* Writes back and invalidates every cache; returns when done. The write-backs'
- * energy goes to the current op. */
-uint64_t gpu_flush(gpu *g, uint64_t t);
+/* Writes back and invalidates every cache for op `op` (its traffic and the
+ * write-backs' energy are op's); returns when done. */
+uint64_t gpu_flush(gpu *g, int op, uint64_t t);
+/* The whole GPU's traffic so far. */
 void gpu_get_counters(const gpu *g, gpu_counters *c);
+/* Op op's traffic so far (OWNER_NONE: traffic no op owns). */
+void gpu_get_op_counters(const gpu *g, int op, gpu_counters *c);
+/* The invariants of the L2 (l2_check, its calendars included), the CTA scheduler
+ * (cta_sched_check) and the per-op books (owner.h: the rows sum to the L2's, the DRAM's and
+ * the PCIe link's counters), for assert() in checking builds. Returns 1 when they hold. */
+int gpu_check(const gpu *g);
 /* Appends every component's statistics; elapsed_ps is the run's simulated time. */
 void gpu_report(const gpu *g, stats *s, uint64_t elapsed_ps);
 

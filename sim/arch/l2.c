@@ -1,6 +1,7 @@
 /* l2.c: sliced, partitioned, sectored L2 (see l2.h). */
 #include "l2.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__)
@@ -47,6 +48,8 @@ struct l2 {
     prefetcher *pf;
     xbar *x;
     l2_counters c;
+    owner_book *owners;   /* per-op counts (owner.h): the GPU's book, else own_book */
+    owner_book own_book;  /* counts of an L2 with no GPU's book (one unowned row) */
     /* flush in proportion to the dirty lines: a flush bumps `gen` instead of
      * clearing every set; a set whose set_gen differs is empty and is cleared
      * when next touched (set_base). dirty_sets marks, in set order, the sets that
@@ -137,6 +140,8 @@ l2 *l2_create(const gpu_config *cfg, dram *d, prefetcher *pf, xbar *x)
     c->pf_shadow = calloc((size_t)c->nsm, 1);
     c->last_lat_ps = calloc((size_t)c->nsm, sizeof *c->last_lat_ps);
     c->pf_memo = calloc(PF_MEMO, sizeof *c->pf_memo);
+    c->owners = &c->own_book;
+    if (owner_init(&c->own_book)) { l2_destroy(c); return NULL; }
     if (!c->mem || !c->slice_bw || !c->pf_shadow || !c->last_lat_ps || !c->pf_memo) { l2_destroy(c); return NULL; }
     for (uint32_t i = 0; i < c->slices; i++)
         if (bwcal_init(&c->slice_bw[i], c->ps_per_byte, BWCAL_BUCKET_PS, BWCAL_BUCKETS)) { l2_destroy(c); return NULL; }
@@ -163,6 +168,7 @@ void l2_destroy(l2 *c)
     free(c->pf_memo);
     free(c->set_gen);
     free(c->dirty_sets);
+    owner_fini(&c->own_book);
     free(c);
 }
 
@@ -240,11 +246,22 @@ int l2_sampled(const l2 *c, uint64_t addr)
  * unweighted last line) and stands for itself. */
 static uint32_t wb_weight(const l2 *c, uint64_t addr) { return l2_sampled(c, addr) ? c->sample : 1; }
 
+/* A DRAM access made on behalf of op, counted to it as the channel counts it (owner.h). */
+static inline uint64_t dram_for(l2 *c, int op, uint64_t addr, uint32_t bytes, uint32_t weight, int write, uint64_t t)
+{
+    owner_traffic *o = owner_row(c->owners, op);
+    if (write) o->dram_write_bytes += (uint64_t)bytes * weight;
+    else o->dram_read_bytes += (uint64_t)bytes * weight;
+    return dram_access(c->dram, addr, bytes, weight, write, t);
+}
+
+void l2_set_owners(l2 *c, owner_book *b) { c->owners = b ? b : &c->own_book; }
+
 /* Chooses a victim way in the set at b (a free way, else the replacement
  * policy's choice), writing it back if dirty; returns it emptied, and in
  * *old_stamp the victim's replacement word (an evict-first fill, as a replica's,
- * may take its place in the order: LIP insertion under LRU). */
-static int evict(l2 *c, size_t b, uint64_t t, uint32_t *old_stamp, uint64_t *wb_done)
+ * may take its place in the order: LIP insertion under LRU). The write-back is op's. */
+static int evict(l2 *c, int op, size_t b, uint64_t t, uint32_t *old_stamp, uint64_t *wb_done)
 {
     int v = -1;
     uint64_t empty = fp_match(FP(b), 0, c->ways);
@@ -253,7 +270,7 @@ static int evict(l2 *c, size_t b, uint64_t t, uint32_t *old_stamp, uint64_t *wb_
     if (FLAGS(b, v) & F_DIRTY) {
         uint64_t addr = (TAG(b, v) - 1) << c->line_shift;
         uint32_t bytes = (uint32_t)__builtin_popcount(SECT(b, v)) * c->sector_bytes;
-        uint64_t d = dram_access(c->dram, addr, bytes ? bytes : c->line_bytes, wb_weight(c, addr), 1, t);
+        uint64_t d = dram_for(c, op, addr, bytes ? bytes : c->line_bytes, wb_weight(c, addr), 1, t);
         if (wb_done && d > *wb_done) *wb_done = d;
         c->c.writebacks++;
     }
@@ -270,7 +287,7 @@ found:
 /* The set at b holds more than dirty_ways dirty lines after way `keep` was
  * written: the least recently used other dirty line is written back and stays,
  * clean. */
-static uint64_t clean_over_cap(l2 *c, size_t b, uint32_t keep, uint64_t t)
+static uint64_t clean_over_cap(l2 *c, int op, size_t b, uint32_t keep, uint64_t t)
 {
     uint32_t n = 0, v = keep;
     for (uint32_t w = 0; w < c->ways; w++) {
@@ -281,7 +298,7 @@ static uint64_t clean_over_cap(l2 *c, size_t b, uint32_t keep, uint64_t t)
     if (n <= c->dirty_ways || v == keep) return 0;
     uint64_t addr = (TAG(b, v) - 1) << c->line_shift;
     uint32_t bytes = (uint32_t)__builtin_popcount(SECT(b, v)) * c->sector_bytes;
-    uint64_t d = dram_access(c->dram, addr, bytes ? bytes : c->line_bytes, wb_weight(c, addr), 1, t);
+    uint64_t d = dram_for(c, op, addr, bytes ? bytes : c->line_bytes, wb_weight(c, addr), 1, t);
     c->c.writebacks++;
     FLAGS(b, v) &= (uint8_t)~F_DIRTY;
     return d;
@@ -308,7 +325,7 @@ static uint8_t sector_mask(const l2 *c, uint64_t addr, uint32_t bytes)
  * trigger decision of the SM's latest simulated bulk line (the estimator set
  * sampling makes everywhere: a simulated line's fate stands for its neighbours').
  */
-static void prefetch_after_miss(l2 *c, uint64_t line, int sm, uint64_t t, uint32_t weight)
+static void prefetch_after_miss(l2 *c, uint64_t line, int sm, int op, uint64_t t, uint32_t weight)
 {
     uint64_t want[PF_MAX];
     int n = prefetch_on_miss(c->pf, line, sm, want, PF_MAX);
@@ -326,20 +343,20 @@ static void prefetch_after_miss(l2 *c, uint64_t line, int sm, uint64_t t, uint32
         size_t b = set_base(c, slice_of(c, h), h);
         if (find(c, b, want[i], h) >= 0) continue;
         uint32_t old = 0;
-        int v = evict(c, b, t, &old, NULL);
+        int v = evict(c, op, b, t, &old, NULL);
         set_tag(c, b, (uint32_t)v, want[i], h);
         placed(c, b, (uint32_t)v, old, L2_INS_NORMAL);
         SECT(b, v) = c->full_mask;
         FLAGS(b, v) = F_PREFETCHED;
-        READY(b, v) = dram_access(c->dram, want[i] << c->line_shift, c->line_bytes, weight, 0, t);
+        READY(b, v) = dram_for(c, op, want[i] << c->line_shift, c->line_bytes, weight, 0, t);
         c->c.pf_issued += weight;
     }
 }
 
-void l2_shadow(l2 *c, uint64_t addr, int sm, uint64_t t_issue, uint32_t weight)
+void l2_shadow(l2 *c, uint64_t addr, int sm, int op, uint64_t t_issue, uint32_t weight)
 {
     if (weight > 1 && c->pf_shadow[sm] && prefetch_enabled(c->pf))
-        prefetch_after_miss(c, addr >> c->line_shift, sm, t_issue + c->xbar_ps, weight);
+        prefetch_after_miss(c, addr >> c->line_shift, sm, op, t_issue + c->xbar_ps, weight);
 }
 
 static inline void prefetch_set(const l2 *c, size_t idx)
@@ -377,6 +394,8 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
     uint64_t t = xbar_arrive(c->x, t_issue, r->bytes);
     uint8_t m = sector_mask(c, r->addr, r->bytes);
     c->c.accesses += weight;
+    owner_traffic *own = owner_row(c->owners, r->op);
+    own->l2_accesses += weight;
 
     if (r->flags & MEM_WRITE) {
         uint64_t start = slice_reserve(c, home, t, r->bytes, weight);
@@ -384,13 +403,13 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         int w = find(c, b, line, h);
         uint64_t wb = 0;
         uint32_t old = 0;
-        int i = w >= 0 ? w : evict(c, b, start, &old, &wb);
+        int i = w >= 0 ? w : evict(c, r->op, b, start, &old, &wb);
         if (w < 0) { set_tag(c, b, (uint32_t)i, line, h); SECT(b, i) = 0; READY(b, i) = start; c->c.misses += weight; }
-        else c->c.hits += weight;
+        else { c->c.hits += weight; own->l2_hits += weight; }
         SECT(b, i) |= m;
         FLAGS(b, i) = (uint8_t)((FLAGS(b, i) & ~F_PREFETCHED) | F_DIRTY);
         mark_dirty(c, b);
-        if (c->dirty_ways) { uint64_t d = clean_over_cap(c, b, (uint32_t)i, start); if (d > wb) wb = d; }
+        if (c->dirty_ways) { uint64_t d = clean_over_cap(c, r->op, b, (uint32_t)i, start); if (d > wb) wb = d; }
         if (w >= 0) use(c, b, (uint32_t)i);
         else placed(c, b, (uint32_t)i, old, L2_INS_NORMAL);
         /* back-pressure: a store that evicts a dirty line completes when the
@@ -412,6 +431,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         if (w >= 0 && (SECT(rb, w) & m) == m) {
             use(c, rb, (uint32_t)w);
             c->c.hits += weight;
+            own->l2_hits += weight;
             c->c.replica_hits += weight;
             if (sampled_bulk) c->pf_shadow[r->sm] = 0;
             uint64_t data = start;
@@ -428,6 +448,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
     if (w >= 0 && (SECT(b, w) & m) == m) {
         if (!(r->flags & MEM_STREAM)) use(c, b, (uint32_t)w);
         c->c.hits += weight;
+        own->l2_hits += weight;
         data = start;
         if (FLAGS(b, w) & F_PREFETCHED) {
             c->c.pf_useful += weight;
@@ -435,7 +456,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
             FLAGS(b, w) &= (uint8_t)~F_PREFETCHED;
             /* tagged prefetching: the first use of a prefetched line keeps the stream going */
             trigger = 1;
-            if (may_pf) prefetch_after_miss(c, line, r->sm, start, weight);
+            if (may_pf) prefetch_after_miss(c, line, r->sm, r->op, start, weight);
         }
         if (READY(b, w) > data) { data = READY(b, w); c->c.merges += weight; }
     } else {
@@ -443,16 +464,16 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         uint8_t missing = m;
         uint32_t lru = 0;
         if (w >= 0) { i = w; missing = (uint8_t)(m & ~SECT(b, i)); }
-        else { i = evict(c, b, start, &lru, NULL); set_tag(c, b, (uint32_t)i, line, h); }
+        else { i = evict(c, r->op, b, start, &lru, NULL); set_tag(c, b, (uint32_t)i, line, h); }
         c->c.misses += weight;
         uint32_t bytes = (uint32_t)__builtin_popcount(missing) * c->sector_bytes;
-        READY(b, i) = dram_access(c->dram, r->addr & ~(uint64_t)(c->line_bytes - 1), bytes, weight, 0, start);
+        READY(b, i) = dram_for(c, r->op, r->addr & ~(uint64_t)(c->line_bytes - 1), bytes, weight, 0, start);
         SECT(b, i) |= m;
         if (w >= 0) { if (!(r->flags & MEM_STREAM)) use(c, b, (uint32_t)i); }
         else placed(c, b, (uint32_t)i, lru, (r->flags & MEM_STREAM) ? L2_INS_EVICT_FIRST : L2_INS_NORMAL);
         data = READY(b, i);
         trigger = 1;
-        if (may_pf && prefetch_enabled(c->pf)) prefetch_after_miss(c, line, r->sm, start, weight);
+        if (may_pf && prefetch_enabled(c->pf)) prefetch_after_miss(c, line, r->sm, r->op, start, weight);
     }
     if (sampled_bulk) {
         c->pf_shadow[r->sm] = (uint8_t)trigger;
@@ -461,7 +482,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
     if (far && c->replicate) {
         int w2 = find(c, rb, line, h);
         uint32_t lru = 0;
-        int i = w2 >= 0 ? w2 : evict(c, rb, start, &lru, NULL);
+        int i = w2 >= 0 ? w2 : evict(c, r->op, rb, start, &lru, NULL);
         if (w2 < 0) {
             set_tag(c, rb, (uint32_t)i, line, h); SECT(rb, i) = 0; FLAGS(rb, i) = F_REPLICA;
             placed(c, rb, (uint32_t)i, lru, L2_INS_EVICT_FIRST);
@@ -472,7 +493,7 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
     return data + ret;
 }
 
-uint64_t l2_flush(l2 *c, uint64_t t)
+uint64_t l2_flush(l2 *c, int op, uint64_t t)
 {
     uint64_t done = t;
     size_t nsets = (size_t)c->sets * c->slices;
@@ -484,7 +505,7 @@ uint64_t l2_flush(l2 *c, uint64_t t)
                 if (TAG(b, w) && (FLAGS(b, w) & F_DIRTY)) {
                     uint32_t bytes = (uint32_t)__builtin_popcount(SECT(b, w)) * c->sector_bytes;
                     uint64_t addr = (TAG(b, w) - 1) << c->line_shift;
-                    uint64_t d = dram_access(c->dram, addr, bytes, wb_weight(c, addr), 1, t);
+                    uint64_t d = dram_for(c, op, addr, bytes, wb_weight(c, addr), 1, t);
                     if (d > done) done = d;
                     c->c.writebacks++;
                 }
@@ -498,7 +519,38 @@ uint64_t l2_flush(l2 *c, uint64_t t)
         memset(c->mem, 0, c->set_bytes * nsets);
         memset(c->set_gen, 0, nsets * sizeof *c->set_gen);
     }
+#ifdef GPUSIM_CHECK
+    assert(l2_check(c));
+#endif
     return done;
+}
+
+int l2_check(const l2 *c)
+{
+    if (c->c.hits + c->c.misses != c->c.accesses) return 0;
+    owner_traffic sum;
+    owner_sum(c->owners, &sum);
+    dram_counters d;
+    dram_get_counters(c->dram, &d);
+    if (sum.l2_accesses != c->c.accesses || sum.l2_hits != c->c.hits || sum.dram_read_bytes != d.read_bytes
+        || sum.dram_write_bytes != d.write_bytes) return 0;
+    size_t nsets = (size_t)c->sets * c->slices;
+    for (size_t idx = 0; idx < nsets; idx++) {
+        if (c->set_gen[idx] != c->gen) continue; /* emptied by a flush, cleared when next touched */
+        size_t b = idx * c->set_bytes;
+        for (uint32_t w = 0; w < c->ways; w++) {
+            if ((TAG(b, w) == 0) != (FP(b)[w] == 0)) return 0;
+            if (!TAG(b, w)) continue;
+            uint64_t h = hash64(TAG(b, w) - 1);
+            if (set_of(c, h) != idx % c->sets || FP(b)[w] != fp_of(h) || (SECT(b, w) & ~c->full_mask)) return 0;
+            if ((FLAGS(b, w) & F_DIRTY) && !((c->dirty_sets[idx >> 6] >> (idx & 63)) & 1)) return 0;
+            for (uint32_t v = w + 1; v < c->ways; v++)
+                if (TAG(b, v) == TAG(b, w)) return 0;
+        }
+    }
+    for (uint32_t i = 0; i < c->slices; i++)
+        if (!bwcal_check(&c->slice_bw[i])) return 0;
+    return 1;
 }
 
 void l2_get_counters(const l2 *c, l2_counters *out) { *out = c->c; }

@@ -23,8 +23,9 @@
 #include "arch/dram.h"
 #include "arch/hash.h"
 #include "arch/mem_req.h"
+#include "arch/owner.h"
 #include "arch/prefetch.h"
-#include "arch/stats.h"
+#include "engine/stats.h"
 #include "arch/xbar.h"
 #include "config/config.h"
 
@@ -37,17 +38,22 @@ typedef struct l2_counters {
 
 l2 *l2_create(const gpu_config *cfg, dram *d, prefetcher *pf, xbar *x);
 void l2_destroy(l2 *c);
+/* Per-op counts go to book b (owner.h; NULL: the L2's own one-row book). The
+ * book must outlive the L2's use. */
+void l2_set_owners(l2 *c, owner_book *b);
 /* One line-sized request from SM partition `part`, sent at t_issue, standing for
- * `weight` lines (set sampling: its bandwidth and counts are multiplied). Returns
+ * `weight` lines (set sampling: its bandwidth and counts are multiplied); its
+ * accesses, hits and the DRAM traffic it causes (miss, write-back of the line it
+ * evicts, prefetches it triggers) are counted to r->op. Returns
  * the time the data are back at the SM (reads) or the write is accepted. */
 uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t weight);
-/* Set sampling with a prefetcher: bulk line `addr` of SM `sm`, sent at t_issue,
+/* Set sampling with a prefetcher: bulk line `addr` of SM `sm` for op `op`, sent at t_issue,
  * was not simulated (it is not in a simulated set, or went as a MEM_PROBE). If
  * the SM's latest simulated bulk line triggered the prefetcher (a miss or the
  * first use of a prefetched line), this line is taken to trigger it too: the
  * policy sees it and its proposals that fall in simulated sets are fetched, each
  * standing for `weight` lines. Without sampling or a prefetcher it does nothing. */
-void l2_shadow(l2 *c, uint64_t addr, int sm, uint64_t t_issue, uint32_t weight);
+void l2_shadow(l2 *c, uint64_t addr, int sm, int op, uint64_t t_issue, uint32_t weight);
 /* 1 when the line holding addr lies in a simulated set under set sampling. */
 int l2_sampled(const l2 *c, uint64_t addr);
 
@@ -74,9 +80,16 @@ static inline int l2_sampler_test(const l2_sampler *s, uint64_t addr) { return l
  * prefetched into the host's caches. A lookup in a set of a multi-megabyte tag
  * store is otherwise a host cache miss, most of the cost of an access. */
 void l2_prefetch(l2 *c, uint64_t addr, int part, uint64_t t_issue);
-/* Writes back every dirty line and invalidates all; returns when the last write is done. */
-uint64_t l2_flush(l2 *c, uint64_t t);
+/* Writes back every dirty line (counted to op) and invalidates all; returns when the last write is done. */
+uint64_t l2_flush(l2 *c, int op, uint64_t t);
 void l2_get_counters(const l2 *c, l2_counters *out);
+/* The invariants, for assert() in checking builds (GPUSIM_CHECK; after a flush and at the end
+ * of a run): every access is a hit or a miss; the owner rows (owner.h) sum to the L2's accesses
+ * and hits and to the DRAM's read and written bytes (the L2 is the DRAM's only client); in every
+ * live set, a way's fingerprint is 0 exactly when its tag is, a line sits in the set its hash
+ * names and at most once, its sectors are within the line, a dirty line's set is marked dirty;
+ * every slice's calendar holds bwcal_check. Returns 1 when they hold. O(lines). */
+int l2_check(const l2 *c);
 void l2_report(const l2 *c, stats *s);
 
 #endif

@@ -28,6 +28,7 @@ typedef struct mem_req {
     uint32_t bytes;  /* within one line */
     int32_t sm;      /* issuing SM */
     uint32_t flags;  /* MEM_* */
+    int32_t op;      /* the op it belongs to: its traffic is counted to it (owner.h; OWNER_NONE: none) */
 } mem_req;
 
 #endif

@@ -31,6 +31,8 @@ struct pcie {
     uint8_t strata[PCIE_STRATA]; /* the quantile bands of the current run of draws, shuffled */
     uint32_t strat_i;         /* next draw's place in the run */
     uint64_t zc_kernel_ps;
+    owner_book *owners;       /* per-op byte counts (owner.h): the GPU's book, else own_book */
+    owner_book own_book;
 };
 
 pcie *pcie_create(const gpu_config *cfg)
@@ -54,7 +56,8 @@ pcie *pcie_create(const gpu_config *cfg)
     p->rng = 0x9E3779B97F4A7C15ULL;
     for (uint32_t i = 0; i < PCIE_STRATA; i++) p->strata[i] = (uint8_t)i;
     p->zc_kernel_ps = us_to_ps(cfg->pcie.zc_kernel_us);
-    if (bwcal_init(&p->link[0], 1e3 / raw_gbps, PCIE_CAL_BUCKET_PS, PCIE_CAL_BUCKETS) ||
+    p->owners = &p->own_book;
+    if (owner_init(&p->own_book) || bwcal_init(&p->link[0], 1e3 / raw_gbps, PCIE_CAL_BUCKET_PS, PCIE_CAL_BUCKETS) ||
         bwcal_init(&p->link[1], 1e3 / raw_gbps, PCIE_CAL_BUCKET_PS, PCIE_CAL_BUCKETS)) {
         pcie_destroy(p);
         return NULL;
@@ -67,6 +70,7 @@ void pcie_destroy(pcie *p)
     if (!p) return;
     bwcal_fini(&p->link[0]);
     bwcal_fini(&p->link[1]);
+    owner_fini(&p->own_book);
     free(p);
 }
 
@@ -77,7 +81,9 @@ static uint32_t wire_bytes(uint64_t bytes, double wire)
     return w > 4e9 ? 4000000000u : (uint32_t)w;
 }
 
-uint64_t pcie_dma(pcie *p, int dir, uint64_t bytes, uint64_t t)
+void pcie_set_owners(pcie *p, owner_book *b) { p->owners = b ? b : &p->own_book; }
+
+uint64_t pcie_dma(pcie *p, int op, int dir, uint64_t bytes, uint64_t t)
 {
     uint64_t start = t > p->dir_free[dir] ? t : p->dir_free[dir];
     /* the calendar holds every transfer; copies defer to it only once zero-copy traffic shares the
@@ -91,6 +97,7 @@ uint64_t pcie_dma(pcie *p, int dir, uint64_t bytes, uint64_t t)
     uint64_t done = link_done > sh_done ? link_done : sh_done;
     p->dir_free[dir] = done;
     p->bytes[dir] += bytes;
+    owner_row(p->owners, op)->pcie_bytes += bytes;
     return done;
 }
 

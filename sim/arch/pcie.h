@@ -37,7 +37,8 @@
 
 #include <stdint.h>
 
-#include "arch/stats.h"
+#include "arch/owner.h"
+#include "engine/stats.h"
 #include "config/config.h"
 
 typedef struct pcie pcie;
@@ -49,8 +50,11 @@ typedef struct pcie pcie;
 
 pcie *pcie_create(const gpu_config *cfg);
 void pcie_destroy(pcie *p);
-/* DMA of `bytes` (<= one chunk) in direction dir (0: h2d, 1: d2h) ready at t; returns done. */
-uint64_t pcie_dma(pcie *p, int dir, uint64_t bytes, uint64_t t);
+/* Per-op byte counts go to book b (owner.h; NULL: the link's own one-row book). */
+void pcie_set_owners(pcie *p, owner_book *b);
+/* DMA of `bytes` (<= one chunk) for op `op` (counted to it) in direction dir (0: h2d, 1: d2h)
+ * ready at t; returns done. */
+uint64_t pcie_dma(pcie *p, int op, int dir, uint64_t bytes, uint64_t t);
 /* Host memcpy of a staging chunk of a pageable copy of `total` bytes; returns done.
  * zero_page (h2d): the source was never written, so every page maps the kernel's
  * zero page and the memcpy reads cached data at pcie.staging_zero_gbps. */

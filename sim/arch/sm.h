@@ -24,7 +24,7 @@ typedef struct cta_shape {
     int64_t smem_bytes;      /* per CTA */
 } cta_shape;
 
-#define SM_MSHR_GROUP 8      /* lines per tracked MSHR group */
+#define SM_MSHR_GROUP CONFIG_MSHR_GROUP_LINES /* lines per tracked MSHR group (config.h: config_resolve) */
 #define SM_MAX_MSHR_GROUPS 512
 
 typedef struct sm {

@@ -11,16 +11,7 @@ struct tensor_core {
     int smi;                        /* the SM it belongs to (energy attribution) */
 };
 
-double tensor_core_rate(const gpu_config *cfg, dtype_id dt)
-{
-    switch (dt) {
-    case DT_FP16: return cfg->tensor.fp16_flops_per_clk;
-    case DT_BF16: return cfg->tensor.bf16_flops_per_clk;
-    case DT_TF32: return cfg->tensor.tf32_flops_per_clk;
-    case DT_FP8: return cfg->tensor.fp8_flops_per_clk;
-    default: return 0;
-    }
-}
+double tensor_core_rate(const gpu_config *cfg, dtype_id dt) { return config_tensor_flops_per_clk(cfg, dt); }
 
 tensor_core *tensor_core_create(const gpu_config *cfg, power *pw, int smi)
 {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "engine/errors.h"
 #include "import/gen_mlp.h"
 
 static void gen_usage(FILE *f)
@@ -94,7 +95,7 @@ int gen_main(int argc, char **argv)
         if (rc) remove(tmp);
         else if (rename(tmp, out_path)) { remove(tmp); rc = -1; snprintf(err, sizeof err, "%.900s: cannot write", out_path); }
     }
-    if (rc) { fprintf(stderr, "gpusim: gen mlp: %s\n", err); return rc == -2 ? 2 : 1; }
+    if (rc) { fprintf(stderr, "gpusim: gen mlp: %s\n", err); return gpusim_exit_status(rc); }
     fprintf(stderr,
             "gpusim gen mlp: %lld steps, %lld ops: %lld gemm, %lld eltwise, %lld softmax, %lld copy, %lld cpu, %lld sync; "
             "%lld parameters\n",

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "engine/errors.h"
 #include "config/config.h"
 #include "import/torch_import.h"
 
@@ -84,7 +85,7 @@ int import_main(int argc, char **argv)
         if (rc) remove(tmp);
         else if (rename(tmp, out_path)) { remove(tmp); rc = -1; snprintf(err, sizeof err, "%.900s: cannot write", out_path); }
     }
-    if (rc) { fprintf(stderr, "gpusim: %s\n", err); return rc == -2 ? 2 : 1; }
+    if (rc) { fprintf(stderr, "gpusim: %s\n", err); return gpusim_exit_status(rc); }
     fprintf(stderr,
             "gpusim import: %s: %d GPU events -> %d ops: %d gemm (%d helper kernels folded in), %d eltwise, "
             "%d memset, %d copy, %d unmapped; %d sync; %d graph-launched\n",

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "engine/errors.h"
 #include "cli/verdict.h"
 #include "cli/mpi_link.h"
 #include "results/db.h"
@@ -111,7 +112,7 @@ int main(int argc, char **argv)
 
     gpu_config cfg;
     rc = config_load(&cfg, a.config, a.sets, a.nsets, err, sizeof err);
-    if (rc) { fprintf(stderr, "gpusim: %s\n", err); return rc == -2 ? 2 : 1; }
+    if (rc) { fprintf(stderr, "gpusim: %s\n", err); return gpusim_exit_status(rc); }
     /* the trace is read once: a pipe cannot be read again, and the stored hash is of what ran */
     char *text = NULL;
     size_t text_len = 0;
@@ -120,7 +121,7 @@ int main(int argc, char **argv)
     if (!rc) rc = trace_parse(&t, a.trace, text, text_len, err, sizeof err);
     char trace_hash[17];
     if (!rc) db_hash_hex(text, text_len, trace_hash);
-    if (rc) { free(text); fprintf(stderr, "gpusim: %s\n", err); return rc == -2 ? 2 : 1; }
+    if (rc) { free(text); fprintf(stderr, "gpusim: %s\n", err); return gpusim_exit_status(rc); }
     out_file tl;
     if ((rc = out_open(&tl, a.timeline, err, sizeof err))) {
         fprintf(stderr, "gpusim: %s\n", err);
@@ -141,7 +142,7 @@ int main(int argc, char **argv)
         out_discard(&tl);
         trace_destroy(t);
         free(text);
-        return rc == -2 ? 2 : 1;
+        return gpusim_exit_status(rc);
     }
     if (tl.f) {
         int bad = write_timeline(tl.f, &cfg, t, &res);

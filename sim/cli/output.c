@@ -8,24 +8,22 @@
 #include "cli/verdict.h"
 #include "ops/op_copy.h"
 #include "ops/optable.h"
+#include "results/metrics.h"
 
 /* The timeline track of host ops that take host time (cpu); streams are tracks 0..63. */
 #define TIMELINE_HOST_TID 1000
 
 static double op_us(const op_result *o) { return (double)(o->end_ps - o->start_ps) / 1e6; }
 
-static void row(FILE *f, const char *name, const char *kind, double t_us, double flops, double peak_tf, uint64_t dram,
-                double peak_bw, double l2, uint64_t pcie, double energy_j, double clock_mhz, const char *bound)
+static void row(FILE *f, const char *name, const char *kind, const metrics *m, double energy_j, double clock_mhz,
+                const char *bound)
 {
-    double tf = t_us > 0 ? flops / t_us / 1e6 : 0;
-    double gbps = t_us > 0 ? (double)dram / t_us / 1e3 : 0;
-    double pc = t_us > 0 ? (double)pcie / t_us / 1e3 : 0;
     char tfp[16] = "-", bwp[16] = "-";
-    if (flops > 0 && peak_tf > 0) snprintf(tfp, sizeof tfp, "%.0f%%", 100 * tf / peak_tf);
-    if (dram > 0) snprintf(bwp, sizeof bwp, "%.0f%%", 100 * gbps / peak_bw);
-    double w = t_us > 0 ? energy_j / (t_us * 1e-6) : 0;
-    fprintf(f, "%-16.16s %-8s %11.2f %9.1f %5s %9.1f %5s %6.1f%% %8.2f %10.4f %6.0f %5.0f  %s\n", name, kind, t_us, tf, tfp,
-            gbps, bwp, 100 * l2, pc, energy_j * 1e3, w, clock_mhz, bound);
+    if (m->pct_peak_tflops != METRICS_NA) snprintf(tfp, sizeof tfp, "%.0f%%", m->pct_peak_tflops);
+    if (m->pct_peak_dram != METRICS_NA) snprintf(bwp, sizeof bwp, "%.0f%%", m->pct_peak_dram);
+    fprintf(f, "%-16.16s %-8s %11.2f %9.1f %5s %9.1f %5s %6.1f%% %8.2f %10.4f %6.0f %5.0f  %s\n", name, kind, m->time_us,
+            m->tflops, tfp, m->dram_gbps, bwp, 100 * m->l2_hit_rate, m->pcie_gbps, energy_j * 1e3, m->power_w, clock_mhz,
+            bound);
 }
 
 /* "  fc1: latency-bound: latency 45% (5.01 us), launch 30%, compute 20%": the parts of at least 5%, largest first. */
@@ -71,14 +69,14 @@ void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_res
         const op_result *o = &r->ops[i];
         const op_type *ty = op_type_find(o->kind, NULL);
         if (ty && !ty->start && o->end_ps == o->start_ps) continue; /* host ops without host time (mode, sync) */
-        double peak = o->dtype[0] ? config_peak_tflops(cfg, o->dtype) : 0;
-        row(f, o->name, o->kind, op_us(o), o->flops, peak, o->dram_bytes, r->peak_dram_gbps,
-            o->l2_accesses ? (double)o->l2_hits / (double)o->l2_accesses : 0, o->pcie_bytes, o->energy_j, o->clock_mhz,
-            o->bound);
+        metrics m;
+        metrics_op(cfg, r, o, &m);
+        row(f, o->name, o->kind, &m, o->energy_j, o->clock_mhz, o->bound);
     }
-    double total_us = (double)r->total_ps / 1e6;
-    row(f, "TOTAL", "", total_us, r->flops, r->peak_tflops, r->dram_bytes, r->peak_dram_gbps,
-        r->l2_accesses ? (double)r->l2_hits / (double)r->l2_accesses : 0, r->pcie_bytes, r->energy_j, r->clock_mhz, "");
+    metrics mr;
+    metrics_run(r, &mr);
+    double total_us = mr.time_us;
+    row(f, "TOTAL", "", &mr, r->energy_j, r->clock_mhz, "");
     fprintf(f, "simulated %.3f us (%.0f SM cycles); peak %.0f TFLOP/s fp16, %.0f GB/s DRAM; %llu events in %.3f s wall\n",
             total_us, r->cycles, r->peak_tflops, r->peak_dram_gbps, (unsigned long long)r->events, wall_s);
     fprintf(f, "energy %.6f J, average %.1f W, peak %.1f W (power.limit_w %g W), mean SM clock %.0f MHz, "
@@ -108,7 +106,8 @@ static void jstr(FILE *f, const char *s)
 void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const trace *t, const run_result *r,
                 double wall_s, long long run_id, const struct verdict *v)
 {
-    double total_us = (double)r->total_ps / 1e6;
+    metrics mr;
+    metrics_run(r, &mr);
     fprintf(f, "{\"gpu\":");
     jstr(f, cfg->gpu.name);
     fprintf(f, ",\"config\":");
@@ -118,19 +117,20 @@ void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const t
     fprintf(f, ",\"time_us\":%.6f,\"cycles\":%.1f,\"tflops\":%.6f,\"dram_bytes\":%llu,\"l2_hit_rate\":%.6f,"
                "\"pcie_bytes\":%llu,\"energy_j\":%.9g,\"avg_power_w\":%.6f,\"peak_power_w\":%.6f,\"clock_mhz\":%.3f,"
                "\"temp_c\":%.3f,\"peak_temp_c\":%.3f,\"wall_s\":%.6f,\"events\":%llu,\"run_id\":%lld,\"ops\":[",
-            total_us, r->cycles, total_us > 0 ? r->flops / total_us / 1e6 : 0, (unsigned long long)r->dram_bytes,
-            r->l2_accesses ? (double)r->l2_hits / (double)r->l2_accesses : 0, (unsigned long long)r->pcie_bytes,
+            mr.time_us, r->cycles, mr.tflops, (unsigned long long)r->dram_bytes, mr.l2_hit_rate, (unsigned long long)r->pcie_bytes,
             r->energy_j, r->avg_power_w, r->peak_power_w, r->clock_mhz, r->temp_c, r->peak_temp_c, wall_s,
             (unsigned long long)r->events, run_id);
     for (size_t i = 0; i < r->nops; i++) {
         const op_result *o = &r->ops[i];
+        metrics m;
+        metrics_op(cfg, r, o, &m);
         fprintf(f, "%s{\"name\":", i ? "," : "");
         jstr(f, o->name);
         fprintf(f, ",\"kind\":\"%s\",\"start_us\":%.6f,\"time_us\":%.6f,\"flops\":%.1f,\"dram_bytes\":%llu,"
                    "\"l2_hit_rate\":%.6f,\"pcie_bytes\":%llu,\"energy_j\":%.9g,\"avg_power_w\":%.6f,"
                    "\"clock_mhz\":%.3f,\"temp_c\":%.3f,\"bound\":\"%s\"",
-                o->kind, (double)o->start_ps / 1e6, op_us(o), o->flops, (unsigned long long)o->dram_bytes,
-                o->l2_accesses ? (double)o->l2_hits / (double)o->l2_accesses : 0, (unsigned long long)o->pcie_bytes,
+                o->kind, (double)o->start_ps / 1e6, m.time_us, o->flops, (unsigned long long)o->dram_bytes, m.l2_hit_rate,
+                (unsigned long long)o->pcie_bytes,
                 o->energy_j, o->avg_power_w, o->clock_mhz, o->temp_c, o->bound[0] ? o->bound : "-");
         if (o->mapping[0]) { fprintf(f, ",\"mapping\":"); jstr(f, o->mapping); }
         if (o->ns_per_load > 0) fprintf(f, ",\"ns_per_load\":%.4f", o->ns_per_load);

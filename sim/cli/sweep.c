@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "engine/errors.h"
 #include "cli/mpi_link.h"
 #include "cli/vary.h"
 #include "results/db.h"
@@ -164,8 +165,8 @@ typedef struct sweep_ctx {
     knob ks[MAX_VARY];
     int nk;
     uint64_t npoints;
-    const trace *t;
-    const config_src *src; /* the config and its bases, read once, with the --set overrides */
+    trace *t;              /* read once */
+    config_src *src;       /* the config and its bases, read once, with the --set overrides */
     char *spec;            /* the sweep's identity (JSON), malloc'd */
 } sweep_ctx;
 
@@ -176,9 +177,9 @@ static int simulate_point(const sweep_ctx *s, uint64_t p, gpu_config *cfg, run_r
     char key[MAX_VARY * POINT_SET_LEN];
     int n = point_sets(s->ks, s->nk, p, sets, ptr, key, sizeof key);
     int rc = config_src_build(s->src, ptr, n, "--vary", cfg, err, errlen);
-    if (rc) return rc == -2 ? 2 : 1;
+    if (rc) return gpusim_exit_status(rc);
     rc = runner_run(cfg, s->t, res, err, errlen);
-    return rc == 0 ? 0 : (rc == -2 ? 2 : 1);
+    return gpusim_exit_status(rc);
 }
 
 static void worker(const sweep_ctx *s, int in_fd, int out_fd)
@@ -320,138 +321,130 @@ static int workers_for(int jobs, uint64_t ntodo)
     return nw;
 }
 
-int sweep_main(const cli_args *a)
+/* Reads and checks everything a sweep needs before the database is touched: the
+ * --vary knobs, the config (once, with its bases and --set), the trace (once: the
+ * hash is of what runs, and a pipe cannot be read again), every point's config
+ * (cross-checks between knobs included) and the sweep's identity. Returns 0, or
+ * the exit status (2: bad input, 1: other) with err filled; s holds what was read
+ * either way (sweep_free). */
+static int sweep_prepare(sweep_ctx *s, const cli_args *a, char trace_hash[17], char *err, size_t errlen)
 {
-    char trace_hash[17] = "";
-    char err[1024] = "";
-    sweep_ctx s;
-    memset(&s, 0, sizeof s);
-    s.a = a;
-    s.nk = a->nvary;
-    s.npoints = 1;
-    int rc = vary_parse(a->vary, s.nk, s.ks, &s.npoints, err, sizeof err);
-    config_src *src = NULL;
-    if (!rc) {
-        int cr = config_src_load(&src, a->config, a->sets, a->nsets, err, sizeof err);
-        if (cr) rc = cr == -2 ? 2 : 1;
-    }
-    trace *t = NULL;
-    if (!rc) { /* read once: the hash is of what runs, and a pipe cannot be read again */
-        char *text = NULL;
-        size_t len = 0;
-        int tr = trace_read(a->trace, &text, &len, err, sizeof err);
-        if (!tr) tr = trace_parse(&t, a->trace, text, len, err, sizeof err);
-        if (!tr) db_hash_hex(text, len, trace_hash);
-        free(text);
-        if (tr) rc = tr == -2 ? 2 : 1;
-    }
-    s.src = src;
-    /* every value was checked alone (vary_parse); now every point's config, cross-checks between knobs
-     * included, before the database is touched */
+    s->a = a;
+    s->nk = a->nvary;
+    s->npoints = 1;
+    int rc = vary_parse(a->vary, s->nk, s->ks, &s->npoints, err, errlen);
+    if (rc) return rc;
+    int cr = config_src_load(&s->src, a->config, a->sets, a->nsets, err, errlen);
+    if (cr) return gpusim_exit_status(cr);
+    char *text = NULL;
+    size_t len = 0;
+    int tr = trace_read(a->trace, &text, &len, err, errlen);
+    if (!tr) tr = trace_parse(&s->t, a->trace, text, len, err, errlen);
+    if (!tr) db_hash_hex(text, len, trace_hash);
+    free(text);
+    if (tr) return gpusim_exit_status(tr);
+    /* every value was checked alone (vary_parse); now every point's config */
     int tty = isatty(2);
     double tv = mono_s();
-    for (uint64_t p = 0; !rc && p < s.npoints; p++) {
+    for (uint64_t p = 0; p < s->npoints; p++) {
         char sets[MAX_VARY][POINT_SET_LEN];
         const char *ptr[MAX_VARY];
         char key[MAX_VARY * POINT_SET_LEN];
-        int n = point_sets(s.ks, s.nk, p, sets, ptr, key, sizeof key);
+        int n = point_sets(s->ks, s->nk, p, sets, ptr, key, sizeof key);
         gpu_config cfg;
-        int cr = config_src_build(src, ptr, n, "--vary", &cfg, err, sizeof err);
+        cr = config_src_build(s->src, ptr, n, "--vary", &cfg, err, errlen);
         if (cr) {
-            rc = cr == -2 ? 2 : 1;
             size_t el = strlen(err);
-            snprintf(err + el, sizeof err - el, " (at the point %.300s)", key);
+            snprintf(err + el, errlen - el, " (at the point %.300s)", key);
+            return gpusim_exit_status(cr);
         }
         if (tty && !a->quiet && (p + 1) % 4096 == 0 && mono_s() - tv > 1.0) {
-            fprintf(stderr, "\rsweep: validating %llu/%llu points", (unsigned long long)(p + 1), (unsigned long long)s.npoints);
+            fprintf(stderr, "\rsweep: validating %llu/%llu points", (unsigned long long)(p + 1), (unsigned long long)s->npoints);
             fflush(stderr);
         }
     }
-    if (!rc && !(s.spec = sweep_spec(a, src, trace_hash))) { snprintf(err, sizeof err, "out of memory"); rc = 1; }
-    if (rc) {
-        fprintf(stderr, "gpusim: %s\n", err);
-        free_knobs(&s);
-        trace_destroy(t);
-        config_src_destroy(src);
-        free(s.spec);
-        return rc;
-    }
-    s.t = t;
-    if (mpi_size() > 1 && mpi_rank() != 0) {
-        mpi_worker(&s);
-        trace_destroy(t);
-        free_knobs(&s);
-        config_src_destroy(src);
-        free(s.spec);
-        return 0;
-    }
+    if (!(s->spec = sweep_spec(a, s->src, trace_hash))) { snprintf(err, errlen, "out of memory"); return 1; }
+    return 0;
+}
 
-    db *d = NULL;
-    int64_t sweep_id = 0;
-    uint64_t *todo = malloc(s.npoints * sizeof *todo);
-    uint64_t ntodo = 0, done = 0, failed = 0;
-    if (!todo || db_open(&d, a->db, err, sizeof err) || db_sweep_begin(d, s.spec, a->resume, &sweep_id, err, sizeof err)) {
-        fprintf(stderr, "gpusim: %s\n", err[0] ? err : "out of memory");
-        db_abandon(d);
-        free(todo);
-        trace_destroy(t);
-        free_knobs(&s);
-        config_src_destroy(src);
-        free(s.spec);
-        return 1;
-    }
-    for (uint64_t p = 0; p < s.npoints; p++) {
+static void sweep_free(sweep_ctx *s)
+{
+    free_knobs(s);
+    trace_destroy(s->t);
+    config_src_destroy(s->src);
+    free(s->spec);
+}
+
+/* The storing side of a running sweep (rank 0, or the parent of the local workers). */
+typedef struct sweep_run {
+    db *d;
+    int64_t sweep_id;
+    const char *trace_hash;
+    int tty;
+    double t0;             /* when the points began running */
+    uint64_t *todo, ntodo; /* the points to run (not already stored) */
+    uint64_t done, failed; /* stored; failed to simulate */
+} sweep_run;
+
+/* The points not yet stored (all, without --resume). Returns 0, or 1 when the database cannot be read. */
+static int collect_todo(const sweep_ctx *s, sweep_run *w)
+{
+    for (uint64_t p = 0; p < s->npoints; p++) {
         char sets[MAX_VARY][POINT_SET_LEN];
         const char *ptr[MAX_VARY];
         char key[MAX_VARY * POINT_SET_LEN];
-        point_sets(s.ks, s.nk, p, sets, ptr, key, sizeof key);
-        int has = a->resume ? db_sweep_has_point(d, sweep_id, key) : 0;
-        if (has < 0) { fprintf(stderr, "gpusim: %s: cannot read the sweep's points\n", a->db); rc = 1; break; }
-        if (!has) todo[ntodo++] = p;
+        point_sets(s->ks, s->nk, p, sets, ptr, key, sizeof key);
+        int has = s->a->resume ? db_sweep_has_point(w->d, w->sweep_id, key) : 0;
+        if (has < 0) { fprintf(stderr, "gpusim: %s: cannot read the sweep's points\n", s->a->db); return 1; }
+        if (!has) w->todo[w->ntodo++] = p;
     }
-    double t0 = mono_s();
-    int ranks = mpi_size();
-    int nw0 = workers_for(a->jobs, ntodo);
-    if (!a->quiet) {
-        if (ranks > 1) fprintf(stderr, "sweep %lld: %llu points, %llu to run, %d MPI worker ranks\n", (long long)sweep_id,
-                               (unsigned long long)s.npoints, (unsigned long long)ntodo, ranks - 1);
-        else fprintf(stderr, "sweep %lld: %llu points, %llu to run, %d worker%s\n", (long long)sweep_id,
-                     (unsigned long long)s.npoints, (unsigned long long)ntodo, nw0, nw0 != 1 ? "s" : "");
+    return 0;
+}
+
+/* Rank 0 under MPI: hands out points one at a time and stores results as they come.
+ * Returns 0, or 1 on a bad message or a refused store. */
+static int run_mpi(const sweep_ctx *s, sweep_run *w, int ranks)
+{
+    int rc = 0;
+    uint64_t next = 0;
+    int active = 0;
+    for (int r = 1; r < ranks; r++) {
+        if (next < w->ntodo) { mpi_send_point(r, w->todo[next++]); active++; }
+        else mpi_send_stop(r);
     }
-    if (ranks > 1) { /* rank 0: hand out points one at a time, store results as they come */
-        uint64_t next = 0;
-        int active = 0;
-        for (int w = 1; w < ranks; w++) {
-            if (next < ntodo) { mpi_send_point(w, todo[next++]); active++; }
-            else mpi_send_stop(w);
-        }
-        while (active > 0) {
-            char *buf = NULL;
-            size_t len = 0;
-            int rank = 0;
-            msg_head h;
-            memset(&h, 0, sizeof h);
-            if (mpi_recv_result(&buf, &len, &rank) || unpack_result(buf, len, &h)) {
-                fprintf(stderr, "gpusim: sweep: bad message from rank %d\n", rank);
-                free(buf);
-                rc = 1;
-                break;
-            }
+    while (active > 0) {
+        char *buf = NULL;
+        size_t len = 0;
+        int rank = 0;
+        msg_head h;
+        memset(&h, 0, sizeof h);
+        if (mpi_recv_result(&buf, &len, &rank) || unpack_result(buf, len, &h)) {
+            fprintf(stderr, "gpusim: sweep: bad message from rank %d\n", rank);
             free(buf);
-            if (take_result(d, &s, sweep_id, trace_hash, &h, tty, &done, &failed)) rc = 1;
-            if (next < ntodo) mpi_send_point(rank, todo[next++]);
-            else { mpi_send_stop(rank); active--; }
-            if (tty && !a->quiet) progress(t0, done + failed, ntodo);
+            rc = 1;
+            break;
         }
-        ntodo = done + failed + (ntodo - next); /* nothing more runs below */
+        free(buf);
+        if (take_result(w->d, s, w->sweep_id, w->trace_hash, &h, w->tty, &w->done, &w->failed)) rc = 1;
+        if (next < w->ntodo) mpi_send_point(rank, w->todo[next++]);
+        else { mpi_send_stop(rank); active--; }
+        if (w->tty && !s->a->quiet) progress(w->t0, w->done + w->failed, w->ntodo);
     }
-    int nw = ranks > 1 ? 0 : nw0;
+    w->ntodo = w->done + w->failed + (w->ntodo - next); /* what was not handed out never runs */
+    return rc;
+}
+
+/* nw local worker processes, fed a point at a time through pipes; the parent stores
+ * the results. Returns 0, or 1 when a worker could not start or died, or a store failed. */
+static int run_local(const sweep_ctx *s, sweep_run *w, int nw)
+{
+    int rc = 0;
     int to_w[MAX_JOBS], from_w[MAX_JOBS];
     pid_t pids[MAX_JOBS];
     int alive = 0;
     uint64_t next = 0;
     signal(SIGPIPE, SIG_IGN);
-    for (int w = 0; !rc && w < nw && ntodo; w++) {
+    for (int k = 0; !rc && k < nw && w->ntodo; k++) {
         int p1[2], p2[2];
         if (pipe(p1) || pipe(p2)) { perror("gpusim: pipe"); rc = 1; break; }
         pid_t pid = fork();
@@ -459,53 +452,96 @@ int sweep_main(const cli_args *a)
         if (pid == 0) {
             close(p1[1]);
             close(p2[0]);
-            for (int k = 0; k < w; k++) { close(to_w[k]); close(from_w[k]); }
-            db_forget(d); /* the child must not touch the parent's connection */
-            worker(&s, p1[0], p2[1]);
+            for (int j = 0; j < k; j++) { close(to_w[j]); close(from_w[j]); }
+            db_forget(w->d); /* the child must not touch the parent's connection */
+            worker(s, p1[0], p2[1]);
         }
         close(p1[0]);
         close(p2[1]);
-        pids[w] = pid;
-        to_w[w] = p1[1];
-        from_w[w] = p2[0];
+        pids[k] = pid;
+        to_w[k] = p1[1];
+        from_w[k] = p2[0];
         alive++;
-        if (next < ntodo) { write_all(to_w[w], &todo[next], sizeof todo[next]); next++; }
+        if (next < w->ntodo) { write_all(to_w[k], &w->todo[next], sizeof w->todo[next]); next++; }
     }
     int open_w[MAX_JOBS];
-    for (int w = 0; w < alive; w++) open_w[w] = 1;
+    for (int k = 0; k < alive; k++) open_w[k] = 1;
     /* poll, not select: with 1024 or more descriptors open (inherited from a job launcher) an fd_set overflows */
     struct pollfd pfd[MAX_JOBS];
     int pw[MAX_JOBS];
-    while (!rc && done + failed < ntodo) {
+    while (!rc && w->done + w->failed < w->ntodo) {
         int np = 0;
-        for (int w = 0; w < alive; w++)
-            if (open_w[w]) { pfd[np].fd = from_w[w]; pfd[np].events = POLLIN; pfd[np].revents = 0; pw[np++] = w; }
+        for (int k = 0; k < alive; k++)
+            if (open_w[k]) { pfd[np].fd = from_w[k]; pfd[np].events = POLLIN; pfd[np].revents = 0; pw[np++] = k; }
         if (np == 0) break;
         if (poll(pfd, (nfds_t)np, -1) < 0) { if (errno == EINTR) continue; perror("gpusim: poll"); rc = 1; break; }
-        for (int k = 0; k < np; k++) {
-            int w = pw[k];
-            if (!(pfd[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        for (int j = 0; j < np; j++) {
+            int k = pw[j];
+            if (!(pfd[j].revents & (POLLIN | POLLHUP | POLLERR))) continue;
             msg_head h;
             memset(&h, 0, sizeof h);
-            if (recv_result(from_w[w], &h)) { open_w[w] = 0; fprintf(stderr, "gpusim: sweep worker %d died\n", w); rc = 1; continue; }
-            if (take_result(d, &s, sweep_id, trace_hash, &h, tty, &done, &failed)) rc = 1;
-            if (next < ntodo) { write_all(to_w[w], &todo[next], sizeof todo[next]); next++; }
-            if (tty && !a->quiet) progress(t0, done + failed, ntodo);
+            if (recv_result(from_w[k], &h)) { open_w[k] = 0; fprintf(stderr, "gpusim: sweep worker %d died\n", k); rc = 1; continue; }
+            if (take_result(w->d, s, w->sweep_id, w->trace_hash, &h, w->tty, &w->done, &w->failed)) rc = 1;
+            if (next < w->ntodo) { write_all(to_w[k], &w->todo[next], sizeof w->todo[next]); next++; }
+            if (w->tty && !s->a->quiet) progress(w->t0, w->done + w->failed, w->ntodo);
         }
     }
-    for (int w = 0; w < alive; w++) { close(to_w[w]); close(from_w[w]); }
-    for (int w = 0; w < alive; w++) waitpid(pids[w], NULL, 0);
-    if (tty && !a->quiet) fprintf(stderr, "\n");
+    for (int k = 0; k < alive; k++) { close(to_w[k]); close(from_w[k]); }
+    for (int k = 0; k < alive; k++) waitpid(pids[k], NULL, 0);
+    return rc;
+}
+
+int sweep_main(const cli_args *a)
+{
+    char trace_hash[17] = "";
+    char err[1024] = "";
+    sweep_ctx s;
+    memset(&s, 0, sizeof s);
+    int rc = sweep_prepare(&s, a, trace_hash, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "gpusim: %s\n", err);
+        sweep_free(&s);
+        return rc;
+    }
+    if (mpi_size() > 1 && mpi_rank() != 0) {
+        mpi_worker(&s);
+        sweep_free(&s);
+        return 0;
+    }
+
+    sweep_run w;
+    memset(&w, 0, sizeof w);
+    w.trace_hash = trace_hash;
+    w.tty = isatty(2);
+    w.todo = malloc(s.npoints * sizeof *w.todo);
+    if (!w.todo || db_open(&w.d, a->db, err, sizeof err) || db_sweep_begin(w.d, s.spec, a->resume, &w.sweep_id, err, sizeof err)) {
+        fprintf(stderr, "gpusim: %s\n", err[0] ? err : "out of memory");
+        db_abandon(w.d);
+        free(w.todo);
+        sweep_free(&s);
+        return 1;
+    }
+    rc = collect_todo(&s, &w);
+    w.t0 = mono_s();
+    int ranks = mpi_size();
+    int nw = workers_for(a->jobs, w.ntodo);
+    if (!a->quiet) {
+        if (ranks > 1) fprintf(stderr, "sweep %lld: %llu points, %llu to run, %d MPI worker ranks\n", (long long)w.sweep_id,
+                               (unsigned long long)s.npoints, (unsigned long long)w.ntodo, ranks - 1);
+        else fprintf(stderr, "sweep %lld: %llu points, %llu to run, %d worker%s\n", (long long)w.sweep_id,
+                     (unsigned long long)s.npoints, (unsigned long long)w.ntodo, nw, nw != 1 ? "s" : "");
+    }
+    if (ranks > 1) { if (run_mpi(&s, &w, ranks)) rc = 1; }
+    else if (!rc && run_local(&s, &w, nw)) rc = 1;
+    if (w.tty && !a->quiet) fprintf(stderr, "\n");
     if (!a->quiet)
-        printf("sweep %lld: %llu points stored, %llu failed, %llu already stored, %.2f s\n", (long long)sweep_id,
-               (unsigned long long)done, (unsigned long long)failed, (unsigned long long)(s.npoints - ntodo), mono_s() - t0);
-    if (rc || failed) db_abandon(d); /* removes a database this sweep created and stored nothing in */
-    else db_close(d);
-    free(todo);
-    trace_destroy(t);
-    free_knobs(&s);
-    config_src_destroy(src);
-    free(s.spec);
+        printf("sweep %lld: %llu points stored, %llu failed, %llu already stored, %.2f s\n", (long long)w.sweep_id,
+               (unsigned long long)w.done, (unsigned long long)w.failed, (unsigned long long)(s.npoints - w.ntodo),
+               mono_s() - w.t0);
+    if (rc || w.failed) db_abandon(w.d); /* removes a database this sweep created and stored nothing in */
+    else db_close(w.d);
+    free(w.todo);
+    sweep_free(&s);
     if (rc) return rc;
-    return failed ? 1 : 0;
+    return w.failed ? 1 : 0;
 }

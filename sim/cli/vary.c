@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/errors.h"
 #include "config/config.h"
 
 static int parse_one(const char *spec, knob *k, char *err, size_t errlen)
@@ -63,7 +64,7 @@ int vary_parse(const char *const *specs, int n, knob *ks, uint64_t *npoints, cha
             char one[400];
             snprintf(one, sizeof one, "%s=%.290s", ks[i].key, ks[i].vals[v]);
             int cr = config_check_override(one, "--vary", err, errlen);
-            if (cr) return cr == -2 ? 2 : 1;
+            if (cr) return gpusim_exit_status(cr);
         }
     return 0;
 }

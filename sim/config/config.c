@@ -1,4 +1,3 @@
-#define _GNU_SOURCE /* memfd_create */
 /*
  * config.c: INI -> validated gpu_config. The only user of iniparser.
  *
@@ -9,7 +8,8 @@
  * file's keys override it; loops are refused. Unknown sections and keys are
  * errors, and so is a key or a section given twice in one file: a misspelled or
  * repeated key never falls back to a default or silently wins. Every file is read
- * once into memory (a pipe works) and handed to iniparser from there.
+ * once into memory (a pipe works) and handed to iniparser from there, through a
+ * private temporary file (POSIX mkstemp; iniparser 4.1 reads only paths).
  */
 #include "config.h"
 
@@ -23,10 +23,11 @@
 #include <string.h>
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <iniparser.h>
+
+#include "engine/errors.h"
 
 #define MAX_DEPTH 16
 #define MAX_KV 512
@@ -55,7 +56,7 @@ static int fail(loader *L, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(L->err, L->errlen, fmt, ap);
     va_end(ap);
-    return -2;
+    return GPUSIM_EINPUT;
 }
 
 const param *config_find_param(const char *key)
@@ -247,12 +248,22 @@ static int set_kv(loader *L, const char *key, const char *val, const char *file,
  * already produced a better message, so they are dropped. */
 static int quiet(const char *fmt, ...) { (void)fmt; return 0; }
 
-/* iniparser takes a path: the text already read is handed over through an
- * anonymous in-memory file, so no input is ever opened twice. */
-static dictionary *load_ini(const char *text, size_t len)
+/* iniparser (4.1) takes a path: the text already read is handed over through a
+ * private temporary file in $TMPDIR (or /tmp when that fails), unlinked at once, so no
+ * input is ever opened twice. Returns NULL with *sys_errno set when no such file can be
+ * made, NULL with it 0 when iniparser refuses the text. */
+static dictionary *load_ini(const char *text, size_t len, int *sys_errno)
 {
-    int fd = memfd_create("gpusim-ini", MFD_CLOEXEC);
-    if (fd < 0) return NULL;
+    const char *dir = getenv("TMPDIR");
+    char tmp[PATH_MAX];
+    int fd = -1;
+    if (dir && *dir && snprintf(tmp, sizeof tmp, "%s/gpusim-ini-XXXXXX", dir) < (int)sizeof tmp) fd = mkstemp(tmp);
+    if (fd < 0) {
+        snprintf(tmp, sizeof tmp, "/tmp/gpusim-ini-XXXXXX");
+        fd = mkstemp(tmp);
+    }
+    *sys_errno = 0;
+    if (fd < 0) { *sys_errno = errno; return NULL; }
     dictionary *d = NULL;
     size_t off = 0;
     while (off < len) {
@@ -261,9 +272,9 @@ static dictionary *load_ini(const char *text, size_t len)
         if (w <= 0) break;
         off += (size_t)w;
     }
-    char fdpath[64];
-    snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
-    if (off == len) d = iniparser_load(fdpath);
+    if (off != len) *sys_errno = errno ? errno : EIO;
+    else d = iniparser_load(tmp);
+    unlink(tmp);
     close(fd);
     return d;
 }
@@ -292,8 +303,15 @@ static int load_file(loader *L, const char *path)
     if (rc) { free(ini); free(kl); return rc; }
 
     iniparser_set_error_callback(quiet);
-    dictionary *d = load_ini(ini, strlen(ini));
+    int sys_errno = 0;
+    dictionary *d = load_ini(ini, strlen(ini), &sys_errno);
     free(ini);
+    if (!d && sys_errno) { /* not the input's fault: exit status 1 */
+        free(kl);
+        fail(L, "%s: cannot hand the text to the INI reader: a temporary file in $TMPDIR or /tmp: %s", path,
+             strerror(sys_errno));
+        return GPUSIM_EFAIL;
+    }
     if (!d) { free(kl); return fail(L, "%s: cannot parse as INI", path); }
 
     L->stack[L->depth].dev = st.st_dev;
@@ -542,8 +560,14 @@ int config_src_build(const config_src *s, const char *const *over, int nover, co
     if (!rc) rc = cross_check(L, &tmp);
     L->ov = NULL;
     L->nov = 0;
+    if (!rc) config_resolve(&tmp);
     if (!rc) *cfg = tmp;
     return rc;
+}
+
+void config_resolve(gpu_config *cfg)
+{
+    cfg->sm.max_inflight_lines -= cfg->sm.max_inflight_lines % CONFIG_MSHR_GROUP_LINES;
 }
 
 void config_src_foreach(const config_src *s, void (*cb)(void *ctx, const char *key, const char *val), void *ctx)
@@ -644,14 +668,26 @@ void config_write_reference(FILE *f)
     }
 }
 
-double config_peak_tflops(const gpu_config *c, const char *dtype)
+double config_tensor_flops_per_clk(const gpu_config *c, dtype_id d)
 {
-    double per_clk = c->cuda.fp32_flops_per_clk;
-    if (!strcmp(dtype, "fp16")) per_clk = c->tensor.fp16_flops_per_clk;
-    else if (!strcmp(dtype, "bf16")) per_clk = c->tensor.bf16_flops_per_clk;
-    else if (!strcmp(dtype, "tf32")) per_clk = c->tensor.tf32_flops_per_clk;
-    else if (!strcmp(dtype, "fp8")) per_clk = c->tensor.fp8_flops_per_clk;
-    return per_clk * (double)c->gpu.sm_count * (double)c->gpu.clock_mhz * 1e6 / 1e12;
+    switch (d) {
+    case DT_FP16: return c->tensor.fp16_flops_per_clk;
+    case DT_BF16: return c->tensor.bf16_flops_per_clk;
+    case DT_TF32: return c->tensor.tf32_flops_per_clk;
+    case DT_FP8: return c->tensor.fp8_flops_per_clk;
+    case DT_FP32: case DT_COUNT: break; /* no tensor-core fp32 */
+    }
+    return 0;
+}
+
+double config_flops_per_clk(const gpu_config *c, dtype_id d)
+{
+    return dtype_on_tensor_cores(d) ? config_tensor_flops_per_clk(c, d) : c->cuda.fp32_flops_per_clk;
+}
+
+double config_peak_tflops(const gpu_config *c, dtype_id d)
+{
+    return config_flops_per_clk(c, d) * (double)c->gpu.sm_count * (double)c->gpu.clock_mhz * 1e6 / 1e12;
 }
 
 double config_peak_dram_gbps(const gpu_config *c)

@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "config/dtype.h"
+
 enum { GEMM_SELECT_LIBRARY = 0, GEMM_SELECT_BEST = 1 };
 enum { DRAM_MODEL_RESERVATION = 0, DRAM_MODEL_QUEUED = 1 };  /* memory.model */
 
@@ -187,6 +189,15 @@ extern const size_t gpusim_nparams;
 /* One `--set SECTION.KEY=VALUE`. */
 typedef struct config_override { const char *text; } config_override;
 
+/* The SM tracks its outstanding misses (MSHRs) in groups of this many lines (arch/sm.h), so
+ * sm.max_inflight_lines takes effect as a multiple of it (config_resolve). */
+#define CONFIG_MSHR_GROUP_LINES 8
+
+/* Applies every derived rule to a validated config, so that it says what runs (what
+ * run_params stores and the config hash covers): sm.max_inflight_lines rounded down to
+ * a multiple of CONFIG_MSHR_GROUP_LINES. config_load and config_src_build call it. */
+void config_resolve(gpu_config *cfg);
+
 /* Loads path (following [config] base = ...), applies overrides, validates.
  * Returns 0, or -2 for bad input with err filled as
  * "FILE:LINE: section.key: what was wrong, what was expected". cfg is untouched on error. */
@@ -224,7 +235,13 @@ void config_write_reference(FILE *f);
 const param *config_find_param(const char *key);
 
 /* Derived quantities. */
-double config_peak_tflops(const gpu_config *c, const char *dtype);
+/* Dense FLOPs per clock per SM in dtype d: the tensor cores' rate, the CUDA cores' for fp32
+ * (0: the GPU has no such unit). */
+double config_flops_per_clk(const gpu_config *c, dtype_id d);
+/* The tensor cores' rate alone (0 for fp32). */
+double config_tensor_flops_per_clk(const gpu_config *c, dtype_id d);
+/* Peak TFLOP/s in dtype d at gpu.clock_mhz on every SM. */
+double config_peak_tflops(const gpu_config *c, dtype_id d);
 double config_peak_dram_gbps(const gpu_config *c);
 double config_pcie_gbps(const gpu_config *c); /* per direction, after payload efficiency */
 

@@ -40,7 +40,7 @@ const param gpusim_params[] = {
     INT("sm.block_reduce_cycles", sm, block_reduce_cycles, 0, 1000000, "600", "SM cycles", "A block-wide reduction of a 1024-thread CTA: warp shuffles, a shared-memory exchange and two barriers that wait for all 32 warps (softmax over long rows)"),
     INT("sm.cta_launch_cycles", sm, cta_launch_cycles, 0, 100000, "300", "SM cycles", "Cost of starting a CTA on an SM (grid scheduler, register init)"),
     INT("sm.ldst_bytes_per_clk", sm, ldst_bytes_per_clk, 1, 4096, "64", "B/SM-cycle", "Width of the SM's port into the memory system"),
-    INT("sm.max_inflight_lines", sm, max_inflight_lines, 8, 4096, "256", "lines", "Outstanding L1 misses per SM (MSHRs): bounds per-SM bandwidth by Little's law"),
+    INT("sm.max_inflight_lines", sm, max_inflight_lines, 8, 4096, "256", "lines", "Outstanding L1 misses per SM (MSHRs): bounds per-SM bandwidth by Little's law; tracked in groups of 8 lines, so it is rounded down to a multiple of 8 (the effective value is what runs and is stored)"),
     INT("sm.tma", sm, tma, 0, 1, "1", "bool", "1: TMA bulk copies, warp-specialised kernels and cluster multicast (Hopper); 0: cp.async (Ampere)"),
     DBL("sm.lsu_instr_per_clk", sm, lsu_instr_per_clk, 0.01, 64, "1", "warp-instr/SM-cycle", "Warp-wide load/store instructions the SM issues per clock: bounds kernels that move operands with per-thread loads (non-TMA GEMMs with narrow vectors)"),
     INT("sm.gemm_prologue_cycles", sm, gemm_prologue_cycles, 0, 1000000, "0", "SM cycles", "Start of a first-wave CTA of a library GEMM kernel (default mapping) before its first load: kernel parameters and tensor-map descriptors fetched, barriers and shared memory set up, clusters launched; later waves find them cached"),

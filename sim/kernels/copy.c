@@ -27,7 +27,7 @@ typedef struct copy_run {
     int zero_page;          /* pageable h2d from never-written pages */
     uint64_t stage_done;    /* pageable h2d: last staged chunk */
     uint64_t last_done;
-    int op;                 /* energy account (power.h) */
+    int op;                 /* its traffic and energy account (owner.h, power.h) */
 } copy_run;
 
 static void step(void *ctx, uint64_t arg);
@@ -60,19 +60,19 @@ static void step(void *ctx, uint64_t arg)
     c->left -= n;
     uint64_t done;
     if (!c->pageable) {
-        done = pcie_dma(p, c->dir, n, t);
+        done = pcie_dma(p, c->op, c->dir, n, t);
         power_add_span(gpu_power(c->g), PW_PCIE, (double)n, c->op, t, t, done);
     } else if (c->dir == 0) {
         /* the memcpy of the next chunk (into the other half of the staging buffer)
          * starts when this one's memcpy ends, overlapping this chunk's DMA */
         c->stage_done = pcie_stage(p, 0, n, c->bytes, c->zero_page, c->stage_done > t ? c->stage_done : t);
-        done = pcie_dma(p, 0, n, c->stage_done);
+        done = pcie_dma(p, c->op, 0, n, c->stage_done);
         power_add_span(gpu_power(c->g), PW_PCIE, (double)n, c->op, t, c->stage_done, done);
         if (done > c->last_done) c->last_done = done;
         engine_schedule(c->e, c->stage_done, PRIO_NORMAL, step, c, 0);
         return;
     } else {
-        uint64_t d = pcie_dma(p, 1, n, t);
+        uint64_t d = pcie_dma(p, c->op, 1, n, t);
         power_add_span(gpu_power(c->g), PW_PCIE, (double)n, c->op, t, t, d);
         done = pcie_stage(p, 1, n, c->bytes, 0, d);
         /* the next DMA may start once this one is off the link */
@@ -98,7 +98,7 @@ int copy_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     c->g = ex->g;
     c->e = gpu_engine(ex->g);
     c->dir = p->dir == DIR_H2D ? 0 : 1;
-    c->op = power_current_op(gpu_power(ex->g));
+    c->op = ex->id;
     c->left = c->bytes = (uint64_t)p->bytes;
     c->pageable = !p->pinned;
     c->zero_page = p->zero_page;

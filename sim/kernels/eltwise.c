@@ -116,7 +116,7 @@ static void data_in(void *ctx, uint64_t arg)
             power_add_span(gpu_power(r->g), PW_PCIE, (double)bytes, r->kd.op, t, done, landed);
             if (landed > r->landed_ps) r->landed_ps = landed;
         } else
-            d = gpu_mem_rows(r->g, smi, r->ex->out_addr + (uint64_t)o * r->elems * r->eb + off, 1, bytes, bytes,
+            d = gpu_mem_rows(r->g, r->ex->id, smi, r->ex->out_addr + (uint64_t)o * r->elems * r->eb + off, 1, bytes, bytes,
                              MEM_WRITE, done);
         if (d > acc) acc = d;
     }
@@ -137,7 +137,7 @@ static void issue(elt_run *r, uint64_t slice, int smi, uint64_t t)
             power_add_span(gpu_power(r->g), PW_PCIE, (double)bytes, r->kd.op, t, t, d);
         } else {
             uint64_t base = i == 0 ? r->ex->in_addr : r->ex->in2_addr + (uint64_t)(i - 1) * r->elems * r->eb;
-            d = gpu_mem_rows(r->g, smi, base + off, 1, bytes, bytes, MEM_L1 | MEM_MSHR, t);
+            d = gpu_mem_rows(r->g, r->ex->id, smi, base + off, 1, bytes, bytes, MEM_L1 | MEM_MSHR, t);
         }
         if (d > ready) ready = d;
     }

@@ -192,18 +192,18 @@ static uint64_t load_ktile(cta_run *c, uint64_t idx, uint64_t t)
     if (ra && op->host_a) /* zero-copy: the block is one read request over PCIe */
         da = zc_load(r, ra * kw * eb, t);
     else if (ra && !op->trans_a)
-        da = gpu_mem_rows(r->g, c->sm, r->ex->in_addr + ((m0 + first_a) * (uint64_t)op->k + k0) * eb, ra, kw * eb,
+        da = gpu_mem_rows(r->g, r->ex->id, c->sm, r->ex->in_addr + ((m0 + first_a) * (uint64_t)op->k + k0) * eb, ra, kw * eb,
                           step_a * (uint64_t)op->k * eb, r->a_flags, t);
     else if (ra) /* a cluster's CTAs share the block: each loads its share of the columns */
-        da = gpu_mem_rows(r->g, c->sm, r->ex->in_addr + (k0 * (uint64_t)op->m + m0 + first_a * ra) * eb, kw, ra * eb,
+        da = gpu_mem_rows(r->g, r->ex->id, c->sm, r->ex->in_addr + (k0 * (uint64_t)op->m + m0 + first_a * ra) * eb, kw, ra * eb,
                           (uint64_t)op->m * eb, r->a_flags, t);
     if (op->host_b)
         db = zc_load(r, cols_b * kw * eb, t);
     else if (!op->trans_b)
-        db = gpu_mem_rows(r->g, c->sm, r->ex->w_addr + (k0 * (uint64_t)op->n + n0) * eb, kw, cols_b * eb,
+        db = gpu_mem_rows(r->g, r->ex->id, c->sm, r->ex->w_addr + (k0 * (uint64_t)op->n + n0) * eb, kw, cols_b * eb,
                           (uint64_t)op->n * eb, r->b_flags, t);
     else
-        db = gpu_mem_rows(r->g, c->sm, r->ex->w_addr + (n0 * (uint64_t)op->k + k0) * eb, cols_b, kw * eb,
+        db = gpu_mem_rows(r->g, r->ex->id, c->sm, r->ex->w_addr + (n0 * (uint64_t)op->k + k0) * eb, cols_b, kw * eb,
                           (uint64_t)op->k * eb, r->b_flags, t);
     uint64_t done = da > db ? da : db;
     if (r->lsu_ps_per_byte > 0) { /* non-TMA: every operand byte is a load instruction's share through the SM's LSU */
@@ -232,7 +232,7 @@ static uint64_t epilogue(cta_run *c, uint64_t idx, uint64_t t)
     uint64_t ob = (r->map.split_k > 1 || !whole) ? 4 : (uint64_t)r->ob;
     uint64_t done = t;
     if (!whole && kk == c->nkt - 1) {
-        done = gpu_mem_rows(r->g, c->sm, r->ex->out_addr + (m0 * (uint64_t)op->n + n0) * 4, rows, cols * 4,
+        done = gpu_mem_rows(r->g, r->ex->id, c->sm, r->ex->out_addr + (m0 * (uint64_t)op->n + n0) * 4, rows, cols * 4,
                             (uint64_t)op->n * 4, 0, t);
         ob = (uint64_t)r->ob;
     }
@@ -245,7 +245,7 @@ static uint64_t epilogue(cta_run *c, uint64_t idx, uint64_t t)
         power_add_span(gpu_power(r->g), PW_PCIE, (double)(rows * cols * ob), r->kd.op, t, done, landed);
         if (landed > r->landed_ps) r->landed_ps = landed;
     } else
-        w = gpu_mem_rows(r->g, c->sm, base + (m0 * (uint64_t)op->n + n0) * ob, rows, cols * ob,
+        w = gpu_mem_rows(r->g, r->ex->id, c->sm, base + (m0 * (uint64_t)op->n + n0) * ob, rows, cols * ob,
                          (uint64_t)op->n * ob, MEM_WRITE, done);
     if (r->map.tma) {
         /* Hopper: the consumers write the tile to shared memory and a TMA store

@@ -38,6 +38,7 @@ struct op_exec {
     op_done_fn done;
     void *done_ctx;
     int is_kernel;           /* runs on SMs (gets launch overheads) */
+    int id;                  /* the op's index in the trace: its traffic and energy account (owner.h, power.h) */
     struct op_repeat *rep;   /* the runner's iteration books for repeat= > 1, else NULL */
     uint64_t iter_start_ps;  /* this iteration began (the runner sets it; a kernel timed inside moves it) */
     double bd_waits[BD_RAW_N]; /* this iteration's waits by label, summed over its CTAs (ps; breakdown.h) */

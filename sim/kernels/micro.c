@@ -56,7 +56,7 @@ static void chase_step(void *ctx, uint64_t arg)
         }
         uint64_t line = chase_next(c);
         if (c->host) t = pcie_zc_read(gpu_pcie(c->ex->g), 8, t); /* zero-copy: no cache holds it */
-        else t = gpu_mem_rows(c->ex->g, 0, c->ex->in_addr + line * c->line_bytes, 1, 8, 8, MEM_L1, t);
+        else t = gpu_mem_rows(c->ex->g, c->ex->id, 0, c->ex->in_addr + line * c->line_bytes, 1, 8, 8, MEM_L1, t);
         if (c->warm_left) c->warm_left--; else c->timed_left--;
         /* the link's calendar reaches PCIE_AHEAD_PS past the present: hops over PCIe (a microsecond
          * each) go on in the next event before they would be dated beyond it */
@@ -139,7 +139,7 @@ static int stream_issue(stream_run *r, uint64_t s, uint64_t t)
     if (addr >= r->bytes) return 0;
     r->next_batch[s]++;
     uint64_t len = r->bytes - addr < STREAM_BATCH ? r->bytes - addr : STREAM_BATCH;
-    uint64_t d = gpu_mem_rows(r->ex->g, (int)s, r->ex->in_addr + addr, 1, len, len, 0, t);
+    uint64_t d = gpu_mem_rows(r->ex->g, r->ex->id, (int)s, r->ex->in_addr + addr, 1, len, len, 0, t);
     r->outstanding++;
     return engine_schedule(r->e, d, PRIO_NORMAL, stream_back, r, s);
 }
@@ -191,6 +191,6 @@ static void flush_done(void *ctx, uint64_t arg)
 int flush_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
 {
     (void)err; (void)errlen;
-    uint64_t done = gpu_flush(ex->g, t);
+    uint64_t done = gpu_flush(ex->g, ex->id, t);
     return engine_schedule(gpu_engine(ex->g), done, PRIO_NORMAL, flush_done, ex, 0);
 }

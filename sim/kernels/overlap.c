@@ -62,7 +62,7 @@ int overlap_compute(const gpu_config *cfg, const trace *t, const op_result *ops,
             k[nk++] = s;
             sum_k += d;
         }
-        double peak = r->dtype[0] ? config_peak_tflops(cfg, r->dtype) : 0;
+        double peak = r->dt >= 0 && r->dtype[0] ? config_peak_tflops(cfg, (dtype_id)r->dt) : 0;
         if (r->flops > 0 && peak > 0) ideal_ps += r->flops / peak; /* FLOP / (TFLOP/s) = ps */
     }
     double gpu = (double)union_ps(k, nk), cp = (double)union_ps(c, nc), dev = (double)union_ps(all, na);

@@ -4,7 +4,7 @@
  * GPU busy is the union of the kernels' spans (an op's span: from when it could
  * first run to its end), copy engines busy the union of the host<->device
  * copies' spans, host busy the host thread's own time (kernels/runner.c takes it
- * from arch/host.h: launch calls and cpu ops, not its waits). Overlap gained is
+ * from host/host.h: launch calls and cpu ops, not its waits). Overlap gained is
  * what running device ops concurrently saved: the sum of their times minus the
  * union of their spans, split into kernels of different streams together
  * (streams) and the rest (copies under kernels or under each other: async
@@ -21,7 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arch/stats.h"
+#include "engine/stats.h"
 #include "config/config.h"
 #include "trace/trace.h"
 

@@ -36,12 +36,13 @@
  */
 #include "runner.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "arch/gpu.h"
-#include "arch/host.h"
+#include "host/host.h"
 #include "engine/engine.h"
 #include "kernels/kernel.h"
 #include "ops/optable.h"
@@ -89,7 +90,7 @@ struct op_repeat {
     uint64_t skipped;                       /* of which extrapolated */
     uint64_t issue0_ps, spacing_ps;         /* iteration k is submitted at issue0 + k * spacing */
     uint64_t last_end_ps;                   /* previous iteration's completion */
-    gpu_counters c_prev;                    /* counters at the previous iteration's completion */
+    gpu_counters c_prev;                    /* the op's counters at the previous iteration's completion */
     power_books b_prev;                     /* the power model's books then */
     uint64_t epoch;                         /* runner epoch when this iteration began */
     iter_sample win[STEADY_WINDOW];         /* the last iterations that ran alone, oldest first */
@@ -103,7 +104,6 @@ struct op_repeat {
  * pointer per op stays: 8 bytes). */
 typedef struct exec_slot {
     op_exec ex;               /* first: an op_exec the kernels hand back is its slot */
-    gpu_counters c0;          /* the counters when it began */
     size_t i;                 /* its index in the trace */
     struct exec_slot *next;   /* free list */
 } exec_slot;
@@ -223,7 +223,7 @@ static int iteration_end(runner *r, size_t i, uint64_t t)
     struct op_repeat *rp = ex->rep;
     power *pw = gpu_power(r->g);
     gpu_counters c;
-    gpu_get_counters(r->g, &c);
+    gpu_get_op_counters(r->g, (int)i, &c);
     power_books b;
     power_snapshot(pw, (int)i, t, &b);
     iter_sample smp = {
@@ -311,26 +311,26 @@ static void op_complete(void *ctx, uint64_t i)
 static void op_finish(runner *r, size_t i, uint64_t t)
 {
     op_exec *ex = &r->live[i]->ex;
-    const gpu_counters *c0 = &r->live[i]->c0;
     const trace_op *op = ex->op;
     ex->end_ps = t;
     power_op_end(gpu_power(r->g), (int)i, t);
-    gpu_counters c1;
-    gpu_get_counters(r->g, &c1);
+    gpu_counters c1; /* its traffic, counted by owner (owner.h), and what its extrapolated iterations add */
+    gpu_get_op_counters(r->g, (int)i, &c1);
     if (ex->rep) add_counters(&c1, &ex->rep->extra, 1);
     op_result *o = &r->res->ops[i];
     snprintf(o->name, sizeof o->name, "%s", op->name);
     snprintf(o->kind, sizeof o->kind, "%s", op_type_of(op)->name);
     int dt = op_dtype(op);
+    o->dt = dt;
     if (dt >= 0) snprintf(o->dtype, sizeof o->dtype, "%s", dtype_name((dtype_id)dt));
     snprintf(o->mapping, sizeof o->mapping, "%s", ex->mapping);
     o->start_ps = ex->ready_ps;
     o->end_ps = t;
     o->flops = op_flops(op) * (double)op->repeat;
-    o->dram_bytes = (c1.dram_read_bytes - c0->dram_read_bytes) + (c1.dram_write_bytes - c0->dram_write_bytes);
-    o->l2_accesses = c1.l2_accesses - c0->l2_accesses;
-    o->l2_hits = c1.l2_hits - c0->l2_hits;
-    o->pcie_bytes = c1.pcie_bytes - c0->pcie_bytes;
+    o->dram_bytes = c1.dram_read_bytes + c1.dram_write_bytes;
+    o->l2_accesses = c1.l2_accesses;
+    o->l2_hits = c1.l2_hits;
+    o->pcie_bytes = c1.pcie_bytes;
     o->ns_per_load = ex->ns_per_load;
     /* launch: the op's time outside its kernels (the device parts are disjoint iterations within it) */
     double *bd = &r->bd[i * BD_RAW_N], dev = 0, span = (double)(o->end_ps - o->start_ps);
@@ -377,11 +377,10 @@ static void op_begin(void *ctx, uint64_t i)
     uint64_t t = engine_now(r->e);
     struct op_repeat *rp = ex->rep;
     if (!rp || rp->done == 0) {
-        gpu_get_counters(r->g, &r->live[i]->c0);
         ex->start_ps = t;
         r->epoch++;
         if (rp) {
-            rp->c_prev = r->live[i]->c0;
+            gpu_get_op_counters(r->g, (int)i, &rp->c_prev);
             power_snapshot(gpu_power(r->g), (int)i, t, &rp->b_prev);
             rp->last_end_ps = ex->ready_ps;
         }
@@ -454,6 +453,7 @@ static int host_op(runner *r, size_t i)
     /* a host op that takes host time (cpu) spans it; the others are instants */
     int busy = !(flags & OPF_WAIT_ALL) && now > before;
     memset(o, 0, sizeof *o); /* padding included: results travel between sweep workers as bytes */
+    o->dt = -1;
     snprintf(o->bound, sizeof o->bound, "-");
     o->start_ps = busy ? before : now;
     o->end_ps = now;
@@ -489,6 +489,7 @@ static void host_step(void *ctx, uint64_t arg)
         ex->g = r->g;
         ex->done = op_done;
         ex->done_ctx = r;
+        ex->id = (int)i;
         unsigned flags = op_flags(op);
         ex->is_kernel = (flags & OPF_KERNEL) != 0;
         if (op->repeat > 1) {
@@ -578,7 +579,8 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
     r->live = calloc(t->n, sizeof *r->live);
     r->bd = calloc(t->n * BD_RAW_N, sizeof *r->bd);
     res->ops = calloc(t->n, sizeof *res->ops);
-    int rc = (!r->g || !r->live || !r->bd || !res->ops || power_set_ops(gpu_power(r->g), t->n)) ? -1 : 0;
+    int rc = (!r->g || !r->live || !r->bd || !res->ops || power_set_ops(gpu_power(r->g), t->n)
+              || gpu_set_ops(r->g, t->n)) ? -1 : 0;
     if (!rc) {
         res->nops = t->n;
         host_init(&r->h, cfg);
@@ -618,6 +620,9 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
             rc = -2;
         }
     }
+#ifdef GPUSIM_CHECK
+    if (!rc) assert(gpu_check(r->g));
+#endif
     if (!rc) {
         uint64_t end = res->total_ps;
         res->cycles = clock_cycles(&(clock_domain){ (uint32_t)cfg->gpu.clock_mhz }, end);
@@ -631,7 +636,7 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
         res->events = engine_fired(r->e);
         res->peak_dram_gbps = config_peak_dram_gbps(cfg);
         res->pcie_gbps = config_pcie_gbps(cfg);
-        res->peak_tflops = config_peak_tflops(cfg, "fp16");
+        res->peak_tflops = config_peak_tflops(cfg, DT_FP16);
         power_summary ps;
         power_finish(gpu_power(r->g), end, &ps);
         for (size_t i = 0; i < t->n; i++) {

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arch/stats.h"
+#include "engine/stats.h"
 #include "config/config.h"
 #include "kernels/breakdown.h"
 #include "kernels/overlap.h"
@@ -19,6 +19,7 @@ typedef struct op_result {
     char name[64];
     char kind[12];              /* op kind name (arrays, not pointers: results cross processes) */
     char dtype[8];
+    int32_t dt;                 /* the same as a dtype_id (config/dtype.h); -1: none */
     char mapping[96];
     uint64_t start_ps, end_ps;  /* start: when it could first run (submitted + latency, stream free) */
     double flops;
@@ -42,7 +43,7 @@ typedef struct run_result {
     double flops;
     uint64_t dram_bytes, l2_accesses, l2_hits, pcie_bytes;
     uint64_t events;
-    double peak_tflops, peak_dram_gbps, pcie_gbps;
+    double peak_tflops, peak_dram_gbps, pcie_gbps; /* peak_tflops: fp16 tensor cores, the run's reference */
     double energy_j;            /* whole run, board level (idle included) */
     double avg_power_w, peak_power_w; /* peak: highest power.control_us average */
     double clock_mhz;           /* time-weighted mean SM clock */

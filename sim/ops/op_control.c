@@ -1,11 +1,11 @@
 /*
  * op_control.c: the rows of `sync` (the host waits for every stream), `flush`
  * (write back and invalidate every cache, kernels/micro.c) and `mode` (how the
- * host launches what follows: arch/host.h).
+ * host launches what follows: host/host.h).
  */
 #include "ops/op_control.h"
 
-#include "arch/host.h"
+#include "host/host.h"
 #include "kernels/kernel.h"
 
 const op_type op_sync = {

@@ -6,7 +6,7 @@
 
 #include <stdio.h>
 
-#include "arch/host.h"
+#include "host/host.h"
 #include "kernels/kernel.h"
 
 #define MAX_BYTES (1LL << 50)

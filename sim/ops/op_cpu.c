@@ -4,7 +4,7 @@
  * imported profile spent between launches).
  *
  * Modeled: a host op (no device work). It advances the host thread's time
- * (host_busy, arch/host.h); the GPU's streams keep running what was submitted
+ * (host_busy, host/host.h); the GPU's streams keep running what was submitted
  * before it, and the ops after it are submitted when it ends (each eager launch
  * still pays host.eager_gap_us on top). In graph mode it ends the graph segment:
  * the ops after it are a new graph launch. A `sync` after it waits for the later
@@ -16,7 +16,7 @@
  */
 #include "ops/op_cpu.h"
 
-#include "arch/host.h"
+#include "host/host.h"
 #include "engine/engine.h"
 
 static const op_key keys[] = {

@@ -1,4 +1,4 @@
-/* op_cpu.h: the `cpu` op kind: work on the host thread (arch/host.h), overlapping the GPU's streams. */
+/* op_cpu.h: the `cpu` op kind: work on the host thread (host/host.h), overlapping the GPU's streams. */
 #ifndef GPUSIM_OP_CPU_H
 #define GPUSIM_OP_CPU_H
 

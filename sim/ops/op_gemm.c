@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "arch/host.h"
+#include "host/host.h"
 #include "kernels/kernel.h"
 
 #define MAX_DIM (1LL << 31)

@@ -80,7 +80,7 @@ static int start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     ln_run *l = malloc(sizeof *l);
     if (!l) return -1;
     uint64_t affine = 2 * (uint64_t)p->cols * eb;
-    l->affine_ps = gpu_mem_rows(ex->g, 0, ex->w_addr, 1, affine, affine, 0, t);
+    l->affine_ps = gpu_mem_rows(ex->g, ex->id, 0, ex->w_addr, 1, affine, affine, 0, t);
     l->done = ex->done;
     l->done_ctx = ex->done_ctx;
     ex->done = grid_done;

@@ -100,7 +100,7 @@ static void data_in(void *ctx, uint64_t arg)
         uint64_t d = cuda_core_exec(s->cc, sp, DT_FP32, per_sp, 1.0, t);
         if (d + r->reduce_ps > done) done = d + r->reduce_ps;
     }
-    uint64_t w = gpu_mem_rows(r->g, smi, r->ex->out_addr + first * r->row_bytes, 1, n * r->row_bytes, n * r->row_bytes,
+    uint64_t w = gpu_mem_rows(r->g, r->ex->id, smi, r->ex->out_addr + first * r->row_bytes, 1, n * r->row_bytes, n * r->row_bytes,
                               MEM_WRITE, done);
     bd_book(r->ex, BD_COMPUTE, t, done - r->reduce_ps);
     bd_book(r->ex, BD_SYNC, done - r->reduce_ps, done);
@@ -112,7 +112,7 @@ static void start_cta(void *ctx, int smi, uint64_t cta, uint64_t t)
 {
     sm_run *r = ctx;
     uint64_t first, n = cta_rows(r, cta, &first);
-    uint64_t ready = gpu_mem_rows(r->g, smi, r->ex->in_addr + first * r->row_bytes, 1, n * r->row_bytes,
+    uint64_t ready = gpu_mem_rows(r->g, r->ex->id, smi, r->ex->in_addr + first * r->row_bytes, 1, n * r->row_bytes,
                                   n * r->row_bytes, MEM_L1 | MEM_MSHR, t);
     bd_book(r->ex, BD_MEM, t, ready);
     engine_schedule(r->e, ready, PRIO_NORMAL, data_in, r, pack(cta, smi));

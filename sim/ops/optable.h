@@ -80,7 +80,7 @@ typedef struct op_type {
     size_t nkeys;              /* at most OP_MAX_KEYS */
     size_t params_size;        /* sizeof the kind's params struct (0: none) */
     unsigned flags;            /* OPF_* */
-    int host_call;             /* what an eager launch calls on the host (arch/host.h host_call;
+    int host_call;             /* what an eager launch calls on the host (host/host.h host_call;
                                   0 = HOST_CALL_KERNEL, a framework kernel launch) */
     /* Trace reader; each may be NULL. */
     int (*check)(const void *p, char *msg, size_t len);  /* cross-key checks; -1 with msg */

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "gpusim_version.h"
+#include "results/metrics.h"
 
 struct db {
     sqlite3 *h;
@@ -452,18 +453,19 @@ int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_
         " energy_j, avg_power_w, peak_power_w, clock_mhz, temp_c, peak_temp_c)"
         " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL);
     if (rc != SQLITE_OK) goto fail;
-    double t_us = (double)res->total_ps / 1e6;
+    metrics mr;
+    metrics_run(res, &mr);
     sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 2, rec->config_path, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 3, rec->config_hash, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 4, rec->trace_path, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 5, rec->trace_hash, -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(st, 6, rec->cfg->gpu.name, -1, SQLITE_TRANSIENT);
-    sqlite3_bind_double(st, 7, t_us);
+    sqlite3_bind_double(st, 7, mr.time_us);
     sqlite3_bind_double(st, 8, res->cycles);
-    sqlite3_bind_double(st, 9, t_us > 0 ? res->flops / t_us / 1e6 : 0);
+    sqlite3_bind_double(st, 9, mr.tflops);
     sqlite3_bind_int64(st, 10, (sqlite3_int64)res->dram_bytes);
-    sqlite3_bind_double(st, 11, res->l2_accesses ? (double)res->l2_hits / (double)res->l2_accesses : 0);
+    sqlite3_bind_double(st, 11, mr.l2_hit_rate);
     sqlite3_bind_int64(st, 12, (sqlite3_int64)res->pcie_bytes);
     sqlite3_bind_double(st, 13, rec->wall_s);
     sqlite3_bind_int64(st, 14, (sqlite3_int64)res->events);
@@ -505,7 +507,8 @@ int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_
     if (rc != SQLITE_OK) goto fail;
     for (size_t i = 0; i < res->nops; i++) {
         const op_result *o = &res->ops[i];
-        double ot = (double)(o->end_ps - o->start_ps) / 1e6;
+        metrics m;
+        metrics_op(rec->cfg, res, o, &m);
         sqlite3_reset(st);
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
@@ -514,12 +517,12 @@ int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_
         if (o->dtype[0]) sqlite3_bind_text(st, 5, o->dtype, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(st, 5);
         if (o->mapping[0]) sqlite3_bind_text(st, 6, o->mapping, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(st, 6);
         sqlite3_bind_double(st, 7, (double)o->start_ps / 1e6);
-        sqlite3_bind_double(st, 8, ot);
+        sqlite3_bind_double(st, 8, m.time_us);
         sqlite3_bind_double(st, 9, o->flops);
-        sqlite3_bind_double(st, 10, ot > 0 ? o->flops / ot / 1e6 : 0);
+        sqlite3_bind_double(st, 10, m.tflops);
         sqlite3_bind_int64(st, 11, (sqlite3_int64)o->dram_bytes);
-        sqlite3_bind_double(st, 12, ot > 0 ? (double)o->dram_bytes / ot / 1e3 : 0);
-        sqlite3_bind_double(st, 13, o->l2_accesses ? (double)o->l2_hits / (double)o->l2_accesses : 0);
+        sqlite3_bind_double(st, 12, m.dram_gbps);
+        sqlite3_bind_double(st, 13, m.l2_hit_rate);
         sqlite3_bind_int64(st, 14, (sqlite3_int64)o->pcie_bytes);
         sqlite3_bind_text(st, 15, o->bound[0] ? o->bound : "-", -1, SQLITE_TRANSIENT);
         if (o->ns_per_load > 0) sqlite3_bind_double(st, 16, o->ns_per_load); else sqlite3_bind_null(st, 16);

@@ -23,11 +23,7 @@
 
 #include "ops/optable.h"
 
-static const char *const dtype_names[DT_COUNT + 1] = { "fp16", "bf16", "tf32", "fp32", "fp8", NULL };
-static const int dtype_size[DT_COUNT] = { 2, 2, 4, 4, 1 };
 
-const char *dtype_name(dtype_id d) { return d < DT_COUNT ? dtype_names[d] : "?"; }
-int dtype_bytes(dtype_id d) { return dtype_size[d]; }
 
 #define PARAMS_ALIGN 8
 static size_t params_slot(const op_type *ty) { return (ty->params_size + PARAMS_ALIGN - 1) / PARAMS_ALIGN * PARAMS_ALIGN; }
@@ -127,7 +123,7 @@ static int set_key(parser *P, const op_key *k, void *params, const char *v)
     }
     case KEY_CHOICE:
     case KEY_DTYPE: {
-        const char *const *c = k->type == KEY_DTYPE ? dtype_names : k->choices;
+        const char *const *c = k->type == KEY_DTYPE ? dtype_names() : k->choices;
         for (int i = 0; c[i]; i++)
             if (!strcmp(v, c[i])) { op_key_set_int(params, k, i); return 0; }
         list_words(c, 0, NULL, list, sizeof list);
@@ -416,7 +412,7 @@ static void ref_key(FILE *f, const op_key *k)
         break;
     case KEY_CHOICE:
     case KEY_DTYPE: {
-        const char *const *c = k->type == KEY_DTYPE ? dtype_names : k->choices;
+        const char *const *c = k->type == KEY_DTYPE ? dtype_names() : k->choices;
         type = "choice";
         list_words(c, 0, " \\| ", range, sizeof range);
         snprintf(def, sizeof def, "%s", c[(int)k->def]);

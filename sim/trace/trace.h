@@ -13,9 +13,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "config/dtype.h"
+
 #define TRACE_MAX_REPEAT 1000000000 /* repeat= at most (the count stays exact in a double) */
 
-typedef enum { DT_FP16, DT_BF16, DT_TF32, DT_FP32, DT_FP8, DT_COUNT } dtype_id;
 
 /* One op: what every kind has; the rest is the kind's own params struct (its
  * row in the op table, ops/optable.h, says which). 88 bytes, plus the params. */
@@ -47,8 +48,6 @@ int trace_read(const char *path, char **out, size_t *len, char *err, size_t errl
 int trace_parse(trace **out, const char *name, const char *text, size_t len, char *err, size_t errlen);
 void trace_destroy(trace *t);
 
-const char *dtype_name(dtype_id d);
-int dtype_bytes(dtype_id d);
 /* The trace reference (Markdown, docs/trace.md): the format and every op kind's keys. */
 void trace_write_reference(FILE *f);
 

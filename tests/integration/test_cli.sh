@@ -53,6 +53,19 @@ for o in d['ops']:
     for k in b: assert '| \`%s\` |' % k in readme, k
 v=d['verdict']; assert v['bound'] == 'launch' and abs(sum(v['parts'].values()) - d['time_us']) < 1e-3 * d['time_us']
 assert v['tried'] == []"
+# per-op traffic is counted by owner: overlapping ops on four streams sum to the run's totals
+printf '%s\n' 'eltwise name=a elems=16777216 dtype=fp16 stream=0' 'eltwise name=b elems=16777216 dtype=fp16 stream=1' \
+  'copy name=c dir=h2d bytes=8388608 pinned=1 stream=2' 'gemm name=g m=1024 n=1024 k=1024 dtype=fp16 stream=3' > own.trace
+"$BIN" "$SRC/configs/h100.ini" own.trace --db own.db --json > own.json
+check "overlapping ops: per-op DRAM and PCIe figures sum to the run's, the copy has no DRAM traffic (json)" python3 -c "
+import json; d=json.load(open('own.json')); o=d['ops']
+assert o[1]['start_us'] < o[0]['start_us'] + o[0]['time_us'], o   # they do overlap
+assert sum(x['dram_bytes'] for x in o) == d['dram_bytes'], d
+assert sum(x['pcie_bytes'] for x in o) == d['pcie_bytes'] == 8388608, d
+c=[x for x in o if x['name'] == 'c'][0]; assert c['dram_bytes'] == 0 and c['l2_hit_rate'] == 0, c
+assert all(x['pcie_bytes'] == 0 for x in o if x['name'] != 'c'), o"
+check "overlapping ops: per-op DRAM and PCIe bytes sum to the run's and to the dram/pcie stats (sqlite)" test "$(sqlite3 own.db "select (select sum(dram_bytes) from ops) = dram_bytes and (select sum(pcie_bytes) from ops) = pcie_bytes
+  and (select sum(value) from stats where component = 'dram' and metric in ('read_bytes', 'write_bytes')) = dram_bytes from runs")" = 1
 check "json ops carry fields" python3 -c "
 import json; o=json.load(open('a.json'))['ops'][1]
 assert all(k in o for k in ['name','kind','start_us','time_us','flops','dram_bytes','l2_hit_rate','energy_j','avg_power_w','clock_mhz','temp_c'])"
@@ -638,6 +651,18 @@ while IFS=' ' read -r cfg tr expect; do
   got=$("$BIN" "$SRC/$cfg" "$SRC/$tr" --no-db --json | python3 -c "import json,sys; print('%.3f' % json.load(sys.stdin)['time_us'])")
   check "golden $cfg $tr = $expect us (got $got)" test "$got" = "$expect"
 done < "$SRC/tests/golden/times.txt"
+
+# 10. golden whole outputs: the full --json and the stats rows of the runs in tests/golden/outputs.txt
+if python3 "$SRC/tests/golden/golden.py" "$BIN" "$SRC" golden > golden.err 2>&1; then
+  for g in "$SRC"/tests/golden/out/*; do
+    n=$(basename "$g")
+    if cmp -s "$g" "golden/$n"; then ok "golden output $n"
+    else bad "golden output $n differs (tests/golden/update.sh regenerates; review the diff):"; diff "$g" "golden/$n" | head -20; fi
+  done
+  check "golden outputs: no run without its files" test "$(ls golden | wc -l)" = "$(ls "$SRC/tests/golden/out" | wc -l)"
+else
+  bad "golden outputs: a run failed: $(cat golden.err)"
+fi
 
 echo "$pass passed, $fail failed"
 test "$fail" -eq 0

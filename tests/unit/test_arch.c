@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "arch/bwcal.h"
 #include "arch/cta_sched.h"
 #include "arch/dram.h"
 #include "arch/l2.h"
@@ -47,7 +48,7 @@ static void rig_free(rig *r)
 
 static uint64_t rd(rig *r, uint64_t addr, uint64_t t)
 {
-    mem_req q = { addr, 128, 0, 0 };
+    mem_req q = { addr, 128, 0, 0, OWNER_NONE };
     return l2_access(r->c, &q, 0, t, 1);
 }
 
@@ -93,14 +94,62 @@ static void test_l2_mshr_merge_and_writeback(void **state)
     l2_get_counters(r.c, &k);
     assert_int_equal(k.merges, 1);
     assert_int_equal(k.misses, 1);
-    mem_req w = { 8192, 128, 0, MEM_WRITE };
+    mem_req w = { 8192, 128, 0, MEM_WRITE, OWNER_NONE };
     l2_access(r.c, &w, 0, 2000000, 1);
     dram_counters d0, d1;
     dram_get_counters(r.d, &d0);
-    l2_flush(r.c, 3000000);
+    l2_flush(r.c, OWNER_NONE, 3000000);
     dram_get_counters(r.d, &d1);
     assert_int_equal(d1.write_bytes - d0.write_bytes, 128); /* the dirty line was written back */
     rig_free(&r);
+}
+
+/* The L2 counts each request's accesses, hits and the DRAM traffic it causes to
+ * the request's op (owner.h): a miss's fill, the write-back of the dirty line it
+ * evicts (the evicting op's), the stride prefetches it triggers, a flush's
+ * write-backs; every row sums to the L2's and the DRAM's own counters. */
+static void test_l2_counts_by_owner(void **state)
+{
+    (void)state;
+    rig r;
+    rig_tiny(&r, "next_line");
+    owner_book b;
+    assert_int_equal(owner_init(&b), 0);
+    assert_int_equal(owner_resize(&b, 3), 0);
+    l2_set_owners(r.c, &b);
+    mem_req w = { 0, 128, 0, MEM_WRITE, 0 };               /* op 0 dirties line 0 */
+    l2_access(r.c, &w, 0, 1000000, 1);
+    mem_req q = { 1024, 128, 0, 0, 1 };                    /* op 1 misses twice: the second miss evicts op 0's line */
+    l2_access(r.c, &q, 0, 2000000, 1);
+    q.addr = 2048;
+    l2_access(r.c, &q, 0, 3000000, 1);
+    q.op = 2;                                              /* op 2 hits what op 1 brought in */
+    l2_access(r.c, &q, 0, 40000000, 1);
+    l2_flush(r.c, 2, 50000000);
+    owner_traffic o0, o1, o2, sum;
+    owner_get(&b, 0, &o0);
+    owner_get(&b, 1, &o1);
+    owner_get(&b, 2, &o2);
+    assert_int_equal(o0.l2_accesses, 1);
+    assert_int_equal(o0.dram_read_bytes + o0.dram_write_bytes, 0); /* its line was written back by op 1 */
+    assert_int_equal(o1.l2_accesses, 2);
+    assert_int_equal(o1.l2_hits, 0);
+    assert_true(o1.dram_read_bytes >= 2 * 128);            /* two fills (and next-line prefetches) */
+    assert_int_equal(o1.dram_write_bytes, 128);            /* op 0's dirty line, evicted by op 1 */
+    assert_int_equal(o2.l2_accesses, 1);
+    assert_int_equal(o2.l2_hits, 1);
+    assert_int_equal(o2.dram_read_bytes, 0);
+    owner_sum(&b, &sum);
+    l2_counters k;
+    dram_counters d;
+    l2_get_counters(r.c, &k);
+    dram_get_counters(r.d, &d);
+    assert_int_equal(sum.l2_accesses, k.accesses);
+    assert_int_equal(sum.l2_hits, k.hits);
+    assert_int_equal(sum.dram_read_bytes, d.read_bytes);
+    assert_int_equal(sum.dram_write_bytes, d.write_bytes);
+    rig_free(&r);
+    owner_fini(&b);
 }
 
 /* A flush writes back exactly the dirty lines (in any set of a full-size L2),
@@ -119,7 +168,7 @@ static void test_l2_flush_dirty_only(void **state)
     assert_non_null(r.c);
     uint64_t t = 1000000;
     for (uint64_t i = 0; i < 100; i++) { /* 100 dirty lines, 100 clean ones */
-        mem_req w = { i * 4096, 128, 0, MEM_WRITE };
+        mem_req w = { i * 4096, 128, 0, MEM_WRITE, OWNER_NONE };
         l2_access(r.c, &w, 0, t, 1);
         rd(&r, 1 << 30 | i * 4096, t);
         t += 100000;
@@ -128,20 +177,20 @@ static void test_l2_flush_dirty_only(void **state)
     dram_counters d0, d1;
     l2_get_counters(r.c, &k0);
     dram_get_counters(r.d, &d0);
-    t = l2_flush(r.c, t) + 1000000;
+    t = l2_flush(r.c, OWNER_NONE, t) + 1000000;
     l2_get_counters(r.c, &k1);
     dram_get_counters(r.d, &d1);
     assert_int_equal(k1.writebacks - k0.writebacks, 100);
     assert_int_equal(d1.write_bytes - d0.write_bytes, 100 * 128);
-    l2_flush(r.c, t);                                   /* nothing left to write */
+    l2_flush(r.c, OWNER_NONE, t);                                   /* nothing left to write */
     l2_get_counters(r.c, &k0);
     assert_int_equal(k0.writebacks, k1.writebacks);
     for (uint64_t i = 0; i < 100; i++) rd(&r, 1 << 30 | i * 4096, t += 100000); /* flushed: all miss */
     l2_get_counters(r.c, &k1);
     assert_int_equal(k1.misses - k0.misses, 100);
-    mem_req w = { 12345 * 128, 128, 0, MEM_WRITE };
+    mem_req w = { 12345 * 128, 128, 0, MEM_WRITE, OWNER_NONE };
     l2_access(r.c, &w, 0, t += 100000, 1);
-    l2_flush(r.c, t + 1000000);
+    l2_flush(r.c, OWNER_NONE, t + 1000000);
     l2_get_counters(r.c, &k0);
     assert_int_equal(k0.writebacks - k1.writebacks, 1);
     rig_free(&r);
@@ -169,12 +218,12 @@ static void test_l2_dirty_ways_cap(void **state)
     uint64_t t = 1000000;
     dram_counters d0, d1;
     for (uint64_t i = 0; i < 2; i++) {
-        mem_req w = { i * 128, 128, 0, MEM_WRITE };
+        mem_req w = { i * 128, 128, 0, MEM_WRITE, OWNER_NONE };
         l2_access(r.c, &w, 0, t += 1000000, 1);
     }
     dram_get_counters(r.d, &d0);
     assert_int_equal(d0.write_bytes, 0);          /* two dirty lines: within the cap */
-    mem_req w3 = { 2 * 128, 128, 0, MEM_WRITE };
+    mem_req w3 = { 2 * 128, 128, 0, MEM_WRITE, OWNER_NONE };
     l2_access(r.c, &w3, 0, t += 1000000, 1);
     dram_get_counters(r.d, &d1);
     assert_int_equal(d1.write_bytes, 128);        /* the third wrote line 0 back */
@@ -183,7 +232,7 @@ static void test_l2_dirty_ways_cap(void **state)
     rd(&r, 0, t += 1000000);
     l2_get_counters(r.c, &k1);
     assert_int_equal(k1.hits - k0.hits, 1);       /* ... and line 0 stayed */
-    l2_flush(r.c, t += 1000000);
+    l2_flush(r.c, OWNER_NONE, t += 1000000);
     dram_get_counters(r.d, &d0);
     assert_int_equal(d0.write_bytes - d1.write_bytes, 2 * 128); /* only lines 1 and 2 were still dirty */
     rig_free(&r);
@@ -197,10 +246,10 @@ static void test_l2_stream_hint(void **state)
     for (int hint = 0; hint < 2; hint++) {
         rig r;
         rig_tiny(&r, "none");
-        mem_req w = { 0, 128, 0, MEM_WRITE };
+        mem_req w = { 0, 128, 0, MEM_WRITE, OWNER_NONE };
         l2_access(r.c, &w, 0, 1000, 1);                    /* a dirty line, as a flush leaves */
         for (uint64_t i = 1; i <= 8; i++) {
-            mem_req q = { i * 128, 128, 0, hint ? MEM_STREAM : 0 };
+            mem_req q = { i * 128, 128, 0, hint ? MEM_STREAM : 0, OWNER_NONE };
             l2_access(r.c, &q, 0, i * 10000000, 1);
         }
         dram_counters d;
@@ -377,11 +426,11 @@ static void test_pcie(void **state)
     pcie *p = pcie_create(&c);
     double gbps = config_pcie_gbps(&c);
     assert_true(gbps > 53 && gbps < 56);
-    uint64_t done = pcie_dma(p, 0, 1 << 20, 0);
+    uint64_t done = pcie_dma(p, OWNER_NONE, 0, 1 << 20, 0);
     assert_true(done == bytes_ps(1 << 20, gbps));
     /* both directions at once are limited by the shared path */
     uint64_t a = 0, b = 0;
-    for (int i = 0; i < 100; i++) { a = pcie_dma(p, 0, 1 << 20, done); b = pcie_dma(p, 1, 1 << 20, done); }
+    for (int i = 0; i < 100; i++) { a = pcie_dma(p, OWNER_NONE, 0, 1 << 20, done); b = pcie_dma(p, OWNER_NONE, 1, 1 << 20, done); }
     double both = 200.0 * (1 << 20) / ((double)(a > b ? a : b) - (double)done) * 1e3;
     assert_true(both < c.pcie.bidir_gbps * 1.01 && both > c.pcie.bidir_gbps * 0.95);
     int e0 = pcie_engine_take(p), e1 = pcie_engine_take(p);
@@ -409,12 +458,69 @@ static void test_occupancy_and_rates(void **state)
     char err[512];
     assert_int_equal(config_load(&a, SRC_DIR "/configs/a100.ini", NULL, 0, err, sizeof err), 0);
     assert_true(tensor_core_rate(&a, DT_FP8) == 0);
-    assert_true(config_peak_tflops(&a, "fp16") > 300 && config_peak_tflops(&a, "fp16") < 320);
+    assert_true(config_peak_tflops(&a, DT_FP16) > 300 && config_peak_tflops(&a, DT_FP16) < 320);
 }
 
 typedef struct placed { int sm[64]; int n; int finished; } placed;
 static void on_start(void *ctx, int smi, uint64_t cta, uint64_t t) { (void)cta; (void)t; placed *p = ctx; p->sm[p->n++] = smi; }
 static void on_finish(void *ctx, uint64_t t) { (void)t; ((placed *)ctx)->finished = 1; }
+
+/* The *_check() invariants hold on healthy state and catch a broken one. */
+static void test_invariant_checks(void **state)
+{
+    (void)state;
+    bwcal b;
+    assert_int_equal(bwcal_init(&b, 1.0, 1000, 64), 0);       /* 1000 bytes per bucket */
+    uint64_t t = 0;
+    for (int i = 0; i < 500; i++) {
+        bwcal_reserve(&b, t, (uint32_t)(100 + (i * 37) % 900));
+        if (i % 3 == 0) t += 700;
+        assert_true(bwcal_check(&b));
+    }
+    assert_true(b.fill > 0);
+    b.used[(b.fill - 1) & 63] = b.cap - 1;                  /* a bucket before fill with room */
+    assert_false(bwcal_check(&b));
+    b.used[(b.fill - 1) & 63] = b.cap + 1;                  /* over capacity */
+    assert_false(bwcal_check(&b));
+    bwcal_fini(&b);
+
+    gpu_config c = test_config(NULL, 0);
+    sm sms[4];
+    for (int i = 0; i < 4; i++) assert_int_equal(sm_init(&sms[i], &c, i, NULL), 0);
+    engine *e = engine_create();
+    cta_sched *s = cta_sched_create(e, sms, 4, 0, NULL);
+    placed p = { .n = 0 };
+    kernel_desc k = { .shape = { 1024, 32, 0 }, .ctas = 10, .ctx = &p, .start_cta = on_start, .finished = on_finish };
+    assert_int_equal(cta_sched_launch(s, &k, 0), 0);
+    assert_true(cta_sched_check(s));
+    sm_release(&sms[1], &k.shape);                            /* room for a queued CTA left unused */
+    assert_false(cta_sched_check(s));
+    sm_alloc(&sms[1], &k.shape);
+    sms[3].ctas = c.sm.max_ctas + 1;                           /* over an SM's limit */
+    assert_false(cta_sched_check(s));
+    sms[3].ctas = 2;
+    assert_true(cta_sched_check(s));
+    cta_sched_destroy(s);
+    engine_destroy(e);
+    for (int i = 0; i < 4; i++) sm_fini(&sms[i]);
+
+    rig r;
+    rig_tiny(&r, "next_line");
+    for (uint64_t i = 0; i < 64; i++) {
+        mem_req q = { i * 128, 128, 0, i % 3 ? 0 : MEM_WRITE, 0 };
+        l2_access(r.c, &q, 0, i * 100000, 1);
+    }
+    assert_true(l2_check(r.c));
+    l2_flush(r.c, 0, 10000000);
+    assert_true(l2_check(r.c));
+    owner_book other;                                          /* counts that no longer add up */
+    assert_int_equal(owner_init(&other), 0);
+    l2_set_owners(r.c, &other);
+    assert_false(l2_check(r.c));
+    l2_set_owners(r.c, NULL);
+    owner_fini(&other);
+    rig_free(&r);
+}
 
 static void test_cta_breadth_first(void **state)
 {
@@ -452,6 +558,8 @@ int main(void)
         cmocka_unit_test(test_l2_mshr_merge_and_writeback),
         cmocka_unit_test(test_l2_flush_dirty_only),
         cmocka_unit_test(test_l2_dirty_ways_cap),
+        cmocka_unit_test(test_l2_counts_by_owner),
+        cmocka_unit_test(test_invariant_checks),
         cmocka_unit_test(test_l2_stream_hint),
         cmocka_unit_test(test_prefetch_next_line),
         cmocka_unit_test(test_prefetch_stream),

@@ -26,6 +26,22 @@ static const char *write_tmp(const char *name, const char *text)
     return p;
 }
 
+/* config_resolve: the config says what runs (what run_params stores). */
+static void test_resolve(void **state)
+{
+    (void)state;
+    const char *sets[] = { "sm.max_inflight_lines=204" };
+    gpu_config c;
+    assert_int_equal(config_load(&c, SRC_DIR "/configs/h100.ini", sets, 1, err, sizeof err), 0);
+    assert_int_equal(c.sm.max_inflight_lines, 200);   /* MSHRs are tracked in groups of 8 lines */
+    char buf[64];
+    config_value_str(&c, config_find_param("sm.max_inflight_lines"), buf, sizeof buf);
+    assert_string_equal(buf, "200");
+    const char *eight[] = { "sm.max_inflight_lines=8" };
+    assert_int_equal(config_load(&c, SRC_DIR "/configs/h100.ini", eight, 1, err, sizeof err), 0);
+    assert_int_equal(c.sm.max_inflight_lines, 8);
+}
+
 static void test_h100_loads(void **state)
 {
     (void)state;
@@ -35,7 +51,7 @@ static void test_h100_loads(void **state)
     assert_int_equal(c.gpu.clock_mhz, 1980);
     assert_int_equal(c.pcie.gen, 5);
     assert_true(config_peak_dram_gbps(&c) > 3300 && config_peak_dram_gbps(&c) < 3400);
-    assert_true(config_peak_tflops(&c, "fp16") > 1000);
+    assert_true(config_peak_tflops(&c, DT_FP16) > 1000);
 }
 
 static void test_inheritance_and_set(void **state)
@@ -257,6 +273,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_h100_loads),
+        cmocka_unit_test(test_resolve),
         cmocka_unit_test(test_inheritance_and_set),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_unusual_but_valid),

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -14,6 +16,7 @@
 #include "common.h"
 #include "kernels/runner.h"
 #include "results/db.h"
+#include "results/metrics.h"
 
 static char err[1024];
 
@@ -27,6 +30,121 @@ static long long count(const char *path, const char *sql)
     sqlite3_finalize(st);
     sqlite3_close(h);
     return n;
+}
+
+/* metrics.h: the derived figures the table, the JSON and the database all print. */
+static void test_metrics(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    run_result r;
+    memset(&r, 0, sizeof r);
+    r.peak_dram_gbps = config_peak_dram_gbps(&c);
+    op_result o;
+    memset(&o, 0, sizeof o);
+    o.dt = DT_FP16;
+    o.start_ps = 1000000;
+    o.end_ps = 3000000;                 /* 2 us */
+    o.flops = 2e9;                      /* 1000 TFLOP/s */
+    o.dram_bytes = 4000000;             /* 2000 GB/s */
+    o.l2_accesses = 8;
+    o.l2_hits = 6;
+    o.pcie_bytes = 100000;              /* 50 GB/s */
+    o.energy_j = 0.001;                 /* 500 W */
+    metrics m;
+    metrics_op(&c, &r, &o, &m);
+    assert_float_equal(m.time_us, 2, 1e-12);
+    assert_float_equal(m.tflops, 1000, 1e-9);
+    assert_float_equal(m.peak_tflops, config_peak_tflops(&c, DT_FP16), 1e-9);
+    assert_float_equal(m.pct_peak_tflops, 100 * 1000 / config_peak_tflops(&c, DT_FP16), 1e-9);
+    assert_float_equal(m.dram_gbps, 2000, 1e-9);
+    assert_float_equal(m.pct_peak_dram, 100 * 2000 / r.peak_dram_gbps, 1e-9);
+    assert_float_equal(m.l2_hit_rate, 0.75, 1e-12);
+    assert_float_equal(m.pcie_gbps, 50, 1e-9);
+    assert_float_equal(m.power_w, 500, 1e-9);
+    /* fp32 runs on the CUDA cores: its peak is theirs */
+    o.dt = DT_FP32;
+    metrics_op(&c, &r, &o, &m);
+    assert_float_equal(m.peak_tflops, c.cuda.fp32_flops_per_clk * (double)c.gpu.sm_count * (double)c.gpu.clock_mhz * 1e-6,
+                       1e-9);
+    /* no dtype, no traffic, no time: nothing to divide, no % of peak */
+    memset(&o, 0, sizeof o);
+    o.dt = -1;
+    metrics_op(&c, &r, &o, &m);
+    assert_true(m.tflops == 0 && m.dram_gbps == 0 && m.l2_hit_rate == 0 && m.power_w == 0);
+    assert_true(m.pct_peak_tflops == METRICS_NA && m.pct_peak_dram == METRICS_NA);
+}
+
+/* A process killed (SIGKILL) inside db_store_run's transaction leaves no row of
+ * its run: the child opens the database, tells the parent, and stores a run with
+ * many ops and stats rows; the parent waits until the child holds the write lock
+ * (its own BEGIN IMMEDIATE is refused: the store's transaction is open) and kills
+ * it by its pid. The database then opens, holds nothing, and stores runs again. */
+static void test_killed_inside_transaction(void **state)
+{
+    (void)state;
+    const char *path = "/tmp/gpusim_test_db_kill.db";
+    static const char *const sfx[] = { "", "-wal", "-shm", "-journal" };
+    char f[256];
+    for (int i = 0; i < 4; i++) { snprintf(f, sizeof f, "%s%s", path, sfx[i]); remove(f); }
+    gpu_config c = test_config(NULL, 0);
+    const char *text = "eltwise name=a elems=65536\n";
+    trace *t = NULL;
+    assert_int_equal(trace_parse(&t, "x.trace", text, strlen(text), err, sizeof err), 0);
+    run_result r;
+    assert_int_equal(runner_run(&c, t, &r, err, sizeof err), 0);
+    /* a big run: its store takes long enough to be caught in the middle */
+    size_t nops = 200000;
+    op_result *ops = calloc(nops, sizeof *ops);
+    assert_non_null(ops);
+    for (size_t i = 0; i < nops; i++) { ops[i] = r.ops[0]; ops[i].dt = -1; }
+    run_result big = r;
+    big.ops = ops;
+    big.nops = nops;
+    int go[2];
+    assert_int_equal(pipe(go), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        db *d = NULL;
+        if (db_open(&d, path, err, sizeof err)) _exit(3);
+        if (write(go[1], "o", 1) != 1) _exit(4);
+        run_record rec = { .config_path = "h100.ini", .trace_path = "x.trace", .cfg = &c, .res = &big, .wall_s = 0.1 };
+        db_store_run(d, &rec, NULL, err, sizeof err);
+        _exit(5); /* not reached before the kill, unless the store was very fast (the test then fails) */
+    }
+    char b;
+    assert_int_equal(read(go[0], &b, 1), 1);
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+    int busy = 0;
+    for (int i = 0; i < 2000000 && !busy; i++) {
+        int rc = sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+        if (rc == SQLITE_BUSY) busy = 1;
+        else sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+    }
+    assert_true(busy);                      /* the child is inside its transaction */
+    usleep(20000);                          /* some rows written, uncommitted */
+    assert_int_equal(kill(pid, SIGKILL), 0);
+    int st = 0;
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFSIGNALED(st));           /* killed, not finished */
+    sqlite3_close(h);
+    assert_int_equal(count(path, "SELECT count(*) FROM runs"), 0);
+    assert_int_equal(count(path, "SELECT count(*) FROM ops"), 0);
+    assert_int_equal(count(path, "SELECT count(*) FROM stats"), 0);
+    assert_int_equal(count(path, "SELECT count(*) FROM run_params"), 0);
+    db *d = NULL;
+    assert_int_equal(db_open(&d, path, err, sizeof err), 0);
+    run_record rec = { .config_path = "h100.ini", .trace_path = "x.trace", .cfg = &c, .res = &r, .wall_s = 0.1 };
+    assert_int_equal(db_store_run(d, &rec, NULL, err, sizeof err), 0);
+    db_close(d);
+    assert_int_equal(count(path, "SELECT count(*) FROM runs"), 1);
+    free(ops);
+    run_result_free(&r);
+    trace_destroy(t);
+    close(go[0]);
+    close(go[1]);
 }
 
 static void test_store_and_query(void **state)
@@ -313,7 +431,9 @@ static void test_contract(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_metrics),
         cmocka_unit_test(test_store_and_query),
+        cmocka_unit_test(test_killed_inside_transaction),
         cmocka_unit_test(test_sensitivity_text_knobs),
         cmocka_unit_test(test_migrate_v2),
         cmocka_unit_test(test_migrate_v5),

@@ -82,7 +82,7 @@ static void test_ratios(void **state)
     gpu_config c = test_config(sets, 1);
     run_result r = sim(&c, "gemm m=4096 n=4096 k=4096 dtype=bf16\n");
     double achieved = 2.0 * 4096 * 4096 * 4096 / ((double)r.total_ps * 1e-12) / 1e12;
-    double eff = achieved / config_peak_tflops(&c, "bf16");
+    double eff = achieved / config_peak_tflops(&c, DT_BF16);
     printf("  compute efficiency %.4f (expected %.4f), prefetch %.3f useful\n", r.ov.compute_eff, eff, r.ov.prefetch_eff);
     assert_true(fabs(r.ov.compute_eff - eff) < 1e-9 && eff > 0.3 && eff < 1);
     double issued = stats_get(&r.st, "prefetch", "issued", 0);

@@ -122,6 +122,62 @@ static void test_copies_and_overlap(void **state)
     run_result_free(&overlap);
 }
 
+/* Per-op traffic is counted by owner (arch/owner.h): ops that overlap on streams
+ * are not charged each other's traffic, and the ops' figures sum to the run's. */
+static void assert_owned(const run_result *r)
+{
+    uint64_t dram = 0, acc = 0, hits = 0, pcie = 0;
+    for (size_t i = 0; i < r->nops; i++) {
+        dram += r->ops[i].dram_bytes;
+        acc += r->ops[i].l2_accesses;
+        hits += r->ops[i].l2_hits;
+        pcie += r->ops[i].pcie_bytes;
+    }
+    assert_int_equal(dram, r->dram_bytes);
+    assert_int_equal(acc, r->l2_accesses);
+    assert_int_equal(hits, r->l2_hits);
+    assert_int_equal(pcie, r->pcie_bytes);
+}
+
+static void test_traffic_by_owner(void **state)
+{
+    (void)state;
+    const char *text =
+        "eltwise name=a elems=16777216 dtype=fp16 stream=0\n"
+        "eltwise name=b elems=16777216 dtype=fp16 stream=1\n"
+        "copy name=c dir=h2d bytes=16777216 pinned=1 stream=2\n"
+        "gemm name=g m=2048 n=2048 k=2048 dtype=fp16 stream=3\n"
+        "eltwise name=r elems=1048576 dtype=fp16 repeat=40 stream=0\n"
+        "flush name=f\n";
+    const char *exact[] = { "sim.l2_set_sampling=1" };
+    const char *pf[] = { "prefetch.policy=stride", "sim.l2_set_sampling=16" };
+    gpu_config cs[3] = { test_config(NULL, 0), test_config(exact, 1), test_config(pf, 2) };
+    for (int k = 0; k < 3; k++) {
+        run_result r = sim(&cs[k], text);
+        /* they do overlap: b starts before a ends, c and g while b runs */
+        assert_true(r.ops[1].start_ps < r.ops[0].end_ps);
+        assert_true(r.ops[3].start_ps < r.ops[1].end_ps && r.ops[2].start_ps < r.ops[1].end_ps);
+        assert_owned(&r);
+        /* an eltwise reads its input (32 MiB) from DRAM and writes at most its output and the
+         * dirty lines it evicts; none of the copy's PCIe bytes */
+        for (int i = 0; i < 2; i++) {
+            double in = 16777216.0 * 2;
+            assert_true((double)r.ops[i].dram_bytes > 0.95 * in && (double)r.ops[i].dram_bytes < 3 * in);
+            assert_int_equal(r.ops[i].pcie_bytes, 0);
+        }
+        /* the copy goes over PCIe only; the GEMM has no PCIe traffic */
+        assert_int_equal(r.ops[2].pcie_bytes, 16777216);
+        assert_int_equal(r.ops[2].dram_bytes, 0);
+        assert_int_equal(r.ops[2].l2_accesses, 0);
+        assert_int_equal(r.ops[3].pcie_bytes, 0);
+        assert_true(r.ops[3].l2_accesses > 0);
+        /* the flush writes back what is dirty: its own traffic, all writes */
+        assert_true(r.ops[5].dram_bytes > 0);
+        assert_int_equal(r.ops[5].l2_accesses, 0);
+        run_result_free(&r);
+    }
+}
+
 static void test_launch_modes(void **state)
 {
     (void)state;
@@ -318,6 +374,7 @@ int main(void)
         cmocka_unit_test(test_latency_plateaus),
         cmocka_unit_test(test_stream_bandwidth),
         cmocka_unit_test(test_copies_and_overlap),
+        cmocka_unit_test(test_traffic_by_owner),
         cmocka_unit_test(test_launch_modes),
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_refusals),
