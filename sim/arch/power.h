@@ -68,6 +68,7 @@ typedef enum power_unit {
     PW_MMA_FP16, PW_MMA_BF16, PW_MMA_TF32, PW_MMA_FP8,  /* per FLOP */
     PW_FMA,                                             /* per CUDA-core FLOP */
     PW_L2,                                              /* per SM<->L2 byte */
+    PW_LSU,                                             /* per byte of load/store instructions */
     PW_DRAM,                                            /* per DRAM byte */
     PW_PCIE,                                            /* per PCIe byte */
     PW_UNITS
