@@ -108,8 +108,9 @@ MEM_OPS = {
     "dram_copy_1GiB": "copy dir=d2d bytes=1073741824",
     # an 8 MiB copy (the same buffers every call: L2-resident)
     "l2_copy_8MiB": "copy dir=d2d bytes=8388608",
-    # an 8 MiB read-reduce: read 4 Mi fp16, one add each, write nothing
-    "l2_read_sum_8MiB": "eltwise elems=4194304 dtype=fp16 in=1 out=0 flops=1",
+    # an 8 MiB read-reduce: torch.sum of 4 Mi fp16, PyTorch's full reduction (512 CTAs of 512
+    # threads, partials met through global memory: ops/op_reduce.c)
+    "l2_read_sum_8MiB": "reduce elems=4194304 dtype=fp16",
 }
 
 

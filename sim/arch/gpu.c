@@ -333,6 +333,8 @@ uint64_t gpu_mem_rows(gpu *g, int op, int smi, uint64_t base, uint64_t rows, uin
     if (nids) sm_mshr_hold(s, ids, nids, done);
     /* the traffic is drawn while it moves: from t to its completion; its energy is the owner's too */
     power_add_span(g->pw, PW_L2, (double)(rows * row_bytes), op, t, t, done);
+    /* loads through L1 and stores are load/store instructions (a GEMM's tile loads are bulk copies) */
+    if (flags & (MEM_L1 | MEM_MSHR | MEM_WRITE)) power_add_span(g->pw, PW_LSU, (double)(rows * row_bytes), op, t, t, done);
     uint64_t dram1 = dram_bytes(g);
     if (dram1 > dram0) power_add_span(g->pw, PW_DRAM, (double)(dram1 - dram0), op, t, t, done);
     return done;

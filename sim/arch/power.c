@@ -101,6 +101,7 @@ power *power_create(const gpu_config *cfg, int nsm)
     p->e_j[PW_MMA_FP8] = cfg->power.mma_fp8_pj * pj;
     p->e_j[PW_FMA] = cfg->power.fma_pj * pj;
     p->e_j[PW_L2] = cfg->power.l2_pj_per_byte * pj;
+    p->e_j[PW_LSU] = cfg->power.lsu_pj_per_byte * pj;
     p->e_j[PW_DRAM] = cfg->power.dram_pj_per_byte * pj;
     p->e_j[PW_PCIE] = cfg->power.pcie_pj_per_byte * pj;
     for (int u = 0; u < PW_UNITS; u++) p->on_rail[u] = u != PW_DRAM && u != PW_PCIE;
@@ -282,6 +283,7 @@ void power_sm_idle(power *p, int smi, uint64_t t)
 }
 
 int power_sm_op(const power *p, int smi) { return p->sm_op[smi]; }
+
 
 /* Adds j to the control windows that [t0, t1) overlaps, in proportion (what lies
  * before the current window goes to it; beyond POWER_AHEAD, to the last). */

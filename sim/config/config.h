@@ -35,6 +35,7 @@ typedef struct gpu_config {
         int64_t cta_launch_cycles; /* cost to start a CTA on an SM */
         int64_t warp_reduce_cycles;   /* a warp-wide reduction (softmax rows of up to 1024) */
         int64_t block_reduce_cycles;  /* a block-wide reduction of a 1024-thread CTA */
+        int64_t fence_cycles;         /* a device-wide fence beyond the wait for own writes */
         int64_t ldst_bytes_per_clk;/* SM <-> memory system port width */
         int64_t max_inflight_lines;/* outstanding L1 misses per SM (MSHRs) */
         int64_t tma;               /* 1: bulk tensor copies, warp specialisation and cluster multicast (Hopper) */
@@ -145,6 +146,7 @@ typedef struct gpu_config {
         double mma_fp8_pj;
         double fma_pj;             /* CUDA-core energy per FLOP */
         double l2_pj_per_byte;     /* SM <-> L2 traffic (crossbar + L2 array + L1/smem fill) */
+        double lsu_pj_per_byte;    /* load/store-instruction bytes, beyond l2_pj: LSU, L1, register file */
         double dram_pj_per_byte;   /* DRAM read or write (HBM + PHY + controller) */
         double pcie_pj_per_byte;   /* PCIe copy (link, copy engine, device memory side) */
     } power;

@@ -16,6 +16,7 @@
 #include "ops/op_gemm.h"
 #include "ops/op_layernorm.h"
 #include "ops/op_softmax.h"
+#include "ops/op_reduce.h"
 #include "ops/op_micro.h"
 
 static const op_type *const table[] = {
@@ -29,6 +30,7 @@ static const op_type *const table[] = {
     &op_stream,
     &op_layernorm,
     &op_softmax,
+    &op_reduce,
     &op_cpu,
 };
 

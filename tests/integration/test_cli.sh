@@ -321,6 +321,18 @@ check "layernorm stored with its dtype" test "$(sqlite3 ln.db "select kind || ' 
 printf 'layernorm name=ln rows=64 cols=768 dtype=fp8\n' > badln.trace
 "$BIN" "$SRC/configs/h100.ini" badln.trace --no-db > /dev/null 2> err.txt
 check "bad layernorm dtype exits 2 naming file:line and key" sh -c "test $? -eq 2 && grep -q 'badln.trace:1: dtype: layernorm takes fp16, bf16 or fp32' err.txt"
+# 8b3. reduce (torch.sum): stored with its kind, its energy booked, bad sizes exit 2
+printf 'reduce name=w elems=4194304 dtype=fp16\nreduce name=s elems=4194304 dtype=fp16\n' > rd.trace
+"$BIN" "$SRC/configs/h100.ini" rd.trace --db rd.db --json > rd.json
+check "reduce trace runs (exit 0)" test $? -eq 0
+check "reduce: one add per element, slower than its bytes from L2, an energy above idle" python3 -c "
+import json; d=json.load(open('rd.json')); o=[x for x in d['ops'] if x['name']=='s'][0]
+assert o['kind'] == 'reduce' and o['flops'] == 4194304, o
+assert 4 < o['time_us'] < 30 and o['energy_j'] > 130 * o['time_us'] * 1e-6, o"
+check "reduce stored with its dtype" test "$(sqlite3 rd.db "select kind || ' ' || dtype from ops where name='s'")" = "reduce fp16"
+printf 'reduce name=r elems=0\n' > badrd.trace
+"$BIN" "$SRC/configs/h100.ini" badrd.trace --no-db > /dev/null 2> err.txt
+check "reduce elems=0 exits 2 naming file:line and key" sh -c "test $? -eq 2 && grep -q 'badrd.trace:1: elems: expected an integer in \[1, ' err.txt"
 printf 'layernorm name=ln rows=64 cols=768 rows=2\n' > dupln.trace
 "$BIN" "$SRC/configs/h100.ini" dupln.trace --no-db > /dev/null 2> err.txt
 check "a layernorm key given twice is an error" grep -q 'dupln.trace:1: rows: given twice' err.txt

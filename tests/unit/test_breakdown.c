@@ -64,6 +64,7 @@ static void test_parts_sum(void **state)
         "flush\n"
         "stream bytes=16777216 sms=4\n"
         "chase footprint=65536 hops=2000\n"
+        "reduce name=r elems=4194304 dtype=fp16\n"
         "mode graph\n"
         "eltwise name=g1 elems=4096 dtype=fp16 repeat=50\n"
         "gemm name=long m=2048 n=2048 k=2048 dtype=fp16 repeat=100\n";

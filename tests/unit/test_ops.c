@@ -5,11 +5,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <math.h>
 
 #include "common.h"
 #include "kernels/runner.h"
 #include "ops/op_cpu.h"
 #include "ops/op_layernorm.h"
+#include "ops/op_reduce.h"
 #include "ops/op_softmax.h"
 #include "ops/optable.h"
 
@@ -324,6 +326,50 @@ static void test_softmax_warp_chain(void **state)
     assert_true(flat < r1024 - 2.0);
 }
 
+/* ---- reduce ---- */
+
+static double reduce_us(const char *sets_text, const char *line)
+{
+    const char *sets[1] = { sets_text };
+    gpu_config c = test_config(sets_text ? sets : NULL, sets_text ? 1 : 0);
+    run_result r = sim(&c, line);
+    double t = us(&r.ops[r.nops - 1]);
+    assert_string_equal(r.ops[r.nops - 1].kind, "reduce");
+    run_result_free(&r);
+    return t;
+}
+
+static void test_reduce_parse(void **state)
+{
+    (void)state;
+    trace *t = parse_ok("reduce name=s elems=4194304\n");
+    const reduce_params *p = t->ops[0].params;
+    assert_int_equal(p->elems, 4194304);
+    assert_int_equal(p->dtype, DT_FP16);
+    assert_true(op_flops(&t->ops[0]) == 4194304.0);
+    trace_destroy(t);
+    parse_err("reduce dtype=fp16\n", "t.trace:1: elems: required by reduce");
+    parse_err("reduce elems=8 dtype=fp8\n", "t.trace:1: dtype: reduce takes fp16, bf16 or fp32, got fp8");
+}
+
+/* A large input: CTAs meet through global memory, two fences on the critical path (each CTA's
+ * before it announces its partial, the last CTA's before it reads them); a small input is one
+ * CTA with no fence. Removing the fences must show as their two latencies and no more. */
+static void test_reduce_fences(void **state)
+{
+    (void)state;
+    const char *big = "reduce name=w elems=4194304\nreduce name=s elems=4194304\n";
+    double base = reduce_us("sm.fence_cycles=4000", big);
+    double none = reduce_us("sm.fence_cycles=0", big);
+    double two_us = 2 * 4000 / 1980.0;
+    if (base - none < 0.8 * two_us || base - none > 1.1 * two_us)
+        fail_msg("fences add %.2f us, expected about %.2f", base - none, two_us);
+    /* slower than its bytes from L2 even without the fences: a block reduction and two round trips */
+    assert_true(none > 1.5);
+    const char *small = "reduce name=s elems=640 dtype=fp32\n";
+    assert_true(fabs(reduce_us("sm.fence_cycles=4000", small) - reduce_us("sm.fence_cycles=0", small)) < 1e-6);
+}
+
 /* ---- cpu ---- */
 
 static void test_cpu_parse(void **state)
@@ -410,6 +456,8 @@ int main(void)
         cmocka_unit_test(test_softmax_parse),
         cmocka_unit_test(test_softmax_block_reductions),
         cmocka_unit_test(test_softmax_warp_chain),
+        cmocka_unit_test(test_reduce_parse),
+        cmocka_unit_test(test_reduce_fences),
         cmocka_unit_test(test_cpu_parse),
         cmocka_unit_test(test_cpu_occupies_host),
         cmocka_unit_test(test_cpu_splits_graph),

@@ -11,6 +11,7 @@
 #include "arch/power.h"
 #include "arch/thermal.h"
 #include "common.h"
+#include "sim_text.h"
 
 #define US 1000000ull /* ps */
 
@@ -196,6 +197,37 @@ static void test_alternating_load_holds_limit(void **state)
 
 /* The die temperature: idle steady state at the start, exact first-order
  * relaxation toward ambient + P R, reported by power_finish. */
+/* Energy of one op of `line` (the last) with power.lsu_pj_per_byte = lsu; its time in *us. */
+static double op_energy(const char *lsu, const char *line, double *us)
+{
+    const char *sets[1] = { lsu };
+    gpu_config c = test_config(sets, 1);
+    run_result r = sim(&c, line);
+    const op_result *o = &r.ops[r.nops - 1];
+    double j = o->energy_j;
+    *us = (double)(o->end_ps - o->start_ps) * 1e-6;
+    run_result_free(&r);
+    return j;
+}
+
+/* Load/store instructions pay power.lsu_pj_per_byte on every byte they move (an 8 MiB copy kernel:
+ * 8 MiB loaded through L1 and 8 MiB stored), at the top V-f point (the copy stays below the
+ * limit); a GEMM's bulk tile loads do not (only its epilogue's stores of C do). Same times. */
+static void test_lsu_energy(void **state)
+{
+    (void)state;
+    double t0, t1;
+    const char *copy = "copy name=c dir=d2d bytes=8388608\n";
+    double d = op_energy("power.lsu_pj_per_byte=20", copy, &t1) - op_energy("power.lsu_pj_per_byte=0", copy, &t0);
+    assert_true(t0 == t1);
+    double want = 2.0 * 8388608 * 20e-12;
+    if (fabs(d - want) > 0.01 * want) fail_msg("copy: +%.4g J for the load/store bytes, expected %.4g", d, want);
+    const char *gemm = "gemm name=g m=1024 n=1024 k=1024 dtype=fp16\n";
+    d = op_energy("power.lsu_pj_per_byte=20", gemm, &t1) - op_energy("power.lsu_pj_per_byte=0", gemm, &t0);
+    double c_bytes = 1024.0 * 1024 * 2;
+    if (d < 0 || d > 1.5 * c_bytes * 20e-12) fail_msg("gemm: +%.4g J, its C stores are %.4g J", d, c_bytes * 20e-12);
+}
+
 static void test_thermal(void **state)
 {
     (void)state;
@@ -232,6 +264,7 @@ int main(void)
         cmocka_unit_test(test_attribution),
         cmocka_unit_test(test_span_spreads),
         cmocka_unit_test(test_alternating_load_holds_limit),
+        cmocka_unit_test(test_lsu_energy),
         cmocka_unit_test(test_thermal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
