@@ -152,7 +152,7 @@ static double exp_sample(pcie *p)
     return -log1p(-u);
 }
 
-uint64_t pcie_zc_read(pcie *p, uint64_t bytes, uint64_t t)
+uint64_t pcie_zc_read(pcie *p, int op, uint64_t bytes, uint64_t t)
 {
     /* host memory serves the request in a time that varies (exponential, mean = its wire time) */
     double wire = (double)wire_bytes(bytes, p->zc_wire) * exp_sample(p);
@@ -160,10 +160,11 @@ uint64_t pcie_zc_read(pcie *p, uint64_t bytes, uint64_t t)
     p->zc_used = 1;
     uint64_t on = bwcal_reserve(&p->link[0], t, w);
     p->bytes[0] += bytes;
+    owner_row(p->owners, op)->pcie_bytes += bytes;
     return ps_add(on, ps_floor((double)w * p->link[0].ps_per_byte) + p->zc_latency_ps);
 }
 
-uint64_t pcie_zc_write(pcie *p, uint64_t bytes, uint64_t t, uint64_t *landed)
+uint64_t pcie_zc_write(pcie *p, int op, uint64_t bytes, uint64_t t, uint64_t *landed)
 {
     uint32_t wire = wire_bytes(bytes, p->zc_wire);
     p->zc_used = 1;
@@ -171,6 +172,7 @@ uint64_t pcie_zc_write(pcie *p, uint64_t bytes, uint64_t t, uint64_t *landed)
     uint64_t took = ps_add(on, ps_floor((double)wire * p->link[1].ps_per_byte));
     if (landed) *landed = ps_add(took, p->zc_latency_ps / 2);
     p->bytes[1] += bytes;
+    owner_row(p->owners, op)->pcie_bytes += bytes;
     return took;
 }
 

@@ -67,11 +67,12 @@ int pcie_engine_take(pcie *p);
 void pcie_engine_give(pcie *p, int idx);
 uint64_t pcie_bytes(const pcie *p);
 
-/* Zero-copy read request of `bytes` of host memory from t; returns when its data are back. */
-uint64_t pcie_zc_read(pcie *p, uint64_t bytes, uint64_t t);
+/* Zero-copy read request of `bytes` of host memory from t for op (its bytes are counted to it);
+ * returns when its data are back. */
+uint64_t pcie_zc_read(pcie *p, int op, uint64_t bytes, uint64_t t);
 /* Zero-copy (posted) write of `bytes` from t; returns when the link took the
  * last byte (the SM is free to go on); *landed gets when it reaches host memory. */
-uint64_t pcie_zc_write(pcie *p, uint64_t bytes, uint64_t t, uint64_t *landed);
+uint64_t pcie_zc_write(pcie *p, int op, uint64_t bytes, uint64_t t, uint64_t *landed);
 /* Extra time at the end of a kernel that accessed host memory (pcie.zc_kernel_us). */
 uint64_t pcie_zc_kernel_ps(const pcie *p);
 void pcie_report(const pcie *p, stats *s);

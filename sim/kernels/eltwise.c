@@ -112,7 +112,7 @@ static void data_in(void *ctx, uint64_t arg)
     for (int64_t o = 0; o < r->nout; o++) {
         uint64_t d, landed;
         if (r->dst_host) {
-            d = pcie_zc_write(r->p, bytes, done, &landed);
+            d = pcie_zc_write(r->p, r->ex->id, bytes, done, &landed);
             power_add_span(gpu_power(r->g), PW_PCIE, (double)bytes, r->kd.op, t, done, landed);
             if (landed > r->landed_ps) r->landed_ps = landed;
         } else
@@ -133,7 +133,7 @@ static void issue(elt_run *r, uint64_t slice, int smi, uint64_t t)
     for (int64_t i = 0; i < r->nin; i++) {
         uint64_t d;
         if (r->src_host) {
-            d = pcie_zc_read(r->p, bytes, t);
+            d = pcie_zc_read(r->p, r->ex->id, bytes, t);
             power_add_span(gpu_power(r->g), PW_PCIE, (double)bytes, r->kd.op, t, t, d);
         } else {
             uint64_t base = i == 0 ? r->ex->in_addr : r->ex->in2_addr + (uint64_t)(i - 1) * r->elems * r->eb;

@@ -161,7 +161,7 @@ static void book_issue(cta_run *c, uint64_t t, uint64_t at, int after_epilogue)
 /* A block of a host operand (zero-copy): one read request over PCIe from t; returns when it is in. */
 static uint64_t zc_load(gemm_run *r, uint64_t bytes, uint64_t t)
 {
-    uint64_t d = pcie_zc_read(gpu_pcie(r->g), bytes, t);
+    uint64_t d = pcie_zc_read(gpu_pcie(r->g), r->ex->id, bytes, t);
     power_add_span(gpu_power(r->g), PW_PCIE, (double)bytes, r->kd.op, t, t, d);
     return d;
 }
@@ -241,7 +241,7 @@ static uint64_t epilogue(cta_run *c, uint64_t idx, uint64_t t)
     uint64_t w;
     if (op->dst == OP_MEM_HOST && r->map.split_k == 1 && (whole || kk == c->nkt - 1)) { /* C to host: posted */
         uint64_t landed;
-        w = pcie_zc_write(gpu_pcie(r->g), rows * cols * ob, done, &landed);
+        w = pcie_zc_write(gpu_pcie(r->g), r->ex->id, rows * cols * ob, done, &landed);
         power_add_span(gpu_power(r->g), PW_PCIE, (double)(rows * cols * ob), r->kd.op, t, done, landed);
         if (landed > r->landed_ps) r->landed_ps = landed;
     } else

@@ -55,7 +55,7 @@ static void chase_step(void *ctx, uint64_t arg)
             return;
         }
         uint64_t line = chase_next(c);
-        if (c->host) t = pcie_zc_read(gpu_pcie(c->ex->g), 8, t); /* zero-copy: no cache holds it */
+        if (c->host) t = pcie_zc_read(gpu_pcie(c->ex->g), c->ex->id, 8, t); /* zero-copy: no cache holds it */
         else t = gpu_mem_rows(c->ex->g, c->ex->id, 0, c->ex->in_addr + line * c->line_bytes, 1, 8, 8, MEM_L1, t);
         if (c->warm_left) c->warm_left--; else c->timed_left--;
         /* the link's calendar reaches PCIE_AHEAD_PS past the present: hops over PCIe (a microsecond
