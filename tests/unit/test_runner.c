@@ -243,7 +243,8 @@ static void test_repeat(void **state)
 static double rel(double a, double b) { return a > b ? (a - b) / b : (b - a) / b; }
 
 /* sim.steady_state = on extrapolates, and agrees with off (every iteration
- * simulated) within 1% in time, traffic, energy and clock. */
+ * simulated) within 1% in time, L2 accesses, energy and clock, and within 2% in
+ * DRAM bytes (steady within 5%, extrapolated at the window's mean). */
 static void check_steady(const char *text, size_t i, const char *set)
 {
     const char *on_set[] = { set }, *off_set[] = { "sim.steady_state=off", set };
@@ -254,7 +255,8 @@ static void check_steady(const char *text, size_t i, const char *set)
     assert_true(rel(op_us(&a, i), op_us(&b, i)) < 0.01);
     assert_true(rel((double)a.total_ps, (double)b.total_ps) < 0.01);
     assert_true(a.ops[i].flops == b.ops[i].flops);
-    assert_true(rel((double)a.ops[i].dram_bytes, (double)b.ops[i].dram_bytes) < 0.01);
+    /* DRAM traffic is the window's mean, steady within STEADY_TRAFFIC_TOL (5%): within 2% */
+    assert_true(rel((double)a.ops[i].dram_bytes, (double)b.ops[i].dram_bytes) < 0.02);
     assert_true(rel((double)a.ops[i].l2_accesses, (double)b.ops[i].l2_accesses) < 0.01);
     assert_true(rel(a.ops[i].energy_j, b.ops[i].energy_j) < 0.01);
     assert_true(rel(a.energy_j, b.energy_j) < 0.01);
