@@ -43,7 +43,11 @@ static void chase_step(void *ctx, uint64_t arg)
     chase_run *c = ctx;
     uint64_t t = engine_now(c->e);
     for (int i = 0; i < 4096; i++) {
-        if (c->warm_left == 0 && c->timed_start == UINT64_MAX) c->timed_start = t;
+        if (c->warm_left == 0 && c->timed_start == UINT64_MAX) {
+            c->timed_start = t;
+            /* the op's energy, clock and temperature cover the span its time does: the warm-up's stay the run's */
+            power_op_restart(gpu_power(c->ex->g), c->ex->id, t);
+        }
         if (c->warm_left == 0 && c->timed_left == 0) {
             op_exec *ex = c->ex;
             ex->ns_per_load = (double)(t - c->timed_start) / 1e3 / (double)c->hops;
