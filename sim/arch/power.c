@@ -1,5 +1,6 @@
 /* power.c: energy books and the power-limit clock controller (see power.h). */
 #include "power.h"
+#include "engine/errors.h"
 
 #include "thermal.h"
 
@@ -129,7 +130,7 @@ void power_destroy(power *p)
 int power_set_ops(power *p, size_t nops)
 {
     op_books *o = calloc(nops ? nops : 1, sizeof *o);
-    if (!o) return -1;
+    if (!o) return GPUSIM_EFAIL;
     free(p->ops);
     p->ops = o;
     p->nops = nops;

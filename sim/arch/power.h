@@ -100,7 +100,7 @@ typedef struct power_op {
 /* Returns NULL when out of memory. nsm: SMs on the chip. */
 power *power_create(const gpu_config *cfg, int nsm);
 void power_destroy(power *p);
-/* Makes room for ops 0..nops-1; 0 or -1 (out of memory, unchanged). */
+/* Makes room for ops 0..nops-1; 0 or GPUSIM_EFAIL (out of memory, unchanged). */
 int power_set_ops(power *p, size_t nops);
 /* The op starts running at t / has finished at t (idle share, mean clock). */
 void power_op_begin(power *p, int op, uint64_t t);

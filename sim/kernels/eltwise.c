@@ -23,6 +23,7 @@
 #include <stdlib.h>
 
 #include "kernels/kernel.h"
+#include "engine/errors.h"
 
 #define ELT_THREADS 128
 #define ELT_PER_THREAD 8
@@ -194,7 +195,7 @@ static void finished(void *ctx, uint64_t t)
 int eltwise_launch(op_exec *ex, uint64_t t, const eltwise_work *w)
 {
     elt_run *r = calloc(1, sizeof *r);
-    if (!r) return -1;
+    if (!r) return GPUSIM_EFAIL;
     r->ex = ex;
     r->g = ex->g;
     r->e = gpu_engine(ex->g);
@@ -211,7 +212,7 @@ int eltwise_launch(op_exec *ex, uint64_t t, const eltwise_work *w)
         r->next = calloc(w->ctas, sizeof *r->next);
         r->pending = calloc(w->ctas, sizeof *r->pending);
         r->acct = calloc(w->ctas, sizeof *r->acct);
-        if (!r->next || !r->pending || !r->acct) { run_free(r); return -1; }
+        if (!r->next || !r->pending || !r->acct) { run_free(r); return GPUSIM_EFAIL; }
     }
     r->kd.ctx = r;
     r->kd.start_cta = start_cta;

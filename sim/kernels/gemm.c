@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/errors.h"
 #include "kernels/gemm_map.h"
 #include "kernels/kernel.h"
 
@@ -450,8 +451,8 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     const gpu_config *cfg = gpu_cfg(ex->g);
     const gemm_params *op = ex->op->params;
     gemm_run *r = calloc(1, sizeof *r);
-    if (!r) return -1;
-    if (gemm_map_choose(cfg, op, &r->map, err, errlen)) { free(r); return -2; }
+    if (!r) return GPUSIM_EFAIL;
+    if (gemm_map_choose(cfg, op, &r->map, err, errlen)) { free(r); return GPUSIM_EINPUT; }
     gemm_map_describe(&r->map, ex->mapping, sizeof ex->mapping);
     r->ex = ex;
     r->g = ex->g;
@@ -496,7 +497,7 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     uint64_t S = (uint64_t)r->map.stages;
     r->pool = calloc(npool, sizeof *r->pool);
     r->slots = calloc(npool * 2 * S, sizeof *r->slots);
-    if (!r->pool || !r->slots) { free(r->pool); free(r->slots); free(r); return -1; }
+    if (!r->pool || !r->slots) { free(r->pool); free(r->slots); free(r); return GPUSIM_EFAIL; }
     for (uint64_t i = 0; i < npool; i++) {
         r->pool[i].run = r;
         r->pool[i].ready_ps = &r->slots[i * 2 * S];

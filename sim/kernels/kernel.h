@@ -58,7 +58,8 @@ static inline uint64_t kernel_slots(gpu *g, const kernel_desc *kd)
     return s < kd->ctas ? s : kd->ctas;
 }
 
-/* Each returns 0, or -2 with err filled for an op the machine cannot run. */
+/* Each returns 0, GPUSIM_EINPUT with err filled for an op the machine cannot run, or
+ * GPUSIM_EFAIL when out of memory (engine/errors.h). */
 int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen);
 int copy_start(op_exec *ex, uint64_t t, char *err, size_t errlen);
 int chase_start(op_exec *ex, uint64_t t, char *err, size_t errlen);
@@ -79,7 +80,7 @@ typedef struct eltwise_work {
     int src_host, dst_host;
     uint64_t ctas;
 } eltwise_work;
-/* Returns 0, or -1 when out of memory. */
+/* Returns 0, or GPUSIM_EFAIL when out of memory. */
 int eltwise_launch(op_exec *ex, uint64_t t, const eltwise_work *w);
 
 #endif

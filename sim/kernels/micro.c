@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "engine/errors.h"
 #include "kernels/kernel.h"
 #include "ops/op_micro.h"
 
@@ -74,7 +75,7 @@ int chase_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     (void)err; (void)errlen;
     const chase_params *p = ex->op->params;
     chase_run *c = calloc(1, sizeof *c);
-    if (!c) return -1;
+    if (!c) return GPUSIM_EFAIL;
     c->ex = ex;
     c->e = gpu_engine(ex->g);
     c->line_bytes = (uint64_t)gpu_cfg(ex->g)->l2.line_bytes;
@@ -162,16 +163,16 @@ int stream_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     if (p->sms > cfg->gpu.sm_count) {
         snprintf(err, errlen, "stream: sms=%lld is more than gpu.sm_count = %lld", (long long)p->sms,
                  (long long)cfg->gpu.sm_count);
-        return -2;
+        return GPUSIM_EINPUT;
     }
     stream_run *r = calloc(1, sizeof *r);
-    if (!r) return -1;
+    if (!r) return GPUSIM_EFAIL;
     r->ex = ex;
     r->e = gpu_engine(ex->g);
     r->nsm = (uint64_t)p->sms;
     r->bytes = (uint64_t)p->bytes;
     r->next_batch = calloc(r->nsm, sizeof *r->next_batch);
-    if (!r->next_batch) { free(r); return -1; }
+    if (!r->next_batch) { free(r); return GPUSIM_EFAIL; }
     r->inflight_per_sm = (uint64_t)cfg->sm.max_inflight_lines * (uint64_t)cfg->l2.line_bytes / STREAM_BATCH;
     if (r->inflight_per_sm < 1) r->inflight_per_sm = 1;
     ex->state = r;

@@ -14,6 +14,7 @@
  * Not validated against hardware (no layer-norm measurements in shared/hw).
  */
 #include "ops/op_layernorm.h"
+#include "engine/errors.h"
 
 #include <stdlib.h>
 
@@ -78,7 +79,7 @@ static int start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     const layernorm_params *p = ex->op->params;
     uint64_t eb = (uint64_t)dtype_bytes(p->dtype);
     ln_run *l = malloc(sizeof *l);
-    if (!l) return -1;
+    if (!l) return GPUSIM_EFAIL;
     uint64_t affine = 2 * (uint64_t)p->cols * eb;
     l->affine_ps = gpu_mem_rows(ex->g, ex->id, 0, ex->w_addr, 1, affine, affine, 0, t);
     l->done = ex->done;

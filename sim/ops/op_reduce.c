@@ -20,6 +20,7 @@
  * Events per CTA: three (data in, partial visible, arrival); the last CTA two more.
  */
 #include "ops/op_reduce.h"
+#include "engine/errors.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -174,7 +175,7 @@ static int start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     const reduce_params *p = ex->op->params;
     const gpu_config *cfg = gpu_cfg(ex->g);
     rd_run *r = calloc(1, sizeof *r);
-    if (!r) return -1;
+    if (!r) return GPUSIM_EFAIL;
     r->ex = ex;
     r->g = ex->g;
     r->e = gpu_engine(ex->g);

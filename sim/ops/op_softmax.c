@@ -18,6 +18,7 @@
  * Events per CTA: two (data in, stores accepted).
  */
 #include "ops/op_softmax.h"
+#include "engine/errors.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -133,7 +134,7 @@ static int start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     const softmax_params *p = ex->op->params;
     const gpu_config *cfg = gpu_cfg(ex->g);
     sm_run *r = calloc(1, sizeof *r);
-    if (!r) return -1;
+    if (!r) return GPUSIM_EFAIL;
     r->ex = ex;
     r->g = ex->g;
     r->e = gpu_engine(ex->g);
