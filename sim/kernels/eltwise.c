@@ -104,7 +104,7 @@ static void data_in(void *ctx, uint64_t arg)
         int nsp = (int)gpu_cfg(r->g)->sm.subpartitions;
         double per_sp = r->flops * (double)(bytes / r->eb) / (double)nsp;
         for (int sp = 0; sp < nsp; sp++) {
-            uint64_t d = cuda_core_exec(s->cc, sp, r->dt, per_sp, 1.0, t);
+            uint64_t d = sm_fma(s, sp, r->dt, per_sp, 1.0, t);
             if (d > done) done = d;
         }
     }
@@ -185,7 +185,7 @@ static void finished(void *ctx, uint64_t t)
     if (r->src_host || r->dst_host) {
         /* the kernel's end waits for its posted host writes (system-scope fence), then pcie.zc_kernel_us */
         uint64_t end = ps_add(r->landed_ps > t ? r->landed_ps : t, pcie_zc_kernel_ps(r->p));
-        r->ex->bd_waits[BD_PCIE] += (double)(end - t) * (double)(r->ex->bd_slots ? r->ex->bd_slots : 1); /* every slot waits */
+        bd_book_all(r->ex, BD_PCIE, end - t); /* every slot waits */
         engine_schedule(r->e, end, PRIO_NORMAL, complete, r, 0);
         return;
     }
@@ -217,7 +217,7 @@ int eltwise_launch(op_exec *ex, uint64_t t, const eltwise_work *w)
     r->kd.ctx = r;
     r->kd.start_cta = start_cta;
     r->kd.finished = finished;
-    ex->bd_slots = kernel_slots(ex->g, &r->kd);
+    bd_set_slots(ex, kernel_slots(ex->g, &r->kd));
     ex->state = r;
     ex->state_free = run_free;
     return cta_sched_launch(gpu_sched(ex->g), &r->kd, t);

@@ -271,8 +271,8 @@ static uint64_t mma(cta_run *c, uint64_t t)
     uint64_t done = t;
     for (int64_t w = 0; w < m->consumer_warps; w++) {
         int sp = (c->sp_base + (int)w) % (int)gpu_cfg(r->g)->sm.subpartitions;
-        uint64_t d = m->tensor ? tensor_core_mma(s->tc, sp, ((const gemm_params *)r->ex->op->params)->dtype, flops, r->mma_fraction, t)
-                               : cuda_core_exec(s->cc, sp, DT_FP32, flops, r->mma_fraction, t);
+        uint64_t d = m->tensor ? sm_mma(s, sp, ((const gemm_params *)r->ex->op->params)->dtype, flops, r->mma_fraction, t)
+                               : sm_fma(s, sp, DT_FP32, flops, r->mma_fraction, t);
         if (d > done) done = d;
     }
     return done;
@@ -368,8 +368,7 @@ static void start_cta(void *ctx, int smi, uint64_t cta, uint64_t t)
     c->sm = smi;
     c->cta = cta;
     sm *s = gpu_sm(r->g, smi);
-    c->sp_base = s->next_sp;
-    s->next_sp = (s->next_sp + (int)r->map.consumer_warps) % (int)gpu_cfg(r->g)->sm.subpartitions;
+    c->sp_base = sm_place_warps(s, r->map.consumer_warps);
     c->nkt = cdiv(r->ktiles, (uint64_t)r->map.split_k);
     c->njobs = r->map.persistent ? (r->dp_jobs > cta ? (r->dp_jobs - cta + r->grid - 1) / r->grid : 0) : 1;
     c->sk_begin = r->sk_iters * cta / r->grid;
@@ -408,7 +407,7 @@ static void release(gemm_run *r, uint64_t t)
     if (r->zc && !r->fenced) { /* its posted host writes land, then pcie.zc_kernel_us (arch/pcie.h) */
         r->fenced = 1;
         uint64_t end = ps_add(r->landed_ps > t ? r->landed_ps : t, pcie_zc_kernel_ps(gpu_pcie(r->g)));
-        r->ex->bd_waits[BD_PCIE] += (double)(end - t) * (double)(r->ex->bd_slots ? r->ex->bd_slots : 1);
+        bd_book_all(r->ex, BD_PCIE, end - t);
         engine_schedule(r->e, end, PRIO_NORMAL, reduced, r, 0);
         return;
     }
@@ -439,7 +438,7 @@ static void finished(void *ctx, uint64_t t)
         double bytes = (double)op->m * (double)op->n * (4.0 * (double)r->map.split_k + (double)r->ob);
         uint64_t dur = (uint64_t)(cfg->host.kernel_setup_us * 1e6 + bytes / (config_peak_dram_gbps(cfg) * 1e-3));
         /* booked as every slot waiting for memory, so that it adds dur to the balanced time */
-        r->ex->bd_waits[BD_MEM] += (double)dur * (double)(r->ex->bd_slots ? r->ex->bd_slots : 1);
+        bd_book_all(r->ex, BD_MEM, dur);
         engine_schedule(r->e, t + dur, PRIO_NORMAL, reduced, r, 0);
         return;
     }
@@ -510,7 +509,7 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->kd.ctx = r;
     r->kd.start_cta = start_cta;
     r->kd.finished = finished;
-    ex->bd_slots = npool;
+    bd_set_slots(ex, npool);
     ex->state = r;
     ex->state_free = gemm_state_free;
     return cta_sched_launch(gpu_sched(ex->g), &r->kd, t);

@@ -51,6 +51,23 @@ static inline void bd_book(op_exec *ex, bd_label l, uint64_t from, uint64_t to)
     if (to > from) ex->bd_waits[l] += (double)(to - from);
 }
 
+/* Books dur_ps to label l for every CTA slot at once: a wait the whole kernel
+ * shares (a fence, a reduction pass), so it adds dur_ps to the balanced time. */
+static inline void bd_book_all(op_exec *ex, bd_label l, uint64_t dur_ps)
+{
+    ex->bd_waits[l] += (double)dur_ps * (double)(ex->bd_slots ? ex->bd_slots : 1);
+}
+
+/* This iteration keeps `slots` CTAs resident at once (breakdown.h). */
+static inline void bd_set_slots(op_exec *ex, uint64_t slots) { ex->bd_slots = slots; }
+
+/* A kernel timed inside (OPF_TIMED_INSIDE) starts its timed part at t: the op's
+ * reported start and this iteration's start move there (chase: after its warm-up). */
+static inline void kernel_timed_from(op_exec *ex, uint64_t t)
+{
+    ex->ready_ps = ex->start_ps = ex->iter_start_ps = t;
+}
+
 /* CTAs of kd resident at once: the occupancy limit over all SMs, at most the grid. */
 static inline uint64_t kernel_slots(gpu *g, const kernel_desc *kd)
 {

@@ -52,7 +52,7 @@ static void chase_step(void *ctx, uint64_t arg)
         if (c->warm_left == 0 && c->timed_left == 0) {
             op_exec *ex = c->ex;
             ex->ns_per_load = (double)(t - c->timed_start) / 1e3 / (double)c->hops;
-            ex->ready_ps = ex->start_ps = ex->iter_start_ps = c->timed_start;
+            kernel_timed_from(ex, c->timed_start);
             bd_book(ex, BD_LATENCY, c->timed_start, t);
             free(c);
             ex->state = NULL;

@@ -131,7 +131,7 @@ static void data_in(void *ctx, uint64_t arg)
     uint64_t done = t + r->chain_ps;
     int nsp = (int)gpu_cfg(r->g)->sm.subpartitions;
     for (int sp = 0; sp < nsp; sp++) {
-        uint64_t d = cuda_core_exec(s->cc, sp, DT_FP32, (double)n / (double)nsp, 1.0, t);
+        uint64_t d = sm_fma(s, sp, DT_FP32, (double)n / (double)nsp, 1.0, t);
         if (d > done) done = d;
     }
     bd_book(r->ex, BD_COMPUTE, t, done);
@@ -205,7 +205,7 @@ static int start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->kd.ctx = r;
     r->kd.start_cta = start_cta;
     r->kd.finished = finished;
-    ex->bd_slots = kernel_slots(ex->g, &r->kd);
+    bd_set_slots(ex, kernel_slots(ex->g, &r->kd));
     ex->state = r;
     ex->state_free = free;
     return cta_sched_launch(gpu_sched(ex->g), &r->kd, t);

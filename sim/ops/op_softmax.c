@@ -98,7 +98,7 @@ static void data_in(void *ctx, uint64_t arg)
     int nsp = (int)gpu_cfg(r->g)->sm.subpartitions;
     double per_sp = r->flops_per_row * (double)n / (double)nsp;
     for (int sp = 0; sp < nsp; sp++) {
-        uint64_t d = cuda_core_exec(s->cc, sp, DT_FP32, per_sp, 1.0, t);
+        uint64_t d = sm_fma(s, sp, DT_FP32, per_sp, 1.0, t);
         if (d + r->reduce_ps > done) done = d + r->reduce_ps;
     }
     uint64_t w = gpu_mem_rows(r->g, r->ex->id, smi, r->ex->out_addr + first * r->row_bytes, 1, n * r->row_bytes, n * r->row_bytes,
@@ -158,7 +158,7 @@ static int start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->kd.ctx = r;
     r->kd.start_cta = start_cta;
     r->kd.finished = finished;
-    ex->bd_slots = kernel_slots(ex->g, &r->kd);
+    bd_set_slots(ex, kernel_slots(ex->g, &r->kd));
     ex->state = r;
     ex->state_free = free;
     return cta_sched_launch(gpu_sched(ex->g), &r->kd, t);
