@@ -175,7 +175,7 @@ static void complete(void *ctx, uint64_t arg)
     op_exec *ex = r->ex;
     uint64_t t = engine_now(r->e);
     run_free(r);
-    ex->state = NULL;
+    kernel_drop_state(ex);
     ex->done(ex->done_ctx, ex, t);
 }
 
@@ -218,7 +218,6 @@ int eltwise_launch(op_exec *ex, uint64_t t, const eltwise_work *w)
     r->kd.start_cta = start_cta;
     r->kd.finished = finished;
     bd_set_slots(ex, kernel_slots(ex->g, &r->kd));
-    ex->state = r;
-    ex->state_free = run_free;
+    kernel_keep_state(ex, r, run_free);
     return cta_sched_launch(gpu_sched(ex->g), &r->kd, t);
 }

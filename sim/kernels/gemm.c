@@ -415,7 +415,7 @@ static void release(gemm_run *r, uint64_t t)
     free(r->pool);
     free(r->slots);
     free(r);
-    ex->state = NULL;
+    kernel_drop_state(ex);
     ex->done(ex->done_ctx, ex, t);
 }
 
@@ -510,7 +510,6 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->kd.start_cta = start_cta;
     r->kd.finished = finished;
     bd_set_slots(ex, npool);
-    ex->state = r;
-    ex->state_free = gemm_state_free;
+    kernel_keep_state(ex, r, gemm_state_free);
     return cta_sched_launch(gpu_sched(ex->g), &r->kd, t);
 }

@@ -68,6 +68,28 @@ static inline void kernel_timed_from(op_exec *ex, uint64_t t)
     ex->ready_ps = ex->start_ps = ex->iter_start_ps = t;
 }
 
+/* The kernel keeps `state` while the op runs; free_fn frees it if the run is
+ * abandoned with the op unfinished. */
+static inline void kernel_keep_state(op_exec *ex, void *state, void (*free_fn)(void *state))
+{
+    ex->state = state;
+    ex->state_free = free_fn;
+}
+
+/* The kernel has freed its state (its work is done). */
+static inline void kernel_drop_state(op_exec *ex) { ex->state = NULL; }
+
+/* Makes fn(ctx) the op's completion callback; the one it replaces goes to
+ * *old_fn / *old_ctx when they are not NULL (an op that waits for more than one
+ * kernel interposes, then puts the old one back). */
+static inline void kernel_swap_done(op_exec *ex, op_done_fn fn, void *ctx, op_done_fn *old_fn, void **old_ctx)
+{
+    if (old_fn) *old_fn = ex->done;
+    if (old_ctx) *old_ctx = ex->done_ctx;
+    ex->done = fn;
+    ex->done_ctx = ctx;
+}
+
 /* CTAs of kd resident at once: the occupancy limit over all SMs, at most the grid. */
 static inline uint64_t kernel_slots(gpu *g, const kernel_desc *kd)
 {

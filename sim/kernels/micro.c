@@ -55,7 +55,7 @@ static void chase_step(void *ctx, uint64_t arg)
             kernel_timed_from(ex, c->timed_start);
             bd_book(ex, BD_LATENCY, c->timed_start, t);
             free(c);
-            ex->state = NULL;
+            kernel_drop_state(ex);
             ex->done(ex->done_ctx, ex, t);
             return;
         }
@@ -90,8 +90,7 @@ int chase_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     c->hops = hops;
     c->timed_left = hops;
     c->timed_start = UINT64_MAX;
-    ex->state = c;
-    ex->state_free = free;
+    kernel_keep_state(ex, c, free);
     return engine_schedule(c->e, t, PRIO_NORMAL, chase_step, c, 0);
 }
 
@@ -131,7 +130,7 @@ static void stream_back(void *ctx, uint64_t s)
         op_exec *ex = r->ex;
         free(r->next_batch);
         free(r);
-        ex->state = NULL;
+        kernel_drop_state(ex);
         bd_book(ex, BD_MEM, ex->iter_start_ps, t);
         ex->done(ex->done_ctx, ex, t);
     }
@@ -175,8 +174,7 @@ int stream_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     if (!r->next_batch) { free(r); return GPUSIM_EFAIL; }
     r->inflight_per_sm = (uint64_t)cfg->sm.max_inflight_lines * (uint64_t)cfg->l2.line_bytes / STREAM_BATCH;
     if (r->inflight_per_sm < 1) r->inflight_per_sm = 1;
-    ex->state = r;
-    ex->state_free = stream_state_free;
+    kernel_keep_state(ex, r, stream_state_free);
     uint64_t launch = t + clock_ps(&(clock_domain){ (uint32_t)cfg->gpu.clock_mhz }, (double)cfg->sm.cta_launch_cycles);
     for (uint64_t s = 0; s < r->nsm; s++)
         for (uint64_t i = 0; i < r->inflight_per_sm; i++) stream_issue(r, s, launch);

@@ -165,7 +165,7 @@ static void finished(void *ctx, uint64_t t)
     rd_run *r = ctx;
     op_exec *ex = r->ex;
     free(r);
-    ex->state = NULL;
+    kernel_drop_state(ex);
     ex->done(ex->done_ctx, ex, t);
 }
 
@@ -206,8 +206,7 @@ static int start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->kd.start_cta = start_cta;
     r->kd.finished = finished;
     bd_set_slots(ex, kernel_slots(ex->g, &r->kd));
-    ex->state = r;
-    ex->state_free = free;
+    kernel_keep_state(ex, r, free);
     return cta_sched_launch(gpu_sched(ex->g), &r->kd, t);
 }
 
