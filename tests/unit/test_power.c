@@ -255,6 +255,32 @@ static void test_thermal(void **state)
 }
 
 
+/* power_op_restart: what the op booked before (a chase's warm-up) leaves its
+ * result and stays the run's; snapshots still count it, so an iteration's
+ * difference stays whole. */
+static void test_op_restart(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    power *p = power_create(&c, (int)c.gpu.sm_count);
+    assert_int_equal(power_set_ops(p, 1), 0);
+    double idle = c.power.board_idle_w + (double)c.gpu.sm_count * c.power.sm_static_w;
+    double dram_j = 1e6 * c.power.dram_pj_per_byte * 1e-12;
+    power_op_begin(p, 0, 0);
+    power_add(p, PW_DRAM, 1e6, 0, 10 * US);                  /* warm-up */
+    power_op_restart(p, 0, 100 * US);
+    power_add(p, PW_DRAM, 1e6, 0, 110 * US);                 /* timed */
+    power_books b;
+    power_snapshot(p, 0, 120 * US, &b);
+    assert_true(fabs(b.op_j - 2 * dram_j) < 1e-12);
+    power_op_end(p, 0, 150 * US);
+    power_summary s;
+    power_finish(p, 150 * US, &s);
+    assert_true(fabs(power_op_result(p, 0)->energy_j - (dram_j + idle * 50e-6)) < 1e-9);
+    assert_true(fabs(s.energy_j - (2 * dram_j + idle * 150e-6)) < 1e-9);
+    power_destroy(p);
+}
+
 /* Every op kind that runs on the GPU, on every shipped config, reports an average
  * power (energy_j over its time) between the idle board power and twice
  * power.limit_w. A chase once booked its untimed warm-up's energy over its timed
@@ -323,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_alternating_load_holds_limit),
         cmocka_unit_test(test_lsu_energy),
         cmocka_unit_test(test_thermal),
+        cmocka_unit_test(test_op_restart),
         cmocka_unit_test(test_op_power_sane),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
