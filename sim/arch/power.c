@@ -1,5 +1,6 @@
 /* power.c: energy books and the power-limit clock controller (see power.h). */
 #include "power.h"
+#include "engine/errors.h"
 
 #include "thermal.h"
 
@@ -15,6 +16,7 @@ typedef struct op_books {
     power_op res;         /* energy_j, clock_mhz, temp_c */
     double idle0, clk0;   /* idle-share and clock integrals at begin */
     double temp0;         /* temperature integral at begin */
+    double dropped_j;     /* dynamic energy booked before a restart (power_op_restart): the run's only */
     uint64_t t0;
     int running;
 } op_books;
@@ -128,7 +130,7 @@ void power_destroy(power *p)
 int power_set_ops(power *p, size_t nops)
 {
     op_books *o = calloc(nops ? nops : 1, sizeof *o);
-    if (!o) return -1;
+    if (!o) return GPUSIM_EFAIL;
     free(p->ops);
     p->ops = o;
     p->nops = nops;
@@ -256,6 +258,19 @@ void power_op_end(power *p, int op, uint64_t t)
     p->n_running--;
 }
 
+void power_op_restart(power *p, int op, uint64_t t)
+{
+    advance(p, t);
+    if (op < 0 || (size_t)op >= p->nops || !p->ops[op].running) return;
+    op_books *o = &p->ops[op];
+    o->dropped_j += o->res.energy_j;
+    o->res.energy_j = 0;
+    o->idle0 = p->share_int_j;
+    o->clk0 = p->clk_int;
+    o->temp0 = temp_integral(p);
+    o->t0 = p->t_int;
+}
+
 int power_current_op(const power *p) { return p->current_op; }
 
 void power_sm_busy(power *p, int smi, int op, uint64_t t)
@@ -377,7 +392,7 @@ void power_snapshot(power *p, int op, uint64_t t, power_books *out)
     out->idle_j = p->idle_int_j;
     out->share_j = p->share_int_j;
     out->clk_mhz_ps = p->clk_int;
-    out->op_j = op >= 0 && (size_t)op < p->nops ? p->ops[op].res.energy_j : 0;
+    out->op_j = op >= 0 && (size_t)op < p->nops ? p->ops[op].res.energy_j + p->ops[op].dropped_j : 0;
 }
 
 void power_extrapolate(power *p, int op, uint64_t t, uint64_t iter_ps, const power_books *iter, uint64_t k)

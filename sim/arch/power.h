@@ -100,11 +100,17 @@ typedef struct power_op {
 /* Returns NULL when out of memory. nsm: SMs on the chip. */
 power *power_create(const gpu_config *cfg, int nsm);
 void power_destroy(power *p);
-/* Makes room for ops 0..nops-1; 0 or -1 (out of memory, unchanged). */
+/* Makes room for ops 0..nops-1; 0 or GPUSIM_EFAIL (out of memory, unchanged). */
 int power_set_ops(power *p, size_t nops);
 /* The op starts running at t / has finished at t (idle share, mean clock). */
 void power_op_begin(power *p, int op, uint64_t t);
 void power_op_end(power *p, int op, uint64_t t);
+/* The op's timed span begins at t (a microbenchmark timed inside its kernel, after
+ * untimed warm-up work): what it booked before t (dynamic energy, idle share, clock
+ * and temperature integrals) leaves its results and stays the run's only, so its
+ * energy covers the same span as its reported time. Snapshots (power_snapshot) still
+ * count what was booked before, so iteration differences stay whole. */
+void power_op_restart(power *p, int op, uint64_t t);
 /* The op that began last (for work with no SM of its own), or POWER_NO_OP. */
 int power_current_op(const power *p);
 /* SM smi became busy with a CTA of op at t / went idle at t. */

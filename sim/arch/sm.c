@@ -92,6 +92,23 @@ void sm_release(sm *s, const cta_shape *c)
     l1_set_smem(s->l1, (uint64_t)s->smem);
 }
 
+int sm_place_warps(sm *s, int64_t warps)
+{
+    int first = s->next_sp;
+    s->next_sp = (s->next_sp + (int)warps) % (int)s->cfg->sm.subpartitions;
+    return first;
+}
+
+uint64_t sm_mma(sm *s, int sp, dtype_id dt, double flops, double fraction, uint64_t ready_ps)
+{
+    return tensor_core_mma(s->tc, sp, dt, flops, fraction, ready_ps);
+}
+
+uint64_t sm_fma(sm *s, int sp, dtype_id dt, double flops, double fraction, uint64_t ready_ps)
+{
+    return cuda_core_exec(s->cc, sp, dt, flops, fraction, ready_ps);
+}
+
 uint64_t sm_lsu_reserve(sm *s, uint64_t t, uint64_t busy_ps)
 {
     uint64_t start = s->lsu_free_ps > t ? s->lsu_free_ps : t;

@@ -54,6 +54,14 @@ const char *sm_misfit(const gpu_config *cfg, const cta_shape *shape, char *buf, 
 int sm_fits(const sm *s, const cta_shape *shape);
 void sm_alloc(sm *s, const cta_shape *shape);
 void sm_release(sm *s, const cta_shape *shape);
+/* Places a CTA's `warps` warps round-robin over the sub-partitions; returns the
+ * sub-partition of its first warp (the next CTA's start after this one's). */
+int sm_place_warps(sm *s, int64_t warps);
+/* Runs `flops` of dt on sub-partition sp's tensor core at `fraction` of its rate,
+ * operands ready at ready_ps; returns the done time (tensor_core.h). */
+uint64_t sm_mma(sm *s, int sp, dtype_id dt, double flops, double fraction, uint64_t ready_ps);
+/* The same on sub-partition sp's CUDA cores (cuda_core.h). */
+uint64_t sm_fma(sm *s, int sp, dtype_id dt, double flops, double fraction, uint64_t ready_ps);
 /* Reserves the port for `bytes` from t; returns the time the first byte leaves. */
 uint64_t sm_port_reserve(sm *s, uint64_t t, uint64_t bytes);
 /* Occupies the load/store unit's issue pipe for busy_ps from t (first come,

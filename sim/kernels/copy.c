@@ -51,7 +51,7 @@ static void step(void *ctx, uint64_t arg)
         op_exec *ex = c->ex;
         if (c->engine_idx >= 0) pcie_engine_give(p, c->engine_idx);
         free(c);
-        ex->state = NULL;
+        kernel_drop_state(ex);
         bd_book(ex, BD_PCIE, ex->iter_start_ps, t); /* setup latency, staging and DMA alike */
         ex->done(ex->done_ctx, ex, t);
         return;
@@ -103,8 +103,7 @@ int copy_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     c->pageable = !p->pinned;
     c->zero_page = p->zero_page;
     c->chunk = c->pageable ? (uint64_t)gpu_cfg(ex->g)->pcie.staging_chunk_kib * 1024 : PCIE_CHUNK_BYTES;
-    ex->state = c;
-    ex->state_free = free;
+    kernel_keep_state(ex, c, free);
     c->engine_idx = pcie_engine_take(gpu_pcie(ex->g));
     /* More concurrent copies than engines: the extra ones share the link without
      * an engine of their own (their bandwidth share is what matters). */

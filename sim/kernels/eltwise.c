@@ -23,6 +23,7 @@
 #include <stdlib.h>
 
 #include "kernels/kernel.h"
+#include "engine/errors.h"
 
 #define ELT_THREADS 128
 #define ELT_PER_THREAD 8
@@ -103,7 +104,7 @@ static void data_in(void *ctx, uint64_t arg)
         int nsp = (int)gpu_cfg(r->g)->sm.subpartitions;
         double per_sp = r->flops * (double)(bytes / r->eb) / (double)nsp;
         for (int sp = 0; sp < nsp; sp++) {
-            uint64_t d = cuda_core_exec(s->cc, sp, r->dt, per_sp, 1.0, t);
+            uint64_t d = sm_fma(s, sp, r->dt, per_sp, 1.0, t);
             if (d > done) done = d;
         }
     }
@@ -174,7 +175,7 @@ static void complete(void *ctx, uint64_t arg)
     op_exec *ex = r->ex;
     uint64_t t = engine_now(r->e);
     run_free(r);
-    ex->state = NULL;
+    kernel_drop_state(ex);
     ex->done(ex->done_ctx, ex, t);
 }
 
@@ -184,7 +185,7 @@ static void finished(void *ctx, uint64_t t)
     if (r->src_host || r->dst_host) {
         /* the kernel's end waits for its posted host writes (system-scope fence), then pcie.zc_kernel_us */
         uint64_t end = ps_add(r->landed_ps > t ? r->landed_ps : t, pcie_zc_kernel_ps(r->p));
-        r->ex->bd_waits[BD_PCIE] += (double)(end - t) * (double)(r->ex->bd_slots ? r->ex->bd_slots : 1); /* every slot waits */
+        bd_book_all(r->ex, BD_PCIE, end - t); /* every slot waits */
         engine_schedule(r->e, end, PRIO_NORMAL, complete, r, 0);
         return;
     }
@@ -194,7 +195,7 @@ static void finished(void *ctx, uint64_t t)
 int eltwise_launch(op_exec *ex, uint64_t t, const eltwise_work *w)
 {
     elt_run *r = calloc(1, sizeof *r);
-    if (!r) return -1;
+    if (!r) return GPUSIM_EFAIL;
     r->ex = ex;
     r->g = ex->g;
     r->e = gpu_engine(ex->g);
@@ -211,13 +212,12 @@ int eltwise_launch(op_exec *ex, uint64_t t, const eltwise_work *w)
         r->next = calloc(w->ctas, sizeof *r->next);
         r->pending = calloc(w->ctas, sizeof *r->pending);
         r->acct = calloc(w->ctas, sizeof *r->acct);
-        if (!r->next || !r->pending || !r->acct) { run_free(r); return -1; }
+        if (!r->next || !r->pending || !r->acct) { run_free(r); return GPUSIM_EFAIL; }
     }
     r->kd.ctx = r;
     r->kd.start_cta = start_cta;
     r->kd.finished = finished;
-    ex->bd_slots = kernel_slots(ex->g, &r->kd);
-    ex->state = r;
-    ex->state_free = run_free;
+    bd_set_slots(ex, kernel_slots(ex->g, &r->kd));
+    kernel_keep_state(ex, r, run_free);
     return cta_sched_launch(gpu_sched(ex->g), &r->kd, t);
 }

@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/errors.h"
 #include "kernels/gemm_map.h"
 #include "kernels/kernel.h"
 
@@ -270,8 +271,8 @@ static uint64_t mma(cta_run *c, uint64_t t)
     uint64_t done = t;
     for (int64_t w = 0; w < m->consumer_warps; w++) {
         int sp = (c->sp_base + (int)w) % (int)gpu_cfg(r->g)->sm.subpartitions;
-        uint64_t d = m->tensor ? tensor_core_mma(s->tc, sp, ((const gemm_params *)r->ex->op->params)->dtype, flops, r->mma_fraction, t)
-                               : cuda_core_exec(s->cc, sp, DT_FP32, flops, r->mma_fraction, t);
+        uint64_t d = m->tensor ? sm_mma(s, sp, ((const gemm_params *)r->ex->op->params)->dtype, flops, r->mma_fraction, t)
+                               : sm_fma(s, sp, DT_FP32, flops, r->mma_fraction, t);
         if (d > done) done = d;
     }
     return done;
@@ -367,8 +368,7 @@ static void start_cta(void *ctx, int smi, uint64_t cta, uint64_t t)
     c->sm = smi;
     c->cta = cta;
     sm *s = gpu_sm(r->g, smi);
-    c->sp_base = s->next_sp;
-    s->next_sp = (s->next_sp + (int)r->map.consumer_warps) % (int)gpu_cfg(r->g)->sm.subpartitions;
+    c->sp_base = sm_place_warps(s, r->map.consumer_warps);
     c->nkt = cdiv(r->ktiles, (uint64_t)r->map.split_k);
     c->njobs = r->map.persistent ? (r->dp_jobs > cta ? (r->dp_jobs - cta + r->grid - 1) / r->grid : 0) : 1;
     c->sk_begin = r->sk_iters * cta / r->grid;
@@ -407,7 +407,7 @@ static void release(gemm_run *r, uint64_t t)
     if (r->zc && !r->fenced) { /* its posted host writes land, then pcie.zc_kernel_us (arch/pcie.h) */
         r->fenced = 1;
         uint64_t end = ps_add(r->landed_ps > t ? r->landed_ps : t, pcie_zc_kernel_ps(gpu_pcie(r->g)));
-        r->ex->bd_waits[BD_PCIE] += (double)(end - t) * (double)(r->ex->bd_slots ? r->ex->bd_slots : 1);
+        bd_book_all(r->ex, BD_PCIE, end - t);
         engine_schedule(r->e, end, PRIO_NORMAL, reduced, r, 0);
         return;
     }
@@ -415,7 +415,7 @@ static void release(gemm_run *r, uint64_t t)
     free(r->pool);
     free(r->slots);
     free(r);
-    ex->state = NULL;
+    kernel_drop_state(ex);
     ex->done(ex->done_ctx, ex, t);
 }
 
@@ -438,7 +438,7 @@ static void finished(void *ctx, uint64_t t)
         double bytes = (double)op->m * (double)op->n * (4.0 * (double)r->map.split_k + (double)r->ob);
         uint64_t dur = (uint64_t)(cfg->host.kernel_setup_us * 1e6 + bytes / (config_peak_dram_gbps(cfg) * 1e-3));
         /* booked as every slot waiting for memory, so that it adds dur to the balanced time */
-        r->ex->bd_waits[BD_MEM] += (double)dur * (double)(r->ex->bd_slots ? r->ex->bd_slots : 1);
+        bd_book_all(r->ex, BD_MEM, dur);
         engine_schedule(r->e, t + dur, PRIO_NORMAL, reduced, r, 0);
         return;
     }
@@ -450,8 +450,8 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     const gpu_config *cfg = gpu_cfg(ex->g);
     const gemm_params *op = ex->op->params;
     gemm_run *r = calloc(1, sizeof *r);
-    if (!r) return -1;
-    if (gemm_map_choose(cfg, op, &r->map, err, errlen)) { free(r); return -2; }
+    if (!r) return GPUSIM_EFAIL;
+    if (gemm_map_choose(cfg, op, &r->map, err, errlen)) { free(r); return GPUSIM_EINPUT; }
     gemm_map_describe(&r->map, ex->mapping, sizeof ex->mapping);
     r->ex = ex;
     r->g = ex->g;
@@ -496,7 +496,7 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     uint64_t S = (uint64_t)r->map.stages;
     r->pool = calloc(npool, sizeof *r->pool);
     r->slots = calloc(npool * 2 * S, sizeof *r->slots);
-    if (!r->pool || !r->slots) { free(r->pool); free(r->slots); free(r); return -1; }
+    if (!r->pool || !r->slots) { free(r->pool); free(r->slots); free(r); return GPUSIM_EFAIL; }
     for (uint64_t i = 0; i < npool; i++) {
         r->pool[i].run = r;
         r->pool[i].ready_ps = &r->slots[i * 2 * S];
@@ -509,8 +509,7 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->kd.ctx = r;
     r->kd.start_cta = start_cta;
     r->kd.finished = finished;
-    ex->bd_slots = npool;
-    ex->state = r;
-    ex->state_free = gemm_state_free;
+    bd_set_slots(ex, npool);
+    kernel_keep_state(ex, r, gemm_state_free);
     return cta_sched_launch(gpu_sched(ex->g), &r->kd, t);
 }

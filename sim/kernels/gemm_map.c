@@ -12,6 +12,7 @@
  * sm.lsu_instr_per_clk (per-thread loads); nothing here is fitted.
  */
 #include "gemm_map.h"
+#include "engine/errors.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -315,7 +316,7 @@ int gemm_map_choose(const gpu_config *cfg, const gemm_params *op, gemm_map *m, c
     if (tensor && tensor_core_rate(cfg, op->dtype) <= 0) {
         snprintf(err, errlen, "gemm: dtype=%s: this GPU has no %s tensor cores (tensor.%s_flops_per_clk = 0)",
                  dtype_name(op->dtype), dtype_name(op->dtype), dtype_name(op->dtype));
-        return -2;
+        return GPUSIM_EINPUT;
     }
     if (!op->tile_m) {
         *m = (gemm_map){ 0 };
@@ -325,7 +326,7 @@ int gemm_map_choose(const gpu_config *cfg, const gemm_params *op, gemm_map *m, c
                      "no tile fits one SM's limits (sm.max_threads = %lld, sm.registers = %lld, sm.smem_per_cta_kib = %lld)",
                      dtype_name(op->dtype), gemm_align_bytes(op), (long long)cfg->sm.max_threads,
                      (long long)cfg->sm.registers, (long long)cfg->sm.smem_per_cta_kib);
-            return -2;
+            return GPUSIM_EINPUT;
         }
     } else {
         *m = (gemm_map){ 0 };
@@ -354,7 +355,7 @@ int gemm_map_choose(const gpu_config *cfg, const gemm_params *op, gemm_map *m, c
         snprintf(err, errlen, "gemm: tile %lldx%lldx%lld with %lld stages and %lld warps does not fit one SM (%s)",
                  (long long)m->tm, (long long)m->tn, (long long)m->tk, (long long)m->stages, (long long)m->warps,
                  sm_misfit(cfg, &m->shape, why, sizeof why));
-        return -2;
+        return GPUSIM_EINPUT;
     }
     return 0;
 }

@@ -71,7 +71,7 @@ typedef struct gemm_map {
 
 /* Operand row alignment in bytes (1..16) of op's A, B and C as laid out. */
 int gemm_align_bytes(const gemm_params *op);
-/* Fills m for op on cfg by estimate; returns 0 or -2 with err for a mapping that cannot run. */
+/* Fills m for op on cfg by estimate; returns 0 or GPUSIM_EINPUT with err for a mapping that cannot run. */
 int gemm_map_choose(const gpu_config *cfg, const gemm_params *op, gemm_map *m, char *err, size_t errlen);
 /* The best `max` default candidates by estimate (any family the machine runs when all_families),
  * fastest first; returns how many. */

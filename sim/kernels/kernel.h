@@ -51,6 +51,45 @@ static inline void bd_book(op_exec *ex, bd_label l, uint64_t from, uint64_t to)
     if (to > from) ex->bd_waits[l] += (double)(to - from);
 }
 
+/* Books dur_ps to label l for every CTA slot at once: a wait the whole kernel
+ * shares (a fence, a reduction pass), so it adds dur_ps to the balanced time. */
+static inline void bd_book_all(op_exec *ex, bd_label l, uint64_t dur_ps)
+{
+    ex->bd_waits[l] += (double)dur_ps * (double)(ex->bd_slots ? ex->bd_slots : 1);
+}
+
+/* This iteration keeps `slots` CTAs resident at once (breakdown.h). */
+static inline void bd_set_slots(op_exec *ex, uint64_t slots) { ex->bd_slots = slots; }
+
+/* A kernel timed inside (OPF_TIMED_INSIDE) starts its timed part at t: the op's
+ * reported start and this iteration's start move there (chase: after its warm-up). */
+static inline void kernel_timed_from(op_exec *ex, uint64_t t)
+{
+    ex->ready_ps = ex->start_ps = ex->iter_start_ps = t;
+}
+
+/* The kernel keeps `state` while the op runs; free_fn frees it if the run is
+ * abandoned with the op unfinished. */
+static inline void kernel_keep_state(op_exec *ex, void *state, void (*free_fn)(void *state))
+{
+    ex->state = state;
+    ex->state_free = free_fn;
+}
+
+/* The kernel has freed its state (its work is done). */
+static inline void kernel_drop_state(op_exec *ex) { ex->state = NULL; }
+
+/* Makes fn(ctx) the op's completion callback; the one it replaces goes to
+ * *old_fn / *old_ctx when they are not NULL (an op that waits for more than one
+ * kernel interposes, then puts the old one back). */
+static inline void kernel_swap_done(op_exec *ex, op_done_fn fn, void *ctx, op_done_fn *old_fn, void **old_ctx)
+{
+    if (old_fn) *old_fn = ex->done;
+    if (old_ctx) *old_ctx = ex->done_ctx;
+    ex->done = fn;
+    ex->done_ctx = ctx;
+}
+
 /* CTAs of kd resident at once: the occupancy limit over all SMs, at most the grid. */
 static inline uint64_t kernel_slots(gpu *g, const kernel_desc *kd)
 {
@@ -58,7 +97,8 @@ static inline uint64_t kernel_slots(gpu *g, const kernel_desc *kd)
     return s < kd->ctas ? s : kd->ctas;
 }
 
-/* Each returns 0, or -2 with err filled for an op the machine cannot run. */
+/* Each returns 0, GPUSIM_EINPUT with err filled for an op the machine cannot run, or
+ * GPUSIM_EFAIL when out of memory (engine/errors.h). */
 int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen);
 int copy_start(op_exec *ex, uint64_t t, char *err, size_t errlen);
 int chase_start(op_exec *ex, uint64_t t, char *err, size_t errlen);
@@ -79,7 +119,7 @@ typedef struct eltwise_work {
     int src_host, dst_host;
     uint64_t ctas;
 } eltwise_work;
-/* Returns 0, or -1 when out of memory. */
+/* Returns 0, or GPUSIM_EFAIL when out of memory. */
 int eltwise_launch(op_exec *ex, uint64_t t, const eltwise_work *w);
 
 #endif

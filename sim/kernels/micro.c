@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "engine/errors.h"
 #include "kernels/kernel.h"
 #include "ops/op_micro.h"
 
@@ -43,14 +44,18 @@ static void chase_step(void *ctx, uint64_t arg)
     chase_run *c = ctx;
     uint64_t t = engine_now(c->e);
     for (int i = 0; i < 4096; i++) {
-        if (c->warm_left == 0 && c->timed_start == UINT64_MAX) c->timed_start = t;
+        if (c->warm_left == 0 && c->timed_start == UINT64_MAX) {
+            c->timed_start = t;
+            /* the op's energy, clock and temperature cover the span its time does: the warm-up's stay the run's */
+            power_op_restart(gpu_power(c->ex->g), c->ex->id, t);
+        }
         if (c->warm_left == 0 && c->timed_left == 0) {
             op_exec *ex = c->ex;
             ex->ns_per_load = (double)(t - c->timed_start) / 1e3 / (double)c->hops;
-            ex->ready_ps = ex->start_ps = ex->iter_start_ps = c->timed_start;
+            kernel_timed_from(ex, c->timed_start);
             bd_book(ex, BD_LATENCY, c->timed_start, t);
             free(c);
-            ex->state = NULL;
+            kernel_drop_state(ex);
             ex->done(ex->done_ctx, ex, t);
             return;
         }
@@ -70,7 +75,7 @@ int chase_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     (void)err; (void)errlen;
     const chase_params *p = ex->op->params;
     chase_run *c = calloc(1, sizeof *c);
-    if (!c) return -1;
+    if (!c) return GPUSIM_EFAIL;
     c->ex = ex;
     c->e = gpu_engine(ex->g);
     c->line_bytes = (uint64_t)gpu_cfg(ex->g)->l2.line_bytes;
@@ -85,8 +90,7 @@ int chase_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     c->hops = hops;
     c->timed_left = hops;
     c->timed_start = UINT64_MAX;
-    ex->state = c;
-    ex->state_free = free;
+    kernel_keep_state(ex, c, free);
     return engine_schedule(c->e, t, PRIO_NORMAL, chase_step, c, 0);
 }
 
@@ -126,7 +130,7 @@ static void stream_back(void *ctx, uint64_t s)
         op_exec *ex = r->ex;
         free(r->next_batch);
         free(r);
-        ex->state = NULL;
+        kernel_drop_state(ex);
         bd_book(ex, BD_MEM, ex->iter_start_ps, t);
         ex->done(ex->done_ctx, ex, t);
     }
@@ -158,20 +162,19 @@ int stream_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     if (p->sms > cfg->gpu.sm_count) {
         snprintf(err, errlen, "stream: sms=%lld is more than gpu.sm_count = %lld", (long long)p->sms,
                  (long long)cfg->gpu.sm_count);
-        return -2;
+        return GPUSIM_EINPUT;
     }
     stream_run *r = calloc(1, sizeof *r);
-    if (!r) return -1;
+    if (!r) return GPUSIM_EFAIL;
     r->ex = ex;
     r->e = gpu_engine(ex->g);
     r->nsm = (uint64_t)p->sms;
     r->bytes = (uint64_t)p->bytes;
     r->next_batch = calloc(r->nsm, sizeof *r->next_batch);
-    if (!r->next_batch) { free(r); return -1; }
+    if (!r->next_batch) { free(r); return GPUSIM_EFAIL; }
     r->inflight_per_sm = (uint64_t)cfg->sm.max_inflight_lines * (uint64_t)cfg->l2.line_bytes / STREAM_BATCH;
     if (r->inflight_per_sm < 1) r->inflight_per_sm = 1;
-    ex->state = r;
-    ex->state_free = stream_state_free;
+    kernel_keep_state(ex, r, stream_state_free);
     uint64_t launch = t + clock_ps(&(clock_domain){ (uint32_t)cfg->gpu.clock_mhz }, (double)cfg->sm.cta_launch_cycles);
     for (uint64_t s = 0; s < r->nsm; s++)
         for (uint64_t i = 0; i < r->inflight_per_sm; i++) stream_issue(r, s, launch);

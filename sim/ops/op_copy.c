@@ -3,6 +3,7 @@
  * (kernels/copy.c); a device-to-device copy is a copy kernel (kernels/eltwise.c).
  */
 #include "ops/op_copy.h"
+#include "engine/errors.h"
 
 #include <stdio.h>
 
@@ -41,7 +42,7 @@ static int check(const void *params, char *msg, size_t len)
     const copy_params *p = params;
     if (p->zero_page && (p->dir != DIR_H2D || p->pinned)) {
         snprintf(msg, len, "zero_page=1: only a pageable (pinned=0) h2d copy reads a host buffer through the staging memcpy");
-        return -1;
+        return GPUSIM_EINPUT;
     }
     return 0;
 }

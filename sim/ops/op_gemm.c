@@ -3,6 +3,7 @@
  * GEMM. How it runs (mapping, tiles, CTAs) is kernels/gemm.c and gemm_map.c.
  */
 #include "ops/op_gemm.h"
+#include "engine/errors.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -18,7 +19,7 @@ static int parse_tile(void *params, const char *v)
     long long a, b, c;
     char tail;
     if (sscanf(v, "%lldx%lldx%lld%c", &a, &b, &c, &tail) != 3 || a < 1 || b < 1 || c < 1 || a > 1024 || b > 1024 || c > 1024)
-        return -1;
+        return GPUSIM_EINPUT;
     p->tile_m = (int32_t)a; p->tile_n = (int32_t)b; p->tile_k = (int32_t)c;
     return 0;
 }
@@ -26,9 +27,9 @@ static int parse_tile(void *params, const char *v)
 static int parse_layout(void *params, const char *v)
 {
     gemm_params *p = params;
-    if (v[0] != 'n' && v[0] != 't') return -1;
-    if (v[1] != 'n' && v[1] != 't') return -1;
-    if (v[2]) return -1;
+    if (v[0] != 'n' && v[0] != 't') return GPUSIM_EINPUT;
+    if (v[1] != 'n' && v[1] != 't') return GPUSIM_EINPUT;
+    if (v[2]) return GPUSIM_EINPUT;
     p->trans_a = v[0] == 't';
     p->trans_b = v[1] == 't';
     return 0;
@@ -44,7 +45,7 @@ static int parse_src(void *params, const char *v)
             p->host_b = i == 1 || i == 3;
             return 0;
         }
-    return -1;
+    return GPUSIM_EINPUT;
 }
 
 static const op_key keys[] = {
@@ -72,10 +73,10 @@ static int check(const void *params, char *msg, size_t len)
 {
     const gemm_params *p = params;
     double mnk = (double)p->m * (double)p->n * (double)p->k;
-    if (mnk > 9.0e18) { snprintf(msg, len, "m*n*k = %.3g overflows (at most 9e18)", mnk); return -1; }
+    if (mnk > 9.0e18) { snprintf(msg, len, "m*n*k = %.3g overflows (at most 9e18)", mnk); return GPUSIM_EINPUT; }
     if (p->tile_m && (int64_t)p->tile_m * p->tile_n > 65536) {
         snprintf(msg, len, "tile: %lldx%lld outputs per CTA is more than 65536", (long long)p->tile_m, (long long)p->tile_n);
-        return -1;
+        return GPUSIM_EINPUT;
     }
     return 0;
 }

@@ -14,6 +14,7 @@
  * Not validated against hardware (no layer-norm measurements in shared/hw).
  */
 #include "ops/op_layernorm.h"
+#include "engine/errors.h"
 
 #include <stdlib.h>
 
@@ -66,8 +67,7 @@ static void grid_done(void *ctx, op_exec *ex, uint64_t t)
 {
     ln_run *l = ctx;
     uint64_t end = t > l->affine_ps ? t : l->affine_ps;
-    ex->done = l->done;
-    ex->done_ctx = l->done_ctx;
+    kernel_swap_done(ex, l->done, l->done_ctx, NULL, NULL);
     free(l);
     ex->done(ex->done_ctx, ex, end);
 }
@@ -78,19 +78,15 @@ static int start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     const layernorm_params *p = ex->op->params;
     uint64_t eb = (uint64_t)dtype_bytes(p->dtype);
     ln_run *l = malloc(sizeof *l);
-    if (!l) return -1;
+    if (!l) return GPUSIM_EFAIL;
     uint64_t affine = 2 * (uint64_t)p->cols * eb;
     l->affine_ps = gpu_mem_rows(ex->g, ex->id, 0, ex->w_addr, 1, affine, affine, 0, t);
-    l->done = ex->done;
-    l->done_ctx = ex->done_ctx;
-    ex->done = grid_done;
-    ex->done_ctx = l;
+    kernel_swap_done(ex, grid_done, l, &l->done, &l->done_ctx);
     eltwise_work w = { .elems = (uint64_t)p->rows * (uint64_t)p->cols, .eb = eb, .nin = 1, .nout = 1,
                        .flops = LAYERNORM_FLOPS_PER_ELEM, .dt = DT_FP32 };
     int rc = eltwise_launch(ex, t, &w);
     if (rc) {
-        ex->done = l->done;
-        ex->done_ctx = l->done_ctx;
+        kernel_swap_done(ex, l->done, l->done_ctx, NULL, NULL);
         free(l);
     }
     return rc;

@@ -4,6 +4,7 @@
  * Both are timed inside the kernel, as those benchmarks are: no kernel tail.
  */
 #include "ops/op_micro.h"
+#include "engine/errors.h"
 
 #include <stdio.h>
 
@@ -56,7 +57,7 @@ static int stream_fits(const gpu_config *cfg, const void *params, char *msg, siz
     const stream_params *p = params;
     if (p->sms <= cfg->gpu.sm_count) return 0;
     snprintf(msg, len, "stream: sms=%lld is more than gpu.sm_count = %lld", (long long)p->sms, (long long)cfg->gpu.sm_count);
-    return -1;
+    return GPUSIM_EINPUT;
 }
 
 const op_type op_stream = {

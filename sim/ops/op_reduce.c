@@ -20,6 +20,7 @@
  * Events per CTA: three (data in, partial visible, arrival); the last CTA two more.
  */
 #include "ops/op_reduce.h"
+#include "engine/errors.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -130,7 +131,7 @@ static void data_in(void *ctx, uint64_t arg)
     uint64_t done = t + r->chain_ps;
     int nsp = (int)gpu_cfg(r->g)->sm.subpartitions;
     for (int sp = 0; sp < nsp; sp++) {
-        uint64_t d = cuda_core_exec(s->cc, sp, DT_FP32, (double)n / (double)nsp, 1.0, t);
+        uint64_t d = sm_fma(s, sp, DT_FP32, (double)n / (double)nsp, 1.0, t);
         if (d > done) done = d;
     }
     bd_book(r->ex, BD_COMPUTE, t, done);
@@ -164,7 +165,7 @@ static void finished(void *ctx, uint64_t t)
     rd_run *r = ctx;
     op_exec *ex = r->ex;
     free(r);
-    ex->state = NULL;
+    kernel_drop_state(ex);
     ex->done(ex->done_ctx, ex, t);
 }
 
@@ -174,7 +175,7 @@ static int start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     const reduce_params *p = ex->op->params;
     const gpu_config *cfg = gpu_cfg(ex->g);
     rd_run *r = calloc(1, sizeof *r);
-    if (!r) return -1;
+    if (!r) return GPUSIM_EFAIL;
     r->ex = ex;
     r->g = ex->g;
     r->e = gpu_engine(ex->g);
@@ -204,9 +205,8 @@ static int start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->kd.ctx = r;
     r->kd.start_cta = start_cta;
     r->kd.finished = finished;
-    ex->bd_slots = kernel_slots(ex->g, &r->kd);
-    ex->state = r;
-    ex->state_free = free;
+    bd_set_slots(ex, kernel_slots(ex->g, &r->kd));
+    kernel_keep_state(ex, r, free);
     return cta_sched_launch(gpu_sched(ex->g), &r->kd, t);
 }
 

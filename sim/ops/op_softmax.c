@@ -18,6 +18,7 @@
  * Events per CTA: two (data in, stores accepted).
  */
 #include "ops/op_softmax.h"
+#include "engine/errors.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -97,7 +98,7 @@ static void data_in(void *ctx, uint64_t arg)
     int nsp = (int)gpu_cfg(r->g)->sm.subpartitions;
     double per_sp = r->flops_per_row * (double)n / (double)nsp;
     for (int sp = 0; sp < nsp; sp++) {
-        uint64_t d = cuda_core_exec(s->cc, sp, DT_FP32, per_sp, 1.0, t);
+        uint64_t d = sm_fma(s, sp, DT_FP32, per_sp, 1.0, t);
         if (d + r->reduce_ps > done) done = d + r->reduce_ps;
     }
     uint64_t w = gpu_mem_rows(r->g, r->ex->id, smi, r->ex->out_addr + first * r->row_bytes, 1, n * r->row_bytes, n * r->row_bytes,
@@ -123,7 +124,7 @@ static void finished(void *ctx, uint64_t t)
     sm_run *r = ctx;
     op_exec *ex = r->ex;
     free(r);
-    ex->state = NULL;
+    kernel_drop_state(ex);
     ex->done(ex->done_ctx, ex, t);
 }
 
@@ -133,7 +134,7 @@ static int start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     const softmax_params *p = ex->op->params;
     const gpu_config *cfg = gpu_cfg(ex->g);
     sm_run *r = calloc(1, sizeof *r);
-    if (!r) return -1;
+    if (!r) return GPUSIM_EFAIL;
     r->ex = ex;
     r->g = ex->g;
     r->e = gpu_engine(ex->g);
@@ -157,9 +158,8 @@ static int start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->kd.ctx = r;
     r->kd.start_cta = start_cta;
     r->kd.finished = finished;
-    ex->bd_slots = kernel_slots(ex->g, &r->kd);
-    ex->state = r;
-    ex->state_free = free;
+    bd_set_slots(ex, kernel_slots(ex->g, &r->kd));
+    kernel_keep_state(ex, r, free);
     return cta_sched_launch(gpu_sched(ex->g), &r->kd, t);
 }
 

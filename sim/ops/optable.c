@@ -4,6 +4,7 @@
  * errors; nothing else depends on it.
  */
 #include "ops/optable.h"
+#include "engine/errors.h"
 
 #include <assert.h>
 #include <stdio.h>
@@ -104,11 +105,11 @@ int op_check_rows(const char *kind, int64_t rows, int64_t cols, dtype_id dt, cha
 {
     if ((double)rows * (double)cols > 1125899906842624.0) { /* 2^50 */
         snprintf(msg, len, "rows*cols = %.3g elements is more than 2^50", (double)rows * (double)cols);
-        return -1;
+        return GPUSIM_EINPUT;
     }
     if (dt != DT_FP16 && dt != DT_BF16 && dt != DT_FP32) {
         snprintf(msg, len, "dtype: %s takes fp16, bf16 or fp32, got %s", kind, dtype_name(dt));
-        return -1;
+        return GPUSIM_EINPUT;
     }
     return 0;
 }

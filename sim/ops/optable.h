@@ -46,7 +46,7 @@ typedef struct op_key {
                                       not range-checked: 0 may mean "the simulator chooses" */
     const char *def_doc;           /* the default as the reference shows it; NULL: def */
     const char *const *choices;    /* KEY_CHOICE */
-    int (*parse)(void *params, const char *value); /* KEY_CUSTOM: 0, or -1 for a bad value */
+    int (*parse)(void *params, const char *value); /* KEY_CUSTOM: 0, or GPUSIM_EINPUT for a bad value */
     const char *expect;            /* KEY_CUSTOM: what it takes ("MxNxK ..."); KEY_NUM: unit after the range */
     const char *doc;               /* meaning, for docs/trace.md */
 } op_key;
@@ -83,7 +83,7 @@ typedef struct op_type {
     int host_call;             /* what an eager launch calls on the host (host/host.h host_call;
                                   0 = HOST_CALL_KERNEL, a framework kernel launch) */
     /* Trace reader; each may be NULL. */
-    int (*check)(const void *p, char *msg, size_t len);  /* cross-key checks; -1 with msg */
+    int (*check)(const void *p, char *msg, size_t len);  /* cross-key checks; GPUSIM_EINPUT with msg */
     double (*flops)(const void *p);                      /* NULL: none */
     uint64_t (*footprint)(const void *p);                /* device bytes it touches (refused if more than
                                                             gpu.memory_gib); NULL: none */
@@ -91,7 +91,7 @@ typedef struct op_type {
     void (*buffers)(const void *p, op_buffers *b);       /* NULL: no buffers */
     unsigned (*dyn_flags)(const void *p);                /* flags that depend on the params, or'ed to flags */
     int (*fits)(const gpu_config *cfg, const void *p, char *msg, size_t len); /* can this machine run it;
-                                                            -1 with msg ("KIND: ..."), before the run */
+                                                            GPUSIM_EINPUT with msg ("KIND: ..."), before the run */
     op_start_fn start;         /* NULL: a host op (no device work; a result row with bound "-") */
     void (*host)(struct host *h, const void *p);         /* host op: its effect on the host (mode) */
 } op_type;
@@ -122,7 +122,7 @@ const op_type *op_type_find(const char *name, size_t *index);
 static inline const op_type *op_type_of(const trace_op *op) { return op_type_at(op->kind); }
 
 /* Cross-key check shared by the row-wise kinds (layernorm, softmax): rows x cols at most 2^50
- * elements and a floating-point dtype the kernels take (fp16, bf16, fp32). 0, or -1 with msg. */
+ * elements and a floating-point dtype the kernels take (fp16, bf16, fp32). 0, or GPUSIM_EINPUT with msg. */
 int op_check_rows(const char *kind, int64_t rows, int64_t cols, dtype_id dt, char *msg, size_t len);
 
 /* The integer (KEY_INT, KEY_CHOICE, KEY_DTYPE) field of key k in params, whatever its width. */

@@ -9,6 +9,7 @@
  * so an op costs its 88-byte header plus its kind's params.
  */
 #include "trace.h"
+#include "engine/errors.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -43,7 +44,7 @@ static int perr(parser *P, const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     snprintf(P->err, P->errlen, "%s:%d: %s", P->file, P->line, msg);
-    return -2;
+    return GPUSIM_EINPUT;
 }
 
 /* "a, b or c"; quoted: "'a' or 'b'"; sep: "a|b|c" when not NULL. */
@@ -104,7 +105,7 @@ static int set_key(parser *P, const op_key *k, void *params, const char *v)
     switch (k->type) {
     case KEY_INT: {
         int64_t x = 0;
-        if (get_int(P, k->name, v, k->lo, k->hi, &x)) return -2;
+        if (get_int(P, k->name, v, k->lo, k->hi, &x)) return GPUSIM_EINPUT;
         op_key_set_int(params, k, x);
         return 0;
     }
@@ -229,14 +230,14 @@ static int parse_line(parser *P, char *s, trace_op *op, void *params, const op_t
             snprintf(op->name, sizeof op->name, "%s", v);
         } else if (bit == 1) {
             int64_t st = 0;
-            if (get_int(P, "stream", v, 0, 63, &st)) return -2;
+            if (get_int(P, "stream", v, 0, 63, &st)) return GPUSIM_EINPUT;
             op->stream = (uint8_t)st;
         } else if (bit == 2) {
             int64_t n = 0;
-            if (get_int(P, "repeat", v, 1, TRACE_MAX_REPEAT, &n)) return -2;
+            if (get_int(P, "repeat", v, 1, TRACE_MAX_REPEAT, &n)) return GPUSIM_EINPUT;
             op->repeat = (uint32_t)n;
         } else if (set_key(P, &ty->keys[bit - 3], params, v)) {
-            return -2;
+            return GPUSIM_EINPUT;
         }
     }
     for (size_t i = 0; i < ty->nkeys; i++)
@@ -257,7 +258,7 @@ static int arena_reserve(char **arena, size_t *cap, size_t used, size_t need)
     size_t c = *cap ? *cap : 1024;
     while (c < used + need) c *= 2;
     char *a = realloc(*arena, c);
-    if (!a) return -1;
+    if (!a) return GPUSIM_EFAIL;
     *arena = a;
     *cap = c;
     return 0;
@@ -267,7 +268,7 @@ int trace_parse(trace **out, const char *name, const char *text, size_t len, cha
 {
     parser P = { name, 0, err, errlen };
     trace *t = calloc(1, sizeof *t);
-    if (!t) { snprintf(err, errlen, "%s: out of memory", name); return -1; }
+    if (!t) { snprintf(err, errlen, "%s: out of memory", name); return GPUSIM_EFAIL; }
     snprintf(t->path, sizeof t->path, "%s", name);
     size_t max_slot = 0;
     for (size_t i = 0; i < op_type_count(); i++)
@@ -279,7 +280,7 @@ int trace_parse(trace **out, const char *name, const char *text, size_t len, cha
     if (!t->ops || !line || arena_reserve(&arena, &acap, 0, max_slot ? max_slot : PARAMS_ALIGN)) {
         free(line); free(arena); trace_destroy(t);
         snprintf(err, errlen, "%s: out of memory", name);
-        return -1;
+        return GPUSIM_EFAIL;
     }
     size_t pos = 0;
     if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB && (unsigned char)text[2] == 0xBF) pos = 3;
@@ -300,13 +301,13 @@ int trace_parse(trace **out, const char *name, const char *text, size_t len, cha
         if (!is_op) continue;
         if (t->n == cap) {
             trace_op *o = realloc(t->ops, 2 * cap * sizeof *o);
-            if (!o) { rc = -1; snprintf(err, errlen, "%s: out of memory", name); break; }
+            if (!o) { rc = GPUSIM_EFAIL; snprintf(err, errlen, "%s: out of memory", name); break; }
             t->ops = o;
             cap *= 2;
         }
         t->ops[t->n++] = op;
         aused += params_slot(ty);
-        if (arena_reserve(&arena, &acap, aused, max_slot)) { rc = -1; snprintf(err, errlen, "%s: out of memory", name); break; }
+        if (arena_reserve(&arena, &acap, aused, max_slot)) { rc = GPUSIM_EFAIL; snprintf(err, errlen, "%s: out of memory", name); break; }
     }
     free(line);
     t->arena = arena;
@@ -329,28 +330,28 @@ int trace_parse(trace **out, const char *name, const char *text, size_t len, cha
 int trace_read(const char *path, char **out, size_t *len, char *err, size_t errlen)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) { snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)); return -2; }
+    if (fd < 0) { snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)); return GPUSIM_EINPUT; }
     struct stat st;
     if (fstat(fd, &st) != 0 || (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))) {
         close(fd);
         snprintf(err, errlen, "%s: not a regular file (a trace must be a file or a pipe: not a device, socket or directory)", path);
-        return -2;
+        return GPUSIM_EINPUT;
     }
     int fl = fcntl(fd, F_GETFL);
     if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK); /* a pipe's writer may not have written yet */
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
-    if (!buf) { close(fd); snprintf(err, errlen, "%s: out of memory", path); return -1; }
+    if (!buf) { close(fd); snprintf(err, errlen, "%s: out of memory", path); return GPUSIM_EFAIL; }
     for (;;) {
         if (n == cap) {
             if (cap >= TRACE_MAX_BYTES) {
                 free(buf);
                 close(fd);
                 snprintf(err, errlen, "%s: larger than %d MiB (the most a trace may be)", path, TRACE_MAX_BYTES >> 20);
-                return -2;
+                return GPUSIM_EINPUT;
             }
             char *b = realloc(buf, cap * 2);
-            if (!b) { free(buf); close(fd); snprintf(err, errlen, "%s: out of memory", path); return -1; }
+            if (!b) { free(buf); close(fd); snprintf(err, errlen, "%s: out of memory", path); return GPUSIM_EFAIL; }
             buf = b;
             cap *= 2;
         }
@@ -361,7 +362,7 @@ int trace_read(const char *path, char **out, size_t *len, char *err, size_t errl
             free(buf);
             close(fd);
             snprintf(err, errlen, "%s: read error: %s", path, strerror(e));
-            return -2;
+            return GPUSIM_EINPUT;
         }
         if (r == 0) break;
         n += (size_t)r;

@@ -2,7 +2,7 @@
  * trace.h: the workload trace, text -> array of ops (DESIGN.md section 2).
  *
  * One op per line: `kind key=value ...`; `#` starts a comment. Every error is
- * "FILE:LINE: message" and the reader returns -2; unknown keys are errors.
+ * "FILE:LINE: message" and the reader returns GPUSIM_EINPUT; unknown keys are errors.
  * The kinds, their keys, ranges, defaults and checks all come from the op
  * table (ops/optable.h); this reader knows none of them by name.
  */
@@ -36,13 +36,13 @@ typedef struct trace {
     char path[512];
 } trace;
 
-/* Reads path. Returns 0, or -2 with err = "FILE:LINE: ..." for bad input, or -1
- * when out of memory. *out is untouched on error. */
+/* Reads path. Returns 0, or GPUSIM_EINPUT with err = "FILE:LINE: ..." for bad input,
+ * or GPUSIM_EFAIL when out of memory (engine/errors.h). *out is untouched on error. */
 int trace_load(trace **out, const char *path, char *err, size_t errlen);
 #define TRACE_MAX_BYTES (64 << 20) /* the largest trace read (64 MiB) */
 /* Reads a whole trace file or pipe (read once: a pipe cannot be read again) into
  * *out (malloc'd, not terminated), refusing devices, directories and sockets and
- * anything over TRACE_MAX_BYTES. Returns 0, -2 (bad input) or -1 with err. */
+ * anything over TRACE_MAX_BYTES. Returns 0, GPUSIM_EINPUT (bad input) or GPUSIM_EFAIL with err. */
 int trace_read(const char *path, char **out, size_t *len, char *err, size_t errlen);
 /* Parses text as if read from `name` (for tests and fuzzing). */
 int trace_parse(trace **out, const char *name, const char *text, size_t len, char *err, size_t errlen);

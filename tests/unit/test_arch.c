@@ -551,6 +551,30 @@ static void test_cta_breadth_first(void **state)
     for (int i = 0; i < 4; i++) sm_fini(&sms[i]);
 }
 
+
+/* The SM's functions that kernels call instead of its fields: warps placed
+ * round-robin over the sub-partitions, MMAs on the tensor core, FLOPs on the
+ * CUDA cores of the sub-partition named. */
+static void test_sm_functions(void **state)
+{
+    (void)state;
+    const char *sets[] = { "sm.subpartitions=4" };
+    gpu_config c = test_config(sets, 1);
+    sm s;
+    assert_int_equal(sm_init(&s, &c, 0, NULL), 0);
+    assert_int_equal(sm_place_warps(&s, 3), 0);
+    assert_int_equal(sm_place_warps(&s, 2), 3);
+    assert_int_equal(sm_place_warps(&s, 8), 1);
+    assert_int_equal(sm_place_warps(&s, 1), 1);
+    uint64_t d = sm_mma(&s, 1, DT_FP16, 1e6, 1.0, 1000);
+    assert_true(d > 1000);
+    assert_true(sm_mma(&s, 1, DT_FP16, 1e6, 1.0, 1000) > d);   /* queued behind the first on sub-partition 1 */
+    assert_true(sm_mma(&s, 2, DT_FP16, 1e6, 1.0, 1000) == d);  /* sub-partition 2 is free */
+    uint64_t f = sm_fma(&s, 0, DT_FP32, 1e5, 1.0, 0);
+    assert_true(f > 0 && sm_fma(&s, 0, DT_FP32, 1e5, 1.0, 0) > f);
+    sm_fini(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -569,6 +593,7 @@ int main(void)
         cmocka_unit_test(test_pcie),
         cmocka_unit_test(test_occupancy_and_rates),
         cmocka_unit_test(test_cta_breadth_first),
+        cmocka_unit_test(test_sm_functions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,7 @@
 #include <math.h>
 
 #include "common.h"
+#include "kernels/kernel.h"
 #include "kernels/runner.h"
 #include "sim_text.h"
 #include "ops/optable.h"
@@ -176,10 +177,43 @@ static void test_latency_bound_chase(void **state)
     run_result_free(&r);
 }
 
+
+static void exec_done_a(void *ctx, op_exec *ex, uint64_t t) { (void)ctx; (void)ex; (void)t; }
+static void exec_done_b(void *ctx, op_exec *ex, uint64_t t) { (void)ctx; (void)ex; (void)t; }
+
+/* The op_exec functions kernels call instead of writing the runner's fields:
+ * a wait every CTA slot shares, the slots, the start of a timed-inside kernel,
+ * the kernel's state and the completion callback an op interposes. */
+static void test_exec_functions(void **state)
+{
+    (void)state;
+    op_exec ex;
+    memset(&ex, 0, sizeof ex);
+    bd_book_all(&ex, BD_PCIE, 1000);                 /* no slots set: one */
+    assert_true(ex.bd_waits[BD_PCIE] == 1000.0);
+    bd_set_slots(&ex, 3);
+    assert_int_equal(ex.bd_slots, 3);
+    bd_book_all(&ex, BD_MEM, 500);
+    assert_true(ex.bd_waits[BD_MEM] == 1500.0);
+    kernel_timed_from(&ex, 7777);
+    assert_true(ex.ready_ps == 7777 && ex.start_ps == 7777 && ex.iter_start_ps == 7777);
+    int st = 0;
+    kernel_keep_state(&ex, &st, free);
+    assert_true(ex.state == &st && ex.state_free == free);
+    kernel_drop_state(&ex);
+    assert_null(ex.state);
+    op_done_fn old_fn = NULL;
+    void *old_ctx = NULL;
+    kernel_swap_done(&ex, exec_done_a, &st, NULL, NULL);
+    kernel_swap_done(&ex, exec_done_b, NULL, &old_fn, &old_ctx);
+    assert_true(old_fn == exec_done_a && old_ctx == &st && ex.done == exec_done_b && ex.done_ctx == NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parts_sum),
+        cmocka_unit_test(test_exec_functions),
         cmocka_unit_test(test_compute_bound_gemm),
         cmocka_unit_test(test_dram_bound_gemv),
         cmocka_unit_test(test_launch_bound_mlp),

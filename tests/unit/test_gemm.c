@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "common.h"
+#include "engine/errors.h"
 #include "kernels/gemm_map.h"
 
 static gemm_params gemm(int64_t m, int64_t n, int64_t k, dtype_id dt)
@@ -68,12 +69,12 @@ static void test_explicit_and_errors(void **state)
     assert_false(m.persistent);
     assert_int_equal(m.shape.smem_bytes, 4 * (128 * 64 + 64 * 256) * 2);
     op.stages = 8;  /* 384 KiB of shared memory */
-    assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), -2);
+    assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), GPUSIM_EINPUT);
     assert_non_null(strstr(err, "does not fit one SM"));
     gpu_config a;
     assert_int_equal(config_load(&a, SRC_DIR "/configs/a100.ini", NULL, 0, err, sizeof err), 0);
     gemm_params f8 = gemm(1024, 1024, 1024, DT_FP8);
-    assert_int_equal(gemm_map_choose(&a, &f8, &m, err, sizeof err), -2);
+    assert_int_equal(gemm_map_choose(&a, &f8, &m, err, sizeof err), GPUSIM_EINPUT);
     assert_non_null(strstr(err, "no fp8 tensor cores"));
 }
 
@@ -152,20 +153,20 @@ static void test_misfit_reason(void **state)
     op.tile_m = 128; op.tile_n = 128; op.tile_k = 32; op.warps = 8;
     const char *thr[] = { "sm.max_threads=128" };
     gpu_config c = test_config(thr, 1);
-    assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), -2);
+    assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), GPUSIM_EINPUT);
     if (!strstr(err, "256 threads > sm.max_threads = 128") || strstr(err, "shared memory")) fail_msg("%s", err);
     const char *regs[] = { "sm.registers=4096" };
     c = test_config(regs, 1);
-    assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), -2);
+    assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), GPUSIM_EINPUT);
     if (!strstr(err, "registers > sm.registers = 4096") || strstr(err, "shared memory")) fail_msg("%s", err);
     op.tile_m = 256; op.tile_n = 256; op.tile_k = 64; op.stages = 8; op.warps = 4;
     c = test_config(NULL, 0);
-    assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), -2);
+    assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), GPUSIM_EINPUT);
     if (!strstr(err, "shared memory > sm.smem_per_cta_kib")) fail_msg("%s", err);
     gemm_params dflt = gemm(256, 256, 256, DT_FP16);
     const char *tiny[] = { "sm.max_threads=64" };
     c = test_config(tiny, 1);
-    assert_int_equal(gemm_map_choose(&c, &dflt, &m, err, sizeof err), -2);
+    assert_int_equal(gemm_map_choose(&c, &dflt, &m, err, sizeof err), GPUSIM_EINPUT);
     if (!strstr(err, "sm.max_threads = 64")) fail_msg("%s", err);
 }
 

@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "common.h"
+#include "engine/errors.h"
 #include "kernels/runner.h"
 #include "ops/op_cpu.h"
 #include "ops/op_layernorm.h"
@@ -29,7 +30,7 @@ static trace *parse_ok(const char *text)
 static void parse_err(const char *text, const char *needle)
 {
     trace *t = NULL;
-    if (parse(&t, text) != -2) fail_msg("'%s' parsed", text);
+    if (parse(&t, text) != GPUSIM_EINPUT) fail_msg("'%s' parsed", text);
     if (!strstr(err, needle)) fail_msg("'%s': error '%s' lacks '%s'", text, err, needle);
 }
 

@@ -11,6 +11,7 @@
 #include "arch/power.h"
 #include "arch/thermal.h"
 #include "common.h"
+#include "ops/optable.h"
 #include "sim_text.h"
 
 #define US 1000000ull /* ps */
@@ -253,6 +254,88 @@ static void test_thermal(void **state)
     assert_true(hot.peak_temp_c >= hot.temp_c && hot.mean_temp_c < hot.temp_c && hot.mean_temp_c > idle.temp_c);
 }
 
+
+/* power_op_restart: what the op booked before (a chase's warm-up) leaves its
+ * result and stays the run's; snapshots still count it, so an iteration's
+ * difference stays whole. */
+static void test_op_restart(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    power *p = power_create(&c, (int)c.gpu.sm_count);
+    assert_int_equal(power_set_ops(p, 1), 0);
+    double idle = c.power.board_idle_w + (double)c.gpu.sm_count * c.power.sm_static_w;
+    double dram_j = 1e6 * c.power.dram_pj_per_byte * 1e-12;
+    power_op_begin(p, 0, 0);
+    power_add(p, PW_DRAM, 1e6, 0, 10 * US);                  /* warm-up */
+    power_op_restart(p, 0, 100 * US);
+    power_add(p, PW_DRAM, 1e6, 0, 110 * US);                 /* timed */
+    power_books b;
+    power_snapshot(p, 0, 120 * US, &b);
+    assert_true(fabs(b.op_j - 2 * dram_j) < 1e-12);
+    power_op_end(p, 0, 150 * US);
+    power_summary s;
+    power_finish(p, 150 * US, &s);
+    assert_true(fabs(power_op_result(p, 0)->energy_j - (dram_j + idle * 50e-6)) < 1e-9);
+    assert_true(fabs(s.energy_j - (2 * dram_j + idle * 150e-6)) < 1e-9);
+    power_destroy(p);
+}
+
+/* Every op kind that runs on the GPU, on every shipped config, reports an average
+ * power (energy_j over its time) between the idle board power and twice
+ * power.limit_w. A chase once booked its untimed warm-up's energy over its timed
+ * hops only: 32-96 kW for hops=1000 on a 64 MiB chain (power_op_restart). Sizes keep the host's
+ * launch gap, which the op's time covers but its idle share does not, small. */
+static const char *const power_ops[] = {
+    "gemm name=g m=4096 n=4096 k=4096 dtype=fp16\n",
+    "gemm name=g m=1024 n=1024 k=2048 dtype=fp32\n",
+    "eltwise name=e elems=16777216 dtype=fp16 flops=1\n",
+    "copy name=c dir=h2d bytes=67108864 pinned=1\n",
+    "copy name=c dir=d2d bytes=67108864\n",
+    "copy name=c dir=d2h bytes=16777216 pinned=0\n",
+    "chase name=c footprint=65536 hops=10000\n",
+    "chase name=c footprint=67108864 hops=1000 warmup=50000\n",
+    "chase name=c footprint=67108864 hops=300 warmup=20000 repeat=2\n",
+    "chase name=c footprint=1048576 hops=100 src=host\n",
+    "stream name=s bytes=67108864 sms=4\n",
+    "stream name=s bytes=67108864 sms=64\n",
+    "layernorm name=l rows=4096 cols=4096 dtype=bf16\n",
+    "softmax name=s rows=4096 cols=4096 dtype=fp16\n",
+    "reduce name=r elems=16777216 dtype=fp16\n",
+};
+
+static void test_op_power_sane(void **state)
+{
+    (void)state;
+    static const char *const cfgs[] = { "h100", "a100", "ampere_plus", "h200" };
+    /* every op kind that runs on the GPU (a kernel or a copy) appears above */
+    for (size_t k = 0; k < op_type_count(); k++) {
+        const op_type *ty = op_type_at(k);
+        if (!(ty->flags & OPF_KERNEL) && strcmp(ty->name, "copy") != 0) continue;
+        int seen = 0;
+        for (size_t i = 0; i < sizeof power_ops / sizeof *power_ops; i++)
+            seen |= strncmp(power_ops[i], ty->name, strlen(ty->name)) == 0 && power_ops[i][strlen(ty->name)] == ' ';
+        if (!seen) fail_msg("op kind %s has no case in test_op_power_sane", ty->name);
+    }
+    for (size_t ci = 0; ci < sizeof cfgs / sizeof *cfgs; ci++) {
+        char path[512], err[1024];
+        snprintf(path, sizeof path, SRC_DIR "/configs/%s.ini", cfgs[ci]);
+        gpu_config c;
+        if (config_load(&c, path, NULL, 0, err, sizeof err)) fail_msg("%s", err);
+        double idle = c.power.board_idle_w + (double)c.gpu.sm_count * c.power.sm_static_w;
+        for (size_t i = 0; i < sizeof power_ops / sizeof *power_ops; i++) {
+            run_result r = sim(&c, power_ops[i]);
+            const op_result *o = &r.ops[0];
+            if (!(o->avg_power_w >= 0.999 * idle && o->avg_power_w <= 2 * c.power.limit_w))
+                fail_msg("%s: %s: %.1f W, expected %.1f .. %.1f W", cfgs[ci], power_ops[i], o->avg_power_w, idle,
+                         2 * c.power.limit_w);
+            if (!(r.avg_power_w >= 0.999 * idle && r.avg_power_w <= 2 * c.power.limit_w))
+                fail_msg("%s: %s: run %.1f W", cfgs[ci], power_ops[i], r.avg_power_w);
+            run_result_free(&r);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -266,6 +349,8 @@ int main(void)
         cmocka_unit_test(test_alternating_load_holds_limit),
         cmocka_unit_test(test_lsu_energy),
         cmocka_unit_test(test_thermal),
+        cmocka_unit_test(test_op_restart),
+        cmocka_unit_test(test_op_power_sane),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

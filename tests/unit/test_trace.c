@@ -8,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "engine/errors.h"
 #include "ops/op_control.h"
 #include "ops/op_copy.h"
 #include "ops/op_eltwise.h"
@@ -28,7 +29,7 @@ static trace *parse_ok(const char *text)
 static void parse_err(const char *text, const char *needle)
 {
     trace *t = (trace *)0x1;
-    assert_int_equal(trace_parse(&t, "t.trace", text, strlen(text), err, sizeof err), -2);
+    assert_int_equal(trace_parse(&t, "t.trace", text, strlen(text), err, sizeof err), GPUSIM_EINPUT);
     assert_ptr_equal(t, (trace *)0x1);
     if (!strstr(err, needle)) fail_msg("error '%s' lacks '%s'", err, needle);
 }
@@ -109,7 +110,7 @@ static void test_errors(void **state)
     parse_err("gemm m=1 n=2 k=3 repeat=1.5\n", "repeat: expected an integer");
     char nul[] = "gemm m=1 n=2 k=3\n\0\n";
     trace *t = NULL;
-    assert_int_equal(trace_parse(&t, "t.trace", nul, sizeof nul - 1, err, sizeof err), -2);
+    assert_int_equal(trace_parse(&t, "t.trace", nul, sizeof nul - 1, err, sizeof err), GPUSIM_EINPUT);
 }
 
 static void test_unusual_valid(void **state)
@@ -136,7 +137,7 @@ static void test_nul_and_long_lines(void **state)
     (void)state;
     static const char nul[] = "gemm m=1 n=1 k=1\neltwise elems=4\0 dtype=fp16\n";
     trace *t = NULL;
-    assert_int_equal(trace_parse(&t, "t.trace", nul, sizeof nul - 1, err, sizeof err), -2);
+    assert_int_equal(trace_parse(&t, "t.trace", nul, sizeof nul - 1, err, sizeof err), GPUSIM_EINPUT);
     if (!strstr(err, "t.trace:2: NUL byte")) fail_msg("%s", err);
     size_t n = 3000;
     char *text = malloc(n + 200);
@@ -144,7 +145,7 @@ static void test_nul_and_long_lines(void **state)
     memset(text, ' ', n + 200);
     text[0] = '#';
     memcpy(text + n, "\ngemm m=1 n=1 k=1\ngemm m=1 n=1 k=1 bogus=1\n", 43);
-    assert_int_equal(trace_parse(&t, "t.trace", text, n + 43, err, sizeof err), -2);
+    assert_int_equal(trace_parse(&t, "t.trace", text, n + 43, err, sizeof err), GPUSIM_EINPUT);
     if (!strstr(err, "t.trace:3: bogus")) fail_msg("%s", err);
     /* a long valid line: 2000 bytes of spaces between keys */
     memcpy(text, "gemm m=1", 8);
@@ -169,7 +170,7 @@ static void test_workloads_parse(void **state)
         trace_destroy(t);
     }
     trace *t = NULL;
-    assert_int_equal(trace_load(&t, "/nonexistent.trace", err, sizeof err), -2);
+    assert_int_equal(trace_load(&t, "/nonexistent.trace", err, sizeof err), GPUSIM_EINPUT);
 }
 
 int main(void)
