@@ -379,6 +379,88 @@ void l2_prefetch(l2 *c, uint64_t addr, int part, uint64_t t_issue)
     }
 }
 
+/* A store of request r (line, hash h) at its home slice from t: write-allocate,
+ * the line dirty, the set's dirty cap kept; returns when the store is taken. */
+static inline uint64_t store(l2 *c, const mem_req *r, uint64_t line, uint64_t h, uint32_t home, uint8_t m,
+                             uint64_t t, uint32_t weight, owner_traffic *own)
+{
+    uint64_t start = slice_reserve(c, home, t, r->bytes, weight);
+    size_t b = set_base(c, home, h);
+    int w = find(c, b, line, h);
+    uint64_t wb = 0;
+    uint32_t old = 0;
+    int i = w >= 0 ? w : evict(c, r->op, b, start, &old, &wb);
+    if (w < 0) { set_tag(c, b, (uint32_t)i, line, h); SECT(b, i) = 0; READY(b, i) = start; c->c.misses += weight; }
+    else { c->c.hits += weight; own->l2_hits += weight; }
+    SECT(b, i) |= m;
+    FLAGS(b, i) = (uint8_t)((FLAGS(b, i) & ~F_PREFETCHED) | F_DIRTY);
+    mark_dirty(c, b);
+    if (c->dirty_ways) { uint64_t d = clean_over_cap(c, r->op, b, (uint32_t)i, start); if (d > wb) wb = d; }
+    if (w >= 0) use(c, b, (uint32_t)i);
+    else placed(c, b, (uint32_t)i, old, L2_INS_NORMAL);
+    /* back-pressure: a store that evicts a dirty line completes when the
+     * DRAM channel has taken the write-back (immediately, unless its queue is
+     * backed up, as after a large write) */
+    return start + c->near_ret_ps > wb ? start + c->near_ret_ps : wb;
+}
+
+/* A read of request r at its home set b (reserved from start): a hit (a
+ * prefetched line's first use keeps its stream going), else the missing sectors
+ * from DRAM into the line (allocated if absent). Returns when the data are in the
+ * slice; *trigger: whether it triggered the prefetcher. */
+static inline uint64_t home_read(l2 *c, const mem_req *r, uint64_t line, uint64_t h, size_t b, uint8_t m,
+                                 uint64_t start, uint32_t weight, owner_traffic *own, int *trigger)
+{
+    int may_pf = !(r->flags & MEM_PROBE);
+    int w = find(c, b, line, h);
+    uint64_t data;
+    if (w >= 0 && (SECT(b, w) & m) == m) {
+        if (!(r->flags & MEM_STREAM)) use(c, b, (uint32_t)w);
+        c->c.hits += weight;
+        own->l2_hits += weight;
+        data = start;
+        if (FLAGS(b, w) & F_PREFETCHED) {
+            c->c.pf_useful += weight;
+            if (READY(b, w) > start) c->c.pf_late += weight;
+            FLAGS(b, w) &= (uint8_t)~F_PREFETCHED;
+            /* tagged prefetching: the first use of a prefetched line keeps the stream going */
+            *trigger = 1;
+            if (may_pf) prefetch_after_miss(c, line, r->sm, r->op, start, weight);
+        }
+        if (READY(b, w) > data) { data = READY(b, w); c->c.merges += weight; }
+        return data;
+    }
+    int i;
+    uint8_t missing = m;
+    uint32_t lru = 0;
+    if (w >= 0) { i = w; missing = (uint8_t)(m & ~SECT(b, i)); }
+    else { i = evict(c, r->op, b, start, &lru, NULL); set_tag(c, b, (uint32_t)i, line, h); }
+    c->c.misses += weight;
+    uint32_t bytes = (uint32_t)__builtin_popcount(missing) * c->sector_bytes;
+    READY(b, i) = dram_for(c, r->op, r->addr & ~(uint64_t)(c->line_bytes - 1), bytes, weight, 0, start);
+    SECT(b, i) |= m;
+    if (w >= 0) { if (!(r->flags & MEM_STREAM)) use(c, b, (uint32_t)i); }
+    else placed(c, b, (uint32_t)i, lru, (r->flags & MEM_STREAM) ? L2_INS_EVICT_FIRST : L2_INS_NORMAL);
+    data = READY(b, i);
+    *trigger = 1;
+    if (may_pf && prefetch_enabled(c->pf)) prefetch_after_miss(c, line, r->sm, r->op, start, weight);
+    return data;
+}
+
+/* A far read leaves a copy (evict-first) in the near partition's set rb, ready at `data`. */
+static inline void replicate(l2 *c, int op, size_t rb, uint64_t line, uint64_t h, uint8_t m, uint64_t start, uint64_t data)
+{
+    int w2 = find(c, rb, line, h);
+    uint32_t lru = 0;
+    int i = w2 >= 0 ? w2 : evict(c, op, rb, start, &lru, NULL);
+    if (w2 < 0) {
+        set_tag(c, rb, (uint32_t)i, line, h); SECT(rb, i) = 0; FLAGS(rb, i) = F_REPLICA;
+        placed(c, rb, (uint32_t)i, lru, L2_INS_EVICT_FIRST);
+    }
+    SECT(rb, i) |= m;
+    READY(rb, i) = data;
+}
+
 uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t weight)
 {
     /* With a prefetcher, a read probe does not go to an unsampled set, where no
@@ -396,34 +478,14 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
     c->c.accesses += weight;
     owner_traffic *own = owner_row(c->owners, r->op);
     own->l2_accesses += weight;
-
-    if (r->flags & MEM_WRITE) {
-        uint64_t start = slice_reserve(c, home, t, r->bytes, weight);
-        size_t b = set_base(c, home, h);
-        int w = find(c, b, line, h);
-        uint64_t wb = 0;
-        uint32_t old = 0;
-        int i = w >= 0 ? w : evict(c, r->op, b, start, &old, &wb);
-        if (w < 0) { set_tag(c, b, (uint32_t)i, line, h); SECT(b, i) = 0; READY(b, i) = start; c->c.misses += weight; }
-        else { c->c.hits += weight; own->l2_hits += weight; }
-        SECT(b, i) |= m;
-        FLAGS(b, i) = (uint8_t)((FLAGS(b, i) & ~F_PREFETCHED) | F_DIRTY);
-        mark_dirty(c, b);
-        if (c->dirty_ways) { uint64_t d = clean_over_cap(c, r->op, b, (uint32_t)i, start); if (d > wb) wb = d; }
-        if (w >= 0) use(c, b, (uint32_t)i);
-        else placed(c, b, (uint32_t)i, old, L2_INS_NORMAL);
-        /* back-pressure: a store that evicts a dirty line completes when the
-         * DRAM channel has taken the write-back (immediately, unless its queue is
-         * backed up, as after a large write) */
-        return start + c->near_ret_ps > wb ? start + c->near_ret_ps : wb;
-    }
+    if (r->flags & MEM_WRITE) return store(c, r, line, h, home, m, t, weight, own);
 
     int far = home_part != part;
     size_t rb = 0;
     /* a weighted line records whether it triggered the prefetcher, for l2_shadow; a probe (an
      * unsampled request's latency stand-in) triggers nothing: l2_shadow speaks for it */
-    int sampled_bulk = weight > 1, trigger = 0, may_pf = !(r->flags & MEM_PROBE);
-    if (far && c->replicate) {
+    int sampled_bulk = weight > 1, trigger = 0;
+    if (far && c->replicate) { /* the near partition's copy first */
         uint32_t rs = (uint32_t)part * c->spp + range32(h, c->spp);
         uint64_t start = slice_reserve(c, rs, t, r->bytes, weight);
         rb = set_base(c, rs, h);
@@ -441,55 +503,13 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
         }
     }
     uint64_t start = slice_reserve(c, home, t, r->bytes, weight);
-    size_t b = set_base(c, home, h);
     uint64_t ret = far ? c->far_ret_ps : c->near_ret_ps;
-    int w = find(c, b, line, h);
-    uint64_t data;
-    if (w >= 0 && (SECT(b, w) & m) == m) {
-        if (!(r->flags & MEM_STREAM)) use(c, b, (uint32_t)w);
-        c->c.hits += weight;
-        own->l2_hits += weight;
-        data = start;
-        if (FLAGS(b, w) & F_PREFETCHED) {
-            c->c.pf_useful += weight;
-            if (READY(b, w) > start) c->c.pf_late += weight;
-            FLAGS(b, w) &= (uint8_t)~F_PREFETCHED;
-            /* tagged prefetching: the first use of a prefetched line keeps the stream going */
-            trigger = 1;
-            if (may_pf) prefetch_after_miss(c, line, r->sm, r->op, start, weight);
-        }
-        if (READY(b, w) > data) { data = READY(b, w); c->c.merges += weight; }
-    } else {
-        int i;
-        uint8_t missing = m;
-        uint32_t lru = 0;
-        if (w >= 0) { i = w; missing = (uint8_t)(m & ~SECT(b, i)); }
-        else { i = evict(c, r->op, b, start, &lru, NULL); set_tag(c, b, (uint32_t)i, line, h); }
-        c->c.misses += weight;
-        uint32_t bytes = (uint32_t)__builtin_popcount(missing) * c->sector_bytes;
-        READY(b, i) = dram_for(c, r->op, r->addr & ~(uint64_t)(c->line_bytes - 1), bytes, weight, 0, start);
-        SECT(b, i) |= m;
-        if (w >= 0) { if (!(r->flags & MEM_STREAM)) use(c, b, (uint32_t)i); }
-        else placed(c, b, (uint32_t)i, lru, (r->flags & MEM_STREAM) ? L2_INS_EVICT_FIRST : L2_INS_NORMAL);
-        data = READY(b, i);
-        trigger = 1;
-        if (may_pf && prefetch_enabled(c->pf)) prefetch_after_miss(c, line, r->sm, r->op, start, weight);
-    }
+    uint64_t data = home_read(c, r, line, h, set_base(c, home, h), m, start, weight, own, &trigger);
     if (sampled_bulk) {
         c->pf_shadow[r->sm] = (uint8_t)trigger;
         c->last_lat_ps[r->sm] = data + ret - t_issue;
     }
-    if (far && c->replicate) {
-        int w2 = find(c, rb, line, h);
-        uint32_t lru = 0;
-        int i = w2 >= 0 ? w2 : evict(c, r->op, rb, start, &lru, NULL);
-        if (w2 < 0) {
-            set_tag(c, rb, (uint32_t)i, line, h); SECT(rb, i) = 0; FLAGS(rb, i) = F_REPLICA;
-            placed(c, rb, (uint32_t)i, lru, L2_INS_EVICT_FIRST);
-        }
-        SECT(rb, i) |= m;
-        READY(rb, i) = data;
-    }
+    if (far && c->replicate) replicate(c, r->op, rb, line, h, m, start, data);
     return data + ret;
 }
 
