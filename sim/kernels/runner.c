@@ -104,26 +104,29 @@ struct op_repeat {
  * (kind, params, stream, repeat; not the name) to the op P positions earlier. */
 #define PERIOD_MAX_OPS 4096   /* longest period looked for */
 #define PERIOD_TRIES 64       /* candidate periods tried (earlier ops equal to the last one) */
-#define PERIOD_WARM 16        /* periods simulated before the window (caches, queues, the controller) */
-#define PERIOD_WINDOW 32      /* periods that must agree; extrapolated periods repeat them in turn */
+#define PERIOD_WARM 16        /* periods simulated before the window at first (caches, queues, the controller);
+                                 twice as many at each retry while the window is not steady */
+#define PERIOD_WINDOW 64      /* periods that must agree; extrapolated periods repeat them in turn */
 #define PERIOD_DRAIN 2        /* periods simulated after the window: they become the trace's last ones */
-#define PERIOD_SIM (PERIOD_WARM + PERIOD_WINDOW + PERIOD_DRAIN)
+#define PERIOD_SIM(warm) ((warm) + PERIOD_WINDOW + PERIOD_DRAIN) /* periods simulated */
 /* A period's traffic varies from one period to the next by a few percent (random L2 replacement, set
- * sampling, addresses that differ each period; +-3.2% in 32 periods of bench/run's trace), and an op's
- * start and end by about 1% of the period. So the window is tested for a trend, not for equal periods:
+ * sampling, addresses that differ each period: +-3.2% in 32 periods of bench/run's trace, +-11% with
+ * GEMMs of 128x256x256), and an op's start and end by about 1% of the period. So the window is tested for a trend, not for equal periods:
  * the means of its two halves agree within PERIOD_TREND_TOL, metric by metric; single periods within
  * PERIOD_NOISE_TOL of the window's mean, ops' starts and ends within PERIOD_JITTER_TOL of the period.
- * Extrapolated periods repeat the window's periods in turn, so their mean is the window's (within
- * 0.3% of the long-run mean on bench/run's trace). */
+ * Halves of 32 periods keep a false trend (noise) rare: their means' difference has a standard error
+ * of about 0.3% for a period whose traffic varies by 1.5%. Extrapolated periods repeat the window's
+ * periods in turn, so their mean is the window's. */
 #define PERIOD_TREND_TOL 0.01
-#define PERIOD_NOISE_TOL 0.10
+#define PERIOD_NOISE_TOL 0.25
 #define PERIOD_JITTER_TOL 0.03
 
 typedef struct period_plan {
     size_t s, P;              /* ops [0, s) are a head; from s on, periods of P ops */
     size_t nper, rem;         /* whole periods in the trace, and ops after the last one */
-    uint64_t host_at[PERIOD_SIM + 1];   /* host time when it took op s + q * P */
-    uint64_t busy_at[PERIOD_SIM + 1];   /* host busy time then */
+    size_t warm;              /* periods simulated before the window */
+    uint64_t host_at[PERIOD_WINDOW + 1]; /* host time when it took op s + q * P, q = warm - 1 .. warm + WINDOW - 1 */
+    uint64_t busy_at[PERIOD_WINDOW + 1]; /* host busy time then */
     uint64_t host_end_ps, host_busy_ps; /* the host's clock and busy time at the end of the run */
 } period_plan;
 
@@ -502,9 +505,9 @@ static void period_mark(runner *r, size_t i)
     period_plan *pp = r->pp;
     if (!pp || i < pp->s || (i - pp->s) % pp->P) return;
     size_t q = (i - pp->s) / pp->P;
-    if (q > PERIOD_SIM) return;
-    pp->host_at[q] = r->h.now_ps;
-    pp->busy_at[q] = r->h.busy_ps;
+    if (q + 1 < pp->warm || q >= pp->warm + PERIOD_WINDOW) return;
+    pp->host_at[q + 1 - pp->warm] = r->h.now_ps;
+    pp->busy_at[q + 1 - pp->warm] = r->h.busy_ps;
 }
 
 static void host_step(void *ctx, uint64_t arg)
@@ -742,13 +745,13 @@ static int op_same(const trace_op *a, const trace_op *b)
     return !sz || (a->params && b->params && !memcmp(a->params, b->params, sz));
 }
 
-/* Finds the shortest period of t's tail that repeats at least 2 * PERIOD_SIM times (periods of up to
+/* Finds the shortest period of t's tail that repeats at least 2 * PERIOD_SIM(PERIOD_WARM) times (periods of up to
  * PERIOD_MAX_OPS ops, among the PERIOD_TRIES latest ops equal to the last one). Returns 1 and fills
  * pp's s, P, nper and rem; 0 when there is none. O(n) per candidate that matches. */
 static int trace_period(const trace *t, period_plan *pp)
 {
     size_t n = t->n;
-    if (n < 2 * PERIOD_SIM) return 0;
+    if (n < 2 * PERIOD_SIM(PERIOD_WARM)) return 0;
     const trace_op *ops = t->ops;
     int tries = 0;
     for (size_t P = 1; P <= PERIOD_MAX_OPS && P < n && tries < PERIOD_TRIES; P++) {
@@ -758,7 +761,7 @@ static int trace_period(const trace *t, period_plan *pp)
         while (i >= P && op_same(&ops[i], &ops[i - P])) i--;
         size_t s = i + 1 - P; /* ops (i, n) equal the op P earlier: periods start at i + 1 - P */
         size_t nper = (n - s) / P;
-        if (nper < 2 * PERIOD_SIM) continue;
+        if (nper < 2 * PERIOD_SIM(PERIOD_WARM)) continue;
         pp->s = s;
         pp->P = P;
         pp->nper = nper;
@@ -773,8 +776,8 @@ static size_t period_op(const period_plan *pp, size_t q) { return pp->s + q * pp
 
 static double rel_off(double v, double ref) { double d = v > ref ? v - ref : ref - v; return ref > 0 ? d / ref : d; }
 
-/* The simulated prefix (PERIOD_SIM periods and the remainder) reached a steady state in its window
- * (periods PERIOD_WARM .. PERIOD_WARM + PERIOD_WINDOW - 1): the period's time T (first op to first op)
+/* The simulated prefix (PERIOD_SIM(warm) periods and the remainder) reached a steady state in its window
+ * (periods warm .. warm + PERIOD_WINDOW - 1): the period's time T (first op to first op)
  * the same in the window's two halves within STEADY_TOL; every op started and ended T after its
  * counterpart in the period before, within PERIOD_JITTER_TOL of T; the host took each
  * period's first op T_host after the last, within STEADY_TOL; the periods' summed op time, traffic and
@@ -786,7 +789,7 @@ static int period_steady(const gpu_config *cfg, const period_plan *pp, const run
                          uint64_t *Th_ps, uint64_t *busy_ps)
 {
     const op_result *o = res->ops;
-    size_t P = pp->P, w0 = PERIOD_WARM, w1 = PERIOD_WARM + PERIOD_WINDOW;
+    size_t P = pp->P, w0 = pp->warm, w1 = pp->warm + PERIOD_WINDOW;
     if (res->peak_power_w >= cfg->power.limit_w) return 0;
     uint64_t a = o[period_op(pp, w0 - 1)].start_ps, b = o[period_op(pp, w1 - 1)].start_ps;
     if (b <= a) return 0;
@@ -794,12 +797,13 @@ static int period_steady(const gpu_config *cfg, const period_plan *pp, const run
     /* the period's time: the window's two halves agree within STEADY_TOL (single ops jitter more) */
     uint64_t mid = o[period_op(pp, w0 - 1 + PERIOD_WINDOW / 2)].start_ps;
     if (mid < a || mid > b || rel_off((double)(mid - a), (double)(b - mid)) > STEADY_TOL) return 0;
-    uint64_t ha = pp->host_at[w0 - 1], hb = pp->host_at[w1 - 1];
-    if (hb < ha || pp->busy_at[w1 - 1] < pp->busy_at[w0 - 1]) return 0;
+    uint64_t ha = pp->host_at[0], hb = pp->host_at[PERIOD_WINDOW];
+    if (hb < ha || pp->busy_at[PERIOD_WINDOW] < pp->busy_at[0]) return 0;
     uint64_t Th = (hb - ha) / PERIOD_WINDOW;
     double sum[PERIOD_WINDOW][6] = { { 0 } }, mean[6] = { 0 };
     for (size_t q = w0; q < w1; q++) {
-        if (rel_off((double)(pp->host_at[q] - pp->host_at[q - 1]), (double)Th) > STEADY_TOL) return 0;
+        if (pp->host_at[q + 1 - w0] < pp->host_at[q - w0]
+            || rel_off((double)(pp->host_at[q + 1 - w0] - pp->host_at[q - w0]), (double)Th) > STEADY_TOL) return 0;
         for (size_t j = 0; j < P; j++) {
             const op_result *x = &o[period_op(pp, q) + j], *y = &o[period_op(pp, q - 1) + j];
             if (x->start_ps < y->start_ps || x->end_ps < y->end_ps) return 0;
@@ -822,34 +826,33 @@ static int period_steady(const gpu_config *cfg, const period_plan *pp, const run
     }
     *T_ps = T;
     *Th_ps = Th;
-    *busy_ps = (pp->busy_at[w1 - 1] - pp->busy_at[w0 - 1]) / PERIOD_WINDOW;
+    *busy_ps = (pp->busy_at[PERIOD_WINDOW] - pp->busy_at[0]) / PERIOD_WINDOW;
     return 1;
 }
 
-/* Time in [a, b) that no row of ops[0, n) covers. */
+/* Time in [a, b) that no row of ops[0, n) covers; -1 (as UINT64_MAX) when out of memory. */
+typedef struct span { uint64_t s, e; } span;
+static int span_cmp(const void *x, const void *y)
+{
+    const span *p = x, *q = y;
+    return p->s < q->s ? -1 : p->s > q->s;
+}
 static uint64_t uncovered(const op_result *ops, size_t n, uint64_t a, uint64_t b)
 {
-    /* the rows' intervals clipped to [a, b), merged by a sweep over them sorted by start (n is small) */
-    uint64_t covered = 0, at = a;
-    for (;;) {
-        size_t best = SIZE_MAX;
-        for (size_t i = 0; i < n; i++) {
-            uint64_t e = ops[i].end_ps < b ? ops[i].end_ps : b;
-            if (e <= at || ops[i].start_ps >= b) continue;
-            if (best == SIZE_MAX || ops[i].start_ps < ops[best].start_ps) best = i;
-        }
-        if (best == SIZE_MAX) break;
-        uint64_t s0 = ops[best].start_ps > at ? ops[best].start_ps : at;
-        uint64_t e0 = ops[best].end_ps < b ? ops[best].end_ps : b;
-        /* extend through every row that overlaps [s0, e0) */
-        for (int grew = 1; grew;) {
-            grew = 0;
-            for (size_t i = 0; i < n; i++)
-                if (ops[i].start_ps <= e0 && ops[i].end_ps > e0) { e0 = ops[i].end_ps < b ? ops[i].end_ps : b; grew = 1; }
-        }
-        covered += e0 - s0;
-        at = e0;
+    span *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v) return UINT64_MAX;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t s0 = ops[i].start_ps > a ? ops[i].start_ps : a, e0 = ops[i].end_ps < b ? ops[i].end_ps : b;
+        if (s0 < e0) v[m++] = (span){ s0, e0 };
     }
+    qsort(v, m, sizeof *v, span_cmp);
+    uint64_t covered = 0, at = a;
+    for (size_t i = 0; i < m; i++) {
+        uint64_t s0 = v[i].s > at ? v[i].s : at;
+        if (v[i].e > s0) { covered += v[i].e - s0; at = v[i].e; }
+    }
+    free(v);
     return (b - a) - covered;
 }
 
@@ -862,7 +865,7 @@ static int period_expand(const gpu_config *cfg, const trace *t, const period_pla
                          run_result *res, power_summary *ps)
 {
     size_t P = pp->P, L = res->nops, n = t->n;
-    size_t k = pp->nper - PERIOD_SIM;
+    size_t k = pp->nper - PERIOD_SIM(pp->warm);
     op_result *ops = realloc(res->ops, n * sizeof *ops);
     if (!ops) return -1;
     res->ops = ops;
@@ -870,14 +873,15 @@ static int period_expand(const gpu_config *cfg, const trace *t, const period_pla
     double e_ops = 0;
     for (size_t i = 0; i < L; i++) e_ops += ops[i].energy_j;
     uint64_t gap_all = uncovered(ops, L, 0, res->total_ps);
-    uint64_t w_start = ops[period_op(pp, PERIOD_WARM)].start_ps;
+    uint64_t w_start = ops[period_op(pp, pp->warm)].start_ps;
     uint64_t gap_w = uncovered(ops, L, w_start, w_start + PERIOD_WINDOW * T);
+    if (gap_all == UINT64_MAX || gap_w == UINT64_MAX) return -1;
     double gap_w_per_period = (double)gap_w / PERIOD_WINDOW;
     double gap_power_w = gap_all ? (ps->energy_j - e_ops) / ((double)gap_all * 1e-12) : 0;
     if (gap_power_w < 0) gap_power_w = 0;
     double clk_ps = ps->mean_clock_mhz * (double)res->total_ps;
     /* the tail moves to the end; the k periods between repeat the window */
-    size_t tail0 = period_op(pp, PERIOD_WARM + PERIOD_WINDOW);
+    size_t tail0 = period_op(pp, pp->warm + PERIOD_WINDOW);
     uint64_t shift = (uint64_t)k * T;
     for (size_t i = L; i-- > tail0;) {
         ops[i + k * P] = ops[i];
@@ -887,8 +891,8 @@ static int period_expand(const gpu_config *cfg, const trace *t, const period_pla
     double flops = 0, energy = 0, dev_ps = 0, dev_clk = 0;
     uint64_t dram = 0, l2a = 0, l2h = 0, pcie_b = 0;
     for (size_t m = 0; m < k; m++) {
-        size_t q = PERIOD_WARM + PERIOD_WINDOW + m;          /* the period it becomes */
-        size_t wq = PERIOD_WARM + m % PERIOD_WINDOW;         /* the window's period it repeats */
+        size_t q = pp->warm + PERIOD_WINDOW + m;          /* the period it becomes */
+        size_t wq = pp->warm + m % PERIOD_WINDOW;         /* the window's period it repeats */
         uint64_t d = (uint64_t)(q - wq) * T;
         for (size_t j = 0; j < P; j++) {
             op_result *x = &ops[period_op(pp, q) + j];
@@ -960,27 +964,30 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
     uint64_t busy_ps = 0;
     period_plan pp;
     memset(&pp, 0, sizeof pp);
-    if (cfg->sim.steady_state && trace_period(t, &pp)) {
-        /* simulate the head, PERIOD_SIM periods and the remainder; if its window is steady, the periods
-         * between the window and the last PERIOD_DRAIN are extrapolated, else the whole trace is simulated */
+    int found = cfg->sim.steady_state && trace_period(t, &pp);
+    /* simulate the head, PERIOD_SIM(warm) periods and the remainder; if the window is steady, the periods
+     * between it and the last PERIOD_DRAIN are extrapolated, else retry with twice the warm-up while that
+     * leaves half the periods to extrapolate (at most twice the last prefix's cost in all), else
+     * simulate the whole trace */
+    for (pp.warm = PERIOD_WARM; found && 2 * PERIOD_SIM(pp.warm) <= pp.nper; pp.warm *= 2) {
         trace head = *t;
-        size_t k = pp.nper - PERIOD_SIM;
+        size_t k = pp.nper - PERIOD_SIM(pp.warm);
         head.n = t->n - k * pp.P;
         uint64_t T, Th, busy_per;
-        if (!run_sim(cfg, &head, pg, &pp, res, &ps, &busy_ps, err, errlen)) {
-            if (period_steady(cfg, &pp, res, &T, &Th, &busy_per)) {
-                int rc = period_expand(cfg, t, &pp, T, Th, res, &ps);
-                if (!rc) {
-                    stats_add(&res->st, "runner", "period_ops", (double)pp.P);
-                    stats_add(&res->st, "runner", "periods_extrapolated", (double)k);
-                    stats_add(&res->st, "runner", "ops_extrapolated", (double)(k * pp.P));
-                    rc = run_stats(cfg, t, &ps, busy_ps + (uint64_t)k * busy_per, res, err, errlen);
-                }
-                if (rc) { run_result_free(res); res->nops = 0; snprintf(err, errlen, "out of memory"); }
-                return rc;
+        if (run_sim(cfg, &head, pg, &pp, res, &ps, &busy_ps, err, errlen)) break;
+        if (period_steady(cfg, &pp, res, &T, &Th, &busy_per)) {
+            int rc = period_expand(cfg, t, &pp, T, Th, res, &ps);
+            if (!rc) {
+                stats_add(&res->st, "runner", "period_ops", (double)pp.P);
+                stats_add(&res->st, "runner", "period_warm", (double)pp.warm);
+                stats_add(&res->st, "runner", "periods_extrapolated", (double)k);
+                stats_add(&res->st, "runner", "ops_extrapolated", (double)(k * pp.P));
+                rc = run_stats(cfg, t, &ps, busy_ps + (uint64_t)k * busy_per, res, err, errlen);
             }
-            run_result_free(res);
+            if (rc) { run_result_free(res); res->nops = 0; snprintf(err, errlen, "out of memory"); }
+            return rc;
         }
+        run_result_free(res);
     }
     int rc = run_sim(cfg, t, pg, NULL, res, &ps, &busy_ps, err, errlen);
     if (!rc && pp.P) stats_add(&res->st, "runner", "period_ops", (double)pp.P);
