@@ -909,6 +909,22 @@ static int period_expand(const gpu_config *cfg, const trace *t, const period_pla
             dev_clk += x->clock_mhz * (double)(x->end_ps - x->start_ps);
         }
     }
+    /* the die temperature (reported only: it feeds nothing back, thermal.h) keeps rising toward the steady
+     * value of the window's board power over the added time: a row moved by d relaxes by exp(-d / tau) */
+    double w_energy = gap_power_w * (double)gap_w * 1e-12;
+    for (size_t i = period_op(pp, pp->warm); i < tail0; i++) w_energy += ops[i].energy_j;
+    double w_power = w_energy / ((double)(PERIOD_WINDOW * T) * 1e-12);
+    double t_ss = cfg->power.ambient_c + cfg->power.r_th_c_per_w * w_power, tau_ps = cfg->power.thermal_tau_ms * 1e9;
+    for (size_t i = tail0; i < n; i++) {
+        size_t src = i >= tail0 + k * P ? i - k * P : period_op(pp, pp->warm + (i - tail0) / P % PERIOD_WINDOW) + (i - tail0) % P;
+        double d = (double)(ops[i].start_ps - ops[src < tail0 ? src : i].start_ps);
+        if (src >= tail0) d = (double)shift; /* the tail moved by k periods */
+        ops[i].temp_c = t_ss + (ops[i].temp_c - t_ss) * exp(-d / tau_ps);
+    }
+    ps->temp_c = t_ss + (ps->temp_c - t_ss) * exp(-(double)shift / tau_ps);
+    if (ps->temp_c > ps->peak_temp_c) ps->peak_temp_c = ps->temp_c;
+    res->temp_c = ps->temp_c;
+    res->peak_temp_c = ps->peak_temp_c;
     for (size_t i = 0; i < n; i++) snprintf(ops[i].name, sizeof ops[i].name, "%s", t->ops[i].name);
     res->nops = n;
     uint64_t end = 0;
