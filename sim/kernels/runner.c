@@ -594,10 +594,11 @@ static void horizon_error(const trace *t, size_t i, char *err, size_t errlen)
 }
 
 /* Simulates every op of t: the rows, the run's totals and the components' statistics; the power
- * summary in *ps and the host's busy time in *host_busy_ps (the caller adds their statistics). pp: a
+ * summary in *ps, the host's busy time in *host_busy_ps and the runner's iterations simulated and
+ * extrapolated and slots in rs (the caller adds their statistics). pp: a
  * periodic trace's plan, whose host times are recorded; NULL. */
 static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg, period_plan *pp, run_result *res,
-                   power_summary *ps_out, uint64_t *host_busy_ps, char *err, size_t errlen)
+                   power_summary *ps_out, uint64_t *host_busy_ps, double rs[3], char *err, size_t errlen)
 {
     memset(res, 0, sizeof *res);
     double cap = cfg->gpu.memory_gib * 1073741824.0;
@@ -708,10 +709,9 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
         *ps_out = ps;
         if (pp) { pp->host_end_ps = r->h.now_ps; pp->host_busy_ps = r->h.busy_ps; }
         gpu_report(r->g, &res->st, end);
-        stats_add(&res->st, "engine", "events", (double)res->events);
-        stats_add(&res->st, "runner", "iterations_simulated", (double)r->iters_simulated);
-        stats_add(&res->st, "runner", "iterations_extrapolated", (double)r->iters_extrapolated);
-        stats_add(&res->st, "runner", "exec_slots", (double)r->nslots);
+        rs[0] = (double)r->iters_simulated;
+        rs[1] = (double)r->iters_extrapolated;
+        rs[2] = (double)r->nslots;
         *host_busy_ps = r->h.busy_ps;
     }
     for (size_t i = 0; r->live && i < t->n; i++) if (r->live[i]) free(r->live[i]->ex.rep); /* ops a failure left unfinished */
@@ -955,7 +955,7 @@ static int period_expand(const gpu_config *cfg, const trace *t, const period_pla
 
 /* The run's power, thermal and overlap statistics (after any extrapolation). */
 static int run_stats(const gpu_config *cfg, const trace *t, const power_summary *ps, uint64_t host_busy_ps,
-                     run_result *res, char *err, size_t errlen)
+                     const double rs[3], const period_plan *pp, size_t k, run_result *res, char *err, size_t errlen)
 {
     stats_add(&res->st, "power", "energy_j", ps->energy_j);
     stats_add(&res->st, "power", "avg_power_w", ps->avg_power_w);
@@ -965,6 +965,16 @@ static int run_stats(const gpu_config *cfg, const trace *t, const power_summary 
     stats_add(&res->st, "thermal", "temp_c", ps->temp_c);
     stats_add(&res->st, "thermal", "peak_temp_c", ps->peak_temp_c);
     stats_add(&res->st, "thermal", "mean_temp_c", ps->mean_temp_c);
+    stats_add(&res->st, "engine", "events", (double)res->events);
+    stats_add(&res->st, "runner", "iterations_simulated", rs[0]);
+    stats_add(&res->st, "runner", "iterations_extrapolated", rs[1]);
+    stats_add(&res->st, "runner", "exec_slots", rs[2]);
+    if (pp->P) stats_add(&res->st, "runner", "period_ops", (double)pp->P);
+    if (k) {
+        stats_add(&res->st, "runner", "period_warm", (double)pp->warm);
+        stats_add(&res->st, "runner", "periods_extrapolated", (double)k);
+        stats_add(&res->st, "runner", "ops_extrapolated", (double)(k * pp->P));
+    }
     if (overlap_compute(cfg, t, res->ops, res->total_ps, host_busy_ps, &res->st, &res->ov)) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -978,6 +988,7 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
 {
     power_summary ps;
     uint64_t busy_ps = 0;
+    double rs[3] = { 0, 0, 0 };
     period_plan pp;
     memset(&pp, 0, sizeof pp);
     int found = cfg->sim.steady_state && trace_period(t, &pp);
@@ -990,24 +1001,17 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
         size_t k = pp.nper - PERIOD_SIM(pp.warm);
         head.n = t->n - k * pp.P;
         uint64_t T, Th, busy_per;
-        if (run_sim(cfg, &head, pg, &pp, res, &ps, &busy_ps, err, errlen)) break;
+        if (run_sim(cfg, &head, pg, &pp, res, &ps, &busy_ps, rs, err, errlen)) break;
         if (period_steady(cfg, &pp, res, &T, &Th, &busy_per)) {
             int rc = period_expand(cfg, t, &pp, T, Th, res, &ps);
-            if (!rc) {
-                stats_add(&res->st, "runner", "period_ops", (double)pp.P);
-                stats_add(&res->st, "runner", "period_warm", (double)pp.warm);
-                stats_add(&res->st, "runner", "periods_extrapolated", (double)k);
-                stats_add(&res->st, "runner", "ops_extrapolated", (double)(k * pp.P));
-                rc = run_stats(cfg, t, &ps, busy_ps + (uint64_t)k * busy_per, res, err, errlen);
-            }
+            if (!rc) rc = run_stats(cfg, t, &ps, busy_ps + (uint64_t)k * busy_per, rs, &pp, k, res, err, errlen);
             if (rc) { run_result_free(res); res->nops = 0; snprintf(err, errlen, "out of memory"); }
             return rc;
         }
         run_result_free(res);
     }
-    int rc = run_sim(cfg, t, pg, NULL, res, &ps, &busy_ps, err, errlen);
-    if (!rc && pp.P) stats_add(&res->st, "runner", "period_ops", (double)pp.P);
-    if (!rc && (rc = run_stats(cfg, t, &ps, busy_ps, res, err, errlen))) { run_result_free(res); res->nops = 0; }
+    int rc = run_sim(cfg, t, pg, NULL, res, &ps, &busy_ps, rs, err, errlen);
+    if (!rc && (rc = run_stats(cfg, t, &ps, busy_ps, rs, &pp, 0, res, err, errlen))) { run_result_free(res); res->nops = 0; }
     return rc;
 }
 
