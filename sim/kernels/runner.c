@@ -30,6 +30,17 @@
  * repeats the last simulated one's parts; the clock and memory splits are made
  * at the end of the run, when the op's mean clock is known. `bound` is the
  * largest part.
+ * Periodic traces (sim.steady_state on): a trace whose ops from some point on
+ * each equal the op P lines earlier (names aside) is simulated up to its head,
+ * PERIOD_SIM(warm) periods and its remainder; when the window of PERIOD_WINDOW
+ * periods is steady (period_steady), the periods between the window and the
+ * last PERIOD_DRAIN are extrapolated (period_expand): every op keeps its row, a
+ * copy of its counterpart's in the window shifted by whole periods, and the
+ * run's totals are its rows' (plus idle time no op covers). Approximated:
+ * extrapolated periods repeat the window's periods rather than continuing
+ * their noise; component statistics cover the simulated ops only; events
+ * count simulated ones. A window that is not steady doubles the warm-up;
+ * at worst the whole trace is simulated as well.
  * Everything that depends on the op's kind (its buffers, footprint, whether it
  * is a kernel or blocks the host, how it starts) comes from its row in the op
  * table (ops/optable.h).
