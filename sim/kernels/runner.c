@@ -31,6 +31,17 @@
  * repeats the last simulated one's parts; the clock and memory splits are made
  * at the end of the run, when the op's mean clock is known. `bound` is the
  * largest part.
+ * Periodic traces (sim.steady_state on): a trace whose ops from some point on
+ * each equal the op P lines earlier (names aside) is simulated up to its head,
+ * PERIOD_SIM(warm) periods and its remainder; when the window of PERIOD_WINDOW
+ * periods is steady (period_steady), the periods between the window and the
+ * last PERIOD_DRAIN are extrapolated (period_expand): every op keeps its row, a
+ * copy of its counterpart's in the window shifted by whole periods, and the
+ * run's totals are its rows' (plus idle time no op covers). Approximated:
+ * extrapolated periods repeat the window's periods rather than continuing
+ * their noise; component statistics cover the simulated ops only; events
+ * count simulated ones. A window that is not steady doubles the warm-up;
+ * at worst the whole trace is simulated as well.
  * Everything that depends on the op's kind (its buffers, footprint, whether it
  * is a kernel or blocks the host, how it starts) comes from its row in the op
  * table (ops/optable.h).
@@ -38,6 +49,7 @@
 #include "runner.h"
 
 #include <assert.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,6 +117,36 @@ struct op_repeat {
     double last_bd[BD_RAW_N];               /* the last simulated iteration's device parts (ps) */
 };
 
+/* A trace that repeats a period of ops (trace_period): ops [s, n) each equal
+ * (kind, params, stream, repeat; not the name) to the op P positions earlier. */
+#define PERIOD_MAX_OPS 4096   /* longest period looked for */
+#define PERIOD_TRIES 64       /* candidate periods tried (earlier ops equal to the last one) */
+#define PERIOD_WARM 16        /* periods simulated before the window at first (caches, queues, the controller);
+                                 twice as many at each retry while the window is not steady */
+#define PERIOD_WINDOW 64      /* periods that must agree; extrapolated periods repeat them in turn */
+#define PERIOD_DRAIN 2        /* periods simulated after the window: they become the trace's last ones */
+#define PERIOD_SIM(warm) ((warm) + PERIOD_WINDOW + PERIOD_DRAIN) /* periods simulated */
+/* A period's traffic varies from one period to the next by a few percent (random L2 replacement, set
+ * sampling, addresses that differ each period: +-3.2% in 32 periods of bench/run's trace, +-11% with
+ * GEMMs of 128x256x256), and an op's start and end by about 1% of the period. So the window is tested for a trend, not for equal periods:
+ * the means of its two halves agree within PERIOD_TREND_TOL, metric by metric; single periods within
+ * PERIOD_NOISE_TOL of the window's mean, ops' starts and ends within PERIOD_JITTER_TOL of the period.
+ * Halves of 32 periods keep a false trend (noise) rare: their means' difference has a standard error
+ * of about 0.3% for a period whose traffic varies by 1.5%. Extrapolated periods repeat the window's
+ * periods in turn, so their mean is the window's. */
+#define PERIOD_TREND_TOL 0.01
+#define PERIOD_NOISE_TOL 0.25
+#define PERIOD_JITTER_TOL 0.03
+
+typedef struct period_plan {
+    size_t s, P;              /* ops [0, s) are a head; from s on, periods of P ops */
+    size_t nper, rem;         /* whole periods in the trace, and ops after the last one */
+    size_t warm;              /* periods simulated before the window */
+    uint64_t host_at[PERIOD_WINDOW + 1]; /* host time when it took op s + q * P, q = warm - 1 .. warm + WINDOW - 1 */
+    uint64_t busy_at[PERIOD_WINDOW + 1]; /* host busy time then */
+    uint64_t host_end_ps, host_busy_ps; /* the host's clock and busy time at the end of the run */
+} period_plan;
+
 /* The state of an op from its submission to its end, taken from a free list:
  * the runner's memory grows with the ops in flight, not with the trace (a
  * pointer per op stays: 8 bytes). */
@@ -135,6 +177,7 @@ typedef struct runner {
     int host_blocked;         /* waiting for sync or a blocking op */
     size_t blocking_op;       /* SIZE_MAX: sync (all) */
     uint64_t bump, capacity;
+    struct period_plan *pp;    /* periodic trace: where to record the host's time at period starts; NULL */
     int failed;
     char *err;
     size_t errlen;
@@ -483,6 +526,17 @@ static int host_op(runner *r, size_t i)
     return 0;
 }
 
+/* Periodic trace: the host's clock when it takes the first op of a period. */
+static void period_mark(runner *r, size_t i)
+{
+    period_plan *pp = r->pp;
+    if (!pp || i < pp->s || (i - pp->s) % pp->P) return;
+    size_t q = (i - pp->s) / pp->P;
+    if (q + 1 < pp->warm || q >= pp->warm + PERIOD_WINDOW) return;
+    pp->host_at[q + 1 - pp->warm] = r->h.now_ps;
+    pp->busy_at[q + 1 - pp->warm] = r->h.busy_ps;
+}
+
 static void host_step(void *ctx, uint64_t arg)
 {
     (void)arg;
@@ -491,6 +545,7 @@ static void host_step(void *ctx, uint64_t arg)
         size_t i = r->next_op;
         const trace_op *op = &r->t->ops[i];
         if (!op_type_of(op)->start) {
+            period_mark(r, i);
             if (host_op(r, i)) return; /* blocked until the streams drain */
             continue;
         }
@@ -498,6 +553,7 @@ static void host_step(void *ctx, uint64_t arg)
             engine_schedule(r->e, r->h.now_ps, PRIO_LOW, host_step, r, 0);
             return;
         }
+        period_mark(r, i);
         exec_slot *sl = slot_take(r, i);
         if (!sl) { snprintf(r->err, r->errlen, "out of memory"); r->failed = -1; return; }
         op_exec *ex = &sl->ex;
@@ -564,8 +620,12 @@ static void horizon_error(const trace *t, size_t i, char *err, size_t errlen)
              "or repeat= too large; no result", t->path, op->line, op->name);
 }
 
-int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progress *pg, run_result *res, char *err,
-                        size_t errlen)
+/* Simulates every op of t: the rows, the run's totals and the components' statistics; the power
+ * summary in *ps, the host's busy time in *host_busy_ps and the runner's iterations simulated and
+ * extrapolated and slots in rs (the caller adds their statistics). pp: a
+ * periodic trace's plan, whose host times are recorded; NULL. */
+static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg, period_plan *pp, run_result *res,
+                   power_summary *ps_out, uint64_t *host_busy_ps, double rs[3], char *err, size_t errlen)
 {
     memset(res, 0, sizeof *res);
     double cap = cfg->gpu.memory_gib * 1073741824.0;
@@ -590,6 +650,7 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
     r->err = err;
     r->errlen = errlen;
     r->capacity = (uint64_t)cap;
+    r->pp = pp;
     r->e = engine_create();
     r->g = r->e ? gpu_create(cfg, r->e) : NULL;
     r->live = calloc(t->n, sizeof *r->live);
@@ -672,24 +733,13 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
         res->clock_mhz = ps.mean_clock_mhz;
         res->temp_c = ps.temp_c;
         res->peak_temp_c = ps.peak_temp_c;
+        *ps_out = ps;
+        if (pp) { pp->host_end_ps = r->h.now_ps; pp->host_busy_ps = r->h.busy_ps; }
         gpu_report(r->g, &res->st, end);
-        stats_add(&res->st, "power", "energy_j", ps.energy_j);
-        stats_add(&res->st, "power", "avg_power_w", ps.avg_power_w);
-        stats_add(&res->st, "power", "peak_power_w", ps.peak_power_w);
-        stats_add(&res->st, "power", "mean_clock_mhz", ps.mean_clock_mhz);
-        stats_add(&res->st, "power", "min_clock_mhz", ps.min_clock_mhz);
-        stats_add(&res->st, "thermal", "temp_c", ps.temp_c);
-        stats_add(&res->st, "thermal", "peak_temp_c", ps.peak_temp_c);
-        stats_add(&res->st, "thermal", "mean_temp_c", ps.mean_temp_c);
-        stats_add(&res->st, "engine", "events", (double)res->events);
-        stats_add(&res->st, "runner", "iterations_simulated", (double)r->iters_simulated);
-        stats_add(&res->st, "runner", "iterations_extrapolated", (double)r->iters_extrapolated);
-        stats_add(&res->st, "runner", "exec_slots", (double)r->nslots);
-        if (overlap_compute(cfg, t, res->ops, end, r->h.busy_ps, &res->st, &res->ov)) {
-            snprintf(err, errlen, "out of memory");
-            rc = -1;
-        } else
-            overlap_report(&res->ov, &res->st);
+        rs[0] = (double)r->iters_simulated;
+        rs[1] = (double)r->iters_extrapolated;
+        rs[2] = (double)r->nslots;
+        *host_busy_ps = r->h.busy_ps;
     }
     for (size_t i = 0; r->live && i < t->n; i++) if (r->live[i]) free(r->live[i]->ex.rep); /* ops a failure left unfinished */
     for (int s = 0; s < MAX_STREAMS; s++) free(r->streams[s].ops);
@@ -711,6 +761,284 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
     free(r->bd);
     free(r);
     if (rc) { free(res->ops); res->ops = NULL; res->nops = 0; stats_free(&res->st); }
+    return rc;
+}
+
+/* The same op but for its name: kind, stream, repeat and every parameter. */
+static int op_same(const trace_op *a, const trace_op *b)
+{
+    if (a->kind != b->kind || a->stream != b->stream || a->repeat != b->repeat) return 0;
+    size_t sz = op_type_of(a)->params_size;
+    return !sz || (a->params && b->params && !memcmp(a->params, b->params, sz));
+}
+
+/* Finds the shortest period of t's tail that repeats at least 2 * PERIOD_SIM(PERIOD_WARM) times (periods of up to
+ * PERIOD_MAX_OPS ops, among the PERIOD_TRIES latest ops equal to the last one). Returns 1 and fills
+ * pp's s, P, nper and rem; 0 when there is none. O(n) per candidate that matches. */
+static int trace_period(const trace *t, period_plan *pp)
+{
+    size_t n = t->n;
+    if (n < 2 * PERIOD_SIM(PERIOD_WARM)) return 0;
+    const trace_op *ops = t->ops;
+    int tries = 0;
+    for (size_t P = 1; P <= PERIOD_MAX_OPS && P < n && tries < PERIOD_TRIES; P++) {
+        if (!op_same(&ops[n - 1], &ops[n - 1 - P])) continue;
+        tries++;
+        size_t i = n - 1;
+        while (i >= P && op_same(&ops[i], &ops[i - P])) i--;
+        size_t s = i + 1 - P; /* ops (i, n) equal the op P earlier: periods start at i + 1 - P */
+        size_t nper = (n - s) / P;
+        if (nper < 2 * PERIOD_SIM(PERIOD_WARM)) continue;
+        pp->s = s;
+        pp->P = P;
+        pp->nper = nper;
+        pp->rem = (n - s) % P;
+        return 1;
+    }
+    return 0;
+}
+
+/* First op of period q. */
+static size_t period_op(const period_plan *pp, size_t q) { return pp->s + q * pp->P; }
+
+static double rel_off(double v, double ref) { double d = v > ref ? v - ref : ref - v; return ref > 0 ? d / ref : d; }
+
+/* The simulated prefix (PERIOD_SIM(warm) periods and the remainder) reached a steady state in its window
+ * (periods warm .. warm + PERIOD_WINDOW - 1): the period's time T (first op to first op)
+ * the same in the window's two halves within STEADY_TOL; every op started and ended T after its
+ * counterpart in the period before, within PERIOD_JITTER_TOL of T; the host took each
+ * period's first op T_host after the last, within STEADY_TOL; the periods' summed op time, traffic and
+ * energy without a trend (halves within PERIOD_TREND_TOL, each within PERIOD_NOISE_TOL of the mean);
+ * and the power limit never bound (every control interval's
+ * power under power.limit_w, so the clock stays at gpu.clock_mhz in every later period too).
+ * Returns 1 and T, T_host, the host's busy time per period; else 0. */
+static int period_steady(const gpu_config *cfg, const period_plan *pp, const run_result *res, uint64_t *T_ps,
+                         uint64_t *Th_ps, uint64_t *busy_ps)
+{
+    const op_result *o = res->ops;
+    size_t P = pp->P, w0 = pp->warm, w1 = pp->warm + PERIOD_WINDOW;
+    if (res->peak_power_w >= cfg->power.limit_w) return 0;
+    uint64_t a = o[period_op(pp, w0 - 1)].start_ps, b = o[period_op(pp, w1 - 1)].start_ps;
+    if (b <= a) return 0;
+    uint64_t T = (b - a) / PERIOD_WINDOW;
+    /* the period's time: the window's two halves agree within STEADY_TOL (single ops jitter more) */
+    uint64_t mid = o[period_op(pp, w0 - 1 + PERIOD_WINDOW / 2)].start_ps;
+    if (mid < a || mid > b || rel_off((double)(mid - a), (double)(b - mid)) > STEADY_TOL) return 0;
+    uint64_t ha = pp->host_at[0], hb = pp->host_at[PERIOD_WINDOW];
+    if (hb < ha || pp->busy_at[PERIOD_WINDOW] < pp->busy_at[0]) return 0;
+    uint64_t Th = (hb - ha) / PERIOD_WINDOW;
+    double sum[PERIOD_WINDOW][6] = { { 0 } }, mean[6] = { 0 };
+    for (size_t q = w0; q < w1; q++) {
+        if (pp->host_at[q + 1 - w0] < pp->host_at[q - w0]
+            || rel_off((double)(pp->host_at[q + 1 - w0] - pp->host_at[q - w0]), (double)Th) > STEADY_TOL) return 0;
+        for (size_t j = 0; j < P; j++) {
+            const op_result *x = &o[period_op(pp, q) + j], *y = &o[period_op(pp, q - 1) + j];
+            if (x->start_ps < y->start_ps || x->end_ps < y->end_ps) return 0;
+            if (fabs((double)(x->start_ps - y->start_ps) - (double)T) > PERIOD_JITTER_TOL * (double)T) return 0;
+            if (fabs((double)(x->end_ps - y->end_ps) - (double)T) > PERIOD_JITTER_TOL * (double)T) return 0;
+            double v[6] = { (double)(x->end_ps - x->start_ps), (double)x->dram_bytes, (double)x->l2_accesses,
+                            (double)x->l2_hits, (double)x->pcie_bytes, x->energy_j };
+            for (int m = 0; m < 6; m++) sum[q - w0][m] += v[m];
+        }
+    }
+    for (int m = 0; m < 6; m++) {
+        double half[2] = { 0, 0 };
+        for (int q = 0; q < PERIOD_WINDOW; q++) {
+            mean[m] += sum[q][m] / PERIOD_WINDOW;
+            half[2 * q / PERIOD_WINDOW] += sum[q][m] / (PERIOD_WINDOW / 2);
+        }
+        if (rel_off(half[1], half[0]) > PERIOD_TREND_TOL) return 0;
+        for (int q = 0; q < PERIOD_WINDOW; q++)
+            if (rel_off(sum[q][m], mean[m]) > PERIOD_NOISE_TOL) return 0;
+    }
+    *T_ps = T;
+    *Th_ps = Th;
+    *busy_ps = (pp->busy_at[PERIOD_WINDOW] - pp->busy_at[0]) / PERIOD_WINDOW;
+    return 1;
+}
+
+/* Time in [a, b) that no row of ops[0, n) covers; -1 (as UINT64_MAX) when out of memory. */
+typedef struct span { uint64_t s, e; } span;
+static int span_cmp(const void *x, const void *y)
+{
+    const span *p = x, *q = y;
+    return p->s < q->s ? -1 : p->s > q->s;
+}
+static uint64_t uncovered(const op_result *ops, size_t n, uint64_t a, uint64_t b)
+{
+    span *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v) return UINT64_MAX;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t s0 = ops[i].start_ps > a ? ops[i].start_ps : a, e0 = ops[i].end_ps < b ? ops[i].end_ps : b;
+        if (s0 < e0) v[m++] = (span){ s0, e0 };
+    }
+    qsort(v, m, sizeof *v, span_cmp);
+    uint64_t covered = 0, at = a;
+    for (size_t i = 0; i < m; i++) {
+        uint64_t s0 = v[i].s > at ? v[i].s : at;
+        if (v[i].e > s0) { covered += v[i].e - s0; at = v[i].e; }
+    }
+    free(v);
+    return (b - a) - covered;
+}
+
+/* Expands the prefix's rows (pre, L = t->n - k * P ops) to the whole trace: ops before the window's end and
+ * the last PERIOD_DRAIN periods and remainder are the simulated ones (the latter shifted by k * T); the k
+ * periods between repeat the window's periods in turn, shifted by whole periods. The run's totals grow by
+ * the extrapolated rows' figures; the energy also by the window's idle time no op covers, at the prefix's
+ * mean power outside ops. Returns 0 or -1 (out of memory; res unchanged). */
+static int period_expand(const gpu_config *cfg, const trace *t, const period_plan *pp, uint64_t T, uint64_t Th,
+                         run_result *res, power_summary *ps)
+{
+    size_t P = pp->P, L = res->nops, n = t->n;
+    size_t k = pp->nper - PERIOD_SIM(pp->warm);
+    op_result *ops = realloc(res->ops, n * sizeof *ops);
+    if (!ops) return -1;
+    res->ops = ops;
+    /* prefix figures needed before the rows move: gap energy and its time */
+    double e_ops = 0;
+    for (size_t i = 0; i < L; i++) e_ops += ops[i].energy_j;
+    uint64_t gap_all = uncovered(ops, L, 0, res->total_ps);
+    uint64_t w_start = ops[period_op(pp, pp->warm)].start_ps;
+    uint64_t gap_w = uncovered(ops, L, w_start, w_start + PERIOD_WINDOW * T);
+    if (gap_all == UINT64_MAX || gap_w == UINT64_MAX) return -1;
+    double gap_w_per_period = (double)gap_w / PERIOD_WINDOW;
+    double gap_power_w = gap_all ? (ps->energy_j - e_ops) / ((double)gap_all * 1e-12) : 0;
+    if (gap_power_w < 0) gap_power_w = 0;
+    double clk_ps = ps->mean_clock_mhz * (double)res->total_ps;
+    /* the tail moves to the end; the k periods between repeat the window */
+    size_t tail0 = period_op(pp, pp->warm + PERIOD_WINDOW);
+    uint64_t shift = (uint64_t)k * T;
+    for (size_t i = L; i-- > tail0;) {
+        ops[i + k * P] = ops[i];
+        ops[i + k * P].start_ps += shift;
+        ops[i + k * P].end_ps += shift;
+    }
+    double flops = 0, energy = 0, dev_ps = 0, dev_clk = 0;
+    uint64_t dram = 0, l2a = 0, l2h = 0, pcie_b = 0;
+    for (size_t m = 0; m < k; m++) {
+        size_t q = pp->warm + PERIOD_WINDOW + m;          /* the period it becomes */
+        size_t wq = pp->warm + m % PERIOD_WINDOW;         /* the window's period it repeats */
+        uint64_t d = (uint64_t)(q - wq) * T;
+        for (size_t j = 0; j < P; j++) {
+            op_result *x = &ops[period_op(pp, q) + j];
+            *x = ops[period_op(pp, wq) + j];
+            x->start_ps += d;
+            x->end_ps += d;
+            flops += x->flops;
+            energy += x->energy_j;
+            dram += x->dram_bytes;
+            l2a += x->l2_accesses;
+            l2h += x->l2_hits;
+            pcie_b += x->pcie_bytes;
+            dev_ps += (double)(x->end_ps - x->start_ps);
+            dev_clk += x->clock_mhz * (double)(x->end_ps - x->start_ps);
+        }
+    }
+    /* the die temperature (reported only: it feeds nothing back, thermal.h) keeps rising toward the steady
+     * value of the window's board power over the added time: a row moved by d relaxes by exp(-d / tau) */
+    double w_energy = gap_power_w * (double)gap_w * 1e-12;
+    for (size_t i = period_op(pp, pp->warm); i < tail0; i++) w_energy += ops[i].energy_j;
+    double w_power = w_energy / ((double)(PERIOD_WINDOW * T) * 1e-12);
+    double t_ss = cfg->power.ambient_c + cfg->power.r_th_c_per_w * w_power, tau_ps = cfg->power.thermal_tau_ms * 1e9;
+    for (size_t i = tail0; i < n; i++) {
+        size_t src = i >= tail0 + k * P ? i - k * P : period_op(pp, pp->warm + (i - tail0) / P % PERIOD_WINDOW) + (i - tail0) % P;
+        double d = (double)(ops[i].start_ps - ops[src < tail0 ? src : i].start_ps);
+        if (src >= tail0) d = (double)shift; /* the tail moved by k periods */
+        ops[i].temp_c = t_ss + (ops[i].temp_c - t_ss) * exp(-d / tau_ps);
+    }
+    ps->temp_c = t_ss + (ps->temp_c - t_ss) * exp(-(double)shift / tau_ps);
+    if (ps->temp_c > ps->peak_temp_c) ps->peak_temp_c = ps->temp_c;
+    res->temp_c = ps->temp_c;
+    res->peak_temp_c = ps->peak_temp_c;
+    for (size_t i = 0; i < n; i++) snprintf(ops[i].name, sizeof ops[i].name, "%s", t->ops[i].name);
+    res->nops = n;
+    uint64_t end = 0;
+    for (size_t i = 0; i < n; i++) if (ops[i].end_ps > end) end = ops[i].end_ps;
+    uint64_t host_end = pp->host_end_ps + (uint64_t)k * Th;
+    if (host_end > end) end = host_end;
+    double gap_j = gap_power_w * gap_w_per_period * 1e-12 * (double)k;
+    uint64_t added_ps = end - res->total_ps;
+    res->total_ps = end;
+    res->cycles = clock_cycles(&(clock_domain){ (uint32_t)cfg->gpu.clock_mhz }, end);
+    res->flops += flops;
+    res->dram_bytes += dram;
+    res->l2_accesses += l2a;
+    res->l2_hits += l2h;
+    res->pcie_bytes += pcie_b;
+    ps->energy_j += energy + gap_j;
+    res->energy_j = ps->energy_j;
+    ps->avg_power_w = end ? ps->energy_j / ((double)end * 1e-12) : 0;
+    res->avg_power_w = ps->avg_power_w;
+    /* the added time ran at the window's clock: its ops' where they ran, gpu.clock_mhz (never capped) elsewhere */
+    double busy = dev_ps < (double)added_ps ? dev_ps : (double)added_ps;
+    double clk_added = dev_ps > 0 ? dev_clk / dev_ps * busy : 0;
+    clk_added += (double)cfg->gpu.clock_mhz * ((double)added_ps - busy);
+    ps->mean_clock_mhz = end ? (clk_ps + clk_added) / (double)end : ps->mean_clock_mhz;
+    res->clock_mhz = ps->mean_clock_mhz;
+    return 0;
+}
+
+/* The run's power, thermal and overlap statistics (after any extrapolation). */
+static int run_stats(const gpu_config *cfg, const trace *t, const power_summary *ps, uint64_t host_busy_ps,
+                     const double rs[3], const period_plan *pp, size_t k, run_result *res, char *err, size_t errlen)
+{
+    stats_add(&res->st, "power", "energy_j", ps->energy_j);
+    stats_add(&res->st, "power", "avg_power_w", ps->avg_power_w);
+    stats_add(&res->st, "power", "peak_power_w", ps->peak_power_w);
+    stats_add(&res->st, "power", "mean_clock_mhz", ps->mean_clock_mhz);
+    stats_add(&res->st, "power", "min_clock_mhz", ps->min_clock_mhz);
+    stats_add(&res->st, "thermal", "temp_c", ps->temp_c);
+    stats_add(&res->st, "thermal", "peak_temp_c", ps->peak_temp_c);
+    stats_add(&res->st, "thermal", "mean_temp_c", ps->mean_temp_c);
+    stats_add(&res->st, "engine", "events", (double)res->events);
+    stats_add(&res->st, "runner", "iterations_simulated", rs[0]);
+    stats_add(&res->st, "runner", "iterations_extrapolated", rs[1]);
+    stats_add(&res->st, "runner", "exec_slots", rs[2]);
+    if (pp->P) stats_add(&res->st, "runner", "period_ops", (double)pp->P);
+    if (k) {
+        stats_add(&res->st, "runner", "period_warm", (double)pp->warm);
+        stats_add(&res->st, "runner", "periods_extrapolated", (double)k);
+        stats_add(&res->st, "runner", "ops_extrapolated", (double)(k * pp->P));
+    }
+    if (overlap_compute(cfg, t, res->ops, res->total_ps, host_busy_ps, &res->st, &res->ov)) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    overlap_report(&res->ov, &res->st);
+    return 0;
+}
+
+int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progress *pg, run_result *res, char *err,
+                        size_t errlen)
+{
+    power_summary ps;
+    uint64_t busy_ps = 0;
+    double rs[3] = { 0, 0, 0 };
+    period_plan pp;
+    memset(&pp, 0, sizeof pp);
+    int found = cfg->sim.steady_state && trace_period(t, &pp);
+    /* simulate the head, PERIOD_SIM(warm) periods and the remainder; if the window is steady, the periods
+     * between it and the last PERIOD_DRAIN are extrapolated, else retry with twice the warm-up while that
+     * leaves half the periods to extrapolate (at most twice the last prefix's cost in all), else
+     * simulate the whole trace */
+    for (pp.warm = PERIOD_WARM; found && 2 * PERIOD_SIM(pp.warm) <= pp.nper; pp.warm *= 2) {
+        trace head = *t;
+        size_t k = pp.nper - PERIOD_SIM(pp.warm);
+        head.n = t->n - k * pp.P;
+        uint64_t T, Th, busy_per;
+        if (run_sim(cfg, &head, pg, &pp, res, &ps, &busy_ps, rs, err, errlen)) break;
+        if (period_steady(cfg, &pp, res, &T, &Th, &busy_per)) {
+            int rc = period_expand(cfg, t, &pp, T, Th, res, &ps);
+            if (!rc) rc = run_stats(cfg, t, &ps, busy_ps + (uint64_t)k * busy_per, rs, &pp, k, res, err, errlen);
+            if (rc) { run_result_free(res); res->nops = 0; snprintf(err, errlen, "out of memory"); }
+            return rc;
+        }
+        run_result_free(res);
+    }
+    int rc = run_sim(cfg, t, pg, NULL, res, &ps, &busy_ps, rs, err, errlen);
+    if (!rc && (rc = run_stats(cfg, t, &ps, busy_ps, rs, &pp, 0, res, err, errlen))) { run_result_free(res); res->nops = 0; }
     return rc;
 }
 

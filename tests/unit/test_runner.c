@@ -6,6 +6,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "common.h"
 #include "kernels/runner.h"
@@ -284,6 +287,149 @@ static void test_steady_state(void **state)
     check_steady("gemm m=1024 n=1024 k=1024 dtype=fp16 repeat=20\neltwise elems=1048576 dtype=fp16\n", 0, NULL);
 }
 
+/* A trace text of a head, `periods` repetitions of `period` (each line's name= gets the period's
+ * number: names differ, as in a real trace) and a remainder (the period's first rem_lines lines). */
+static char *periodic_text(const char *head, const char *period, int periods, int rem_lines)
+{
+    size_t cap = strlen(head) + (size_t)(periods + 1) * (strlen(period) + 256) + 1;
+    char *txt = malloc(cap), *w = txt;
+    assert_non_null(txt);
+    w += sprintf(w, "%s", head);
+    for (int q = 0; q <= periods; q++) {
+        const char *l = period;
+        for (int j = 0; *l && (q < periods || j < rem_lines); j++) {
+            const char *nl = strchr(l, '\n');
+            w += sprintf(w, "%.*s name=p%d_%d\n", (int)(nl - l), l, q, j);
+            l = nl + 1;
+        }
+    }
+    return txt;
+}
+
+/* The per-op figures sum to the run's totals. */
+static void check_rows_sum(const run_result *r)
+{
+    double flops = 0, energy = 0;
+    uint64_t dram = 0, l2a = 0, l2h = 0, pcie = 0, end = 0;
+    for (size_t i = 0; i < r->nops; i++) {
+        const op_result *o = &r->ops[i];
+        flops += o->flops;
+        energy += o->energy_j;
+        dram += o->dram_bytes;
+        l2a += o->l2_accesses;
+        l2h += o->l2_hits;
+        pcie += o->pcie_bytes;
+        if (o->end_ps > end) end = o->end_ps;
+        assert_true(o->end_ps >= o->start_ps);
+    }
+    assert_true(rel(flops, r->flops) < 1e-9);
+    assert_int_equal(dram, r->dram_bytes);
+    assert_int_equal(l2a, r->l2_accesses);
+    assert_int_equal(l2h, r->l2_hits);
+    assert_int_equal(pcie, r->pcie_bytes);
+    assert_true(end <= r->total_ps);
+    assert_true(energy <= r->energy_j * (1 + 1e-9)); /* idle time with no op running is the run's only */
+}
+
+/* A periodic trace with sim.steady_state on simulates a prefix and extrapolates whole periods; it
+ * agrees with off (every op simulated) within 1% in total time, per-op times (each op's start, the
+ * mean time of each position in the period), traffic and energy; one row per op with its own name. */
+static void check_periodic(const char *text, const char *set)
+{
+    const char *on_set[] = { set }, *off_set[] = { "sim.steady_state=off", set };
+    gpu_config on = test_config(on_set, set ? 1 : 0), off = test_config(off_set, set ? 2 : 1);
+    run_result a = sim(&on, text), b = sim(&off, text);
+    size_t P = (size_t)stats_get(&a.st, "runner", "period_ops", 0);
+    print_message("period %zu ops, %g periods extrapolated; on %.3f us, off %.3f us; events %llu vs %llu\n", P,
+                  stats_get(&a.st, "runner", "periods_extrapolated", 0), (double)a.total_ps / 1e6,
+                  (double)b.total_ps / 1e6, (unsigned long long)a.events, (unsigned long long)b.events);
+    assert_true(P > 0);
+    assert_true(stats_get(&a.st, "runner", "periods_extrapolated", 0) > 0);
+    assert_true(stats_get(&b.st, "runner", "periods_extrapolated", -1) == -1);
+    assert_true(a.events < b.events / 2);
+    assert_int_equal(a.nops, b.nops);
+    assert_true(rel((double)a.total_ps, (double)b.total_ps) < 0.01);
+    assert_true(rel((double)a.dram_bytes, (double)b.dram_bytes) < 0.01);
+    assert_true(rel((double)a.l2_accesses, (double)b.l2_accesses) < 0.01);
+    assert_true(rel((double)a.l2_hits, (double)b.l2_hits) < 0.01);
+    assert_true(a.flops == b.flops);
+    assert_true(rel(a.energy_j, b.energy_j) < 0.01);
+    assert_true(rel(a.clock_mhz, b.clock_mhz) < 0.01);
+    double sum_a[64] = { 0 }, sum_b[64] = { 0 }, e_a = 0, e_b = 0;
+    for (size_t i = 0; i < a.nops; i++) {
+        assert_string_equal(a.ops[i].name, b.ops[i].name);
+        assert_string_equal(a.ops[i].kind, b.ops[i].kind);
+        assert_true(fabs((double)a.ops[i].start_ps - (double)b.ops[i].start_ps) < 0.01 * (double)b.total_ps);
+        sum_a[i % P % 64] += op_us(&a, i);
+        sum_b[i % P % 64] += op_us(&b, i);
+        e_a += a.ops[i].energy_j;
+        e_b += b.ops[i].energy_j;
+    }
+    for (size_t j = 0; j < P && j < 64; j++) /* (sync takes no time) */
+        assert_true(fabs(sum_a[j] - sum_b[j]) <= 0.01 * sum_b[j]);
+    assert_true(rel(e_a, e_b) < 0.01);
+    check_rows_sum(&a);
+    check_rows_sum(&b);
+    run_result_free(&a);
+    run_result_free(&b);
+}
+
+static void test_periodic_trace(void **state)
+{
+    (void)state;
+    /* four streams, GEMMs then element-wise ops, no sync (bench/run's trace, smaller): host-bound */
+    char *t1 = periodic_text("copy dir=h2d bytes=1000000\n",
+                             "gemm m=128 n=256 k=256 dtype=fp16 stream=0\ngemm m=128 n=256 k=256 dtype=fp16 stream=1\n"
+                             "gemm m=128 n=256 k=256 dtype=fp16 stream=2\ngemm m=128 n=256 k=256 dtype=fp16 stream=3\n"
+                             "eltwise elems=65536 dtype=fp16 stream=0\neltwise elems=65536 dtype=fp16 stream=1\n"
+                             "eltwise elems=65536 dtype=fp16 stream=2\neltwise elems=65536 dtype=fp16 stream=3\n",
+                             300, 5);
+    check_periodic(t1, NULL);
+    /* a training step: a GEMM that outlasts the host's launches (GPU-bound), a copy on another stream,
+     * a sync and host work: the host's clock advances by the period too */
+    char *t2 = periodic_text("", "gemm m=512 n=1024 k=512 dtype=fp16\neltwise elems=262144 dtype=fp16\n"
+                                 "copy dir=d2h bytes=65536 stream=1\nsync\ncpu us=3\n", 240, 0);
+    check_periodic(t2, NULL);
+    free(t1);
+    free(t2);
+}
+
+/* A trace that does not repeat a period, repeats it too few times, or repeats it without settling
+ * runs as before: the same results with sim.steady_state on and off, bit for bit. */
+static void test_nonperiodic_unchanged(void **state)
+{
+    (void)state;
+    const char *off_set[] = { "sim.steady_state=off" };
+    gpu_config on = test_config(NULL, 0), off = test_config(off_set, 1);
+    char *txt = malloc(64 * 200), *w = txt;
+    assert_non_null(txt);
+    for (int i = 0; i < 200; i++) /* sizes that never repeat in a pattern */
+        w += sprintf(w, "eltwise elems=%d dtype=fp16 stream=%d\n", 4096 + 64 * ((i * i * 7 + 3 * i) % 997), i % 3);
+    char *few = periodic_text("", "gemm m=128 n=128 k=128 dtype=fp16\neltwise elems=16384 dtype=fp16 stream=1\n", 40, 0);
+    /* graph mode, ops back to back on one stream: each op's start jitters by 6% of the period and the
+     * period's time drifts by 1-2% from one 32-period half to the next, so it never counts as steady */
+    char *drift = periodic_text("mode graph\n", "gemm m=256 n=512 k=512 dtype=fp16\neltwise elems=131072 dtype=fp16\n",
+                                300, 1);
+    const char *texts[] = { txt, few, drift };
+    for (int k = 0; k < 3; k++) {
+        run_result a = sim(&on, texts[k]), b = sim(&off, texts[k]);
+        assert_true(stats_get(&a.st, "runner", "periods_extrapolated", -1) == -1);
+        assert_int_equal(a.total_ps, b.total_ps);
+        assert_int_equal(a.dram_bytes, b.dram_bytes);
+        assert_int_equal(a.events, b.events);
+        assert_true(a.energy_j == b.energy_j);
+        for (size_t i = 0; i < a.nops; i++) {
+            assert_int_equal(a.ops[i].start_ps, b.ops[i].start_ps);
+            assert_int_equal(a.ops[i].end_ps, b.ops[i].end_ps);
+        }
+        run_result_free(&a);
+        run_result_free(&b);
+    }
+    free(txt);
+    free(few);
+    free(drift);
+}
+
 /* Eager loops pay the host's cost of what each launch calls: host.eager_gemm_us
  * per GEMM, host.eager_copy_us per copy, host.eager_gap_us per framework kernel
  * (a loop of short ops is host-bound at that period). */
@@ -382,6 +528,8 @@ int main(void)
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_repeat),
         cmocka_unit_test(test_steady_state),
+        cmocka_unit_test(test_periodic_trace),
+        cmocka_unit_test(test_nonperiodic_unchanged),
         cmocka_unit_test(test_host_call_costs),
         cmocka_unit_test(test_pageable_h2d),
         cmocka_unit_test(test_exec_slots_reused),
