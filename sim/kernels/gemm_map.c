@@ -253,8 +253,13 @@ static int complete(const gpu_config *cfg, const gemm_params *op, gemm_map *m)
     m->stages = budget / stage_bytes;
     if (m->stages > f->max_stages) m->stages = f->max_stages;
     if (m->stages < 2) return 0;
-    int64_t regs = f->tma ? m->tm * m->tn / (m->consumer_warps * 32) + 8 : m->tm * m->tn / (m->warps * 32) + 40;
+    int64_t acc = m->tm * m->tn / ((f->tma ? m->consumer_warps : m->warps) * 32); /* accumulators per thread */
+    int64_t regs = f->tma ? acc + 8 : acc + 40;
     if (f->tma && regs < 168) regs = 168;
+    /* cuBLAS's SIMT (sm80 xmma ffma) kernels hold ~3 registers per accumulator (A and B fragments,
+     * double-buffered, and addressing): 72-80 at 16 accumulators a thread, 118-121 at 32, 220-224 at 64,
+     * 254-255 (the cap) at 128 (the profiler's registers per thread, analysis/hw/h100_s5/occ.csv) */
+    if (!f->tensor && !f->gemv) regs = 3 * acc + 24 > 255 ? 255 : 3 * acc + 24;
     if (regs > 255) return 0;
     fill_shape(op, m, regs);
     return sm_occupancy(cfg, &m->shape) >= 1;

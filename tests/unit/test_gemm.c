@@ -110,6 +110,16 @@ static void test_families(void **state)
         assert_ptr_equal(m.fam, &gemm_families[GF_HOPPER_WGMMA]);
         assert_true((m.tm == 128 || m.tm == 256) && (m.tn == 64 || m.tn == 128));
     }
+    /* cuBLAS's SIMT kernels hold ~3 registers per accumulator (118-121 at 32 a thread: the profiler,
+     * analysis/hw/h100_s5/occ.csv), which limits how many CTAs share an SM */
+    int64_t shapes[][3] = { { 1536, 1536, 1536 }, { 2880, 3200, 192 }, { 768, 768, 768 }, { 7989, 3157, 23 } };
+    for (size_t i = 0; i < sizeof shapes / sizeof shapes[0]; i++) {
+        gemm_params op = gemm(shapes[i][0], shapes[i][1], shapes[i][2], DT_FP32);
+        assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), 0);
+        assert_ptr_equal(m.fam, &gemm_families[GF_SIMT]);
+        int64_t acc = m.tm * m.tn / (m.warps * 32);
+        assert_int_equal(m.shape.regs_per_thread, 3 * acc + 24 > 255 ? 255 : 3 * acc + 24);
+    }
     /* the layout changes which dimensions are row lengths: A^T rows are M long */
     gemm_params t = gemm(4095, 4096, 4096, DT_FP16);
     t.trans_a = 1;
