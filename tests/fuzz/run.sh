@@ -10,18 +10,19 @@ mkdir -p "$out"
 [ -f build/gpusim_version.h ] || meson setup build >/dev/null
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -Isim -Ibuild -I/usr/include/iniparser"
 # The trace reader works from the op table, whose rows name their kernels: link the library but results/ and cli/.
-lib="sim/trace/*.c sim/ops/*.c sim/kernels/*.c sim/arch/*.c sim/engine/*.c sim/config/*.c"
+lib="sim/trace/*.c sim/ops/*.c sim/kernels/*.c sim/arch/*.c sim/host/*.c sim/engine/*.c sim/config/*.c"
 clang $flags tests/fuzz/fuzz_trace.c $lib -liniparser -lm -o "$out/fuzz_trace"
 # the policy keys' choice lists are the policy registries' rows (sim/arch)
+reg="sim/arch/dram_rowpol*.c sim/arch/dram_sched*.c sim/config/dtype.c"
 clang $flags tests/fuzz/fuzz_config.c sim/config/config.c sim/config/params.c \
-    sim/arch/prefetch*.c sim/arch/l2_repl*.c -liniparser -lm -o "$out/fuzz_config"
+    sim/arch/prefetch*.c sim/arch/l2_repl*.c $reg -liniparser -lm -o "$out/fuzz_config"
 clang $flags tests/fuzz/fuzz_import.c sim/import/torch_import.c $lib -liniparser -ljson-c -lm -o "$out/fuzz_import"
 # the sweep's --vary parser checks values against the parameter table
 clang $flags tests/fuzz/fuzz_vary.c sim/cli/vary.c sim/config/config.c sim/config/params.c \
-    sim/arch/prefetch*.c sim/arch/l2_repl*.c -liniparser -lm -o "$out/fuzz_vary"
+    sim/arch/prefetch*.c sim/arch/l2_repl*.c $reg -liniparser -lm -o "$out/fuzz_vary"
 # the database open path on corrupted and foreign files (its ops columns are the breakdown labels)
-clang $flags tests/fuzz/fuzz_db.c sim/results/db.c sim/kernels/breakdown.c sim/config/config.c sim/config/params.c \
-    sim/arch/prefetch*.c sim/arch/l2_repl*.c -liniparser -lsqlite3 -lm -o "$out/fuzz_db"
+clang $flags tests/fuzz/fuzz_db.c sim/results/db.c sim/results/metrics.c sim/kernels/breakdown.c sim/config/config.c sim/config/params.c \
+    sim/arch/prefetch*.c sim/arch/l2_repl*.c $reg -liniparser -lsqlite3 -lm -o "$out/fuzz_db"
 status=0
 pids=""
 harnesses="trace config import vary db"
