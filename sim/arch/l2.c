@@ -285,8 +285,9 @@ found:
 }
 
 /* The set at b holds more than dirty_ways dirty lines after way `keep` was
- * written: the least recently used other dirty line is written back and stays,
- * clean. */
+ * written: another dirty line is written back and stays, clean (the least
+ * recently used under LRU, whose replacement words are stamps; the smallest
+ * word under SRRIP; the lowest such way under random, which keeps none). */
 static uint64_t clean_over_cap(l2 *c, int op, size_t b, uint32_t keep, uint64_t t)
 {
     uint32_t n = 0, v = keep;

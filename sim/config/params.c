@@ -79,7 +79,7 @@ const param gpusim_params[] = {
     INT("l2.far_hit_cycles", l2, far_hit_cycles, 1, 10000, "420", "SM cycles", "Load-to-use latency of a hit in another partition"),
     INT("l2.slice_bytes_per_clk", l2, slice_bytes_per_clk, 1, 4096, "64", "B/SM-cycle", "Bandwidth of one L2 slice"),
     INT("l2.replicate_far", l2, replicate_far, 0, 1, "1", "bool", "1: a far hit leaves a copy in the near partition (costs near capacity)"),
-    INT("l2.dirty_ways", l2, dirty_ways, 0, 64, "0", "ways", "Most dirty lines a set keeps (0: no limit): a store that would exceed it writes the set's least recently used other dirty line back first (it stays, clean), so the L2 holds at most dirty_ways/ways of its capacity dirty"),
+    INT("l2.dirty_ways", l2, dirty_ways, 0, 64, "0", "ways", "Most dirty lines a set keeps (0: no limit): a store that would exceed it writes another of the set's dirty lines back first (the least recently used under lru, the lowest such way under random, the smallest re-reference value under srrip) and that line stays, clean, so the L2 holds at most dirty_ways/ways of its capacity dirty"),
     POLICY("l2.replacement", l2, replacement, l2_repl_policy_name, "lru", "Replacement policy within a set (sim/arch/l2_repl_*.h): lru, random (seeded by l2.seed), srrip (2-bit re-reference interval prediction, scan-resistant)"),
     INT("l2.seed", l2, seed, 0, 4294967295.0, "1", "seed", "Seed for random replacement (determinism)"),
 
