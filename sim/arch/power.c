@@ -232,10 +232,9 @@ static void advance(power *p, uint64_t t)
     integrate(p, t);
 }
 
-void power_op_begin(power *p, int op, uint64_t t)
+/* The op's books open at t (advanced to): idle share, clock and temperature integrals. */
+static void open_books(power *p, int op)
 {
-    advance(p, t);
-    p->current_op = op;
     if (op < 0 || (size_t)op >= p->nops || p->ops[op].running) return;
     op_books *o = &p->ops[op];
     o->running = 1;
@@ -244,6 +243,19 @@ void power_op_begin(power *p, int op, uint64_t t)
     o->temp0 = temp_integral(p);
     o->t0 = p->t_int;
     p->n_running++;
+}
+
+void power_op_ready(power *p, int op, uint64_t t)
+{
+    advance(p, t);
+    open_books(p, op);
+}
+
+void power_op_begin(power *p, int op, uint64_t t)
+{
+    advance(p, t);
+    p->current_op = op;
+    open_books(p, op);
 }
 
 void power_op_end(power *p, int op, uint64_t t)

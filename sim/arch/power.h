@@ -37,7 +37,8 @@
  * Attribution (per op, no global-counter differences): each dynamic energy is
  * booked to the op that caused it (the op whose CTA holds the SM, the copy's op,
  * the flush's op); SM-active energy to the op whose CTA made the SM busy; idle
- * board power is split evenly among the ops running at each moment, and idle
+ * board power is split evenly among the ops running at each moment (an op runs
+ * from its reported start, power_op_ready, launch gap included), and idle
  * time with no op running belongs to the run only. So the ops' energies sum to
  * at most the run's, with equality when something always runs.
  *
@@ -104,6 +105,11 @@ void power_destroy(power *p);
 int power_set_ops(power *p, size_t nops);
 /* The op starts running at t / has finished at t (idle share, mean clock). */
 void power_op_begin(power *p, int op, uint64_t t);
+/* The op's reported span begins at t (submitted and its stream free), before its
+ * first kernel starts (the host's launch gap): its idle share, mean clock and
+ * temperature count from here, as its reported time does; unlike power_op_begin
+ * it does not become the current op. A later power_op_begin keeps these books. */
+void power_op_ready(power *p, int op, uint64_t t);
 void power_op_end(power *p, int op, uint64_t t);
 /* The op's timed span begins at t (a microbenchmark timed inside its kernel, after
  * untimed warm-up work): what it booked before t (dynamic energy, idle share, clock

@@ -428,6 +428,13 @@ static void op_done(void *ctx, op_exec *ex, uint64_t t)
     engine_schedule(r->e, t, PRIO_NORMAL, op_complete, r, (uint64_t)i);
 }
 
+/* The op is submitted and its stream free (its reported start), its kernel not yet launched. */
+static void op_ready(void *ctx, uint64_t i)
+{
+    runner *r = ctx;
+    power_op_ready(gpu_power(r->g), (int)i, engine_now(r->e));
+}
+
 /* An iteration starts (the first: the op starts). */
 static void op_begin(void *ctx, uint64_t i)
 {
@@ -474,6 +481,11 @@ static void try_start(runner *r, int s)
     if (at < engine_now(r->e)) at = engine_now(r->e);
     uint64_t ready = ex->issue_ps > q->free_ps ? ex->issue_ps : q->free_ps;
     ex->ready_ps = ready < engine_now(r->e) ? engine_now(r->e) : ready;
+    /* the op's idle share starts with its reported time, before the host's launch gap */
+    if (ex->ready_ps < at) {
+        if (ex->ready_ps == engine_now(r->e)) power_op_ready(gpu_power(r->g), (int)i, ex->ready_ps);
+        else engine_schedule(r->e, ex->ready_ps, PRIO_NORMAL, op_ready, r, i);
+    }
     engine_schedule(r->e, at, PRIO_NORMAL, op_begin, r, i);
 }
 

@@ -284,9 +284,13 @@ static void test_op_restart(void **state)
 /* Every op kind that runs on the GPU, on every shipped config, reports an average
  * power (energy_j over its time) between the idle board power and twice
  * power.limit_w. A chase once booked its untimed warm-up's energy over its timed
- * hops only: 32-96 kW for hops=1000 on a 64 MiB chain (power_op_restart). Sizes keep the host's
- * launch gap, which the op's time covers but its idle share does not, small. */
+ * hops only: 32-96 kW for hops=1000 on a 64 MiB chain (power_op_restart). The small ops check
+ * that the idle share covers the host's launch gap as the op's time does (power_op_ready): it
+ * once began at the kernel's launch, and a 1024-element eltwise op reported 27 W. */
 static const char *const power_ops[] = {
+    "eltwise name=e elems=1024 dtype=fp16\n",
+    "gemm name=g m=64 n=64 k=64 dtype=fp16\n",
+    "reduce name=r elems=4096 dtype=fp32\n",
     "gemm name=g m=4096 n=4096 k=4096 dtype=fp16\n",
     "gemm name=g m=1024 n=1024 k=2048 dtype=fp32\n",
     "eltwise name=e elems=16777216 dtype=fp16 flops=1\n",
