@@ -9,11 +9,14 @@
  *  - Dynamic energy per operation by unit: tensor-core MMA per dtype per FLOP,
  *    CUDA-core FLOP, SM<->L2 byte (crossbar, L2 array, L1/shared fill), byte
  *    moved by load/store instructions (LSU, L1 arrays, register file: loads
- *    through L1 and stores; a GEMM's bulk tile loads skip this path), DRAM
- *    byte, PCIe byte; and power.sm_active_w for each SM that holds work (clock
- *    tree, schedulers, register file). Energies are given at the top V-f point
+ *    through L1 and stores; a GEMM's bulk tile loads skip this path), issued
+ *    warp instruction other than an FMA or MMA (power.inst_pj: fetch, decode,
+ *    scheduling, register-file operands; booked by the kernels that count their
+ *    instructions: element-wise and copy kernels, reductions), DRAM byte, PCIe
+ *    byte; and power.sm_active_w for each SM that holds work (clock tree,
+ *    schedulers, register file). Energies are given at the top V-f point
  *    (gpu.clock_mhz, power.vf_high_mv); those on the SM rail (MMA, FMA, L2, LSU,
- *    SM active) scale with V^2 per operation, so their power scales with f V^2.
+ *    instructions, SM active) scale with V^2 per operation, so their power scales with f V^2.
  *    DRAM and PCIe energy does not depend on the SM clock.
  *  - V-f curve: V linear in f from (power.vf_low_mhz, power.vf_low_mv) to
  *    (gpu.clock_mhz, power.vf_high_mv), flat at vf_low_mv below.
@@ -72,6 +75,7 @@ typedef enum power_unit {
     PW_FMA,                                             /* per CUDA-core FLOP */
     PW_L2,                                              /* per SM<->L2 byte */
     PW_LSU,                                             /* per byte of load/store instructions */
+    PW_INST,                                            /* per issued warp instruction (not FMA / MMA) */
     PW_DRAM,                                            /* per DRAM byte */
     PW_PCIE,                                            /* per PCIe byte */
     PW_UNITS

@@ -147,6 +147,7 @@ typedef struct gpu_config {
         double fma_pj;             /* CUDA-core energy per FLOP */
         double l2_pj_per_byte;     /* SM <-> L2 traffic (crossbar + L2 array + L1/smem fill) */
         double lsu_pj_per_byte;    /* load/store-instruction bytes, beyond l2_pj: LSU, L1, register file */
+        double inst_pj;            /* per issued warp instruction (not FMA / MMA): issue, operand traffic */
         double dram_pj_per_byte;   /* DRAM read or write (HBM + PHY + controller) */
         double pcie_pj_per_byte;   /* PCIe copy (link, copy engine, device memory side) */
     } power;

@@ -15,11 +15,13 @@
  * ...; it issues the next slice's loads when this slice's data are in (one
  * slice in flight per CTA: a loop without unrolling) and, when it reads
  * nothing, the next slice's stores when this slice's were taken.
+ * Energy: each slice books its warp instructions beyond FMAs (ELT_INST_*, power.inst_pj).
  * Events per slice: two (data in, stores accepted), three in a grid-stride loop.
  * Breakdown (breakdown.h): a CTA books its device loads and stores as memory,
  * its zero-copy waits as pcie and its arithmetic as compute; in a grid-stride
  * loop, the time from its previous booking to each slice's end (stores may overlap the next slice).
  */
+#include <math.h>
 #include <stdlib.h>
 
 #include "kernels/kernel.h"
@@ -28,6 +30,14 @@
 #define ELT_THREADS 128
 #define ELT_PER_THREAD 8
 #define ELT_PER_CTA (ELT_THREADS * ELT_PER_THREAD)
+/* Warp instructions beyond its FMAs that a thread issues for its ELT_PER_THREAD elements
+ * (power.inst_pj), as PyTorch's vectorized_elementwise_kernel compiles: ELT_INST_FIXED of
+ * thread index, bounds check, address arithmetic and exit; one vector load or store per
+ * ELT_VEC_BYTES of each input and output; and, with arithmetic on a narrower type than
+ * fp32, a convert per element of each input and output. An estimate from the kernel's
+ * structure, not a profiler count. */
+#define ELT_INST_FIXED 12
+#define ELT_VEC_BYTES 16
 
 typedef struct elt_run {
     op_exec *ex;
@@ -92,6 +102,17 @@ static void slice_done(void *ctx, uint64_t arg)
     cta_sched_done(gpu_sched(r->g), &r->kd, smi, engine_now(r->e));
 }
 
+/* Warp instructions (not FMAs) the slice's threads issue: see ELT_INST_FIXED. */
+static double slice_insts(const elt_run *r, uint64_t bytes)
+{
+    uint64_t elems = bytes / r->eb;
+    double warps = ceil((double)elems / (32.0 * ELT_PER_THREAD));
+    double vec = ceil((double)(ELT_PER_THREAD * r->eb) / ELT_VEC_BYTES);
+    double per_warp = ELT_INST_FIXED + (double)(r->nin + r->nout) * vec;
+    if (r->flops > 0 && r->eb < 4) per_warp += (double)(r->nin + r->nout) * ELT_PER_THREAD;
+    return warps * per_warp;
+}
+
 static void data_in(void *ctx, uint64_t arg)
 {
     elt_run *r = ctx;
@@ -122,6 +143,7 @@ static void data_in(void *ctx, uint64_t arg)
         if (d > acc) acc = d;
     }
     book(r, slice, r->dst_host ? BD_PCIE : BD_MEM, done, acc);
+    power_add_span(gpu_power(r->g), PW_INST, slice_insts(r, bytes), r->kd.op, t, t, acc > t ? acc : t);
     engine_schedule(r->e, acc, PRIO_NORMAL, slice_done, r, arg);
     if (r->grid_stride && r->nin == 0) engine_schedule(r->e, acc, PRIO_NORMAL, issue_next, r, pack(slice % r->kd.ctas, smi));
 }

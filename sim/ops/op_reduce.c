@@ -17,6 +17,9 @@
  * What makes a reduction slower than its bytes: the block reductions and the two round
  * trips after the loads, which overlap only with the other CTAs resident on the SM, and the
  * last CTA's serial tail.
+ * Energy: besides its bytes and adds, each CTA books the warp instructions it issues
+ * (op_reduce.h REDUCE_INST_*, power.inst_pj): a reduction issues several per 8 bytes it reads,
+ * which is why it draws more than a copy of twice its bytes (energy_mem.csv).
  * Events per CTA: three (data in, partial visible, arrival); the last CTA two more.
  */
 #include "ops/op_reduce.h"
@@ -72,6 +75,7 @@ typedef struct rd_run {
     uint64_t block_ps;       /* one block-wide reduction */
     uint64_t fence_ps;       /* a device-wide fence beyond the wait for own writes */
     double threads;
+    double loads;            /* vector loads per thread */
 } rd_run;
 
 static uint64_t pack(uint64_t cta, int smi) { return (cta << 13) | (uint64_t)smi; }
@@ -98,6 +102,7 @@ static void last_cta(rd_run *r, int smi, uint64_t t, uint64_t arg)
     bd_book(r->ex, BD_MEM, t, in);
     uint64_t red = in + r->block_ps;
     bd_book(r->ex, BD_SYNC, in, red);
+    power_add_span(gpu_power(r->g), PW_INST, r->threads / 32.0 * REDUCE_INST_FINAL, r->kd.op, t, t, red);
     uint64_t w = gpu_mem_rows(r->g, r->ex->id, smi, out, 1, r->eb, r->eb, MEM_WRITE, red);
     bd_book(r->ex, BD_MEM, red, w);
     engine_schedule(r->e, w > red ? w : red, PRIO_NORMAL, cta_done, r, arg);
@@ -137,6 +142,10 @@ static void data_in(void *ctx, uint64_t arg)
     bd_book(r->ex, BD_COMPUTE, t, done);
     uint64_t red = done + r->block_ps;
     bd_book(r->ex, BD_SYNC, done, red);
+    /* the CTA's instructions beyond its adds (op_reduce.h), issued from its first load to its block's sum */
+    double per_load = REDUCE_INST_LOOP + (r->eb < 4 ? REDUCE_VEC : 0);
+    power_add_span(gpu_power(r->g), PW_INST, r->threads / 32.0 * (REDUCE_INST_FIXED + r->loads * per_load), r->kd.op,
+                   t, t, red);
     if (r->kd.ctas == 1) { /* one CTA: its block's sum is the result */
         uint64_t w = gpu_mem_rows(r->g, r->ex->id, smi, r->ex->out_addr, 1, r->eb, r->eb, MEM_WRITE, red);
         bd_book(r->ex, BD_MEM, red, w);
@@ -197,6 +206,7 @@ static int start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->threads = (double)threads;
     clock_domain clk = { (uint32_t)cfg->gpu.clock_mhz };
     double loads = ceil((double)r->per_cta / (double)threads / REDUCE_VEC);
+    r->loads = loads;
     r->chain_ps = clock_ps(&clk, loads * (double)cfg->cuda.dependent_op_cycles);
     r->block_ps = clock_ps(&clk, (double)cfg->sm.block_reduce_cycles);
     r->fence_ps = clock_ps(&clk, (double)cfg->sm.fence_cycles);

@@ -229,6 +229,44 @@ static void test_lsu_energy(void **state)
     if (d < 0 || d > 1.5 * c_bytes * 20e-12) fail_msg("gemm: +%.4g J, its C stores are %.4g J", d, c_bytes * 20e-12);
 }
 
+/* Dynamic energy (above idle board power over its time) of one op of `line` (the last). */
+static double op_dynamic_j(const char *set, const char *line)
+{
+    const char *sets[1] = { set };
+    gpu_config c = test_config(sets, set ? 1 : 0);
+    run_result r = sim(&c, line);
+    const op_result *o = &r.ops[r.nops - 1];
+    double idle = c.power.board_idle_w + (double)c.gpu.sm_count * c.power.sm_static_w;
+    double j = o->energy_j - idle * (double)(o->end_ps - o->start_ps) * 1e-12;
+    run_result_free(&r);
+    return j;
+}
+
+/* Issued warp instructions pay power.inst_pj: a full reduction (torch.sum of 8 MiB fp16) issues
+ * several per 8 bytes it reads (load, converts, loop, block and global reductions), a copy kernel
+ * about one per 16 bytes it moves, a tensor-core GEMM none beyond its MMAs. So the sum draws more
+ * dynamic energy per byte than the copy: energy_mem.csv 3.2x (1.195 vs 0.739 mJ above idle for
+ * half the bytes), re-measured 2.0x (analysis/hw/loop_probe/h100/loop.txt); a lone call here
+ * 1.84x, 1.55x without instruction energy (power.inst_pj = 0, lsu_pj_per_byte 19.7). */
+static void test_inst_energy(void **state)
+{
+    (void)state;
+    const char *sum = "reduce name=r elems=4194304 dtype=fp16\n", *copy = "copy name=c dir=d2d bytes=8388608\n";
+    const char *gemm = "gemm name=g m=1024 n=1024 k=1024 dtype=fp16\n";
+    double sum_inst = op_dynamic_j("power.inst_pj=100", sum) - op_dynamic_j("power.inst_pj=0", sum);
+    double copy_inst = op_dynamic_j("power.inst_pj=100", copy) - op_dynamic_j("power.inst_pj=0", copy);
+    double gemm_inst = op_dynamic_j("power.inst_pj=100", gemm) - op_dynamic_j("power.inst_pj=0", gemm);
+    double sum_n = sum_inst / 100e-12, copy_n = copy_inst / 100e-12;
+    print_message("warp instructions: sum %.3g (%.3f per byte read), copy %.3g (%.3f per byte moved)\n", sum_n,
+                  sum_n / 8388608, copy_n, copy_n / 16777216);
+    assert_true(sum_n > 5e5 && sum_n < 3e6);                       /* 8448 warps, ~140 each */
+    assert_true(sum_n / 8388608 > 4 * copy_n / 16777216);
+    assert_true(fabs(gemm_inst) < 1e-9);
+    double sum_j = op_dynamic_j(NULL, sum), copy_j = op_dynamic_j(NULL, copy);
+    print_message("dynamic energy: sum %.1f pJ/B, copy %.1f pJ/B\n", sum_j / 8388608 * 1e12, copy_j / 16777216 * 1e12);
+    assert_true(sum_j / 8388608 > 1.7 * copy_j / 16777216);
+}
+
 static void test_thermal(void **state)
 {
     (void)state;
@@ -352,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_span_spreads),
         cmocka_unit_test(test_alternating_load_holds_limit),
         cmocka_unit_test(test_lsu_energy),
+        cmocka_unit_test(test_inst_energy),
         cmocka_unit_test(test_thermal),
         cmocka_unit_test(test_op_restart),
         cmocka_unit_test(test_op_power_sane),
