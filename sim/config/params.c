@@ -45,7 +45,7 @@ const param gpusim_params[] = {
     INT("sm.tma", sm, tma, 0, 1, "1", "bool", "1: TMA bulk copies, warp-specialised kernels and cluster multicast (Hopper); 0: cp.async (Ampere)"),
     DBL("sm.lsu_instr_per_clk", sm, lsu_instr_per_clk, 0.01, 64, "1", "warp-instr/SM-cycle", "Warp-wide load/store instructions the SM issues per clock: bounds kernels that move operands with per-thread loads (non-TMA GEMMs with narrow vectors)"),
     INT("sm.gemm_prologue_cycles", sm, gemm_prologue_cycles, 0, 1000000, "0", "SM cycles", "Start of a first-wave CTA of a library GEMM kernel (default mapping) before its first load: kernel parameters and tensor-map descriptors fetched, barriers and shared memory set up, clusters launched; later waves find them cached"),
-    INT("sm.smem_bytes_per_clk", sm, smem_bytes_per_clk, 1, 65536, "128", "B/SM-cycle", "Shared-memory bandwidth per SM (32 banks x 4 B): bounds SIMT GEMMs whose per-thread tiles are small (operands re-read from shared memory per FMA) and the tile write of a TMA-store epilogue"),
+    INT("sm.smem_bytes_per_clk", sm, smem_bytes_per_clk, 1, 65536, "128", "B/SM-cycle", "Shared-memory bandwidth per SM (32 banks x 4 B): a SIMT GEMM re-reads its operand fragments from shared memory every k step through the LSU pipe (bounds small per-thread tiles), and the tile write of a TMA-store epilogue"),
     INT("sm.ktile_barrier_cycles", sm, ktile_barrier_cycles, 0, 100000, "40", "SM cycles", "Per k-tile cost of a non-TMA GEMM kernel (mma.sync, SIMT): cp.async wait and CTA barrier before the k-tile's MMAs issue"),
 
     DBL("tensor.fp16_flops_per_clk", tensor, fp16_flops_per_clk, 0, 1e6, "4096", "FLOP/SM-cycle", "Dense FP16 tensor-core rate per SM (datasheet)"),

@@ -84,6 +84,8 @@ struct gemm_run {
     double mma_fraction;     /* share of the datasheet MMA/FFMA rate the family sustains */
     double lsu_ps_per_byte;  /* load/store-unit issue time per operand byte (non-TMA families) */
     double lsu_store_ps_per_elem; /* the same per output element of a non-TMA epilogue */
+    uint64_t store_ret_ps;   /* a store's return from the L2 once taken (l2.near_hit_cycles) */
+    uint64_t lds_ps;         /* SIMT: one k-tile's operand reads from shared memory through the LSU pipe */
     uint64_t ws_addr;        /* split-K partials: split s at ws_addr + s * m * n * 4 */
     uint64_t prologue_ps;    /* library kernels: first-wave CTA start before the first load */
     uint64_t first_wave;     /* CTAs of the first wave (SM slots) */
@@ -239,7 +241,14 @@ static uint64_t epilogue(cta_run *c, uint64_t idx, uint64_t t)
     }
     uint64_t base = r->ex->out_addr;
     if (r->map.split_k > 1) base = r->ws_addr + split * (uint64_t)op->m * (uint64_t)op->n * 4;
-    uint64_t w;
+    uint64_t w, lsu_end = 0;
+    if (!r->map.tma && r->lsu_store_ps_per_elem > 0) {
+        /* a non-TMA epilogue: every output vector is a shared-memory read and a global store, issued
+         * by the LSU pipe; the stores leave for the L2 as the pipe issues them */
+        uint64_t busy = (uint64_t)((double)(rows * cols) * r->lsu_store_ps_per_elem);
+        lsu_end = sm_lsu_reserve(gpu_sm(r->g, c->sm), done, busy);
+        done = lsu_end - busy;
+    }
     if (op->dst == OP_MEM_HOST && r->map.split_k == 1 && (whole || kk == c->nkt - 1)) { /* C to host: posted */
         uint64_t landed;
         w = pcie_zc_write(gpu_pcie(r->g), r->ex->id, rows * cols * ob, done, &landed);
@@ -255,9 +264,11 @@ static uint64_t epilogue(cta_run *c, uint64_t idx, uint64_t t)
         uint64_t smem = ps_add(done, ps_floor((double)(rows * cols * ob) * r->smem_ps_per_byte));
         return smem;
     }
-    if (r->lsu_store_ps_per_elem > 0) { /* every output vector: a shared-memory read and a global store */
-        uint64_t end = sm_lsu_reserve(gpu_sm(r->g, c->sm), done, (uint64_t)((double)(rows * cols) * r->lsu_store_ps_per_elem));
-        if (end > w) w = end;
+    if (lsu_end) {
+        /* a store the L2 cannot take yet (its write-back waits for the DRAM) holds the pipe: the
+         * SM's other CTAs' loads and shared-memory reads wait behind it (analysis/hw/h100_s6) */
+        if (w > lsu_end + r->store_ret_ps) sm_lsu_reserve(gpu_sm(r->g, c->sm), lsu_end, w - r->store_ret_ps - lsu_end);
+        if (lsu_end > w) w = lsu_end;
     }
     return w > done ? w : done;
 }
@@ -274,6 +285,10 @@ static uint64_t mma(cta_run *c, uint64_t t)
         uint64_t d = m->tensor ? sm_mma(s, sp, ((const gemm_params *)r->ex->op->params)->dtype, flops, r->mma_fraction, t)
                                : sm_fma(s, sp, DT_FP32, flops, r->mma_fraction, t);
         if (d > done) done = d;
+    }
+    if (r->lds_ps > 0) { /* the operands' shared-memory reads share the LSU pipe with loads and stores */
+        uint64_t e = sm_lsu_reserve(s, t, r->lds_ps);
+        if (e > done) done = e;
     }
     return done;
 }
@@ -486,6 +501,8 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
         r->lsu_store_ps_per_elem = gemm_lsu_store_instrs_per_elem(&r->map, r->eb) / cfg->sm.lsu_instr_per_clk *
                                    (1e6 / (double)cfg->gpu.clock_mhz);
     }
+    r->lds_ps = (uint64_t)(gemm_lds_bytes_per_ktile(&r->map) * r->smem_ps_per_byte);
+    r->store_ret_ps = (uint64_t)((double)cfg->l2.near_hit_cycles * 1e6 / (double)cfg->gpu.clock_mhz);
     r->ws_addr = ex->out_addr + ex->out_bytes + (1u << 20);
     /* A library loads an operand that is read once (one row or column of tiles) with an evict-first hint */
     r->a_flags = r->tiles_n == 1 ? MEM_STREAM : 0;

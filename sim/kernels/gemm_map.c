@@ -33,26 +33,35 @@ static const int64_t wgmma_tiles[][2] = { {8, 64}, {16, 64}, {24, 64}, {32, 64},
 static const int64_t wgmma_tf32_tiles[][2] = { {128, 64}, {128, 128}, {256, 64}, {256, 128} };
 static const int64_t mma_tiles[][2] = { {64, 64}, {64, 128}, {128, 64}, {128, 128}, {64, 256}, {256, 64},
                                         {128, 256}, {256, 128} };
-static const int64_t simt_tiles[][2] = { {32, 32}, {64, 32}, {64, 64}, {128, 64}, {128, 128}, {256, 64}, {256, 128} };
+/* cuBLAS's SIMT tiles, from the kernel names in every H100 file: sm80 xmma ffma tilesizeAxB is A rows of C by
+ * B columns here (9792x7552x16 runs 128x32 on a [77, 236] grid), cutlass simt sgemm AxB is B x A (4x1024x1024
+ * runs 128x32 on [8, 1, 16]) */
+static const int64_t simt_tiles[][2] = { {32, 32}, {32, 128}, {64, 32}, {64, 64}, {64, 128}, {64, 256}, {128, 32},
+                                         {128, 64}, {128, 128}, {128, 256}, {256, 64}, {256, 128} };
 static const int64_t gemv_tiles[][2] = { {1, 64}, {1, 128}, {1, 256}, {1, 512} };
+/* gemmSN_NN_kernel: grid [N/64, M/4] of 256 threads (h100_s2/fp32_skinny.csv) */
+static const int64_t sn_tiles[][2] = { {4, 64} };
 #define NT(a) (int)(sizeof a / sizeof a[0])
 
 const gemm_family gemm_families[GF_COUNT] = {
-    [GF_HOPPER_WGMMA] = { "hopper_wgmma", 1, 1, 16, 16, 0, wgmma_tiles, NT(wgmma_tiles), 128, 16,
+    [GF_HOPPER_WGMMA] = { "hopper_wgmma", 1, 1, 16, 16, 0, 0, 1, 8, wgmma_tiles, NT(wgmma_tiles), 128, 16,
                           "TMA bulk loads into a stage ring, a producer warpgroup feeding consumer warpgroups that "
                           "issue wgmma; persistent CTAs with stream-K; asynchronous TMA-store epilogue; clusters "
                           "of 2 multicast the A block" },
-    [GF_AMPERE_MMA] = { "ampere_mma", 1, 0, 4, 16, 0, mma_tiles, NT(mma_tiles), 128, 6,
+    [GF_AMPERE_MMA] = { "ampere_mma", 1, 0, 4, 16, 0, 0, 1, 8, mma_tiles, NT(mma_tiles), 128, 6,
                         "cp.async (4-16 byte vectors, one instruction per vector per thread) into shared memory, "
                         "ldmatrix into registers, mma.sync; one CTA per tile, split-K with a reduce kernel" },
-    [GF_TURING_MMA] = { "turing_mma", 1, 0, 2, 2, 0, mma_tiles, NT(mma_tiles), 64, 2,
+    [GF_TURING_MMA] = { "turing_mma", 1, 0, 2, 2, 0, 0, 1, 8, mma_tiles, NT(mma_tiles), 64, 2,
                         "2-byte global loads into registers then shared-memory stores (no cp.async below 4 "
                         "bytes), ldmatrix, mma.sync; for rows not 4-byte aligned" },
-    [GF_SIMT] = { "simt", 0, 0, 4, 16, 0, simt_tiles, NT(simt_tiles), 32, 4,
+    [GF_SIMT] = { "simt", 0, 0, 4, 16, 0, 0, 1, 8, simt_tiles, NT(simt_tiles), 32, 4,
                   "FP32 FFMA outer products on the CUDA cores from shared-memory tiles; split-K with a reduce kernel" },
-    [GF_GEMV] = { "gemv", 0, 0, 4, 16, 1, gemv_tiles, NT(gemv_tiles), 256, 8,
+    [GF_GEMV] = { "gemv", 0, 0, 4, 16, 1, 4, 1, 8, gemv_tiles, NT(gemv_tiles), 256, 8,
                   "a matrix-vector kernel: each CTA streams a block of the matrix once; split over K when the "
                   "other dimension is short" },
+    [GF_GEMM_SN] = { "gemm_sn", 0, 0, 4, 16, 0, 8, 0, 1, sn_tiles, NT(sn_tiles), 32, 2,
+                     "cuBLAS's small-M SIMT kernel (gemmSN): each 256-thread CTA computes 4 rows x 64 columns of C "
+                     "over the whole K, reading its B columns once per 4 rows of A; no split" },
 };
 
 static int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
@@ -78,6 +87,19 @@ double gemm_lsu_instrs_per_ktile(const gemm_map *m, int eb)
     if (m->tensor) /* ldmatrix: each consumer warp reads its A rows and B columns, 16 B per lane */
         instrs += (double)(m->tm * m->wn + m->tn * m->wm) * (double)m->tk * eb / 512.0;
     return instrs;
+}
+
+double gemm_lds_bytes_per_ktile(const gemm_map *m)
+{
+    if (m->fam != &gemm_families[GF_SIMT]) return 0;
+    /* a SIMT kernel's threads each hold a tr x tc block of accumulators and, for every k, read tr
+     * A values and tc B values from shared memory (4 bytes each) for tr * tc FMAs */
+    double threads = (double)m->warps * 32, acc = (double)(m->tm * m->tn) / threads;
+    double tr = 1;
+    while (tr * tr * 4 <= acc) tr *= 2;
+    double tc = acc / tr;
+    if (tc < 1) tc = 1;
+    return threads * (tr + tc) * 4.0 * (double)m->tk;
 }
 
 double gemm_lsu_store_instrs_per_elem(const gemm_map *m, int eb)
@@ -141,7 +163,9 @@ static double estimate(const gpu_config *cfg, const gemm_params *op, const gemm_
     /* one k-tile of one CTA, with `occ` CTAs sharing the SM */
     double mma_kt = 2.0 * (double)m->tm * (double)m->tn * (double)m->tk / rate / clk;
     double mem_kt = (a_rows + cols) * (double)m->tk * eb / l2_share;
-    double lsu_kt = gemm_lsu_instrs_per_ktile(m, eb) / cfg->sm.lsu_instr_per_clk / clk;
+    /* the LSU pipe: global loads, and a SIMT kernel's operand reads from shared memory */
+    double lsu_kt = gemm_lsu_instrs_per_ktile(m, eb) / cfg->sm.lsu_instr_per_clk / clk +
+                    gemm_lds_bytes_per_ktile(m) / (double)cfg->sm.smem_bytes_per_clk / clk;
     double sync_kt = (double)gemm_ktile_sync_cycles(cfg, m) / clk;
     double kt = fmax(fmax(mma_kt, mem_kt), lsu_kt) + sync_kt;
     /* tensor-core kernels: the k-tiles loaded ahead must cover a load's latency (an L2 hit across
@@ -160,7 +184,9 @@ static double estimate(const gpu_config *cfg, const gemm_params *op, const gemm_
     if (m->stream_k) {
         double per_cta = (double)jobs * nkt / slots;                  /* k-tiles */
         double frags = per_cta / nkt + 1;                             /* tile pieces per CTA */
-        double fixup = 2.0 * (double)m->tm * (double)m->tn * 4 / port; /* partials out and in */
+        /* partials out and in, and the round trip between the two CTAs: the one that finishes a tile
+         * waits for its partner's partial to reach the L2 and then reads it (two far L2 latencies) */
+        double fixup = 2.0 * (double)m->tm * (double)m->tn * 4 / port + 2.0 * (double)cfg->l2.far_hit_cycles / clk;
         double sk_kt = kt;
         double waves = (double)jobs / slots;
         double sk_jobs = (double)jobs - (waves >= 1 ? (floor(waves) - 1) * slots : 0);
@@ -173,7 +199,10 @@ static double estimate(const gpu_config *cfg, const gemm_params *op, const gemm_
         t = per_cta * sk_kt * (double)occ + frags * (epi + fixup) + fixed;
     } else {
         double waves = ceil((double)jobs / slots);
-        t = waves * (nkt * kt + epi) * (double)occ + fixed;
+        /* CTAs that share an SM: `occ` when the grid fills the slots, fewer when it does not */
+        double share = (double)cdiv(jobs, nsm);
+        if (share > (double)occ) share = (double)occ;
+        t = waves * (nkt * kt + epi) * share + fixed;
     }
     double dram = ((double)op->m * op->k + (double)op->k * op->n) * eb + (double)op->m * op->n * out_bytes(op->dtype);
     if (m->split_k > 1 && !m->stream_k) { /* partials out, then the reduce kernel reads them and writes C */
@@ -199,6 +228,7 @@ static int family_runs(const gpu_config *cfg, const gemm_family *f, const gemm_p
     if (f->tma && !cfg->sm.tma) return 0;
     if (align < f->min_vec_bytes || eb > f->max_vec_bytes) return 0;
     if (f->gemv && op->m != 1 && op->n != 1) return 0;
+    if (f == &gemm_families[GF_GEMM_SN] && op->m > 16) return 0;
     if (op->dtype == DT_FP8 && !f->tma) return 0; /* fp8 MMA is wgmma-only */
     return 1;
 }
@@ -214,12 +244,17 @@ static int family_shipped(const gpu_config *cfg, int fid, const gemm_params *op,
         int wgmma = (lo > 128 && op->k > 64 && mnk > 1.5e8) || (hi >= 8192 && mnk > 1e9);
         return fid == (wgmma ? GF_HOPPER_WGMMA : GF_AMPERE_MMA);
     }
+    /* cuBLAS runs gemmSN for fp32 with a few rows of A against a wide B that is not too deep (h100_s2/
+     * fp32_skinny.csv: M 4 and 16, N 4096 and 16384, K up to 4096; deeper or narrower shapes run split-K
+     * sgemm kernels) */
+    int sn = op->dtype == DT_FP32 && op->m >= 2 && op->m <= 16 && op->n >= 4096 && op->k <= 4096;
     switch (fid) {
     case GF_HOPPER_WGMMA: return align >= 16;
     case GF_AMPERE_MMA: return !cfg->sm.tma || align < 16; /* on Hopper only where wgmma cannot run */
     case GF_TURING_MMA: return align < 4;
-    case GF_SIMT: return op->m != 1 && op->n != 1;
+    case GF_SIMT: return op->m != 1 && op->n != 1 && !sn;
     case GF_GEMV: return 1;
+    case GF_GEMM_SN: return sn;
     default: return 0;
     }
 }
@@ -231,7 +266,7 @@ static int complete(const gpu_config *cfg, const gemm_params *op, gemm_map *m)
     const gemm_family *f = m->fam;
     m->tk = f->k_bytes / eb;
     if (m->tk < 1) m->tk = 1;
-    m->group_m = 8;
+    m->group_m = f->group_m;
     m->cluster = 1;
     if (f->tma) {
         /* two consumer warpgroups ("coop") above 128x160 outputs, else one */
@@ -241,8 +276,7 @@ static int complete(const gpu_config *cfg, const gemm_params *op, gemm_map *m)
         m->tma = 1;
         m->cluster = cdiv(op->n, m->tn) >= 2 ? 2 : 1; /* pairs of CTAs along n multicast their A block */
     } else {
-        m->warps = m->tm * m->tn >= 128 * 128 ? 8 : 4;
-        if (f->gemv) m->warps = 4;
+        m->warps = f->warps ? f->warps : m->tm * m->tn >= 128 * 128 ? 8 : 4;
         m->consumer_warps = m->warps;
     }
     m->wm = m->tm >= m->tn && m->consumer_warps >= 8 ? 4 : 2; /* more warps along the longer side */
@@ -304,6 +338,7 @@ int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_fa
                 m.tn = tiles[i][1];
                 m.split_k = splits[s];
                 if (f->tma && m.split_k > 2) continue;  /* Hopper kernels split by stream-K */
+                if (!f->split && m.split_k > 1) continue;
                 m.stream_k = f->tma && m.split_k == 2;
                 if (m.stream_k) m.split_k = 1;
                 if (!complete(cfg, op, &m)) continue;

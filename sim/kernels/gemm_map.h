@@ -12,12 +12,15 @@
  *                 are not even 4-byte aligned); split-K
  *   simt          FP32 FFMA on the CUDA cores; split-K
  *   gemv          a GEMV-like SIMT kernel when M or N is 1: streams the matrix
+ *   gemm_sn       cuBLAS's small-M SIMT kernel (gemmSN): 4 rows x 64 columns of C
+ *                 per 256-thread CTA, the whole K, no split
  * An explicit mapping comes from the trace (tile, stages, warps, group_m, as a
  * Triton kernel takes them: non-persistent, every warp computes).
  * Selection (gemm.select): `library` restricts the candidates to the families
  * a GEMM library ships for the dtype and operand alignment (cuBLAS on the
  * H100: 16-byte rows -> hopper_wgmma, or ampere_mma for tf32; 4-byte ->
- * ampere_mma; 2-byte -> turing_mma; fp32 -> simt, gemv when M or N is 1) and
+ * ampere_mma; 2-byte -> turing_mma; fp32 -> simt, gemv when M or N is 1,
+ * gemm_sn when 2 <= M <= 16 with N >= 4096 and K <= 4096) and
  * takes the tile, split and stage count that minimise an estimate of waves x
  * per-tile time; `best` admits every family the machine can run (say
  * wgmma for tf32 or fp8-free mma.sync tiles a library lacks) and takes the
@@ -41,6 +44,9 @@ typedef struct gemm_family {
     int min_vec_bytes;       /* smallest operand vector it loads (rows must be aligned to it) */
     int max_vec_bytes;       /* widest vector it loads */
     int gemv;                /* 1: only when M or N is 1 */
+    int warps;               /* warps per CTA when the family fixes them (0: from the tile) */
+    int split;               /* 1: may split K over CTAs (a reduce kernel, or stream-K on TMA kernels) */
+    int group_m;             /* CTA swizzle: tiles of group_m rows run together */
     const int64_t (*tiles)[2]; /* CTA tiles (m x n) it ships */
     int ntiles;
     int64_t k_bytes;         /* k-tile depth in bytes of one operand row */
@@ -48,7 +54,7 @@ typedef struct gemm_family {
     const char *doc;
 } gemm_family;
 
-enum { GF_HOPPER_WGMMA, GF_AMPERE_MMA, GF_TURING_MMA, GF_SIMT, GF_GEMV, GF_COUNT };
+enum { GF_HOPPER_WGMMA, GF_AMPERE_MMA, GF_TURING_MMA, GF_SIMT, GF_GEMV, GF_GEMM_SN, GF_COUNT };
 extern const gemm_family gemm_families[GF_COUNT];
 
 typedef struct gemm_map {
@@ -84,6 +90,8 @@ int gemm_mma_hold(const gpu_config *cfg, const gemm_map *m);
 double gemm_mma_fraction(const gpu_config *cfg, const gemm_map *m);
 /* Load/store-unit instructions per k-tile of one CTA (0 for TMA kernels). */
 double gemm_lsu_instrs_per_ktile(const gemm_map *m, int eb);
+/* Shared-memory bytes one CTA of a SIMT kernel reads per k-tile into its FMAs' operands (0 otherwise). */
+double gemm_lds_bytes_per_ktile(const gemm_map *m);
 /* LSU warp instructions per output element of a non-TMA epilogue (0 for TMA stores); eb: operand bytes */
 double gemm_lsu_store_instrs_per_elem(const gemm_map *m, int eb);
 void gemm_map_describe(const gemm_map *m, char *buf, size_t len);

@@ -95,6 +95,11 @@ static void test_families(void **state)
         { 1, 16384, 16384, DT_FP32, GF_GEMV, 16 },
         { 1, 16384, 16384, DT_TF32, GF_GEMV, 16 },          /* fp32 data: the same GEMV kernel */
         { 8192, 8192, 8192, DT_FP8, GF_HOPPER_WGMMA, 16 },
+        { 16, 4096, 4096, DT_FP32, GF_GEMM_SN, 16 },        /* a few rows against a wide B: gemmSN */
+        { 4, 16384, 1024, DT_FP32, GF_GEMM_SN, 16 },
+        { 16, 1024, 4096, DT_FP32, GF_SIMT, 16 },           /* narrow B: split-K sgemm */
+        { 16, 4096, 16384, DT_FP32, GF_SIMT, 16 },          /* deep K: split-K sgemm */
+        { 32, 4096, 4096, DT_FP32, GF_SIMT, 16 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         gemm_params op = gemm(cases[i].m, cases[i].n, cases[i].k, cases[i].dt);
@@ -120,6 +125,10 @@ static void test_families(void **state)
         int64_t acc = m.tm * m.tn / (m.warps * 32);
         assert_int_equal(m.shape.regs_per_thread, 3 * acc + 24 > 255 ? 255 : 3 * acc + 24);
     }
+    /* gemmSN: 4 x 64 outputs per 256-thread CTA over the whole K, never split */
+    gemm_params sn = gemm(16, 4096, 4096, DT_FP32);
+    assert_int_equal(gemm_map_choose(&c, &sn, &m, err, sizeof err), 0);
+    assert_true(m.tm == 4 && m.tn == 64 && m.warps == 8 && m.split_k == 1);
     /* the layout changes which dimensions are row lengths: A^T rows are M long */
     gemm_params t = gemm(4095, 4096, 4096, DT_FP16);
     t.trans_a = 1;
