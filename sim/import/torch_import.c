@@ -133,6 +133,10 @@ static int64_t sat_mul(int64_t a, int64_t b)
     return a > INT64_MAX / b ? INT64_MAX : a * b;
 }
 
+/* glibc malloc's default M_MMAP_THRESHOLD (malloc(3), mallopt(3)): a larger request is served with
+ * fresh pages (mmap) until a freed one raises the threshold to its size. */
+#define IMP_MMAP_THRESHOLD (INT64_C(128) << 10)
+
 /* The trace format's limits (sim/trace/trace.c): dims, element and byte counts. */
 #define IMP_MAX_DIM (INT64_C(1) << 31)
 #define IMP_MAX_COUNT (INT64_C(1) << 50)
@@ -873,6 +877,7 @@ static int write_trace(importer *im, const torch_import_opts *opts, FILE *out, F
     int nun = 0, graph = 0, seq = 0, rc = 0;
     double prev_le = NAN, prev_ls = NAN;
     int prev_blocks = 0;         /* the previous op's launch call blocked on its copy (pageable) */
+    int64_t d2h_seen = 0;        /* the largest pageable d2h so far (bytes): host pages already touched */
     double prev_copy_us = 0;     /* that copy's GPU time */
     double charge = opts && opts->eager_gap_us > 0 ? opts->eager_gap_us : 0;
     /* what gpusim charges per launch by what the launch calls (0 in opts: as a kernel) */
@@ -1006,10 +1011,18 @@ static int write_trace(importer *im, const torch_import_opts *opts, FILE *out, F
             if (dir && g->bytes > IMP_MAX_COUNT) { rc = ierr(im, g->line, "bytes: %lld, more than 2^50", (long long)g->bytes); break; }
             if (dir && g->bytes > 0) {
                 int pinned = !strstr(g->name, "Pageable");
+                /* a pageable destination the host has not held this much memory for yet: fresh pages */
+                int fresh = !pinned && !strcmp(dir, "d2h") && g->bytes >= IMP_MMAP_THRESHOLD && g->bytes > d2h_seen;
+                if (!pinned && !strcmp(dir, "d2h") && g->bytes > d2h_seen) d2h_seen = g->bytes;
                 fprintf(out, "# %s | %s\n", o ? o->name : "-", kname);
+                if (fresh) {
+                    fprintf(out, "# first_touch: the profile's first pageable d2h of %lld bytes or more: a new host buffer "
+                                 "(malloc: fresh pages)\n", (long long)g->bytes);
+                    S->first_touch++;
+                }
                 op_label(NULL, dir, seq, label, sizeof label);
-                fprintf(out, "copy name=%s dir=%s bytes=%lld pinned=%d stream=%lld\n", label, dir, (long long)g->bytes,
-                        pinned, (long long)st);
+                fprintf(out, "copy name=%s dir=%s bytes=%lld pinned=%d%s stream=%lld\n", label, dir, (long long)g->bytes,
+                        pinned, fresh ? " first_touch=1" : "", (long long)st);
                 S->copy++;
                 continue;
             }

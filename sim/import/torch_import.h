@@ -43,6 +43,7 @@ typedef struct torch_import_summary {
     double overcharged_us; /* host time gpusim charges beyond the profile's: launches issued faster
                               than opts->eager_gap_us apart */
     int graph_ops;       /* ops launched by a CUDA-graph replay */
+    int first_touch;     /* pageable d2h copies marked first_touch=1 (a fresh host buffer) */
 } torch_import_summary;
 
 typedef struct torch_import_opts {

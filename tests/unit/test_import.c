@@ -144,6 +144,7 @@ static void test_mapping(void **state)
     o = find(t, "d2h_");
     assert_int_equal(CP(o)->dir, DIR_D2H);
     assert_int_equal(CP(o)->pinned, 0);
+    assert_int_equal(CP(o)->first_touch, 0); /* 32 KiB: under glibc's mmap threshold */
 
     o = find(t, "addmm_");
     assert_ptr_equal(op_type_of(o), &op_gemm);
@@ -333,6 +334,46 @@ static void test_graph_mode(void **state)
     free(out);
 }
 
+/* A pageable D2H into a host buffer the process has not held this much memory for yet is
+ * first_touch=1 (glibc serves it with fresh pages); the same size again reuses touched pages,
+ * as does anything smaller; a larger one is fresh again; under glibc's 128 KiB mmap threshold
+ * (the heap's touched pages), a pinned destination and a pageable H2D never are. */
+static void test_first_touch(void **state)
+{
+    (void)state;
+    int rc;
+    torch_import_summary s;
+#define D2H(corr, ts, kind, bytes) \
+    OP(corr, "aten::copy_", ts, 5, "[[4]]", "[[1]]", "[\"float\"]") RT("cudaMemcpyAsync", corr, corr, ts, 2) \
+    GPU("gpu_memcpy", "Memcpy " kind, corr, corr, ts, 1, 7, ",\"bytes\":" #bytes)
+    const char *text = "{\"traceEvents\": ["
+        D2H(1, 10, "DtoH (Device -> Pageable)", 65536)
+        D2H(2, 20, "DtoH (Device -> Pinned)", 8388608)
+        D2H(3, 30, "HtoD (Pageable -> Device)", 8388608)
+        D2H(4, 40, "DtoH (Device -> Pageable)", 4194304)
+        D2H(5, 50, "DtoH (Device -> Pageable)", 4194304)
+        D2H(6, 60, "DtoH (Device -> Pageable)", 1048576)
+        D2H(7, 70, "DtoH (Device -> Pageable)", 8388608)
+        "{}]}";
+#undef D2H
+    char *out = import_text(text, &rc, &s, NULL);
+    if (rc) fail_msg("%s", err);
+    trace *t = NULL;
+    if (trace_parse(&t, "out.trace", out, strlen(out), err, sizeof err)) fail_msg("%s\n%s", err, out);
+    int want[] = { 0, 0, 0, 1, 0, 0, 1 }, n = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const trace_op *o = &t->ops[i];
+        if (op_type_of(o) != &op_copy) continue;
+        assert_true(n < 7);
+        if (CP(o)->first_touch != want[n]) fail_msg("copy %d: first_touch=%d, expected %d\n%s", n + 1, CP(o)->first_touch, want[n], out);
+        n++;
+    }
+    assert_int_equal(n, 7);
+    assert_int_equal(s.first_touch, 2);
+    trace_destroy(t);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -341,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_bare_array_and_literals),
         cmocka_unit_test(test_graph_mode),
         cmocka_unit_test(test_fused_adam),
+        cmocka_unit_test(test_first_touch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
