@@ -1014,12 +1014,12 @@ static int write_trace(importer *im, const torch_import_opts *opts, FILE *out, F
                 /* a pageable destination the host has not held this much memory for yet: fresh pages */
                 int fresh = !pinned && !strcmp(dir, "d2h") && g->bytes >= IMP_MMAP_THRESHOLD && g->bytes > d2h_seen;
                 if (!pinned && !strcmp(dir, "d2h") && g->bytes > d2h_seen) d2h_seen = g->bytes;
-                fprintf(out, "# %s | %s\n", o ? o->name : "-", kname);
                 if (fresh) {
                     fprintf(out, "# first_touch: the profile's first pageable d2h of %lld bytes or more: a new host buffer "
                                  "(malloc: fresh pages)\n", (long long)g->bytes);
                     S->first_touch++;
                 }
+                fprintf(out, "# %s | %s\n", o ? o->name : "-", kname);
                 op_label(NULL, dir, seq, label, sizeof label);
                 fprintf(out, "copy name=%s dir=%s bytes=%lld pinned=%d%s stream=%lld\n", label, dir, (long long)g->bytes,
                         pinned, fresh ? " first_touch=1" : "", (long long)st);
