@@ -31,6 +31,13 @@
  *   (the sum is in the summary: host time gpusim over-charges). Each `cpu` op
  *   has a `# host gap` comment with its sources above it.
  *
+ * - first_touch: a pageable D2H of at least glibc's 128 KiB mmap threshold, larger than
+ *   every pageable D2H before it in the profile, is taken to land in a new host buffer on
+ *   fresh pages (`.cpu()` allocates one; malloc serves it with mmap or a grown heap; once
+ *   freed, glibc raises its threshold to that size and later buffers reuse the pages). The
+ *   profile does not say whether the buffer was allocated there or is still alive when
+ *   the next one is: a copy_ into a buffer touched before the profile is marked too.
+ *
  * Units: profile times in microseconds (double, as the profile writes them).
  */
 #include "torch_import.h"
