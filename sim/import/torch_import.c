@@ -13,6 +13,8 @@
  *   away. Reductions write `out=0` (their output is small against the input).
  * - an aten op that launches several kernels (multi_tensor_apply over chunks)
  *   shares its elements among them in proportion to their threads (grid x block).
+ *   Each kernel's grid becomes `ctas=` (gpusim uses it where it is smaller than its
+ *   one CTA per 1024 elements: a grid-stride loop on few SMs).
  * - bmm/baddbmm: the trace format has no `batch=` yet, so the batch is folded into
  *   m (same FLOPs; the B operand's traffic is under-counted).
  * - an event without an aten op or shapes: a memory-bound eltwise of one fp32
@@ -90,6 +92,7 @@ typedef struct gev {         /* a GPU event */
     char *name;
     double ts_us, dur_us;
     int64_t stream, corr, ext, bytes, threads;
+    int64_t blocks;          /* CTAs of a kernel's grid (0: not given) */
     size_t order;            /* file order: ties in time keep it */
     int line;                /* where its event starts in the profile */
 } gev;
@@ -144,7 +147,8 @@ static int64_t sat_mul(int64_t a, int64_t b)
  * fresh pages (mmap) until a freed one raises the threshold to its size. */
 #define IMP_MMAP_THRESHOLD (INT64_C(128) << 10)
 
-/* The trace format's limits (sim/trace/trace.c): dims, element and byte counts. */
+/* The trace format's limits (sim/trace/trace.c, ops/op_eltwise.c): dims, element and byte counts, CTAs. */
+#define IMP_MAX_CTAS (INT64_C(1) << 20)
 #define IMP_MAX_DIM (INT64_C(1) << 31)
 #define IMP_MAX_COUNT (INT64_C(1) << 50)
 
@@ -326,6 +330,7 @@ static int add_event(importer *im, json_object *ev, int line)
     if (grid && block && json_object_is_type(grid, json_type_array) && json_object_is_type(block, json_type_array)) {
         int64_t t = 1;
         for (size_t i = 0; i < json_object_array_length(grid); i++) t = sat_mul(t, json_object_get_int64(json_object_array_get_idx(grid, i)));
+        g.blocks = t > 0 ? t : 0;
         for (size_t i = 0; i < json_object_array_length(block); i++) t = sat_mul(t, json_object_get_int64(json_object_array_get_idx(block, i)));
         g.threads = t > 0 ? t : 0;
     }
@@ -1054,8 +1059,12 @@ static int write_trace(importer *im, const torch_import_opts *opts, FILE *out, F
             if (el < 1) el = 1;
             fprintf(out, "# %s | %s\n", o->name, kname);
             op_label(o->name, "eltwise", seq, label, sizeof label);
-            fprintf(out, "eltwise name=%s elems=%lld dtype=%s in=%lld out=%lld flops=%g stream=%lld\n", label, (long long)el,
-                    dtype_name((dtype_id)es.dt), (long long)es.in, (long long)es.out, es.flops, (long long)st);
+            fprintf(out, "eltwise name=%s elems=%lld dtype=%s in=%lld out=%lld flops=%g", label, (long long)el,
+                    dtype_name((dtype_id)es.dt), (long long)es.in, (long long)es.out, es.flops);
+            /* the kernel's own grid: gpusim uses it where it is smaller than its one CTA per slice
+             * (a grid-stride kernel on few SMs, as multi_tensor_apply and single-CTA reductions are) */
+            if (g->blocks > 0 && g->blocks <= IMP_MAX_CTAS) fprintf(out, " ctas=%lld", (long long)g->blocks);
+            fprintf(out, " stream=%lld\n", (long long)st);
             S->eltwise++;
             continue;
         }

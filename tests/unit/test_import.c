@@ -194,6 +194,11 @@ static void test_mapping(void **state)
     assert_int_equal(nf, 2);
     assert_int_equal(fe[0], 6);
     assert_int_equal(fe[1], 2);
+    /* each launch keeps its kernel's grid (3 and 1 CTAs): a grid-stride kernel on that many SMs */
+    assert_non_null(strstr(text, "eltwise name=_foreach_add__6 elems=6 dtype=fp32 in=2 out=1 flops=1 ctas=3 stream=0\n"));
+    assert_non_null(strstr(text, "eltwise name=_foreach_add__7 elems=2 dtype=fp32 in=2 out=1 flops=1 ctas=1 stream=0\n"));
+    o = find(t, "add_");
+    assert_int_equal(EP(o)->ctas, 16); /* grid [16,1,1] */
 
     o = find(t, "memset_");
     assert_int_equal(EP(o)->elems, 1024);
@@ -300,7 +305,7 @@ static void test_fused_adam(void **state)
     char *out = import_text(text, &rc, NULL, NULL);
     if (rc) fail_msg("%s", err);
     /* reads p, g, m, v (and 2 step scalars, rounding away); writes p, m, v */
-    assert_non_null(strstr(out, "eltwise name=_fused_adam__1 elems=16 dtype=fp32 in=4 out=3 flops=12 stream=0"));
+    assert_non_null(strstr(out, "eltwise name=_fused_adam__1 elems=16 dtype=fp32 in=4 out=3 flops=12 ctas=1 stream=0"));
     free(out);
 }
 
