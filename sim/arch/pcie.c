@@ -20,6 +20,7 @@ struct pcie {
     uint64_t stage_free[2];   /* host staging memcpy, per direction */
     double dir_gbps, bidir_gbps, stage_gbps[2], cached_gbps, zero_gbps;
     uint64_t cache_bytes, pageable_ps;
+    uint64_t page_fault_ps;   /* host.page_fault_us: first touch of one host page */
     uint64_t latency_ps;
     int engines, engine_busy[16];
     uint64_t bytes[2];
@@ -48,6 +49,7 @@ pcie *pcie_create(const gpu_config *cfg)
     p->zero_gbps = cfg->pcie.staging_zero_gbps;
     p->cache_bytes = (uint64_t)cfg->pcie.host_cache_mib << 20;
     p->pageable_ps = us_to_ps(cfg->pcie.pageable_extra_us);
+    p->page_fault_ps = us_to_ps(cfg->host.page_fault_us);
     p->engines = (int)cfg->pcie.copy_engines;
     double raw_gbps = p->dir_gbps / cfg->pcie.payload_efficiency;
     p->dma_wire = 1.0 / cfg->pcie.payload_efficiency;
@@ -101,12 +103,15 @@ uint64_t pcie_dma(pcie *p, int op, int dir, uint64_t bytes, uint64_t t)
     return done;
 }
 
-uint64_t pcie_stage(pcie *p, int dir, uint64_t bytes, uint64_t total, int zero_page, uint64_t t)
+uint64_t pcie_stage(pcie *p, int dir, uint64_t bytes, uint64_t total, pcie_host_pages pages, uint64_t t)
 {
     uint64_t start = t > p->stage_free[dir] ? t : p->stage_free[dir];
     double gbps = total <= p->cache_bytes ? p->cached_gbps : p->stage_gbps[dir];
-    if (zero_page && dir == 0) gbps = p->zero_gbps;
-    p->stage_free[dir] = start + bytes_ps((double)bytes, gbps);
+    if (pages == PCIE_HOST_ZERO_PAGE && dir == 0) gbps = p->zero_gbps;
+    uint64_t faults_ps = 0;
+    if (pages == PCIE_HOST_FIRST_TOUCH && dir == 1)
+        faults_ps = (bytes + PCIE_HOST_PAGE_BYTES - 1) / PCIE_HOST_PAGE_BYTES * p->page_fault_ps;
+    p->stage_free[dir] = start + bytes_ps((double)bytes, gbps) + faults_ps;
     return p->stage_free[dir];
 }
 

@@ -6,7 +6,8 @@
  * together (host memory / root complex); a fixed per-copy latency (driver call,
  * DMA setup, completion); copy engines as a pool (a copy holds one while it
  * runs); pageable copies staged through a pinned bounce buffer chunk by chunk,
- * host memcpy of one chunk overlapping the DMA of the previous one.
+ * host memcpy of one chunk overlapping the DMA of the previous one; a first
+ * touch of a pageable destination's pages costs a page fault each (host side).
  * Transfers are reserved in chunks so that concurrent copies share the link.
  *
  * Zero-copy (a kernel reading or writing mapped pinned host memory, `src=host` /
@@ -55,10 +56,21 @@ void pcie_set_owners(pcie *p, owner_book *b);
 /* DMA of `bytes` (<= one chunk) for op `op` (counted to it) in direction dir (0: h2d, 1: d2h)
  * ready at t; returns done. */
 uint64_t pcie_dma(pcie *p, int op, int dir, uint64_t bytes, uint64_t t);
-/* Host memcpy of a staging chunk of a pageable copy of `total` bytes; returns done.
- * zero_page (h2d): the source was never written, so every page maps the kernel's
- * zero page and the memcpy reads cached data at pcie.staging_zero_gbps. */
-uint64_t pcie_stage(pcie *p, int dir, uint64_t bytes, uint64_t total, int zero_page, uint64_t t);
+/* A pageable copy's host buffer, as its staging memcpy finds it. */
+typedef enum {
+    PCIE_HOST_TOUCHED,     /* its pages are mapped (written or read before): memcpy at the staging rate */
+    PCIE_HOST_ZERO_PAGE,   /* h2d source never written: every page maps the kernel's zero page, so the
+                              memcpy reads cached data at pcie.staging_zero_gbps */
+    PCIE_HOST_FIRST_TOUCH  /* d2h destination never touched since it was mapped: the memcpy's first write
+                              to each page faults, and the kernel allocates and zeroes it
+                              (host.page_fault_us per PCIE_HOST_PAGE_BYTES page, on top of the memcpy) */
+} pcie_host_pages;
+/* x86-64 Linux base page: the unit a first touch faults in (no transparent huge pages). */
+#define PCIE_HOST_PAGE_BYTES 4096u
+
+/* Host memcpy of a staging chunk of a pageable copy of `total` bytes whose host buffer is in
+ * state `pages`; returns done. */
+uint64_t pcie_stage(pcie *p, int dir, uint64_t bytes, uint64_t total, pcie_host_pages pages, uint64_t t);
 /* Fixed cost of a copy (pageable ones pay the staging setup too). */
 uint64_t pcie_copy_latency_ps(const pcie *p, int pageable);
 uint64_t pcie_latency_ps(const pcie *p);

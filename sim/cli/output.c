@@ -139,7 +139,14 @@ void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const t
         fputc('}', f);
         fputc('}', f);
     }
-    fprintf(f, "]");
+    fprintf(f, "],\"overlap\":{");
+    for (size_t i = 0; i < overlap_metric_count; i++) {
+        double x;
+        fprintf(f, "%s\"%s\":", i ? "," : "", overlap_metrics[i].name);
+        if (overlap_value(&r->ov, i, &x)) fprintf(f, "%.9g", x);
+        else fprintf(f, "null");
+    }
+    fputc('}', f);
     if (v) { fprintf(f, ",\"verdict\":"); verdict_json(f, v); }
     fprintf(f, "}\n");
 }

@@ -163,6 +163,7 @@ typedef struct gpu_config {
         double eager_gap_us;       /* host time per eagerly launched op (a framework kernel) */
         double eager_gemm_us;      /* ... per eager GEMM (library call) */
         double eager_copy_us;      /* ... per eager copy (cudaMemcpyAsync) */
+        double page_fault_us;      /* first touch of one 4 KiB page of a fresh pageable buffer (fault + zeroing) */
         double graph_gap_us;       /* GPU time between kernels in a graph replay */
         double kernel_tail_us;     /* kernel end to stream/event completion */
         double kernel_setup_us;    /* GPU-side start of a stream-launched kernel whose predecessor just finished */

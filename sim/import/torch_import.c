@@ -13,6 +13,8 @@
  *   away. Reductions write `out=0` (their output is small against the input).
  * - an aten op that launches several kernels (multi_tensor_apply over chunks)
  *   shares its elements among them in proportion to their threads (grid x block).
+ *   Each kernel's grid becomes `ctas=` (gpusim uses it where it is smaller than its
+ *   one CTA per 1024 elements: a grid-stride loop on few SMs).
  * - bmm/baddbmm: the trace format has no `batch=` yet, so the batch is folded into
  *   m (same FLOPs; the B operand's traffic is under-counted).
  * - an event without an aten op or shapes: a memory-bound eltwise of one fp32
@@ -30,6 +32,13 @@
  *   before the `sync` and the rest one after it. A gap shorter than the charge cannot be given back
  *   (the sum is in the summary: host time gpusim over-charges). Each `cpu` op
  *   has a `# host gap` comment with its sources above it.
+ *
+ * - first_touch: a pageable D2H of at least glibc's 128 KiB mmap threshold, larger than
+ *   every pageable D2H before it in the profile, is taken to land in a new host buffer on
+ *   fresh pages (`.cpu()` allocates one; malloc serves it with mmap or a grown heap; once
+ *   freed, glibc raises its threshold to that size and later buffers reuse the pages). The
+ *   profile does not say whether the buffer was allocated there or is still alive when
+ *   the next one is: a copy_ into a buffer touched before the profile is marked too.
  *
  * Units: profile times in microseconds (double, as the profile writes them).
  */
@@ -83,6 +92,7 @@ typedef struct gev {         /* a GPU event */
     char *name;
     double ts_us, dur_us;
     int64_t stream, corr, ext, bytes, threads;
+    int64_t blocks;          /* CTAs of a kernel's grid (0: not given) */
     size_t order;            /* file order: ties in time keep it */
     int line;                /* where its event starts in the profile */
 } gev;
@@ -133,7 +143,12 @@ static int64_t sat_mul(int64_t a, int64_t b)
     return a > INT64_MAX / b ? INT64_MAX : a * b;
 }
 
-/* The trace format's limits (sim/trace/trace.c): dims, element and byte counts. */
+/* glibc malloc's default M_MMAP_THRESHOLD (malloc(3), mallopt(3)): a larger request is served with
+ * fresh pages (mmap) until a freed one raises the threshold to its size. */
+#define IMP_MMAP_THRESHOLD (INT64_C(128) << 10)
+
+/* The trace format's limits (sim/trace/trace.c, ops/op_eltwise.c): dims, element and byte counts, CTAs. */
+#define IMP_MAX_CTAS (INT64_C(1) << 20)
 #define IMP_MAX_DIM (INT64_C(1) << 31)
 #define IMP_MAX_COUNT (INT64_C(1) << 50)
 
@@ -315,6 +330,7 @@ static int add_event(importer *im, json_object *ev, int line)
     if (grid && block && json_object_is_type(grid, json_type_array) && json_object_is_type(block, json_type_array)) {
         int64_t t = 1;
         for (size_t i = 0; i < json_object_array_length(grid); i++) t = sat_mul(t, json_object_get_int64(json_object_array_get_idx(grid, i)));
+        g.blocks = t > 0 ? t : 0;
         for (size_t i = 0; i < json_object_array_length(block); i++) t = sat_mul(t, json_object_get_int64(json_object_array_get_idx(block, i)));
         g.threads = t > 0 ? t : 0;
     }
@@ -873,6 +889,7 @@ static int write_trace(importer *im, const torch_import_opts *opts, FILE *out, F
     int nun = 0, graph = 0, seq = 0, rc = 0;
     double prev_le = NAN, prev_ls = NAN;
     int prev_blocks = 0;         /* the previous op's launch call blocked on its copy (pageable) */
+    int64_t d2h_seen = 0;        /* the largest pageable d2h so far (bytes): host pages already touched */
     double prev_copy_us = 0;     /* that copy's GPU time */
     double charge = opts && opts->eager_gap_us > 0 ? opts->eager_gap_us : 0;
     /* what gpusim charges per launch by what the launch calls (0 in opts: as a kernel) */
@@ -1006,10 +1023,18 @@ static int write_trace(importer *im, const torch_import_opts *opts, FILE *out, F
             if (dir && g->bytes > IMP_MAX_COUNT) { rc = ierr(im, g->line, "bytes: %lld, more than 2^50", (long long)g->bytes); break; }
             if (dir && g->bytes > 0) {
                 int pinned = !strstr(g->name, "Pageable");
+                /* a pageable destination the host has not held this much memory for yet: fresh pages */
+                int fresh = !pinned && !strcmp(dir, "d2h") && g->bytes >= IMP_MMAP_THRESHOLD && g->bytes > d2h_seen;
+                if (!pinned && !strcmp(dir, "d2h") && g->bytes > d2h_seen) d2h_seen = g->bytes;
+                if (fresh) {
+                    fprintf(out, "# first_touch: the profile's first pageable d2h of %lld bytes or more: a new host buffer "
+                                 "(malloc: fresh pages)\n", (long long)g->bytes);
+                    S->first_touch++;
+                }
                 fprintf(out, "# %s | %s\n", o ? o->name : "-", kname);
                 op_label(NULL, dir, seq, label, sizeof label);
-                fprintf(out, "copy name=%s dir=%s bytes=%lld pinned=%d stream=%lld\n", label, dir, (long long)g->bytes,
-                        pinned, (long long)st);
+                fprintf(out, "copy name=%s dir=%s bytes=%lld pinned=%d%s stream=%lld\n", label, dir, (long long)g->bytes,
+                        pinned, fresh ? " first_touch=1" : "", (long long)st);
                 S->copy++;
                 continue;
             }
@@ -1034,8 +1059,12 @@ static int write_trace(importer *im, const torch_import_opts *opts, FILE *out, F
             if (el < 1) el = 1;
             fprintf(out, "# %s | %s\n", o->name, kname);
             op_label(o->name, "eltwise", seq, label, sizeof label);
-            fprintf(out, "eltwise name=%s elems=%lld dtype=%s in=%lld out=%lld flops=%g stream=%lld\n", label, (long long)el,
-                    dtype_name((dtype_id)es.dt), (long long)es.in, (long long)es.out, es.flops, (long long)st);
+            fprintf(out, "eltwise name=%s elems=%lld dtype=%s in=%lld out=%lld flops=%g", label, (long long)el,
+                    dtype_name((dtype_id)es.dt), (long long)es.in, (long long)es.out, es.flops);
+            /* the kernel's own grid: gpusim uses it where it is smaller than its one CTA per slice
+             * (a grid-stride kernel on few SMs, as multi_tensor_apply and single-CTA reductions are) */
+            if (g->blocks > 0 && g->blocks <= IMP_MAX_CTAS) fprintf(out, " ctas=%lld", (long long)g->blocks);
+            fprintf(out, " stream=%lld\n", (long long)st);
             S->eltwise++;
             continue;
         }

@@ -10,7 +10,8 @@
  *     workspace memset, are folded into it: gpusim models split-K itself);
  *   any other kernel of an aten op with shapes -> eltwise, element count, inputs,
  *     outputs and dtype from "Input Dims" / "Input type" (the op's kernels share it);
- *   memcpy -> copy (pinned or pageable from the event name); memset -> eltwise
+ *   memcpy -> copy (pinned or pageable from the event name; a pageable d2h into a host
+ *     buffer larger than any before it: first_touch=1, see torch_import.c); memset -> eltwise
  *     in=0 out=1 by bytes.
  * Anything else (no aten op, no shapes, an unknown copy direction) becomes a
  * memory-bound eltwise from what the event tells (bytes, or its thread count) and
@@ -43,6 +44,7 @@ typedef struct torch_import_summary {
     double overcharged_us; /* host time gpusim charges beyond the profile's: launches issued faster
                               than opts->eager_gap_us apart */
     int graph_ops;       /* ops launched by a CUDA-graph replay */
+    int first_touch;     /* pageable d2h copies marked first_touch=1 (a fresh host buffer) */
 } torch_import_summary;
 
 typedef struct torch_import_opts {

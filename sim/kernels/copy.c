@@ -5,7 +5,8 @@
  * per-copy latency, then moves 1 MiB chunks over the PCIe link, one event per
  * chunk so that concurrent copies share the link. Pageable copies go through a
  * pinned staging buffer: per staging chunk, a host memcpy (h2d: before the DMA;
- * d2h: after it), the memcpy of one chunk overlapping the DMA of the next.
+ * d2h: after it), the memcpy of one chunk overlapping the DMA of the next; a
+ * d2h memcpy into a destination never touched also faults in its pages (pcie.h).
  * Device-to-device copies are copy kernels (eltwise.c).
  */
 #include <stdlib.h>
@@ -24,7 +25,7 @@ typedef struct copy_run {
     uint64_t bytes;         /* the whole copy */
     uint64_t chunk;         /* bytes per step */
     int pageable;
-    int zero_page;          /* pageable h2d from never-written pages */
+    pcie_host_pages pages;  /* pageable: the host buffer's pages (never written, never touched) */
     uint64_t stage_done;    /* pageable h2d: last staged chunk */
     uint64_t last_done;
     int op;                 /* its traffic and energy account (owner.h, power.h) */
@@ -65,7 +66,7 @@ static void step(void *ctx, uint64_t arg)
     } else if (c->dir == 0) {
         /* the memcpy of the next chunk (into the other half of the staging buffer)
          * starts when this one's memcpy ends, overlapping this chunk's DMA */
-        c->stage_done = pcie_stage(p, 0, n, c->bytes, c->zero_page, c->stage_done > t ? c->stage_done : t);
+        c->stage_done = pcie_stage(p, 0, n, c->bytes, c->pages, c->stage_done > t ? c->stage_done : t);
         done = pcie_dma(p, c->op, 0, n, c->stage_done);
         power_add_span(gpu_power(c->g), PW_PCIE, (double)n, c->op, t, c->stage_done, done);
         if (done > c->last_done) c->last_done = done;
@@ -74,7 +75,7 @@ static void step(void *ctx, uint64_t arg)
     } else {
         uint64_t d = pcie_dma(p, c->op, 1, n, t);
         power_add_span(gpu_power(c->g), PW_PCIE, (double)n, c->op, t, t, d);
-        done = pcie_stage(p, 1, n, c->bytes, 0, d);
+        done = pcie_stage(p, 1, n, c->bytes, c->pages, d);
         /* the next DMA may start once this one is off the link */
         engine_schedule(c->e, d, PRIO_NORMAL, step, c, 0);
         c->last_done = done;
@@ -101,7 +102,7 @@ int copy_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     c->op = ex->id;
     c->left = c->bytes = (uint64_t)p->bytes;
     c->pageable = !p->pinned;
-    c->zero_page = p->zero_page;
+    c->pages = p->zero_page ? PCIE_HOST_ZERO_PAGE : p->first_touch ? PCIE_HOST_FIRST_TOUCH : PCIE_HOST_TOUCHED;
     c->chunk = c->pageable ? (uint64_t)gpu_cfg(ex->g)->pcie.staging_chunk_kib * 1024 : PCIE_CHUNK_BYTES;
     kernel_keep_state(ex, c, free);
     c->engine_idx = pcie_engine_take(gpu_pcie(ex->g));

@@ -1,6 +1,8 @@
 /* overlap.c: unions of the ops' spans and the run's ratios (see overlap.h). */
 #include "kernels/overlap.h"
 
+#include <assert.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 #include "kernels/runner.h"
@@ -81,15 +83,30 @@ int overlap_compute(const gpu_config *cfg, const trace *t, const op_result *ops,
     return 0;
 }
 
+const overlap_metric overlap_metrics[] = {
+    { "gpu_busy_us", offsetof(run_overlap, gpu_busy_us), 0 },
+    { "copy_engines_busy_us", offsetof(run_overlap, copy_busy_us), 0 },
+    { "host_busy_us", offsetof(run_overlap, host_busy_us), 0 },
+    { "device_ops_sum_us", offsetof(run_overlap, device_sum_us), 0 },
+    { "gained_streams_us", offsetof(run_overlap, gained_streams_us), 0 },
+    { "gained_async_copies_us", offsetof(run_overlap, gained_copies_us), 0 },
+    { "compute_efficiency", offsetof(run_overlap, compute_eff), 0 },
+    { "transfer_us", offsetof(run_overlap, transfer_us), 0 },
+    { "prefetch_efficiency", offsetof(run_overlap, prefetch_eff), 1 },
+};
+const size_t overlap_metric_count = sizeof overlap_metrics / sizeof overlap_metrics[0];
+
+int overlap_value(const run_overlap *o, size_t i, double *v)
+{
+    assert(i < overlap_metric_count);
+    *v = *(const double *)((const char *)o + overlap_metrics[i].offset);
+    return !(overlap_metrics[i].optional && *v < 0);
+}
+
 void overlap_report(const run_overlap *o, stats *st)
 {
-    stats_add(st, "overlap", "gpu_busy_us", o->gpu_busy_us);
-    stats_add(st, "overlap", "copy_engines_busy_us", o->copy_busy_us);
-    stats_add(st, "overlap", "host_busy_us", o->host_busy_us);
-    stats_add(st, "overlap", "device_ops_sum_us", o->device_sum_us);
-    stats_add(st, "overlap", "gained_streams_us", o->gained_streams_us);
-    stats_add(st, "overlap", "gained_async_copies_us", o->gained_copies_us);
-    stats_add(st, "overlap", "compute_efficiency", o->compute_eff);
-    stats_add(st, "overlap", "transfer_us", o->transfer_us);
-    if (o->prefetch_eff >= 0) stats_add(st, "overlap", "prefetch_efficiency", o->prefetch_eff);
+    for (size_t i = 0; i < overlap_metric_count; i++) {
+        double v;
+        if (overlap_value(o, i, &v)) stats_add(st, "overlap", overlap_metrics[i].name, v);
+    }
 }

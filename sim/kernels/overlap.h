@@ -44,6 +44,18 @@ typedef struct run_overlap {
  * the component statistics st (the prefetcher's). Returns 0, or -1 when out of memory. */
 int overlap_compute(const gpu_config *cfg, const trace *t, const struct op_result *ops, uint64_t total_ps,
                     uint64_t host_busy_ps, const stats *st, run_overlap *o);
+/* The figures reported, one row each: the name the database (stats rows of component "overlap")
+ * and --json (object "overlap") give it, and where it is in run_overlap. Every consumer reads this
+ * table, so a new figure is one row. */
+typedef struct overlap_metric {
+    const char *name;   /* "gpu_busy_us" */
+    size_t offset;      /* offsetof(run_overlap, its double) */
+    int optional;       /* 1: a negative value means there is none (no prefetch issued) */
+} overlap_metric;
+extern const overlap_metric overlap_metrics[];
+extern const size_t overlap_metric_count;
+/* Metric i of o in *v; returns 0 when o has none (prefetch efficiency with no prefetch issued), else 1. */
+int overlap_value(const run_overlap *o, size_t i, double *v);
 /* Appends o to st as component "overlap" (the database's stats rows). */
 void overlap_report(const run_overlap *o, stats *st);
 

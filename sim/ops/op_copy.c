@@ -22,6 +22,11 @@ static const op_key keys[] = {
     OP_INT(copy_params, zero_page, "zero_page", 0, 1, 0, NULL, "pageable h2d only: 1 = the host buffer was never written since it "
                                                              "was allocated (torch.empty): its pages all map the kernel's zero page, "
                                                              "so the staging memcpy reads one cached page (pcie.staging_zero_gbps)"),
+    OP_INT(copy_params, first_touch, "first_touch", 0, 1, 0, NULL, "pageable d2h only: 1 = the host destination was never touched "
+                                                                 "since it was mapped (a new buffer that malloc served with fresh "
+                                                                 "pages, as torch's .cpu() of a large tensor the first time): the "
+                                                                 "staging memcpy's first write to each 4 KiB page faults "
+                                                                 "(host.page_fault_us a page)"),
 };
 
 static uint64_t footprint(const void *params)
@@ -42,6 +47,10 @@ static int check(const void *params, char *msg, size_t len)
     const copy_params *p = params;
     if (p->zero_page && (p->dir != DIR_H2D || p->pinned)) {
         snprintf(msg, len, "zero_page=1: only a pageable (pinned=0) h2d copy reads a host buffer through the staging memcpy");
+        return GPUSIM_EINPUT;
+    }
+    if (p->first_touch && (p->dir != DIR_D2H || p->pinned)) {
+        snprintf(msg, len, "first_touch=1: only a pageable (pinned=0) d2h copy writes a host buffer through the staging memcpy");
         return GPUSIM_EINPUT;
     }
     return 0;

@@ -12,6 +12,8 @@ typedef struct copy_params {
     int32_t pinned;          /* 0: pageable, through a staging buffer; the host waits for it */
     int32_t zero_page;       /* pageable h2d: the host buffer was never written (every page maps the
                                 kernel's zero page, so the staging memcpy reads cached data) */
+    int32_t first_touch;     /* pageable d2h: the host destination was never touched since it was mapped
+                                (the staging memcpy faults in each page: host.page_fault_us) */
 } copy_params;
 
 extern const op_type op_copy;

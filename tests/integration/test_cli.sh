@@ -66,6 +66,22 @@ c=[x for x in o if x['name'] == 'c'][0]; assert c['dram_bytes'] == 0 and c['l2_h
 assert all(x['pcie_bytes'] == 0 for x in o if x['name'] != 'c'), o"
 check "overlapping ops: per-op DRAM and PCIe bytes sum to the run's and to the dram/pcie stats (sqlite)" test "$(sqlite3 own.db "select (select sum(dram_bytes) from ops) = dram_bytes and (select sum(pcie_bytes) from ops) = pcie_bytes
   and (select sum(value) from stats where component = 'dram' and metric in ('read_bytes', 'write_bytes')) = dram_bytes from runs")" = 1
+sqlite3 -separator ' ' own.db "select metric, value from stats where component = 'overlap'" > own_ov.txt
+check "json: what overlapped (object overlap) is the database's overlap rows, and the run overlapped" python3 -c "
+import json; d=json.load(open('own.json')); ov=d['overlap']
+db={l.split()[0]: float(l.split()[1]) for l in open('own_ov.txt')}
+keys=['gpu_busy_us','copy_engines_busy_us','host_busy_us','device_ops_sum_us','gained_streams_us','gained_async_copies_us',
+      'compute_efficiency','transfer_us','prefetch_efficiency']
+assert sorted(ov) == sorted(keys), ov
+assert ov['prefetch_efficiency'] is None and 'prefetch_efficiency' not in db, (ov, db)   # h100: no prefetcher
+for k in keys[:-1]: assert abs(ov[k] - db[k]) <= 1e-6 * max(1.0, abs(db[k])), (k, ov[k], db[k])
+assert 0 < ov['gpu_busy_us'] <= d['time_us'] and 0 < ov['copy_engines_busy_us'] <= d['time_us'], ov
+assert ov['gained_streams_us'] > 0 and ov['gained_async_copies_us'] > 0, ov   # kernels on three streams, a copy under them
+assert abs(ov['device_ops_sum_us'] - sum(o['time_us'] for o in d['ops'])) < 1e-3, ov
+assert 0 < ov['compute_efficiency'] < 1 and ov['transfer_us'] > 0, ov"
+"$BIN" "$SRC/configs/ampere_plus.ini" "$SRC/workloads/mlp.trace" --no-db --json > pf.json
+check "json: prefetch efficiency is a number where a prefetcher issued (ampere_plus)" python3 -c "
+import json; p=json.load(open('pf.json'))['overlap']['prefetch_efficiency']; assert p is not None and 0 <= p <= 1, p"
 check "json ops carry fields" python3 -c "
 import json; o=json.load(open('a.json'))['ops'][1]
 assert all(k in o for k in ['name','kind','start_us','time_us','flops','dram_bytes','l2_hit_rate','energy_j','avg_power_w','clock_mhz','temp_c'])"
@@ -371,9 +387,10 @@ check "element-wise time does not depend on how the SM's lanes are split into su
 PROF="$SRC/analysis/hw/h100/torch_traces/ffn4k_infer_b512_fp16.json"
 "$BIN" import "$PROF" -o ffn.trace 2> imp.err
 check "import exits 0" test $? -eq 0
-check "import summary on stderr" grep -q '10 GPU events -> 10 ops: 4 gemm (0 helper kernels folded in), 2 eltwise, 0 memset, 4 copy, 0 unmapped; 1 sync' imp.err
+check "import summary on stderr" grep -q '10 GPU events -> 10 ops: 4 gemm (0 helper kernels folded in), 2 eltwise, 0 memset, 4 copy (1 first_touch), 0 unmapped; 1 sync' imp.err
 check "import maps addmm to an nt fp16 gemm" grep -q '^gemm name=addmm_2 m=512 n=16384 k=4096 dtype=fp16 layout=nt stream=0$' ffn.trace
-check "import maps the pageable copy back" grep -q '^copy name=d2h_5 dir=d2h bytes=4194304 pinned=0 stream=0$' ffn.trace
+check "import maps the pageable copy back, the first into a fresh host buffer" grep -q '^copy name=d2h_5 dir=d2h bytes=4194304 pinned=0 first_touch=1 stream=0$' ffn.trace
+check "import: the second pageable copy back of the same size reuses touched pages" grep -q '^copy name=d2h_10 dir=d2h bytes=4194304 pinned=0 stream=0$' ffn.trace
 check "every imported op has its '# aten op | kernel' line above it" python3 -c "
 L = open('ffn.trace').read().splitlines()
 ops = [i for i, l in enumerate(L) if l.split(' ')[0] in ('gemm', 'eltwise', 'copy')]

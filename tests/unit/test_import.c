@@ -144,6 +144,7 @@ static void test_mapping(void **state)
     o = find(t, "d2h_");
     assert_int_equal(CP(o)->dir, DIR_D2H);
     assert_int_equal(CP(o)->pinned, 0);
+    assert_int_equal(CP(o)->first_touch, 0); /* 32 KiB: under glibc's mmap threshold */
 
     o = find(t, "addmm_");
     assert_ptr_equal(op_type_of(o), &op_gemm);
@@ -193,6 +194,11 @@ static void test_mapping(void **state)
     assert_int_equal(nf, 2);
     assert_int_equal(fe[0], 6);
     assert_int_equal(fe[1], 2);
+    /* each launch keeps its kernel's grid (3 and 1 CTAs): a grid-stride kernel on that many SMs */
+    assert_non_null(strstr(text, "eltwise name=_foreach_add__6 elems=6 dtype=fp32 in=2 out=1 flops=1 ctas=3 stream=0\n"));
+    assert_non_null(strstr(text, "eltwise name=_foreach_add__7 elems=2 dtype=fp32 in=2 out=1 flops=1 ctas=1 stream=0\n"));
+    o = find(t, "add_");
+    assert_int_equal(EP(o)->ctas, 16); /* grid [16,1,1] */
 
     o = find(t, "memset_");
     assert_int_equal(EP(o)->elems, 1024);
@@ -299,7 +305,7 @@ static void test_fused_adam(void **state)
     char *out = import_text(text, &rc, NULL, NULL);
     if (rc) fail_msg("%s", err);
     /* reads p, g, m, v (and 2 step scalars, rounding away); writes p, m, v */
-    assert_non_null(strstr(out, "eltwise name=_fused_adam__1 elems=16 dtype=fp32 in=4 out=3 flops=12 stream=0"));
+    assert_non_null(strstr(out, "eltwise name=_fused_adam__1 elems=16 dtype=fp32 in=4 out=3 flops=12 ctas=1 stream=0"));
     free(out);
 }
 
@@ -333,6 +339,46 @@ static void test_graph_mode(void **state)
     free(out);
 }
 
+/* A pageable D2H into a host buffer the process has not held this much memory for yet is
+ * first_touch=1 (glibc serves it with fresh pages); the same size again reuses touched pages,
+ * as does anything smaller; a larger one is fresh again; under glibc's 128 KiB mmap threshold
+ * (the heap's touched pages), a pinned destination and a pageable H2D never are. */
+static void test_first_touch(void **state)
+{
+    (void)state;
+    int rc;
+    torch_import_summary s;
+#define D2H(corr, ts, kind, bytes) \
+    OP(corr, "aten::copy_", ts, 5, "[[4]]", "[[1]]", "[\"float\"]") RT("cudaMemcpyAsync", corr, corr, ts, 2) \
+    GPU("gpu_memcpy", "Memcpy " kind, corr, corr, ts, 1, 7, ",\"bytes\":" #bytes)
+    const char *text = "{\"traceEvents\": ["
+        D2H(1, 10, "DtoH (Device -> Pageable)", 65536)
+        D2H(2, 20, "DtoH (Device -> Pinned)", 8388608)
+        D2H(3, 30, "HtoD (Pageable -> Device)", 8388608)
+        D2H(4, 40, "DtoH (Device -> Pageable)", 4194304)
+        D2H(5, 50, "DtoH (Device -> Pageable)", 4194304)
+        D2H(6, 60, "DtoH (Device -> Pageable)", 1048576)
+        D2H(7, 70, "DtoH (Device -> Pageable)", 8388608)
+        "{}]}";
+#undef D2H
+    char *out = import_text(text, &rc, &s, NULL);
+    if (rc) fail_msg("%s", err);
+    trace *t = NULL;
+    if (trace_parse(&t, "out.trace", out, strlen(out), err, sizeof err)) fail_msg("%s\n%s", err, out);
+    int want[] = { 0, 0, 0, 1, 0, 0, 1 }, n = 0;
+    for (size_t i = 0; i < t->n; i++) {
+        const trace_op *o = &t->ops[i];
+        if (op_type_of(o) != &op_copy) continue;
+        assert_true(n < 7);
+        if (CP(o)->first_touch != want[n]) fail_msg("copy %d: first_touch=%d, expected %d\n%s", n + 1, CP(o)->first_touch, want[n], out);
+        n++;
+    }
+    assert_int_equal(n, 7);
+    assert_int_equal(s.first_touch, 2);
+    trace_destroy(t);
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -341,6 +387,7 @@ int main(void)
         cmocka_unit_test(test_bare_array_and_literals),
         cmocka_unit_test(test_graph_mode),
         cmocka_unit_test(test_fused_adam),
+        cmocka_unit_test(test_first_touch),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

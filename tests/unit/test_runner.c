@@ -493,6 +493,23 @@ static void test_pageable_h2d(void **state)
     assert_true(z < want_z + 0.5 * bytes / (config_pcie_gbps(&c) * 1e3));
 }
 
+/* A pageable D2H into a destination never touched (first_touch=1) pays host.page_fault_us for
+ * each 4 KiB page on top of the same copy into touched pages; 0 us a fault gives the plain copy. */
+static void test_pageable_d2h_first_touch(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    c.host.page_fault_us = 1.5;
+    double t = sim_op_us(&c, "copy dir=d2h bytes=4194304 pinned=0\n", 0);
+    double f = sim_op_us(&c, "copy dir=d2h bytes=4194304 pinned=0 first_touch=1\n", 0);
+    double odd = sim_op_us(&c, "copy dir=d2h bytes=4194305 pinned=0 first_touch=1\n", 0);
+    print_message("pageable d2h 4 MiB: %.1f us, first touch %.1f us (+%.1f for 1024 pages)\n", t, f, f - t);
+    assert_true(fabs(f - t - 1024 * 1.5) < 0.01);
+    assert_true(odd - f > 1.5 - 0.01); /* one byte more: one more page */
+    c.host.page_fault_us = 0;
+    assert_true(fabs(sim_op_us(&c, "copy dir=d2h bytes=4194304 pinned=0 first_touch=1\n", 0) - t) < 0.01);
+}
+
 static void test_refusals(void **state)
 {
     (void)state;
@@ -553,6 +570,7 @@ int main(void)
         cmocka_unit_test(test_nonperiodic_unchanged),
         cmocka_unit_test(test_host_call_costs),
         cmocka_unit_test(test_pageable_h2d),
+        cmocka_unit_test(test_pageable_d2h_first_touch),
         cmocka_unit_test(test_exec_slots_reused),
         cmocka_unit_test(test_simt_lsu_pipe),
     };

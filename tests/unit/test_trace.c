@@ -93,6 +93,8 @@ static void test_errors(void **state)
     parse_err("gemm m=1 n=2\n", "t.trace:1: k: required by gemm");
     parse_err("copy dir=d2h bytes=4096 pinned=0 zero_page=1\n", "t.trace:1: zero_page=1: only a pageable (pinned=0) h2d copy");
     parse_err("copy dir=h2d bytes=4096 zero_page=1\n", "zero_page=1: only a pageable");
+    parse_err("copy dir=h2d bytes=4096 pinned=0 first_touch=1\n", "t.trace:1: first_touch=1: only a pageable (pinned=0) d2h copy");
+    parse_err("copy dir=d2h bytes=4096 first_touch=1\n", "first_touch=1: only a pageable");
     parse_err("\n\ngemm m=0 n=2 k=3\n", "t.trace:3: m: expected an integer");
     parse_err("gemm m=1 n=2 k=3 dtype=fp64\n", "dtype: expected fp16, bf16, tf32, fp32 or fp8");
     parse_err("gemm m=2147483648 n=2147483648 k=2147483648\n", "overflows");
