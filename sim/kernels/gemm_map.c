@@ -79,7 +79,10 @@ int gemm_align_bytes(const gemm_params *op)
 
 double gemm_lsu_instrs_per_ktile(const gemm_map *m, int eb)
 {
-    if (m->tma || !m->fam || m->fam->tma) return 0; /* TMA (also a Triton kernel on a TMA machine) */
+    /* TMA (also a Triton kernel on a TMA machine), except a one-stage Triton kernel: without software
+     * pipelining Triton issues no asynchronous copies, its tiles go global -> registers -> shared memory
+     * (triton_gemm.csv: num_stages=1 runs 1.2-1.3x num_stages=2 at every tile) */
+    if (m->tma || !m->fam || (m->fam->tma && m->stages > 1)) return 0;
     double gbytes = (double)(m->tm + m->tn) * (double)m->tk * eb;
     /* every vector takes two LSU slots: the global read and the shared-memory write (cp.async does
      * both in one instruction, LDG + STS in two; fit: the same rate explains the 2- and 4-byte kernels) */

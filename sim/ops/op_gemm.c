@@ -58,7 +58,7 @@ static const op_key keys[] = {
               "operand storage: `nt` = B stored transposed, as `nn.Linear` computes"),
     OP_CUSTOM("tile", parse_tile, "MxNxK with each in [1, 1024]", "chosen",
               "CTA tile; with it, the mapping is explicit (else the simulator picks a kernel family and a tile as cuBLAS would)"),
-    OP_INT(gemm_params, stages, "stages", 1, 16, 0, "3 with tile=, else chosen", "k-tiles prefetched into shared memory ahead of use (1 = none)"),
+    OP_INT(gemm_params, stages, "stages", 1, 16, 0, "3 with tile=, else chosen", "k-tiles prefetched into shared memory ahead of use (1 = none: no asynchronous copies, tiles load through registers)"),
     OP_INT(gemm_params, warps, "warps", 1, 32, 0, "4 with tile=, else chosen", "warps per CTA"),
     OP_INT(gemm_params, group_m, "group_m", 1, 1024, 0, "1 with tile=, else chosen", "CTA swizzle for L2 reuse: tiles of group_m rows run together (1 = plain order)"),
     OP_INT(gemm_params, split_k, "split_k", 1, 256, 0, "chosen", "splits of k over CTAs, reduced by a second pass"),

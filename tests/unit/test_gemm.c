@@ -143,7 +143,11 @@ static void test_families(void **state)
     assert_true(gemm_lsu_store_instrs_per_elem(&b, 2) == 2.0 / 32.0);
     assert_true(gemm_lsu_store_instrs_per_elem(&a, 2) == 2.0 / (32.0 * 8.0));
     a.fam = &gemm_families[GF_HOPPER_WGMMA];
+    a.stages = 3;
     assert_true(gemm_lsu_instrs_per_ktile(&a, 2) == 0); /* TMA */
+    a.stages = 1; /* a one-stage Triton kernel: no asynchronous copies, LDG + STS per vector */
+    assert_true(gemm_lsu_instrs_per_ktile(&a, 2) > 0);
+    a.stages = 2;
     assert_true(gemm_lsu_store_instrs_per_elem(&a, 2) == 0);
 }
 
