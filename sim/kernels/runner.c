@@ -165,7 +165,6 @@ typedef struct runner {
     exec_slot **live;         /* per op: its slot while submitted and unfinished, else NULL */
     exec_slot *free_slots;    /* slots of finished ops, for reuse */
     size_t nslots;            /* slots allocated: the most ops in flight at once (stat runner.exec_slots) */
-    double *bd;               /* per op, BD_RAW_N parts of its device time so far (ps) */
     run_result *res;
     stream_q streams[MAX_STREAMS];
     size_t next_op;           /* next op the host submits */
@@ -334,7 +333,7 @@ static int iteration_end(runner *r, size_t i, uint64_t t)
             power_extrapolate(pw, (int)i, t, ps, &mb, k);
             add_counters(&rp->extra, &dc, k);
             add_counters(&r->extra, &dc, k);
-            for (int j = 0; j < BD_RAW_N; j++) r->bd[i * BD_RAW_N + j] += (double)k * rp->last_bd[j];
+            for (int j = 0; j < BD_RAW_N; j++) r->res->ops[i].bd_us[j] += (double)k * rp->last_bd[j];
             rp->done += k;
             rp->skipped += k;
             r->iters_extrapolated += k;
@@ -392,7 +391,7 @@ static void op_finish(runner *r, size_t i, uint64_t t)
     o->pcie_bytes = c1.pcie_bytes;
     o->ns_per_load = ex->ns_per_load;
     /* launch: the op's time outside its kernels (the device parts are disjoint iterations within it) */
-    double *bd = &r->bd[i * BD_RAW_N], dev = 0, span = (double)(o->end_ps - o->start_ps);
+    double *bd = o->bd_us, dev = 0, span = (double)(o->end_ps - o->start_ps);
     for (int j = 0; j < BD_RAW_N; j++) dev += bd[j];
     if (dev > span) for (int j = 0; j < BD_RAW_N; j++) bd[j] *= span / dev; /* not expected; keeps the sum */
     else bd[BD_LAUNCH] += span - dev;
@@ -422,7 +421,7 @@ static void op_done(void *ctx, op_exec *ex, uint64_t t)
     size_t i = index_of(ex);
     double it[BD_RAW_N] = { 0 };
     bd_split_iteration(ex->bd_waits, ex->bd_slots, t > ex->iter_start_ps ? t - ex->iter_start_ps : 0, it);
-    for (int j = 0; j < BD_RAW_N; j++) r->bd[i * BD_RAW_N + j] += it[j];
+    for (int j = 0; j < BD_RAW_N; j++) r->res->ops[i].bd_us[j] += it[j];
     if (ex->rep) memcpy(ex->rep->last_bd, it, sizeof it);
     if (ex->is_kernel && !(op_flags(op) & OPF_TIMED_INSIDE)) t += us_to_ps(r->cfg->host.kernel_tail_us);
     engine_schedule(r->e, t, PRIO_NORMAL, op_complete, r, (uint64_t)i);
@@ -516,7 +515,7 @@ static int host_op(runner *r, size_t i)
     snprintf(o->bound, sizeof o->bound, "-");
     o->start_ps = busy ? before : now;
     o->end_ps = now;
-    if (busy) r->bd[i * BD_RAW_N + BD_HOST] = (double)(now - before);
+    if (busy) o->bd_us[BD_HOST] = (double)(now - before);
     snprintf(o->kind, sizeof o->kind, "%s", ty->name);
     snprintf(o->name, sizeof o->name, "%s", op->name);
     if (flags & OPF_WAIT_ALL) {
@@ -587,10 +586,10 @@ static void host_step(void *ctx, uint64_t arg)
 }
 
 /* The op's breakdown at the end of the run: the clock and memory splits (breakdown.h), in us, and its bound. */
-static void finish_breakdown(const runner *r, size_t i, op_result *o)
+static void finish_breakdown(const runner *r, op_result *o)
 {
     const gpu_config *cfg = r->cfg;
-    double *p = &r->bd[i * BD_RAW_N];
+    double *p = o->bd_us; /* raw parts (ps) until now */
     double dev_s = 0;
     for (int j = 0; j < BD_RAW_N; j++)
         if (j != BD_LAUNCH && j != BD_HOST) dev_s += p[j] * 1e-12;
@@ -601,8 +600,9 @@ static void finish_breakdown(const runner *r, size_t i, op_result *o)
         u_l2 = (double)o->l2_accesses * (double)cfg->l2.line_bytes / (l2_bps * dev_s); /* a line per access: at most */
     }
     bd_finish(p, o->clock_mhz, (double)cfg->gpu.clock_mhz, u_dram, u_l2);
-    for (int j = 0; j < BD_N; j++) o->bd_us[j] = p[j] * 1e-6;
     int b = bd_largest(p);
+    for (int j = 0; j < BD_N; j++) o->bd_us[j] = p[j] * 1e-6;
+    o->bd_us[BD_MEM] = 0; /* split into dram, l2 and latency */
     snprintf(o->bound, sizeof o->bound, "%s", b < 0 ? "-" : bd_labels[b].name);
 }
 
@@ -654,9 +654,8 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
     r->e = engine_create();
     r->g = r->e ? gpu_create(cfg, r->e) : NULL;
     r->live = calloc(t->n, sizeof *r->live);
-    r->bd = calloc(t->n * BD_RAW_N, sizeof *r->bd);
     res->ops = calloc(t->n, sizeof *res->ops);
-    int rc = (!r->g || !r->live || !r->bd || !res->ops || power_set_ops(gpu_power(r->g), t->n)
+    int rc = (!r->g || !r->live || !res->ops || power_set_ops(gpu_power(r->g), t->n)
               || gpu_set_ops(r->g, t->n)) ? -1 : 0;
     if (!rc) {
         res->nops = t->n;
@@ -724,8 +723,8 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
             o->temp_c = po->temp_c > 0 || o->end_ps > o->start_ps ? po->temp_c : ps.temp_c;
             o->avg_power_w = o->end_ps > o->start_ps ? o->energy_j / ((double)(o->end_ps - o->start_ps) * 1e-12) : 0;
             /* a host op that took no time (sync, mode) has no parts (host_op zeroed its row and set bound
-             * "-"): its row of r->bd is not read, so that it is never mapped (96 B an op of 5x10^6 syncs) */
-            if (op_type_of(&t->ops[i])->start || o->end_ps > o->start_ps) finish_breakdown(r, i, o);
+             * "-"): it has no parts to finish */
+            if (op_type_of(&t->ops[i])->start || o->end_ps > o->start_ps) finish_breakdown(r, o);
         }
         res->energy_j = ps.energy_j;
         res->avg_power_w = ps.avg_power_w;
@@ -758,7 +757,6 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
         r->free_slots = s->next;
         free(s);
     }
-    free(r->bd);
     free(r);
     if (rc) { free(res->ops); res->ops = NULL; res->nops = 0; stats_free(&res->st); }
     return rc;

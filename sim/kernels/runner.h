@@ -32,7 +32,9 @@ typedef struct op_result {
     double clock_mhz;           /* mean SM clock while it ran */
     double temp_c;              /* mean die temperature while it ran (arch/thermal.h) */
     char bound[12];             /* the largest part of bd_us (a breakdown.h label); - (an op that took no time) */
-    double bd_us[BD_N];         /* where its time went, by breakdown.h label; sums to end - start (us) */
+    double bd_us[BD_RAW_N];     /* where its time went, by breakdown.h label (the first BD_N); sums to end - start (us).
+                                 * While the run lasts, the runner's raw parts in ps (BD_MEM included): the row is
+                                 * the op's only per-op breakdown state, so none is kept beside it */
 } op_result;
 
 typedef struct run_result {
