@@ -1125,11 +1125,6 @@ void run_breakdown(const run_result *res, double parts_us[BD_N])
     else if (sum > 0) for (int j = 0; j < BD_N; j++) parts_us[j] *= total / sum;
 }
 
-const char *run_op_mapping(const run_result *res, const op_result *o)
-{
-    return o->mapping_at && o->mapping_at < res->strs_len ? res->strs + o->mapping_at : "";
-}
-
 int run_result_rebind(run_result *res)
 {
     size_t at = 0;

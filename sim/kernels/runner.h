@@ -80,8 +80,12 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
 int runner_run(const gpu_config *cfg, const trace *t, run_result *res, char *err, size_t errlen);
 void run_result_free(run_result *res);
 
-/* The op's mapping ("" when it has none). */
-const char *run_op_mapping(const run_result *res, const op_result *o);
+/* The op's mapping ("" when it has none). Inline: the database and the output read rows
+ * without linking the runner (the fuzzing harnesses). */
+static inline const char *run_op_mapping(const run_result *res, const op_result *o)
+{
+    return o->mapping_at && o->mapping_at < res->strs_len ? res->strs + o->mapping_at : "";
+}
 
 /* Points each row's name at its string in res->names (row order), after the rows
  * were copied from another process. Returns 0, or -1 when names holds fewer. */
