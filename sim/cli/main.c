@@ -122,6 +122,8 @@ int main(int argc, char **argv)
     char trace_hash[17];
     if (!rc) db_hash_hex(text, text_len, trace_hash);
     if (rc) { free(text); fprintf(stderr, "gpusim: %s\n", err); return gpusim_exit_status(rc); }
+    /* the text is kept only for the verdict's reruns (not with -q or --json): a byte per trace byte */
+    if (a.quiet || a.json) { free(text); text = NULL; text_len = 0; }
     out_file tl;
     if ((rc = out_open(&tl, a.timeline, err, sizeof err))) {
         fprintf(stderr, "gpusim: %s\n", err);

@@ -132,7 +132,7 @@ void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const t
                 o->kind, (double)o->start_ps / 1e6, m.time_us, o->flops, (unsigned long long)o->dram_bytes, m.l2_hit_rate,
                 (unsigned long long)o->pcie_bytes,
                 o->energy_j, o->avg_power_w, o->clock_mhz, o->temp_c, o->bound[0] ? o->bound : "-");
-        if (o->mapping[0]) { fprintf(f, ",\"mapping\":"); jstr(f, o->mapping); }
+        if (run_op_mapping(r, o)[0]) { fprintf(f, ",\"mapping\":"); jstr(f, run_op_mapping(r, o)); }
         if (o->ns_per_load > 0) fprintf(f, ",\"ns_per_load\":%.4f", o->ns_per_load);
         fprintf(f, ",\"breakdown\":{");
         for (int j = 0; j < BD_N; j++) fprintf(f, "%s\"%s\":%.6f", j ? "," : "", bd_labels[j].name, o->bd_us[j]);
@@ -171,13 +171,14 @@ static void tl_thread(FILE *f, long long tid, const char *name, long long sort)
 }
 
 /* One op as a complete ("X") event on track tid, with its figures in args. */
-static void tl_op(FILE *f, const op_result *o, long long tid, const char *engine)
+static void tl_op(FILE *f, const run_result *r, const op_result *o, long long tid, const char *engine)
 {
     fprintf(f, ",\n{\"name\":");
     jstr(f, o->name);
     fprintf(f, ",\"cat\":\"%s\",\"ph\":\"X\",\"pid\":0,\"tid\":%lld,\"ts\":%.6f,\"dur\":%.6f,\"args\":{\"kind\":\"%s\"",
             o->kind, tid, (double)o->start_ps / 1e6, op_us(o), o->kind);
-    if (o->mapping[0]) { fprintf(f, ",\"mapping\":"); jstr(f, o->mapping); }
+    const char *map = run_op_mapping(r, o);
+    if (map[0]) { fprintf(f, ",\"mapping\":"); jstr(f, map); }
     if (engine) fprintf(f, ",\"copy_engine\":\"%s\"", engine);
     fprintf(f, ",\"bound\":\"%s\",\"flops\":%.1f,\"dram_bytes\":%llu,\"pcie_bytes\":%llu,\"l2_hit_rate\":%.4f,"
                "\"energy_j\":%.9g,\"clock_mhz\":%.1f,\"breakdown_us\":{",
@@ -306,12 +307,12 @@ int write_timeline(FILE *f, const gpu_config *cfg, const trace *t, const run_res
         const op_result *o = &r->ops[i];
         if (o->end_ps <= o->start_ps) continue;
         const op_type *ty = op_type_find(o->kind, NULL);
-        if (ty && !ty->start) { tl_op(f, o, TIMELINE_HOST_TID, NULL); continue; }
+        if (ty && !ty->start) { tl_op(f, r, o, TIMELINE_HOST_TID, NULL); continue; }
         char engine[48] = "";
         if (ce[i] >= 0 && ce[i] < engines) snprintf(engine, sizeof engine, "%d", ce[i]);
         else if (ce[i] >= 0) snprintf(engine, sizeof engine, "none free (shares the link)");
-        tl_op(f, o, (long long)t->ops[i].stream, ce[i] >= 0 ? engine : NULL);
-        if (ce[i] >= 0) tl_op(f, o, TL_CE_TID + (ce[i] < 16 ? ce[i] : 16), engine);
+        tl_op(f, r, o, (long long)t->ops[i].stream, ce[i] >= 0 ? engine : NULL);
+        if (ce[i] >= 0) tl_op(f, r, o, TL_CE_TID + (ce[i] < 16 ? ce[i] : 16), engine);
     }
     free(ce);
     if (tl_counters(f, cfg, r)) return -1;

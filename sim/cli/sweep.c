@@ -95,7 +95,8 @@ typedef struct msg_head {
     char err[512];
 } msg_head;
 
-/* A run_result is plain data but for its two arrays, which follow the header. */
+/* A run_result is plain data but for its four arrays (rows, stats, string pool, names), which follow
+ * the header; the rows' name pointers are the worker's, rebound on receipt (take_result). */
 static int recv_result(int fd, msg_head *h)
 {
     if (read_all(fd, h, sizeof *h)) return -1;
@@ -104,9 +105,13 @@ static int recv_result(int fd, msg_head *h)
     r->ops = calloc(r->nops ? r->nops : 1, sizeof *r->ops);
     r->st.rows = calloc(r->st.n ? r->st.n : 1, sizeof *r->st.rows);
     r->st.cap = r->st.n;
-    if (!r->ops || !r->st.rows) return -1;
+    r->strs = malloc(r->strs_len ? r->strs_len : 1);
+    r->names = malloc(r->names_len ? r->names_len : 1);
+    if (!r->ops || !r->st.rows || !r->strs || !r->names) return -1;
     if (read_all(fd, r->ops, r->nops * sizeof *r->ops)) return -1;
-    return read_all(fd, r->st.rows, r->st.n * sizeof *r->st.rows);
+    if (read_all(fd, r->st.rows, r->st.n * sizeof *r->st.rows)) return -1;
+    if (read_all(fd, r->strs, r->strs_len)) return -1;
+    return read_all(fd, r->names, r->names_len);
 }
 
 /* The same message as one buffer (for MPI). Returns its length, or 0. */
@@ -120,13 +125,15 @@ static size_t pack_result(char **out, uint64_t point, int status, const run_resu
     if (r) h.res = *r;
     snprintf(h.err, sizeof h.err, "%s", err ? err : "");
     size_t n = sizeof h;
-    if (!status && r) n += r->nops * sizeof *r->ops + r->st.n * sizeof *r->st.rows;
+    if (!status && r) n += r->nops * sizeof *r->ops + r->st.n * sizeof *r->st.rows + r->strs_len + r->names_len;
     char *b = malloc(n);
     if (!b) return 0;
     memcpy(b, &h, sizeof h);
     if (!status && r) {
         memcpy(b + sizeof h, r->ops, r->nops * sizeof *r->ops);
         memcpy(b + sizeof h + r->nops * sizeof *r->ops, r->st.rows, r->st.n * sizeof *r->st.rows);
+        if (r->strs_len) memcpy(b + n - r->names_len - r->strs_len, r->strs, r->strs_len);
+        if (r->names_len) memcpy(b + n - r->names_len, r->names, r->names_len);
     }
     *out = b;
     return n;
@@ -147,14 +154,18 @@ static int unpack_result(const char *b, size_t n, msg_head *h)
     memcpy(h, b, sizeof *h);
     if (h->status) return 0;
     run_result *r = &h->res;
-    size_t need = sizeof *h + r->nops * sizeof *r->ops + r->st.n * sizeof *r->st.rows;
+    size_t need = sizeof *h + r->nops * sizeof *r->ops + r->st.n * sizeof *r->st.rows + r->strs_len + r->names_len;
     if (n != need) return -1;
     r->ops = calloc(r->nops ? r->nops : 1, sizeof *r->ops);
     r->st.rows = calloc(r->st.n ? r->st.n : 1, sizeof *r->st.rows);
     r->st.cap = r->st.n;
-    if (!r->ops || !r->st.rows) return -1;
+    r->strs = malloc(r->strs_len ? r->strs_len : 1);
+    r->names = malloc(r->names_len ? r->names_len : 1);
+    if (!r->ops || !r->st.rows || !r->strs || !r->names) return -1;
     memcpy(r->ops, b + sizeof *h, r->nops * sizeof *r->ops);
     memcpy(r->st.rows, b + sizeof *h + r->nops * sizeof *r->ops, r->st.n * sizeof *r->st.rows);
+    memcpy(r->strs, b + n - r->names_len - r->strs_len, r->strs_len);
+    memcpy(r->names, b + n - r->names_len, r->names_len);
     return 0;
 }
 
@@ -253,6 +264,9 @@ static int take_result(db *d, const sweep_ctx *s, int64_t sweep_id, const char *
     if (h->status) {
         (*failed)++;
         fprintf(stderr, "%sgpusim: sweep point %llu: %s\n", tty ? "\n" : "", (unsigned long long)h->point, h->err);
+    } else if (run_result_rebind(&h->res)) {
+        fprintf(stderr, "gpusim: sweep point %llu: the worker's result lacks its ops' names\n", (unsigned long long)h->point);
+        rc = -1;
     } else if (store_point(d, s, sweep_id, h->point, &h->res, h->wall_s, trace_hash, err, sizeof err)) {
         fprintf(stderr, "gpusim: %s\n", err);
         rc = -1;
@@ -261,6 +275,8 @@ static int take_result(db *d, const sweep_ctx *s, int64_t sweep_id, const char *
     }
     free(h->res.ops);
     free(h->res.st.rows);
+    free(h->res.strs);
+    free(h->res.names);
     return rc;
 }
 

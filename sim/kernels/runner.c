@@ -165,7 +165,6 @@ typedef struct runner {
     exec_slot **live;         /* per op: its slot while submitted and unfinished, else NULL */
     exec_slot *free_slots;    /* slots of finished ops, for reuse */
     size_t nslots;            /* slots allocated: the most ops in flight at once (stat runner.exec_slots) */
-    double *bd;               /* per op, BD_RAW_N parts of its device time so far (ps) */
     run_result *res;
     stream_q streams[MAX_STREAMS];
     size_t next_op;           /* next op the host submits */
@@ -178,6 +177,9 @@ typedef struct runner {
     size_t blocking_op;       /* SIZE_MAX: sync (all) */
     uint64_t bump, capacity;
     struct period_plan *pp;    /* periodic trace: where to record the host's time at period starts; NULL */
+    uint32_t *strtab;         /* the string pool's entries (offsets; 0: empty slot), open addressing */
+    size_t strtab_cap, strtab_n; /* slots (0 or a power of two), entries */
+    size_t strs_cap;          /* bytes allocated for res->strs */
     int failed;
     char *err;
     size_t errlen;
@@ -202,6 +204,56 @@ static void slot_give(runner *r, size_t i)
     r->live[i] = NULL;
     s->next = r->free_slots;
     r->free_slots = s;
+}
+
+static uint64_t str_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+/* s in the run's string pool, each distinct string once (an op's mapping: a
+ * trace's GEMMs share a few). Returns its offset (0 for ""), or 0 with
+ * r->failed = -1 when out of memory. */
+static uint32_t str_intern(runner *r, const char *s)
+{
+    if (!s[0]) return 0;
+    run_result *res = r->res;
+    if (2 * (r->strtab_n + 1) > r->strtab_cap) { /* at most half full */
+        size_t cap = r->strtab_cap ? 2 * r->strtab_cap : 64;
+        uint32_t *tab = calloc(cap, sizeof *tab);
+        if (!tab) { snprintf(r->err, r->errlen, "out of memory"); r->failed = -1; return 0; }
+        for (size_t k = 0; k < r->strtab_cap; k++) {
+            uint32_t at = r->strtab[k];
+            if (!at) continue;
+            size_t j = (size_t)str_hash(res->strs + at) & (cap - 1);
+            while (tab[j]) j = (j + 1) & (cap - 1);
+            tab[j] = at;
+        }
+        free(r->strtab);
+        r->strtab = tab;
+        r->strtab_cap = cap;
+    }
+    size_t j = (size_t)str_hash(s) & (r->strtab_cap - 1);
+    for (; r->strtab[j]; j = (j + 1) & (r->strtab_cap - 1))
+        if (!strcmp(res->strs + r->strtab[j], s)) return r->strtab[j];
+    size_t len = strlen(s) + 1, used = res->strs_len ? res->strs_len : 1; /* strs[0]: the empty string */
+    if (used + len > UINT32_MAX) { snprintf(r->err, r->errlen, "out of memory"); r->failed = -1; return 0; }
+    if (used + len > r->strs_cap) {
+        size_t cap = r->strs_cap ? r->strs_cap : 256;
+        while (cap < used + len) cap *= 2;
+        char *b = realloc(res->strs, cap);
+        if (!b) { snprintf(r->err, r->errlen, "out of memory"); r->failed = -1; return 0; }
+        b[0] = 0;
+        res->strs = b;
+        r->strs_cap = cap;
+    }
+    memcpy(res->strs + used, s, len);
+    res->strs_len = used + len;
+    r->strtab[j] = (uint32_t)used;
+    r->strtab_n++;
+    return (uint32_t)used;
 }
 
 static size_t index_of(const op_exec *ex) { return ((const exec_slot *)(const void *)ex)->i; }
@@ -334,7 +386,7 @@ static int iteration_end(runner *r, size_t i, uint64_t t)
             power_extrapolate(pw, (int)i, t, ps, &mb, k);
             add_counters(&rp->extra, &dc, k);
             add_counters(&r->extra, &dc, k);
-            for (int j = 0; j < BD_RAW_N; j++) r->bd[i * BD_RAW_N + j] += (double)k * rp->last_bd[j];
+            for (int j = 0; j < BD_RAW_N; j++) r->res->ops[i].bd_us[j] += (double)k * rp->last_bd[j];
             rp->done += k;
             rp->skipped += k;
             r->iters_extrapolated += k;
@@ -377,12 +429,12 @@ static void op_finish(runner *r, size_t i, uint64_t t)
     gpu_get_op_counters(r->g, (int)i, &c1);
     if (ex->rep) add_counters(&c1, &ex->rep->extra, 1);
     op_result *o = &r->res->ops[i];
-    snprintf(o->name, sizeof o->name, "%s", op->name);
+    o->name = op->name;
     snprintf(o->kind, sizeof o->kind, "%s", op_type_of(op)->name);
     int dt = op_dtype(op);
     o->dt = dt;
     if (dt >= 0) snprintf(o->dtype, sizeof o->dtype, "%s", dtype_name((dtype_id)dt));
-    snprintf(o->mapping, sizeof o->mapping, "%s", ex->mapping);
+    o->mapping_at = str_intern(r, ex->mapping);
     o->start_ps = ex->ready_ps;
     o->end_ps = t;
     o->flops = op_flops(op) * (double)op->repeat;
@@ -392,7 +444,7 @@ static void op_finish(runner *r, size_t i, uint64_t t)
     o->pcie_bytes = c1.pcie_bytes;
     o->ns_per_load = ex->ns_per_load;
     /* launch: the op's time outside its kernels (the device parts are disjoint iterations within it) */
-    double *bd = &r->bd[i * BD_RAW_N], dev = 0, span = (double)(o->end_ps - o->start_ps);
+    double *bd = o->bd_us, dev = 0, span = (double)(o->end_ps - o->start_ps);
     for (int j = 0; j < BD_RAW_N; j++) dev += bd[j];
     if (dev > span) for (int j = 0; j < BD_RAW_N; j++) bd[j] *= span / dev; /* not expected; keeps the sum */
     else bd[BD_LAUNCH] += span - dev;
@@ -422,7 +474,7 @@ static void op_done(void *ctx, op_exec *ex, uint64_t t)
     size_t i = index_of(ex);
     double it[BD_RAW_N] = { 0 };
     bd_split_iteration(ex->bd_waits, ex->bd_slots, t > ex->iter_start_ps ? t - ex->iter_start_ps : 0, it);
-    for (int j = 0; j < BD_RAW_N; j++) r->bd[i * BD_RAW_N + j] += it[j];
+    for (int j = 0; j < BD_RAW_N; j++) r->res->ops[i].bd_us[j] += it[j];
     if (ex->rep) memcpy(ex->rep->last_bd, it, sizeof it);
     if (ex->is_kernel && !(op_flags(op) & OPF_TIMED_INSIDE)) t += us_to_ps(r->cfg->host.kernel_tail_us);
     engine_schedule(r->e, t, PRIO_NORMAL, op_complete, r, (uint64_t)i);
@@ -528,9 +580,9 @@ static int host_op(runner *r, size_t i)
     snprintf(o->bound, sizeof o->bound, "-");
     o->start_ps = busy ? before : now;
     o->end_ps = now;
-    if (busy) r->bd[i * BD_RAW_N + BD_HOST] = (double)(now - before);
+    if (busy) o->bd_us[BD_HOST] = (double)(now - before);
     snprintf(o->kind, sizeof o->kind, "%s", ty->name);
-    snprintf(o->name, sizeof o->name, "%s", op->name);
+    o->name = op->name;
     if (flags & OPF_WAIT_ALL) {
         if (r->outstanding) { r->host_blocked = 1; r->blocking_op = SIZE_MAX; return 1; }
         host_wait(&r->h, now);
@@ -599,10 +651,10 @@ static void host_step(void *ctx, uint64_t arg)
 }
 
 /* The op's breakdown at the end of the run: the clock and memory splits (breakdown.h), in us, and its bound. */
-static void finish_breakdown(const runner *r, size_t i, op_result *o)
+static void finish_breakdown(const runner *r, op_result *o)
 {
     const gpu_config *cfg = r->cfg;
-    double *p = &r->bd[i * BD_RAW_N];
+    double *p = o->bd_us; /* raw parts (ps) until now */
     double dev_s = 0;
     for (int j = 0; j < BD_RAW_N; j++)
         if (j != BD_LAUNCH && j != BD_HOST) dev_s += p[j] * 1e-12;
@@ -613,8 +665,9 @@ static void finish_breakdown(const runner *r, size_t i, op_result *o)
         u_l2 = (double)o->l2_accesses * (double)cfg->l2.line_bytes / (l2_bps * dev_s); /* a line per access: at most */
     }
     bd_finish(p, o->clock_mhz, (double)cfg->gpu.clock_mhz, u_dram, u_l2);
-    for (int j = 0; j < BD_N; j++) o->bd_us[j] = p[j] * 1e-6;
     int b = bd_largest(p);
+    for (int j = 0; j < BD_N; j++) o->bd_us[j] = p[j] * 1e-6;
+    o->bd_us[BD_MEM] = 0; /* split into dram, l2 and latency */
     snprintf(o->bound, sizeof o->bound, "%s", b < 0 ? "-" : bd_labels[b].name);
 }
 
@@ -666,9 +719,8 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
     r->e = engine_create();
     r->g = r->e ? gpu_create(cfg, r->e) : NULL;
     r->live = calloc(t->n, sizeof *r->live);
-    r->bd = calloc(t->n * BD_RAW_N, sizeof *r->bd);
     res->ops = calloc(t->n, sizeof *res->ops);
-    int rc = (!r->g || !r->live || !r->bd || !res->ops || power_set_ops(gpu_power(r->g), t->n)
+    int rc = (!r->g || !r->live || !res->ops || power_set_ops(gpu_power(r->g), t->n)
               || gpu_set_ops(r->g, t->n)) ? -1 : 0;
     if (!rc) {
         res->nops = t->n;
@@ -736,8 +788,8 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
             o->temp_c = po->temp_c > 0 || o->end_ps > o->start_ps ? po->temp_c : ps.temp_c;
             o->avg_power_w = o->end_ps > o->start_ps ? o->energy_j / ((double)(o->end_ps - o->start_ps) * 1e-12) : 0;
             /* a host op that took no time (sync, mode) has no parts (host_op zeroed its row and set bound
-             * "-"): its row of r->bd is not read, so that it is never mapped (96 B an op of 5x10^6 syncs) */
-            if (op_type_of(&t->ops[i])->start || o->end_ps > o->start_ps) finish_breakdown(r, i, o);
+             * "-"): it has no parts to finish */
+            if (op_type_of(&t->ops[i])->start || o->end_ps > o->start_ps) finish_breakdown(r, o);
         }
         res->energy_j = ps.energy_j;
         res->avg_power_w = ps.avg_power_w;
@@ -770,9 +822,9 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
         r->free_slots = s->next;
         free(s);
     }
-    free(r->bd);
+    free(r->strtab);
     free(r);
-    if (rc) { free(res->ops); res->ops = NULL; res->nops = 0; stats_free(&res->st); }
+    if (rc) { run_result_free(res); res->nops = 0; }
     return rc;
 }
 
@@ -964,7 +1016,7 @@ static int period_expand(const gpu_config *cfg, const trace *t, const period_pla
     if (ps->temp_c > ps->peak_temp_c) ps->peak_temp_c = ps->temp_c;
     res->temp_c = ps->temp_c;
     res->peak_temp_c = ps->peak_temp_c;
-    for (size_t i = 0; i < n; i++) snprintf(ops[i].name, sizeof ops[i].name, "%s", t->ops[i].name);
+    for (size_t i = 0; i < n; i++) ops[i].name = t->ops[i].name;
     res->nops = n;
     uint64_t end = 0;
     for (size_t i = 0; i < n; i++) if (ops[i].end_ps > end) end = ops[i].end_ps;
@@ -1022,6 +1074,8 @@ static int run_stats(const gpu_config *cfg, const trace *t, const power_summary 
     return 0;
 }
 
+static int own_names(run_result *res, const trace *t);
+
 int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progress *pg, run_result *res, char *err,
                         size_t errlen)
 {
@@ -1044,13 +1098,19 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
         if (period_steady(cfg, &pp, res, &T, &Th, &busy_per)) {
             int rc = period_expand(cfg, t, &pp, T, Th, res, &ps);
             if (!rc) rc = run_stats(cfg, t, &ps, busy_ps + (uint64_t)k * busy_per, rs, &pp, k, res, err, errlen);
+            if (!rc) rc = own_names(res, t);
             if (rc) { run_result_free(res); res->nops = 0; snprintf(err, errlen, "out of memory"); }
             return rc;
         }
         run_result_free(res);
     }
     int rc = run_sim(cfg, t, pg, NULL, res, &ps, &busy_ps, rs, err, errlen);
-    if (!rc && (rc = run_stats(cfg, t, &ps, busy_ps, rs, &pp, 0, res, err, errlen))) { run_result_free(res); res->nops = 0; }
+    if (!rc && (rc = run_stats(cfg, t, &ps, busy_ps, rs, &pp, 0, res, err, errlen) || own_names(res, t))) {
+        snprintf(err, errlen, "out of memory");
+        run_result_free(res);
+        res->nops = 0;
+        rc = -1;
+    }
     return rc;
 }
 
@@ -1058,6 +1118,12 @@ void run_result_free(run_result *res)
 {
     free(res->ops);
     res->ops = NULL;
+    free(res->strs);
+    res->strs = NULL;
+    res->strs_len = 0;
+    free(res->names);
+    res->names = NULL;
+    res->names_len = 0;
     stats_free(&res->st);
 }
 
@@ -1069,4 +1135,27 @@ void run_breakdown(const run_result *res, double parts_us[BD_N])
         for (int j = 0; j < BD_N; j++) { parts_us[j] += res->ops[i].bd_us[j]; sum += res->ops[i].bd_us[j]; }
     if (sum < total) parts_us[BD_LAUNCH] += total - sum;
     else if (sum > 0) for (int j = 0; j < BD_N; j++) parts_us[j] *= total / sum;
+}
+
+int run_result_rebind(run_result *res)
+{
+    size_t at = 0;
+    for (size_t i = 0; i < res->nops; i++) {
+        const char *end = at < res->names_len ? memchr(res->names + at, 0, res->names_len - at) : NULL;
+        if (!end) return -1;
+        res->ops[i].name = res->names + at;
+        at = (size_t)(end - res->names) + 1;
+    }
+    return 0;
+}
+
+/* The rows' names become the result's own (a copy of the trace's pool), so the
+ * result outlives the trace. Returns 0, or -1 out of memory. */
+static int own_names(run_result *res, const trace *t)
+{
+    res->names = malloc(t->names_len ? t->names_len : 1);
+    if (!res->names) return -1;
+    memcpy(res->names, t->names, t->names_len);
+    res->names_len = t->names_len;
+    return run_result_rebind(res);
 }

@@ -15,12 +15,17 @@
 #include "kernels/overlap.h"
 #include "trace/trace.h"
 
+/* An op's row. Its longer strings are not kept per row: name points into the
+ * run's copy of the trace's names (run_result.names), and the mapping is an
+ * offset into the run's string pool (run_op_mapping). A row copied from
+ * another process (sweep workers) gets its name pointer back from
+ * run_result_rebind. 248 bytes. */
 typedef struct op_result {
-    char name[64];
-    char kind[12];              /* op kind name (arrays, not pointers: results cross processes) */
+    const char *name;           /* the trace op's name=, in run_result.names */
+    char kind[12];              /* op kind name */
     char dtype[8];
     int32_t dt;                 /* the same as a dtype_id (config/dtype.h); -1: none */
-    char mapping[96];
+    uint32_t mapping_at;        /* its mapping's offset in the run's string pool; 0: none (run_op_mapping) */
     uint64_t start_ps, end_ps;  /* start: when it could first run (submitted + latency, stream free) */
     double flops;
     uint64_t dram_bytes;
@@ -32,12 +37,18 @@ typedef struct op_result {
     double clock_mhz;           /* mean SM clock while it ran */
     double temp_c;              /* mean die temperature while it ran (arch/thermal.h) */
     char bound[12];             /* the largest part of bd_us (a breakdown.h label); - (an op that took no time) */
-    double bd_us[BD_N];         /* where its time went, by breakdown.h label; sums to end - start (us) */
+    double bd_us[BD_RAW_N];     /* where its time went, by breakdown.h label (the first BD_N); sums to end - start (us).
+                                 * While the run lasts, the runner's raw parts in ps (BD_MEM included): the row is
+                                 * the op's only per-op breakdown state, so none is kept beside it */
 } op_result;
 
 typedef struct run_result {
     op_result *ops;
     size_t nops;
+    char *strs;                 /* string pool: the ops' mappings, each once, NUL-terminated; strs[0] = 0 */
+    size_t strs_len;            /* bytes used (strs_len of them travel with a sweep point) */
+    char *names;                /* the ops' names, NUL-terminated, in row order (a copy of the trace's) */
+    size_t names_len;           /* bytes */
     uint64_t total_ps;          /* simulated time of the whole trace */
     double cycles;              /* in SM clocks */
     double flops;
@@ -68,6 +79,17 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
  * (err = "TRACE:LINE: ..."); -1 on out of memory. */
 int runner_run(const gpu_config *cfg, const trace *t, run_result *res, char *err, size_t errlen);
 void run_result_free(run_result *res);
+
+/* The op's mapping ("" when it has none). Inline: the database and the output read rows
+ * without linking the runner (the fuzzing harnesses). */
+static inline const char *run_op_mapping(const run_result *res, const op_result *o)
+{
+    return o->mapping_at && o->mapping_at < res->strs_len ? res->strs + o->mapping_at : "";
+}
+
+/* Points each row's name at its string in res->names (row order), after the rows
+ * were copied from another process. Returns 0, or -1 when names holds fewer. */
+int run_result_rebind(run_result *res);
 
 /* The run's breakdown (us): its ops' parts summed, the time no op covers (the
  * host submitting, gaps between ops) added to launch; when streams overlap,

@@ -512,10 +512,11 @@ int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_
         sqlite3_reset(st);
         sqlite3_bind_int64(st, 1, id);
         sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-        sqlite3_bind_text(st, 3, o->name, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 4, o->kind[0] ? o->kind : "?", -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, o->name ? o->name : "?", -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 4, o->kind[0] ? o->kind : "?", -1, SQLITE_STATIC);
         if (o->dtype[0]) sqlite3_bind_text(st, 5, o->dtype, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(st, 5);
-        if (o->mapping[0]) sqlite3_bind_text(st, 6, o->mapping, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(st, 6);
+        const char *map = run_op_mapping(res, o);
+        if (map[0]) sqlite3_bind_text(st, 6, map, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 6);
         sqlite3_bind_double(st, 7, (double)o->start_ps / 1e6);
         sqlite3_bind_double(st, 8, m.time_us);
         sqlite3_bind_double(st, 9, o->flops);

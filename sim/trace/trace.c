@@ -6,7 +6,8 @@
  * required keys and cross-key checks all come from that row, and every key
  * (name=, stream= and repeat= included) may be given once. Each op's params
  * struct is carved from one arena per trace (8-byte aligned, in trace order),
- * so an op costs its 88-byte header plus its kind's params.
+ * and every op's name from one pool (NUL-terminated, in trace order), so an op
+ * costs its 32-byte header, its kind's params and its name's bytes.
  */
 #include "trace.h"
 #include "engine/errors.h"
@@ -34,6 +35,7 @@ typedef struct parser {
     int line;
     char *err;
     size_t errlen;
+    char opname[TRACE_NAME_MAX]; /* the name of the op on the line being parsed */
 } parser;
 
 static int perr(parser *P, const char *fmt, ...)
@@ -148,7 +150,7 @@ static void set_defaults(const op_type *ty, void *params)
 }
 
 /* `mode graph`: one bare word, the value of the kind's only key. */
-static int parse_word(parser *P, const op_type *ty, trace_op *op, void *params, char **save)
+static int parse_word(parser *P, const op_type *ty, void *params, char **save)
 {
     const op_key *k = &ty->keys[0];
     char list[256];
@@ -165,7 +167,7 @@ static int parse_word(parser *P, const op_type *ty, trace_op *op, void *params, 
         list_words(k->choices, 0, NULL, list, sizeof list);
         return perr(P, "%s: takes one word, %s", k->name, list);
     }
-    snprintf(op->name, sizeof op->name, "%s_%s", ty->name, w);
+    snprintf(P->opname, sizeof P->opname, "%s_%s", ty->name, w);
     return 0;
 }
 
@@ -187,6 +189,7 @@ static int parse_line(parser *P, char *s, trace_op *op, void *params, const op_t
     char *tok = strtok_r(s, " \t\r\n", &save);
     if (!tok) return 0;
     memset(op, 0, sizeof *op);
+    P->opname[0] = 0;
     op->line = P->line;
     op->repeat = 1;
     size_t kind;
@@ -201,7 +204,7 @@ static int parse_line(parser *P, char *s, trace_op *op, void *params, const op_t
     memset(params, 0, ty->params_size);
     set_defaults(ty, params);
     if (ty->flags & OPF_WORD) {
-        int rc = parse_word(P, ty, op, params, &save);
+        int rc = parse_word(P, ty, params, &save);
         if (!rc) *is_op = 1;
         return rc;
     }
@@ -226,8 +229,8 @@ static int parse_line(parser *P, char *s, trace_op *op, void *params, const op_t
         if (seen & (UINT64_C(1) << bit)) return perr(P, "%s: given twice", tok);
         seen |= UINT64_C(1) << bit;
         if (bit == 0) {
-            if (strlen(v) >= sizeof op->name || !v[0]) return perr(P, "name: expected 1 to %zu characters", sizeof op->name - 1);
-            snprintf(op->name, sizeof op->name, "%s", v);
+            if (strlen(v) >= sizeof P->opname || !v[0]) return perr(P, "name: expected 1 to %d characters", TRACE_NAME_MAX - 1);
+            snprintf(P->opname, sizeof P->opname, "%s", v);
         } else if (bit == 1) {
             int64_t st = 0;
             if (get_int(P, "stream", v, 0, 63, &st)) return GPUSIM_EINPUT;
@@ -246,12 +249,12 @@ static int parse_line(parser *P, char *s, trace_op *op, void *params, const op_t
         char msg[400];
         if (ty->check(params, msg, sizeof msg)) return perr(P, "%s", msg);
     }
-    if (!op->name[0]) snprintf(op->name, sizeof op->name, "%s@%d", ty->name, P->line);
+    if (!P->opname[0]) snprintf(P->opname, sizeof P->opname, "%s@%d", ty->name, P->line);
     *is_op = 1;
     return 0;
 }
 
-/* Makes room for one more params struct of any kind at the end of the arena. */
+/* Makes room for `need` more bytes at the end of a growing buffer (the params arena, the names). */
 static int arena_reserve(char **arena, size_t *cap, size_t used, size_t need)
 {
     if (used + need <= *cap) return 0;
@@ -266,7 +269,7 @@ static int arena_reserve(char **arena, size_t *cap, size_t used, size_t need)
 
 int trace_parse(trace **out, const char *name, const char *text, size_t len, char *err, size_t errlen)
 {
-    parser P = { name, 0, err, errlen };
+    parser P = { name, 0, err, errlen, "" };
     trace *t = calloc(1, sizeof *t);
     if (!t) { snprintf(err, errlen, "%s: out of memory", name); return GPUSIM_EFAIL; }
     snprintf(t->path, sizeof t->path, "%s", name);
@@ -274,7 +277,8 @@ int trace_parse(trace **out, const char *name, const char *text, size_t len, cha
     for (size_t i = 0; i < op_type_count(); i++)
         if (params_slot(op_type_at(i)) > max_slot) max_slot = params_slot(op_type_at(i));
     size_t cap = 16, acap = 0, aused = 0;
-    char *arena = NULL;
+    char *arena = NULL, *names = NULL;
+    size_t ncap = 0, nused = 0; /* names: each op's, NUL-terminated, in trace order */
     t->ops = malloc(cap * sizeof *t->ops);
     char *line = malloc(len + 1);
     if (!t->ops || !line || arena_reserve(&arena, &acap, 0, max_slot ? max_slot : PARAMS_ALIGN)) {
@@ -305,23 +309,37 @@ int trace_parse(trace **out, const char *name, const char *text, size_t len, cha
             t->ops = o;
             cap *= 2;
         }
+        size_t nl = strlen(P.opname) + 1;
+        if (arena_reserve(&names, &ncap, nused, nl)) { rc = GPUSIM_EFAIL; snprintf(err, errlen, "%s: out of memory", name); break; }
+        memcpy(names + nused, P.opname, nl);
+        nused += nl;
         t->ops[t->n++] = op;
         aused += params_slot(ty);
         if (arena_reserve(&arena, &acap, aused, max_slot)) { rc = GPUSIM_EFAIL; snprintf(err, errlen, "%s: out of memory", name); break; }
     }
     free(line);
     t->arena = arena;
+    t->names = names;
     if (!rc && t->n == 0) rc = perr(&P, "trace has no operations");
     if (rc) { trace_destroy(t); return rc; }
     /* Give back what the doubling left unused (up to half the ops array). */
     trace_op *fit = realloc(t->ops, t->n * sizeof *t->ops);
     if (fit) t->ops = fit;
+    char *nfit = realloc(t->names, nused);
+    if (nfit) t->names = nfit;
+    t->names_len = nused;
     /* The arena no longer moves: point each op at its params. */
     size_t off = 0;
     for (size_t i = 0; i < t->n; i++) {
         size_t slot = params_slot(op_type_of(&t->ops[i]));
         t->ops[i].params = slot ? arena + off : NULL;
         off += slot;
+    }
+    /* and at its name */
+    const char *nm = t->names;
+    for (size_t i = 0; i < t->n; i++) {
+        t->ops[i].name = nm;
+        nm += strlen(nm) + 1;
     }
     *out = t;
     return 0;
@@ -389,6 +407,7 @@ void trace_destroy(trace *t)
     if (!t) return;
     free(t->ops);
     free(t->arena);
+    free(t->names);
     free(t);
 }
 

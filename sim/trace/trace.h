@@ -18,10 +18,13 @@
 #define TRACE_MAX_REPEAT 1000000000 /* repeat= at most (the count stays exact in a double) */
 
 
+#define TRACE_NAME_MAX 64 /* an op's name= is 1 to TRACE_NAME_MAX - 1 bytes */
+
 /* One op: what every kind has; the rest is the kind's own params struct (its
- * row in the op table, ops/optable.h, says which). 88 bytes, plus the params. */
+ * row in the op table, ops/optable.h, says which). 32 bytes, plus the params
+ * and the name's bytes. */
 typedef struct trace_op {
-    char name[64];
+    const char *name;    /* NUL-terminated, in the trace's name pool */
     void *params;        /* the kind's params struct, in the trace's arena; NULL for kinds without keys */
     int32_t line;        /* source line, for messages */
     uint32_t repeat;     /* runs this many times back to back on its stream (repeat=, default 1) */
@@ -33,6 +36,8 @@ typedef struct trace {
     trace_op *ops;
     size_t n;
     void *arena;         /* every op's params, 8-byte aligned, in trace order */
+    char *names;         /* every op's name, NUL-terminated, in trace order */
+    size_t names_len;    /* bytes in names */
     char path[512];
 } trace;
 
