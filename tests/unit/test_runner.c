@@ -37,7 +37,7 @@ static void test_stages_pipelining(void **state)
 }
 
 /* wgmma keeps one MMA group in flight, so its stage is not free: with 2 stages no load overlaps an
- * MMA (as 1 stage), with 3 one does (H100 triton_gemm.csv 4096^3 128x256x64: s1 432, s2 347,
+ * MMA, with 3 one does; with 1 Triton issues no asynchronous copies (H100 triton_gemm.csv 4096^3 128x256x64: s1 432, s2 347,
  * s3 205 us) */
 static void test_async_mma_holds_a_stage(void **state)
 {
@@ -50,7 +50,8 @@ static void test_async_mma_holds_a_stage(void **state)
         snprintf(tr, sizeof tr, fmt, s);
         t[s] = sim_op_us(&c, tr, 1);
     }
-    assert_true(t[2] > 0.9 * t[1]);
+    /* one stage: no asynchronous copies at all, the tiles go through registers (1.24x two stages on the card) */
+    if (!(t[1] > 1.1 * t[2] && t[1] < 1.5 * t[2])) fail_msg("s1 %.1f us vs s2 %.1f us", t[1], t[2]);
     assert_true(t[3] < 0.75 * t[2]);
 }
 
