@@ -153,6 +153,7 @@ typedef struct gpu_config {
     } power;
     struct {
         int64_t select;            /* GEMM_SELECT_*: how the default mapping is chosen */
+        int64_t reduce_loads;      /* split-K reduce: partials a thread has in flight */
     } gemm;
     struct {
         int64_t l2_set_sampling;   /* simulate 1 in N L2 sets for bulk traffic (1: all) */

@@ -446,12 +446,10 @@ static void finished(void *ctx, uint64_t t)
     gemm_run *r = ctx;
     if (r->map.split_k > 1) {
         /* Split-K without stream-K: a second kernel, launched behind the GEMM on its stream, reads the
-         * split_k fp32 partial tiles and writes C. Approximated as one bandwidth-bound pass at the DRAM
-         * peak after the launch gap (the partials were just written and mostly hit in L2). */
+         * split_k fp32 partial tiles and writes C (gemm_reduce_s). */
         const gpu_config *cfg = gpu_cfg(r->g);
         const gemm_params *op = r->ex->op->params;
-        double bytes = (double)op->m * (double)op->n * (4.0 * (double)r->map.split_k + (double)r->ob);
-        uint64_t dur = (uint64_t)(cfg->host.kernel_setup_us * 1e6 + bytes / (config_peak_dram_gbps(cfg) * 1e-3));
+        uint64_t dur = (uint64_t)(gemm_reduce_s(cfg, op, &r->map) * 1e12);
         /* booked as every slot waiting for memory, so that it adds dur to the balanced time */
         bd_book_all(r->ex, BD_MEM, dur);
         engine_schedule(r->e, t + dur, PRIO_NORMAL, reduced, r, 0);

@@ -148,6 +148,17 @@ static double family_rate(const gpu_config *cfg, const gemm_map *m, dtype_id dt)
     return (m->tensor ? tensor_core_rate(cfg, dt) : cfg->cuda.fp32_flops_per_clk) * gemm_mma_fraction(cfg, m);
 }
 
+double gemm_reduce_s(const gpu_config *cfg, const gemm_params *op, const gemm_map *m)
+{
+    /* cuBLAS's splitKreduce: after the launch gap, each thread sums its outputs' split_k partials (just
+     * written: L2 hits across the chip) with gemm.reduce_loads in flight; a large C is bandwidth-bound
+     * (h100_s6/simt_small.csv: 1.5 us at 4 splits, 5.6 us at 128 for a 64x64 C) */
+    double clk = (double)cfg->gpu.clock_mhz * 1e6;
+    double bytes = (double)op->m * (double)op->n * (4.0 * (double)m->split_k + (double)out_bytes(op->dtype));
+    double lat = ceil((double)m->split_k / (double)cfg->gemm.reduce_loads) * (double)cfg->l2.far_hit_cycles / clk;
+    return cfg->host.kernel_setup_us * 1e-6 + fmax(bytes / (config_peak_dram_gbps(cfg) * 1e9), lat);
+}
+
 static double estimate(const gpu_config *cfg, const gemm_params *op, const gemm_map *m)
 {
     int eb = dtype_bytes(op->dtype);
@@ -209,9 +220,8 @@ static double estimate(const gpu_config *cfg, const gemm_params *op, const gemm_
     }
     double dram = ((double)op->m * op->k + (double)op->k * op->n) * eb + (double)op->m * op->n * out_bytes(op->dtype);
     if (m->split_k > 1 && !m->stream_k) { /* partials out, then the reduce kernel reads them and writes C */
-        double part = (double)m->split_k * (double)op->m * (double)op->n * 4.0;
-        dram += part;
-        t += (part + (double)op->m * op->n * out_bytes(op->dtype)) / dram_bw + cfg->host.kernel_setup_us * 1e-6;
+        dram += (double)m->split_k * (double)op->m * (double)op->n * 4.0;
+        t += gemm_reduce_s(cfg, op, m);
     }
     double dram_t = dram / dram_bw;
     /* every CTA's operand traffic crosses the L2 slices: their total bandwidth is a floor */

@@ -94,6 +94,8 @@ double gemm_lsu_instrs_per_ktile(const gemm_map *m, int eb);
 double gemm_lds_bytes_per_ktile(const gemm_map *m);
 /* LSU warp instructions per output element of a non-TMA epilogue (0 for TMA stores); eb: operand bytes */
 double gemm_lsu_store_instrs_per_elem(const gemm_map *m, int eb);
+/* Seconds the split-K reduce kernel of m adds after the GEMM (0 is never returned: m must split K). */
+double gemm_reduce_s(const gpu_config *cfg, const gemm_params *op, const gemm_map *m);
 void gemm_map_describe(const gemm_map *m, char *buf, size_t len);
 
 #endif

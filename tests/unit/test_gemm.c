@@ -129,6 +129,15 @@ static void test_families(void **state)
     gemm_params sn = gemm(16, 4096, 4096, DT_FP32);
     assert_int_equal(gemm_map_choose(&c, &sn, &m, err, sizeof err), 0);
     assert_true(m.tm == 4 && m.tn == 64 && m.warps == 8 && m.split_k == 1);
+    /* split-K's reduce kernel: latency-bound in the number of splits for a small C (each thread sums
+     * its partials with gemm.reduce_loads in flight), bandwidth-bound for a large one */
+    gemm_map sk = { .split_k = 128 };
+    gemm_params small = gemm(64, 64, 65536, DT_FP32), big = gemm(8192, 8192, 65536, DT_FP32);
+    double r128 = gemm_reduce_s(&c, &small, &sk);
+    sk.split_k = 4;
+    double r4 = gemm_reduce_s(&c, &small, &sk);
+    assert_true(r128 - r4 > 2e-6);
+    assert_true(gemm_reduce_s(&c, &big, &sk) > 8192.0 * 8192 * 16 / (config_peak_dram_gbps(&c) * 1e9));
     /* the layout changes which dimensions are row lengths: A^T rows are M long */
     gemm_params t = gemm(4095, 4096, 4096, DT_FP16);
     t.trans_a = 1;
