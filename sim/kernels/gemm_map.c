@@ -44,24 +44,32 @@ static const int64_t sn_tiles[][2] = { {4, 64} };
 #define NT(a) (int)(sizeof a / sizeof a[0])
 
 const gemm_family gemm_families[GF_COUNT] = {
-    [GF_HOPPER_WGMMA] = { "hopper_wgmma", 1, 1, 16, 16, 0, 0, 1, 8, wgmma_tiles, NT(wgmma_tiles), 128, 16,
-                          "TMA bulk loads into a stage ring, a producer warpgroup feeding consumer warpgroups that "
-                          "issue wgmma; persistent CTAs with stream-K; asynchronous TMA-store epilogue; clusters "
-                          "of 2 multicast the A block" },
-    [GF_AMPERE_MMA] = { "ampere_mma", 1, 0, 4, 16, 0, 0, 1, 8, mma_tiles, NT(mma_tiles), 128, 6,
-                        "cp.async (4-16 byte vectors, one instruction per vector per thread) into shared memory, "
-                        "ldmatrix into registers, mma.sync; one CTA per tile, split-K with a reduce kernel" },
-    [GF_TURING_MMA] = { "turing_mma", 1, 0, 2, 2, 0, 0, 1, 8, mma_tiles, NT(mma_tiles), 64, 2,
-                        "2-byte global loads into registers then shared-memory stores (no cp.async below 4 "
-                        "bytes), ldmatrix, mma.sync; for rows not 4-byte aligned" },
-    [GF_SIMT] = { "simt", 0, 0, 4, 16, 0, 0, 1, 8, simt_tiles, NT(simt_tiles), 32, 4,
-                  "FP32 FFMA outer products on the CUDA cores from shared-memory tiles; split-K with a reduce kernel" },
-    [GF_GEMV] = { "gemv", 0, 0, 4, 16, 1, 4, 1, 8, gemv_tiles, NT(gemv_tiles), 256, 8,
-                  "a matrix-vector kernel: each CTA streams a block of the matrix once; split over K when the "
-                  "other dimension is short" },
-    [GF_GEMM_SN] = { "gemm_sn", 0, 0, 4, 16, 0, 8, 0, 1, sn_tiles, NT(sn_tiles), 32, 2,
-                     "cuBLAS's small-M SIMT kernel (gemmSN): each 256-thread CTA computes 4 rows x 64 columns of C "
-                     "over the whole K, reading its B columns once per 4 rows of A; no split" },
+    [GF_HOPPER_WGMMA] = { .name = "hopper_wgmma", .tensor = 1, .tma = 1, .min_vec_bytes = 16, .max_vec_bytes = 16,
+                          .split = 1, .group_m = 8, .tiles = wgmma_tiles, .ntiles = NT(wgmma_tiles), .k_bytes = 128,
+                          .max_stages = 16,
+                          .doc = "TMA bulk loads into a stage ring, a producer warpgroup feeding consumer warpgroups that "
+                                 "issue wgmma; persistent CTAs with stream-K; asynchronous TMA-store epilogue; clusters "
+                                 "of 2 multicast the A block" },
+    [GF_AMPERE_MMA] = { .name = "ampere_mma", .tensor = 1, .min_vec_bytes = 4, .max_vec_bytes = 16, .split = 1,
+                        .group_m = 8, .tiles = mma_tiles, .ntiles = NT(mma_tiles), .k_bytes = 128, .max_stages = 6,
+                        .doc = "cp.async (4-16 byte vectors, one instruction per vector per thread) into shared memory, "
+                               "ldmatrix into registers, mma.sync; one CTA per tile, split-K with a reduce kernel" },
+    [GF_TURING_MMA] = { .name = "turing_mma", .tensor = 1, .min_vec_bytes = 2, .max_vec_bytes = 2, .split = 1,
+                        .group_m = 8, .tiles = mma_tiles, .ntiles = NT(mma_tiles), .k_bytes = 64, .max_stages = 2,
+                        .doc = "2-byte global loads into registers then shared-memory stores (no cp.async below 4 "
+                               "bytes), ldmatrix, mma.sync; for rows not 4-byte aligned" },
+    [GF_SIMT] = { .name = "simt", .min_vec_bytes = 4, .max_vec_bytes = 16, .smem_operands = 1, .split = 1, .group_m = 8,
+                  .tiles = simt_tiles, .ntiles = NT(simt_tiles), .k_bytes = 32, .max_stages = 4,
+                  .doc = "FP32 FFMA outer products on the CUDA cores from shared-memory tiles; split-K with a reduce "
+                         "kernel" },
+    [GF_GEMV] = { .name = "gemv", .min_vec_bytes = 4, .max_vec_bytes = 16, .gemv = 1, .warps = 4, .split = 1,
+                  .group_m = 8, .tiles = gemv_tiles, .ntiles = NT(gemv_tiles), .k_bytes = 256, .max_stages = 8,
+                  .doc = "a matrix-vector kernel: each CTA streams a block of the matrix once; split over K when the "
+                         "other dimension is short" },
+    [GF_GEMM_SN] = { .name = "gemm_sn", .min_vec_bytes = 4, .max_vec_bytes = 16, .max_m = 16, .warps = 8, .group_m = 1,
+                     .tiles = sn_tiles, .ntiles = NT(sn_tiles), .k_bytes = 32, .max_stages = 2,
+                     .doc = "cuBLAS's small-M SIMT kernel (gemmSN): each 256-thread CTA computes 4 rows x 64 columns "
+                            "of C over the whole K, reading its B columns once per 4 rows of A; no split" },
 };
 
 static int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
@@ -94,7 +102,7 @@ double gemm_lsu_instrs_per_ktile(const gemm_map *m, int eb)
 
 double gemm_lds_bytes_per_ktile(const gemm_map *m)
 {
-    if (m->fam != &gemm_families[GF_SIMT]) return 0;
+    if (!m->fam || !m->fam->smem_operands) return 0;
     /* a SIMT kernel's threads each hold a tr x tc block of accumulators and, for every k, read tr
      * A values and tc B values from shared memory (4 bytes each) for tr * tc FMAs */
     double threads = (double)m->warps * 32, acc = (double)(m->tm * m->tn) / threads;
@@ -241,7 +249,7 @@ static int family_runs(const gpu_config *cfg, const gemm_family *f, const gemm_p
     if (f->tma && !cfg->sm.tma) return 0;
     if (align < f->min_vec_bytes || eb > f->max_vec_bytes) return 0;
     if (f->gemv && op->m != 1 && op->n != 1) return 0;
-    if (f == &gemm_families[GF_GEMM_SN] && op->m > 16) return 0;
+    if (f->max_m && op->m > f->max_m) return 0;
     if (op->dtype == DT_FP8 && !f->tma) return 0; /* fp8 MMA is wgmma-only */
     return 1;
 }

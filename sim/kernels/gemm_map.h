@@ -44,6 +44,8 @@ typedef struct gemm_family {
     int min_vec_bytes;       /* smallest operand vector it loads (rows must be aligned to it) */
     int max_vec_bytes;       /* widest vector it loads */
     int gemv;                /* 1: only when M or N is 1 */
+    int64_t max_m;           /* largest M it runs (0: any) */
+    int smem_operands;       /* 1: every k step re-reads A and B fragments from shared memory (SIMT FFMA) */
     int warps;               /* warps per CTA when the family fixes them (0: from the tile) */
     int split;               /* 1: may split K over CTAs (a reduce kernel, or stream-K on TMA kernels) */
     int group_m;             /* CTA swizzle: tiles of group_m rows run together */
