@@ -22,17 +22,17 @@ typedef struct reduce_params {
 #define REDUCE_GLOBAL_MIN_VALUES 256
 #define REDUCE_CTAS_PER_SM 4
 /* Warp instructions beyond the adds (those are FLOPs: power.fma_pj) that each warp issues
- * (power.inst_pj), estimated from that file's code, not counted by a profiler:
- * REDUCE_INST_FIXED for the thread's setup (indices, the config's offsets: ~40), the block
- * reduction (a shared-memory step per halving of 512 threads down to a warp, each a barrier, a
- * test, a load, an add and a store, then 5 shuffle steps: ~45) and the global one (staging
- * store, fence, barrier, semaphore atomic, last-block test: ~30); per vector load, the load,
- * the index and loop test (REDUCE_INST_LOOP) and, for fp16/bf16, a convert to fp32 per value;
- * the last CTA's second pass over the partials (REDUCE_INST_FINAL: a block reduction, the
- * convert and the store). A full reduction issues several instructions per 8 bytes it reads,
- * where a copy kernel issues about one per 16. */
-#define REDUCE_INST_FIXED 115
-#define REDUCE_INST_LOOP 3
+ * (power.inst_pj), measured with Nsight Compute on the H100 (analysis/hw/h100_s7:
+ * reduce_instrs_ncu.csv, smsp__inst_executed of torch.sum): 312 a warp at 16 fp16 values a
+ * thread (1 Mi and 4 Mi elements), 979 at 248 values (64 Mi), 297 for fp32 at 16: a fixed
+ * 266 a warp (the thread's setup and index arithmetic, the block reduction's halving steps
+ * and shuffles, the staging store, fence and semaphore) and 2.87 a value for fp16 (1.87 for
+ * fp32) with its add. REDUCE_INST_FIXED is that fixed part; per vector of REDUCE_VEC values
+ * REDUCE_INST_LOOP (the load, index and loop test: 0.87 a value) and, for fp16/bf16, a
+ * convert to fp32 per value; the last CTA's second pass over the partials is
+ * REDUCE_INST_FINAL (a block reduction, the convert and the store; estimated from the code). */
+#define REDUCE_INST_FIXED 266
+#define REDUCE_INST_LOOP 3.5
 #define REDUCE_INST_FINAL 60
 /* the staging buffer for the partials (4 B each) and the semaphore: at most this many bytes */
 #define REDUCE_STAGING_BYTES 65536
