@@ -22,7 +22,7 @@ import argparse, csv, json, os, subprocess, sys, tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 HW = os.environ.get("GPUSIM_HW", os.path.join(ROOT, "analysis", "hw", "h100"))
 BIN = os.environ.get("GPUSIM_BIN", os.path.join(ROOT, "build", "sim", "gpusim"))
-CFG = os.path.join(ROOT, "configs", "h100.ini")
+CFG = os.environ.get("VALIDATE_CFG") or os.path.join(ROOT, "configs", "h100.ini")  # VALIDATE_CFG: as analysis/validate
 TDP_W = 700.0
 MAX_MHZ = 1980.0
 TMP = tempfile.mkdtemp(prefix="gpusim_energy_")

@@ -334,7 +334,8 @@ uint64_t gpu_mem_rows(gpu *g, int op, int smi, uint64_t base, uint64_t rows, uin
     /* the traffic is drawn while it moves: from t to its completion; its energy is the owner's too */
     power_add_span(g->pw, PW_L2, (double)(rows * row_bytes), op, t, t, done);
     /* loads through L1 and stores are load/store instructions (a GEMM's tile loads are bulk copies) */
-    if (flags & (MEM_L1 | MEM_MSHR | MEM_WRITE)) power_add_span(g->pw, PW_LSU, (double)(rows * row_bytes), op, t, t, done);
+    if (flags & MEM_DMA) power_add_span(g->pw, PW_CE, (double)(rows * row_bytes), op, t, t, done);
+    else if (flags & (MEM_L1 | MEM_MSHR | MEM_WRITE)) power_add_span(g->pw, PW_LSU, (double)(rows * row_bytes), op, t, t, done);
     uint64_t dram1 = dram_bytes(g);
     if (dram1 > dram0) power_add_span(g->pw, PW_DRAM, (double)(dram1 - dram0), op, t, t, done);
     return done;

@@ -21,6 +21,8 @@ enum {
                       * victim and a hit does not promote it (TMA / ld cache hints on streamed operands) */
     MEM_PROBE = 16,  /* set sampling: the one unweighted line of a request with no simulated line, sent for its
                       * latency only; it does not trigger the prefetcher (l2_shadow speaks for it) */
+    MEM_DMA = 32,    /* moved by a copy engine, not by load/store instructions: its bytes cost power.ce_pj_per_byte
+                      * instead of power.lsu_pj_per_byte (a device-to-device copy) */
 };
 
 typedef struct mem_req {

@@ -107,6 +107,7 @@ power *power_create(const gpu_config *cfg, int nsm)
     p->e_j[PW_INST] = cfg->power.inst_pj * pj;
     p->e_j[PW_DRAM] = cfg->power.dram_pj_per_byte * pj;
     p->e_j[PW_PCIE] = cfg->power.pcie_pj_per_byte * pj;
+    p->e_j[PW_CE] = cfg->power.ce_pj_per_byte * pj;
     for (int u = 0; u < PW_UNITS; u++) p->on_rail[u] = u != PW_DRAM && u != PW_PCIE;
     p->control_ps = cfg->power.control_us * 1e6;
     p->tau_ps = cfg->power.tau_us * 1e6;

@@ -78,6 +78,7 @@ typedef enum power_unit {
     PW_INST,                                            /* per issued warp instruction (not FMA / MMA) */
     PW_DRAM,                                            /* per DRAM byte */
     PW_PCIE,                                            /* per PCIe byte */
+    PW_CE,                                              /* per byte a copy engine moves within the device */
     PW_UNITS
 } power_unit;
 

@@ -150,6 +150,7 @@ typedef struct gpu_config {
         double inst_pj;            /* per issued warp instruction (not FMA / MMA): issue, operand traffic */
         double dram_pj_per_byte;   /* DRAM read or write (HBM + PHY + controller) */
         double pcie_pj_per_byte;   /* PCIe copy (link, copy engine, device memory side) */
+        double ce_pj_per_byte;     /* device-to-device copy on a copy engine, per byte read or written */
     } power;
     struct {
         int64_t select;            /* GEMM_SELECT_*: how the default mapping is chosen */

@@ -90,7 +90,7 @@ int copy_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     (void)err; (void)errlen;
     const copy_params *p = ex->op->params;
     if (p->dir == DIR_D2D) { /* a copy kernel, one byte per "element" */
-        eltwise_work w = { .elems = (uint64_t)p->bytes, .eb = 1, .nin = 1, .nout = 1, .dt = DT_FP32 };
+        eltwise_work w = { .elems = (uint64_t)p->bytes, .eb = 1, .nin = 1, .nout = 1, .dt = DT_FP32, .dma = 1 };
         return eltwise_launch(ex, t, &w);
     }
     copy_run *c = calloc(1, sizeof *c);

@@ -16,6 +16,10 @@
  * slice in flight per CTA: a loop without unrolling) and, when it reads
  * nothing, the next slice's stores when this slice's were taken.
  * Energy: each slice books its warp instructions beyond FMAs (ELT_INST_*, power.inst_pj).
+ * A device-to-device copy (`dma`) is timed as a copy kernel of 1-byte elements, but the
+ * H100 moves it with a copy engine (analysis/hw/h100_s7: no kernel under Nsight Compute):
+ * it books no instructions, and its bytes (MEM_DMA) cost power.ce_pj_per_byte instead of
+ * the load/store energy. Approximated: its CTAs still take SM slots and SM-active power.
  * Events per slice: two (data in, stores accepted), three in a grid-stride loop.
  * Breakdown (breakdown.h): a CTA books its device loads and stores as memory,
  * its zero-copy waits as pcie and its arithmetic as compute; in a grid-stride
@@ -34,9 +38,11 @@
  * (power.inst_pj), as PyTorch's vectorized_elementwise_kernel compiles: ELT_INST_FIXED of
  * thread index, bounds check, address arithmetic and exit; one vector load or store per
  * ELT_VEC_BYTES of each input and output; and, with arithmetic on a narrower type than
- * fp32, a convert per element of each input and output. An estimate from the kernel's
- * structure, not a profiler count. */
-#define ELT_INST_FIXED 12
+ * fp32, a convert per element of each input and output. ELT_INST_FIXED from Nsight Compute
+ * on the H100 (analysis/hw/h100_s7/eltwise_instrs_ncu.csv: an fp16 add of 4 Mi elements
+ * issues 835,584 warp instructions, 51 a warp = 24 + 3 vectors + 24 converts; relu_ issues
+ * 75 a warp, its clamp's NaN handling ~4 instructions an element more, not modelled). */
+#define ELT_INST_FIXED 24
 #define ELT_VEC_BYTES 16
 
 typedef struct elt_run {
@@ -51,6 +57,7 @@ typedef struct elt_run {
     double flops;
     dtype_id dt;
     int src_host, dst_host; /* inputs / outputs in host memory (zero-copy) */
+    uint32_t dma;           /* MEM_DMA: a device-to-device copy the copy engines move (no instructions), else 0 */
     uint64_t slices;        /* ELT_PER_CTA-element slices */
     int grid_stride;        /* a fixed grid (ctas=): each CTA loops over its slices */
     uint64_t *next;         /* grid-stride, per CTA: its next slice to issue */
@@ -139,11 +146,11 @@ static void data_in(void *ctx, uint64_t arg)
             if (landed > r->landed_ps) r->landed_ps = landed;
         } else
             d = gpu_mem_rows(r->g, r->ex->id, smi, r->ex->out_addr + (uint64_t)o * r->elems * r->eb + off, 1, bytes, bytes,
-                             MEM_WRITE, done);
+                             MEM_WRITE | r->dma, done);
         if (d > acc) acc = d;
     }
     book(r, slice, r->dst_host ? BD_PCIE : BD_MEM, done, acc);
-    power_add_span(gpu_power(r->g), PW_INST, slice_insts(r, bytes), r->kd.op, t, t, acc > t ? acc : t);
+    if (!r->dma) power_add_span(gpu_power(r->g), PW_INST, slice_insts(r, bytes), r->kd.op, t, t, acc > t ? acc : t);
     engine_schedule(r->e, acc, PRIO_NORMAL, slice_done, r, arg);
     if (r->grid_stride && r->nin == 0) engine_schedule(r->e, acc, PRIO_NORMAL, issue_next, r, pack(slice % r->kd.ctas, smi));
 }
@@ -160,7 +167,7 @@ static void issue(elt_run *r, uint64_t slice, int smi, uint64_t t)
             power_add_span(gpu_power(r->g), PW_PCIE, (double)bytes, r->kd.op, t, t, d);
         } else {
             uint64_t base = i == 0 ? r->ex->in_addr : r->ex->in2_addr + (uint64_t)(i - 1) * r->elems * r->eb;
-            d = gpu_mem_rows(r->g, r->ex->id, smi, base + off, 1, bytes, bytes, MEM_L1 | MEM_MSHR, t);
+            d = gpu_mem_rows(r->g, r->ex->id, smi, base + off, 1, bytes, bytes, MEM_L1 | MEM_MSHR | r->dma, t);
         }
         if (d > ready) ready = d;
     }
@@ -225,6 +232,7 @@ int eltwise_launch(op_exec *ex, uint64_t t, const eltwise_work *w)
     r->elems = w->elems; r->eb = w->eb;
     r->nin = w->nin; r->nout = w->nout; r->flops = w->flops; r->dt = w->dt;
     r->src_host = w->src_host; r->dst_host = w->dst_host;
+    r->dma = w->dma ? MEM_DMA : 0;
     r->slices = (r->elems + ELT_PER_CTA - 1) / ELT_PER_CTA;
     r->kd.shape = (cta_shape){ ELT_THREADS, 32, 0 };
     r->kd.ctas = r->slices;

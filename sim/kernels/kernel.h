@@ -118,6 +118,7 @@ typedef struct eltwise_work {
     dtype_id dt;
     int src_host, dst_host;
     uint64_t ctas;
+    int dma;                 /* a device-to-device copy the copy engines move: no instructions, MEM_DMA bytes */
 } eltwise_work;
 /* Returns 0, or GPUSIM_EFAIL when out of memory. */
 int eltwise_launch(op_exec *ex, uint64_t t, const eltwise_work *w);

@@ -49,8 +49,9 @@ static int start(op_exec *ex, uint64_t t, char *err, size_t errlen)
 {
     (void)err; (void)errlen;
     const eltwise_params *p = ex->op->params;
-    eltwise_work w = { (uint64_t)p->elems, (uint64_t)dtype_bytes(p->dtype), p->in, p->out, p->flops_per_elem, p->dtype,
-                       p->src == OP_MEM_HOST, p->dst == OP_MEM_HOST, (uint64_t)p->ctas };
+    eltwise_work w = { .elems = (uint64_t)p->elems, .eb = (uint64_t)dtype_bytes(p->dtype), .nin = p->in, .nout = p->out,
+                       .flops = p->flops_per_elem, .dt = p->dtype, .src_host = p->src == OP_MEM_HOST,
+                       .dst_host = p->dst == OP_MEM_HOST, .ctas = (uint64_t)p->ctas };
     return eltwise_launch(ex, t, &w);
 }
 

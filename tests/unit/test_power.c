@@ -211,18 +211,26 @@ static double op_energy(const char *lsu, const char *line, double *us)
     return j;
 }
 
-/* Load/store instructions pay power.lsu_pj_per_byte on every byte they move (an 8 MiB copy kernel:
- * 8 MiB loaded through L1 and 8 MiB stored), at the top V-f point (the copy stays below the
- * limit); a GEMM's bulk tile loads do not (only its epilogue's stores of C do). Same times. */
+/* Load/store instructions pay power.lsu_pj_per_byte on every byte they move (an 8 MiB element-wise
+ * kernel: 8 MiB loaded through L1 and 8 MiB stored), at the top V-f point (it stays below the
+ * limit); a device-to-device copy, which a copy engine moves, pays power.ce_pj_per_byte on the
+ * same bytes instead; a GEMM's bulk tile loads pay neither (only its epilogue's stores of C do).
+ * Same times. */
 static void test_lsu_energy(void **state)
 {
     (void)state;
     double t0, t1;
-    const char *copy = "copy name=c dir=d2d bytes=8388608\n";
-    double d = op_energy("power.lsu_pj_per_byte=20", copy, &t1) - op_energy("power.lsu_pj_per_byte=0", copy, &t0);
+    const char *elt = "eltwise name=c elems=4194304 dtype=fp16 in=1 out=1 flops=0\n";
+    double d = op_energy("power.lsu_pj_per_byte=20", elt, &t1) - op_energy("power.lsu_pj_per_byte=0", elt, &t0);
     assert_true(t0 == t1);
     double want = 2.0 * 8388608 * 20e-12;
-    if (fabs(d - want) > 0.01 * want) fail_msg("copy: +%.4g J for the load/store bytes, expected %.4g", d, want);
+    if (fabs(d - want) > 0.01 * want) fail_msg("eltwise: +%.4g J for the load/store bytes, expected %.4g", d, want);
+    const char *copy = "copy name=c dir=d2d bytes=8388608\n";
+    d = op_energy("power.lsu_pj_per_byte=20", copy, &t1) - op_energy("power.lsu_pj_per_byte=0", copy, &t0);
+    if (fabs(d) > 1e-3 * want) fail_msg("copy: +%.4g J of load/store energy, expected none (a copy engine moves it)", d);
+    d = op_energy("power.ce_pj_per_byte=20", copy, &t1) - op_energy("power.ce_pj_per_byte=0", copy, &t0);
+    assert_true(t0 == t1);
+    if (fabs(d - want) > 0.01 * want) fail_msg("copy: +%.4g J for the copy engine's bytes, expected %.4g", d, want);
     const char *gemm = "gemm name=g m=1024 n=1024 k=1024 dtype=fp16\n";
     d = op_energy("power.lsu_pj_per_byte=20", gemm, &t1) - op_energy("power.lsu_pj_per_byte=0", gemm, &t0);
     double c_bytes = 1024.0 * 1024 * 2;
