@@ -51,10 +51,8 @@ static void step(void *ctx, uint64_t arg)
         if (c->last_done > t) { engine_schedule(c->e, c->last_done, PRIO_NORMAL, step, c, 0); return; }
         op_exec *ex = c->ex;
         if (c->engine_idx >= 0) pcie_engine_give(p, c->engine_idx);
-        free(c);
-        kernel_drop_state(ex);
         bd_book(ex, BD_PCIE, ex->iter_start_ps, t); /* setup latency, staging and DMA alike */
-        ex->done(ex->done_ctx, ex, t);
+        kernel_finish(ex, t);
         return;
     }
     uint64_t n = c->left < c->chunk ? c->left : c->chunk;

@@ -201,11 +201,7 @@ static void complete(void *ctx, uint64_t arg)
 {
     (void)arg;
     elt_run *r = ctx;
-    op_exec *ex = r->ex;
-    uint64_t t = engine_now(r->e);
-    run_free(r);
-    kernel_drop_state(ex);
-    ex->done(ex->done_ctx, ex, t);
+    kernel_finish(r->ex, engine_now(r->e));
 }
 
 static void finished(void *ctx, uint64_t t)

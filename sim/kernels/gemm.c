@@ -426,12 +426,7 @@ static void release(gemm_run *r, uint64_t t)
         engine_schedule(r->e, end, PRIO_NORMAL, reduced, r, 0);
         return;
     }
-    op_exec *ex = r->ex;
-    free(r->pool);
-    free(r->slots);
-    free(r);
-    kernel_drop_state(ex);
-    ex->done(ex->done_ctx, ex, t);
+    kernel_finish(r->ex, t);
 }
 
 static void reduced(void *ctx, uint64_t arg)

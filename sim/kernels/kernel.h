@@ -79,6 +79,17 @@ static inline void kernel_keep_state(op_exec *ex, void *state, void (*free_fn)(v
 /* The kernel has freed its state (its work is done). */
 static inline void kernel_drop_state(op_exec *ex) { ex->state = NULL; }
 
+/* The kernel's work is done at t: frees the state it keeps (with the free_fn it gave
+ * kernel_keep_state) and reports the op done. The state must not be used after. */
+static inline void kernel_finish(op_exec *ex, uint64_t t)
+{
+    void *state = ex->state;
+    void (*free_fn)(void *) = ex->state_free;
+    kernel_drop_state(ex);
+    if (state && free_fn) free_fn(state);
+    ex->done(ex->done_ctx, ex, t);
+}
+
 /* Makes fn(ctx) the op's completion callback; the one it replaces goes to
  * *old_fn / *old_ctx when they are not NULL (an op that waits for more than one
  * kernel interposes, then puts the old one back). */

@@ -54,9 +54,7 @@ static void chase_step(void *ctx, uint64_t arg)
             ex->ns_per_load = (double)(t - c->timed_start) / 1e3 / (double)c->hops;
             kernel_timed_from(ex, c->timed_start);
             bd_book(ex, BD_LATENCY, c->timed_start, t);
-            free(c);
-            kernel_drop_state(ex);
-            ex->done(ex->done_ctx, ex, t);
+            kernel_finish(ex, t);
             return;
         }
         uint64_t line = chase_next(c);
@@ -128,11 +126,8 @@ static void stream_back(void *ctx, uint64_t s)
     stream_issue(r, s, t);
     if (r->outstanding == 0) {
         op_exec *ex = r->ex;
-        free(r->next_batch);
-        free(r);
-        kernel_drop_state(ex);
         bd_book(ex, BD_MEM, ex->iter_start_ps, t);
-        ex->done(ex->done_ctx, ex, t);
+        kernel_finish(ex, t);
     }
 }
 

@@ -122,10 +122,7 @@ static void start_cta(void *ctx, int smi, uint64_t cta, uint64_t t)
 static void finished(void *ctx, uint64_t t)
 {
     sm_run *r = ctx;
-    op_exec *ex = r->ex;
-    free(r);
-    kernel_drop_state(ex);
-    ex->done(ex->done_ctx, ex, t);
+    kernel_finish(r->ex, t);
 }
 
 static int start(op_exec *ex, uint64_t t, char *err, size_t errlen)
