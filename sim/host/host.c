@@ -51,10 +51,10 @@ uint64_t host_submit_n(host *h, host_call call, uint64_t n, uint64_t *spacing_ps
     return t;
 }
 
-uint64_t host_start(const host *h, uint64_t issue_ps, uint64_t stream_free_ps)
+uint64_t host_start(const host *h, uint64_t issue_ps, uint64_t stream_free_ps, int graph)
 {
     uint64_t a = issue_ps + h->latency_ps;
-    uint64_t b = stream_free_ps ? stream_free_ps + (h->graph ? h->graph_gap_ps : h->setup_ps) : 0;
+    uint64_t b = stream_free_ps ? stream_free_ps + (graph ? h->graph_gap_ps : h->setup_ps) : 0;
     return a > b ? a : b;
 }
 

@@ -45,8 +45,10 @@ uint64_t host_submit(host *h, host_call call);
  * segment is still submitted once). Returns the first iteration's submit time;
  * *spacing_ps gets the time between iterations' submissions. */
 uint64_t host_submit_n(host *h, host_call call, uint64_t n, uint64_t *spacing_ps);
-/* Earliest start of an op submitted at issue_ps whose stream is free at stream_free_ps. */
-uint64_t host_start(const host *h, uint64_t issue_ps, uint64_t stream_free_ps);
+/* Earliest start of a kernel submitted at issue_ps whose stream is free at stream_free_ps;
+ * graph: it was submitted inside a graph replay (the gap behind the stream's previous op is
+ * host.graph_gap_us, else host.kernel_setup_us). */
+uint64_t host_start(const host *h, uint64_t issue_ps, uint64_t stream_free_ps, int graph);
 /* The host thread works for dur_ps (a `cpu` op): host time advances and nothing
  * is submitted meanwhile. In graph mode the graph segment ends there (host code
  * cannot run inside a graph replay): the ops that follow are a new graph launch. */

@@ -36,17 +36,17 @@
  *   step creates the state lazily (two zeros_like fills per parameter) unless --warm.
  *   SGD (no momentum) is one foreach add_ (param += -lr * grad).
  * - Host: each eager launch costs host.eager_gap_us / eager_gemm_us / eager_copy_us
- *   in the runner; the framework's work that is not a launch is `cpu` ops: zero_grad,
- *   backward's start (the autograd engine's thread hand-off and graph walk before its
- *   first kernel), Optimizer.step's Python (param groups, bias corrections, the
- *   foreach grouping), the GradScaler's Python. Calibrated on shared/hw/h100/mlp.csv's
- *   seed train_step rows (fp32 1665 us, fp16 1922 us) on configs/h100.ini, in the
- *   proportions of the seed profile's host gaps (zero_grad ~60 us; 465 us before the
- *   first backward kernel; Adam.step 549 us before its first kernel, 317 us between
- *   its ops, 259 us after: 1125 us), whose sum is about the measured step less
- *   gpusim's per-launch charges (the profiler's own overhead roughly cancels the
- *   per-launch gaps it inflates); Adam.step's share is spread as the profile's
- *   (OPTIM_*_FRAC). analysis/gen_check.md checks the rows not fitted.
+ *   in the runner; the framework's work beyond the launches (Python, the dispatcher,
+ *   autograd's bookkeeping) is `cpu` ops, per phase: zero_grad; the forward and the
+ *   loss (a start and one per Linear layer, before its GEMM); loss.backward() (the
+ *   engine's start, then one per layer before its gradients); Optimizer.step (spread as
+ *   the seed profile's gaps: OPTIM_*_FRAC); the GradScaler's Python. Each is a constant
+ *   plus a cost per layer or per parameter tensor (HOST_*), fitted by
+ *   analysis/hw/h100_s8/fit_host.py on the host's own per-phase wall times of 56 training
+ *   steps of seven MLPs other than the seed's (analysis/hw/h100_s8/host_phases.csv, four
+ *   dtypes, batch 64 and 1000); shared/hw/h100/mlp.csv's seed train_step rows are checks
+ *   (analysis/gen_check.md, analysis/validation.md). Forward-only runs get no framework
+ *   time beyond the launches' (no autograd recording; not measured).
  * - Data: x (fp32) and the target (ce: int64 labels; mse: fp32 one-hot) are copied
  *   in each step from pageable memory (--pin-memory: pinned); the forward's output,
  *   or the loss once per epoch (loss.item()), is copied out to pageable memory.
@@ -72,11 +72,17 @@
 #define OPTIM_HEAD_FRAC (549.0 / 1125.0)
 #define OPTIM_BETWEEN_FRAC (317.0 / 1125.0) /* shared equally by the gaps between foreach ops */
 
-/* Host times between phases (us), calibrated as the header says. */
-#define HOST_ZERO_GRAD_US 60.0
-#define HOST_BACKWARD_US 490.0
-#define HOST_OPTIM_US 845.0
-#define HOST_SCALER_US 92.0
+/* Host time beyond the launches' own charges (us), fitted as the header says
+ * (analysis/hw/h100_s8/fit_host.md has the fit and its residuals). */
+#define HOST_ZERO_GRAD_US 31.6          /* + _PER_TENSOR per parameter tensor */
+#define HOST_ZERO_GRAD_PER_TENSOR 4.51
+#define HOST_FORWARD_US 115.4            /* + _PER_LAYER per Linear layer */
+#define HOST_FORWARD_PER_LAYER 99.4
+#define HOST_BACKWARD_US 0.0           /* + _PER_LAYER per Linear layer */
+#define HOST_BACKWARD_PER_LAYER 226.5
+#define HOST_OPTIM_US 194.4              /* + _PER_TENSOR per parameter tensor */
+#define HOST_OPTIM_PER_TENSOR 34.9
+#define HOST_SCALER_US 230.0
 
 #define MAX_ELEMS (INT64_C(1) << 40)   /* any count of elements a trace line may carry */
 #define MAX_STEPS INT64_C(1000000)     /* steps emitted (one op per line: keep traces finite) */
@@ -105,6 +111,7 @@ static const gen_opt_row opt_rows[] = {
     { "epochs", 0, "an integer 1..1000000" },
     { "samples", 0, "an integer 1..2^40" },
     { "zero-grad-us", 0, "host microseconds, 0..1e6" },
+    { "forward-us", 0, "host microseconds, 0..1e6" },
     { "backward-us", 0, "host microseconds, 0..1e6" },
     { "optim-us", 0, "host microseconds, 0..1e6" },
     { "scaler-us", 0, "host microseconds, 0..1e6" },
@@ -141,10 +148,31 @@ void gen_mlp_default_opts(gen_mlp_opts *o)
     o->act = GEN_RELU;
     o->optim = GEN_ADAM;
     o->loss = GEN_LOSS_CE;
-    o->zero_grad_us = HOST_ZERO_GRAD_US;
-    o->backward_us = HOST_BACKWARD_US;
-    o->optim_us = HOST_OPTIM_US;
-    o->scaler_us = HOST_SCALER_US;
+    o->zero_grad_us = o->forward_us = o->backward_us = o->optim_us = o->scaler_us = -1;
+}
+
+gen_host_times gen_mlp_host_times(const gen_mlp_opts *o)
+{
+    const double L = o->nlayers - 1, T = 2 * L; /* Linear layers; a weight and a bias each */
+    gen_host_times h;
+    h.zero_grad = o->zero_grad_us >= 0 ? o->zero_grad_us : HOST_ZERO_GRAD_US + HOST_ZERO_GRAD_PER_TENSOR * T;
+    h.forward_start = HOST_FORWARD_US;
+    h.forward_layer = HOST_FORWARD_PER_LAYER;
+    if (o->forward_us >= 0) { /* the user's total, in the model's proportions */
+        double m = HOST_FORWARD_US + HOST_FORWARD_PER_LAYER * L;
+        h.forward_start = m > 0 ? o->forward_us * HOST_FORWARD_US / m : o->forward_us;
+        h.forward_layer = m > 0 ? o->forward_us * HOST_FORWARD_PER_LAYER / m : 0;
+    }
+    h.backward_start = HOST_BACKWARD_US;
+    h.backward_layer = HOST_BACKWARD_PER_LAYER;
+    if (o->backward_us >= 0) {
+        double m = HOST_BACKWARD_US + HOST_BACKWARD_PER_LAYER * L;
+        h.backward_start = m > 0 ? o->backward_us * HOST_BACKWARD_US / m : o->backward_us;
+        h.backward_layer = m > 0 ? o->backward_us * HOST_BACKWARD_PER_LAYER / m : 0;
+    }
+    h.optim = o->optim_us >= 0 ? o->optim_us : HOST_OPTIM_US + HOST_OPTIM_PER_TENSOR * T;
+    h.scaler = o->scaler_us >= 0 ? o->scaler_us : HOST_SCALER_US;
+    return h;
 }
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
@@ -223,14 +251,14 @@ int gen_mlp_set(gen_mlp_opts *o, const char *key, const char *val, char *err, si
     } else if (!strcmp(key, "loss")) {
         bad = (v = parse_choice(val, loss_names, 2)) < 0;
         t.loss = (gen_loss)v;
-    } else if (!strcmp(key, "zero-grad-us") || !strcmp(key, "backward-us") || !strcmp(key, "optim-us") ||
-               !strcmp(key, "scaler-us")) {
+    } else if (!strcmp(key, "zero-grad-us") || !strcmp(key, "forward-us") || !strcmp(key, "backward-us") ||
+               !strcmp(key, "optim-us") || !strcmp(key, "scaler-us")) {
         char *end;
         errno = 0;
         double d = strtod(val, &end);
         bad = errno || end == val || *end || !(d >= 0 && d <= 1e6);
-        double *dst = key[0] == 'z' ? &t.zero_grad_us : key[0] == 'b' ? &t.backward_us
-                    : key[0] == 'o' ? &t.optim_us : &t.scaler_us;
+        double *dst = key[0] == 'z' ? &t.zero_grad_us : key[0] == 'f' ? &t.forward_us
+                    : key[0] == 'b' ? &t.backward_us : key[0] == 'o' ? &t.optim_us : &t.scaler_us;
         *dst = d;
     } else if (!strcmp(key, "train")) t.train = 1;
     else if (!strcmp(key, "graph")) t.graph = 1;
@@ -402,6 +430,7 @@ static void w_step(gen_w *w, int64_t bs, int64_t step_i, int epoch_end, const in
     const char *lossd = amp ? "fp32" : cd;           /* autocast runs softmax and the losses in fp32 */
     const double act_fl = o->act == GEN_GELU ? 10 : 1, act_bw_fl = o->act == GEN_GELU ? 14 : 1;
     const char *act = act_names[o->act];
+    const gen_host_times ht = gen_mlp_host_times(o);
     char nm[64];
 
     if (!o->data_on_device) {
@@ -410,10 +439,12 @@ static void w_step(gen_w *w, int64_t bs, int64_t step_i, int epoch_end, const in
         if (o->train)
             w_copy(w, "target_in", "h2d", o->loss == GEN_LOSS_CE ? bs * 8 : bs * W[L] * 4, o->pinned);
     }
-    if (o->train && !o->graph) w_cpu(w, "zero_grad", o->zero_grad_us);
+    if (o->train && !o->graph) w_cpu(w, "zero_grad", ht.zero_grad);
     w_mode(w, o->graph);
+    if (o->train) w_cpu(w, "forward_start", ht.forward_start);
     if (half && !amp && !o->data_on_device) w_elt(w, "x_to_half", bs * W[0], h, 2, 1, 0);
     for (int i = 0; i < L; i++) {
+        if (o->train) w_cpu(w, "forward_layer", ht.forward_layer);
         if (amp) {
             if (i == 0) w_elt(w, "x_cast", bs * W[0], h, 2, 1, 0);
             snprintf(nm, sizeof nm, "w%d_cast", i + 1);
@@ -440,7 +471,7 @@ static void w_step(gen_w *w, int64_t bs, int64_t step_i, int epoch_end, const in
         }
         if (scaler) w_elt(w, "scaler_scale", 1, "fp32", 2, 1, 1);
         /* backward */
-        w_cpu(w, "backward_start", o->backward_us);
+        w_cpu(w, "backward_start", ht.backward_start);
         w_elt(w, "loss_ones_like", 1, "fp32", 0, 1, 0);
         if (o->loss == GEN_LOSS_MSE) {
             w_elt(w, "mean_bwd_fill", bs * W[L], "fp32", 0, 1, 0);
@@ -454,6 +485,7 @@ static void w_step(gen_w *w, int64_t bs, int64_t step_i, int epoch_end, const in
         if (o->softmax_head) w_elt(w, "softmax_bwd", bs * W[L], lossd, 2, 1, 3);
         if (amp && (o->loss == GEN_LOSS_CE || !o->softmax_head)) w_elt(w, "dout_to_half", bs * W[L], h, 2, 1, 0);
         for (int i = L - 1; i >= 0; i--) {
+            w_cpu(w, "backward_layer", ht.backward_layer);
             if (i > 0) {
                 snprintf(nm, sizeof nm, "fc%d_dgrad", i + 1);
                 w_gemm(w, nm, bs, W[i], W[i + 1], cd, "nn");
@@ -475,28 +507,28 @@ static void w_step(gen_w *w, int64_t bs, int64_t step_i, int epoch_end, const in
         }
         /* optimizer */
         if (scaler) {
-            w_cpu(w, "scaler_host", o->scaler_us);
+            w_cpu(w, "scaler_host", ht.scaler);
             w_elt(w, "found_inf_fill", 1, "fp32", 0, 1, 0);
             w_foreach(w, "scaler_unscale", params, np, 1, 1, 1, 2);
             if (!w->graph_now) w_copy(w, "found_inf_item", "d2h", 4, 0);
         }
         if (o->optim == GEN_ADAM) {
-            w_cpu(w, "optimizer_step", o->optim_us * OPTIM_HEAD_FRAC);
+            w_cpu(w, "optimizer_step", ht.optim * OPTIM_HEAD_FRAC);
             if (step_i == 0 && !o->warm)
                 for (int p = 0; p < np; p++) {
                     w_elt(w, "adam_state_exp_avg", params[p], "fp32", 0, 1, 0);
                     w_elt(w, "adam_state_exp_avg_sq", params[p], "fp32", 0, 1, 0);
                 }
             for (int k = 0; k < 7; k++) {
-                if (k) w_cpu(w, "optimizer_foreach", o->optim_us * OPTIM_BETWEEN_FRAC / 6);
+                if (k) w_cpu(w, "optimizer_foreach", ht.optim * OPTIM_BETWEEN_FRAC / 6);
                 w_foreach(w, adam_names[k], params, np, adam_rows[k][0], adam_rows[k][1], adam_rows[k][2],
                           adam_rows[k][3]);
             }
-            w_cpu(w, "optimizer_tail", o->optim_us * (1 - OPTIM_HEAD_FRAC - OPTIM_BETWEEN_FRAC));
+            w_cpu(w, "optimizer_tail", ht.optim * (1 - OPTIM_HEAD_FRAC - OPTIM_BETWEEN_FRAC));
         } else {
-            w_cpu(w, "optimizer_step", o->optim_us * OPTIM_HEAD_FRAC);
+            w_cpu(w, "optimizer_step", ht.optim * OPTIM_HEAD_FRAC);
             w_foreach(w, "sgd_add", params, np, 2, 2, 1, 2);
-            w_cpu(w, "optimizer_tail", o->optim_us * (1 - OPTIM_HEAD_FRAC));
+            w_cpu(w, "optimizer_tail", ht.optim * (1 - OPTIM_HEAD_FRAC));
         }
         if (scaler) w_elt(w, "scaler_update", 1, "fp32", 2, 2, 2);
     }
@@ -542,9 +574,10 @@ int gen_mlp_write(const gen_mlp_opts *o, const char *cmdline, FILE *out, gen_mlp
             o->softmax_head ? ", softmax head" : "", o->graph ? ", CUDA-graph replay" : ", eager",
             o->data_on_device ? ", data on the device" : o->pinned ? ", batches from pinned memory" : ", batches from pageable memory");
     if (o->train && !o->graph) {
-        fprintf(out, "# host time between phases as cpu ops (zero_grad %g us, backward start %g us, optimizer step %g us",
-                o->zero_grad_us, o->backward_us, o->optim_us);
-        if (o->dtype == GEN_FP16 && !o->no_scaler) fprintf(out, ", GradScaler %g us", o->scaler_us);
+        const gen_host_times ht = gen_mlp_host_times(o);
+        fprintf(out, "# the framework's host time as cpu ops (zero_grad %g us, forward %g us, backward %g us, optimizer step %g us",
+                ht.zero_grad, ht.forward_start + L * ht.forward_layer, ht.backward_start + L * ht.backward_layer, ht.optim);
+        if (o->dtype == GEN_FP16 && !o->no_scaler) fprintf(out, ", GradScaler %g us", ht.scaler);
         fprintf(out, "),\n# ");
     } else {
         fprintf(out, "# ");

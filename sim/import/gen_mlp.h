@@ -58,10 +58,14 @@ typedef struct gen_mlp_opts {
     int pinned;                /* 1: host batches in pinned memory (pin_memory=True) */
     int no_scaler;             /* 1: fp16 training without torch.amp.GradScaler */
     int warm;                  /* 1: the optimizer state exists already (no lazy zeros_like on the first step) */
-    double zero_grad_us;       /* host: Optimizer.zero_grad (set_to_none: no kernel) */
-    double backward_us;        /* host: loss.backward() until the autograd engine's first launch */
-    double optim_us;           /* host: Optimizer.step's Python before its first launch */
-    double scaler_us;          /* host: GradScaler.step/update's Python (fp16 only) */
+    /* Host time of a training step's phases beyond its launches' own charges (the framework:
+     * Python, the dispatcher, autograd's bookkeeping); < 0: from the fitted model
+     * (gen_mlp_host_times), >= 0: given by the user (--zero-grad-us ...). */
+    double zero_grad_us;       /* Optimizer.zero_grad (set_to_none: no kernel) */
+    double forward_us;         /* the forward and the loss, recorded for autograd */
+    double backward_us;        /* loss.backward(): the engine's start and each layer's nodes */
+    double optim_us;           /* Optimizer.step's Python (param groups, the foreach grouping) */
+    double scaler_us;          /* GradScaler.step/update's Python (fp16 only) */
     int optim_given, loss_given; /* set by gen_mlp_set: --optimizer / --loss given (refused without --train) */
 } gen_mlp_opts;
 
@@ -77,6 +81,13 @@ typedef struct gen_mlp_summary {
  * forward, adam, ce, 1 step, eager, data on the host (pageable), and the calibrated
  * host times. */
 void gen_mlp_default_opts(gen_mlp_opts *o);
+
+/* The host phases' times in effect for `o` (us): the user's where given, else the fitted
+ * model of sim/import/gen_mlp.c (a constant plus a cost per layer or per parameter tensor). */
+typedef struct gen_host_times {
+    double zero_grad, forward_start, forward_layer, backward_start, backward_layer, optim, scaler;
+} gen_host_times;
+gen_host_times gen_mlp_host_times(const gen_mlp_opts *o);
 
 /* Sets one option from its command-line form: `key` without the leading "--" (e.g.
  * "layers", "train"), `val` its value (NULL for a flag). Returns 0, or -2 with

@@ -38,6 +38,11 @@ struct op_exec {
     op_done_fn done;
     void *done_ctx;
     int is_kernel;           /* runs on SMs (gets launch overheads) */
+    int graph;               /* submitted inside a CUDA-graph replay (host_start's gap: the host's
+                                mode may have moved on by the time the op starts) */
+    int graph_first;         /* the replay's first op: it starts behind earlier work as an eager
+                                kernel does; its later iterations (repeat=) and the ops after it
+                                follow inside the graph */
     int id;                  /* the op's index in the trace: its traffic and energy account (owner.h, power.h) */
     struct op_repeat *rep;   /* the runner's iteration books for repeat= > 1, else NULL */
     uint64_t iter_start_ps;  /* this iteration began (the runner sets it; a kernel timed inside moves it) */

@@ -404,7 +404,7 @@ static int iteration_end(runner *r, size_t i, uint64_t t)
         return 1;
     }
     uint64_t issue = rp->issue0_ps + rp->done * rp->spacing_ps;
-    uint64_t at = ex->is_kernel ? host_start(&r->h, issue, t) : (issue > t ? issue : t);
+    uint64_t at = ex->is_kernel ? host_start(&r->h, issue, t, ex->graph) : (issue > t ? issue : t);
     engine_schedule(r->e, at, PRIO_NORMAL, op_begin, r, i);
     return 1;
 }
@@ -528,7 +528,7 @@ static void try_start(runner *r, int s)
     size_t i = q->ops[q->head & (q->cap - 1)];
     op_exec *ex = &r->live[i]->ex;
     q->busy = 1;
-    uint64_t at = ex->is_kernel ? host_start(&r->h, ex->issue_ps, q->free_ps)
+    uint64_t at = ex->is_kernel ? host_start(&r->h, ex->issue_ps, q->free_ps, ex->graph && !ex->graph_first)
                                 : (ex->issue_ps > q->free_ps ? ex->issue_ps : q->free_ps);
     if (at < engine_now(r->e)) at = engine_now(r->e);
     uint64_t ready = ex->issue_ps > q->free_ps ? ex->issue_ps : q->free_ps;
@@ -628,6 +628,10 @@ static void host_step(void *ctx, uint64_t arg)
         ex->id = (int)i;
         unsigned flags = op_flags(op);
         ex->is_kernel = (flags & OPF_KERNEL) != 0;
+        /* a graph's first kernel starts behind the stream's earlier work as an eager one does
+         * (kernel_setup_us); the ones after it follow inside the graph (graph_gap_us) */
+        ex->graph = r->h.graph;
+        ex->graph_first = r->h.graph && !r->h.graph_launched;
         if (op->repeat > 1) {
             ex->rep = calloc(1, sizeof *ex->rep);
             if (!ex->rep) { snprintf(r->err, r->errlen, "out of memory"); r->failed = -1; return; }

@@ -1,6 +1,7 @@
 /* test_gen_mlp.c: gpusim gen mlp: the ops of a forward and a training step, the GEMM
  * layouts and shapes, Adam's kernels and their multi_tensor_apply chunking, AMP's casts
  * and the GradScaler, epochs, every trace parsed back, and the argument errors. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <cmocka.h>
 
 #include "import/gen_mlp.h"
+#include "ops/op_cpu.h"
 #include "ops/op_eltwise.h"
 #include "ops/op_gemm.h"
 #include "trace/trace.h"
@@ -247,6 +249,47 @@ static void check_fails(const char *const *kv, size_t n, const char *expect)
 #define CHECK_FAILS(expect, ...) \
     check_fails((const char *const[]){ __VA_ARGS__ }, sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(char *), expect)
 
+static double cpu_us(const trace *t, const char *prefix)
+{
+    double us = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (!strncmp(t->ops[i].name, prefix, strlen(prefix))) us += ((const cpu_params *)t->ops[i].params)->us;
+    return us;
+}
+
+/* The framework's host time grows with the model: each Linear layer adds its forward and
+ * backward cost, each parameter tensor its zero_grad and optimizer cost (fit_host.py); a
+ * user's --backward-us replaces the phase's total; forward-only runs get none. Fails if the
+ * per-layer or per-tensor terms are dropped. */
+static void test_host_times(void **state)
+{
+    (void)state;
+    gen_mlp_summary s;
+    trace *two = GEN(&s, "layers", "784,128,10", "train", NULL);
+    trace *four = GEN(&s, "layers", "784,128,64,32,10", "train", NULL);
+    trace *fwd = GEN(&s, "layers", "784,128,64,32,10");
+    gen_mlp_opts o;
+    gen_mlp_default_opts(&o);
+    o.nlayers = 3;
+    gen_host_times h2 = gen_mlp_host_times(&o);
+    o.nlayers = 5;
+    gen_host_times h4 = gen_mlp_host_times(&o);
+    assert_true(h4.zero_grad > h2.zero_grad && h4.optim > h2.optim);
+    assert_true(h2.backward_layer > 0 && h2.forward_layer > 0);
+    assert_int_equal(count(two, "backward_layer"), 2);
+    assert_int_equal(count(four, "backward_layer"), 4);
+    assert_int_equal(count(four, "forward_layer"), 4);
+    assert_int_equal(count(fwd, "forward_layer") + count(fwd, "backward_layer") + count(fwd, "zero_grad"), 0);
+    double b2 = cpu_us(two, "backward_"), b4 = cpu_us(four, "backward_");
+    assert_true(fabs(b4 - b2 - 2 * h2.backward_layer) < 1e-6);
+    trace *given = GEN(&s, "layers", "784,128,64,32,10", "train", NULL, "backward-us", "100");
+    assert_true(fabs(cpu_us(given, "backward_") - 100) < 1e-6);
+    trace_destroy(two);
+    trace_destroy(four);
+    trace_destroy(fwd);
+    trace_destroy(given);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -280,6 +323,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_forward), cmocka_unit_test(test_train_layouts), cmocka_unit_test(test_mta_chunking),
         cmocka_unit_test(test_amp), cmocka_unit_test(test_epochs), cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_host_times),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

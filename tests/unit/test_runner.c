@@ -217,6 +217,36 @@ static void test_launch_modes(void **state)
     run_result_free(&g);
 }
 
+/* A graph replay queued behind long work (the protocol's flush): the host has left graph mode
+ * (`mode eager`) long before its kernels start, and they still follow each other at
+ * host.graph_gap_us, not at kernel_setup_us. Fails if the gap is taken from the host's mode
+ * when the kernel starts. */
+static void test_graph_gap_after_mode_change(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    const char *head = "eltwise name=flush elems=33554432 dtype=fp16 in=0 out=1\nmode graph\n"
+                       "eltwise name=a elems=1024\neltwise name=b elems=1024\neltwise name=c elems=1024\n";
+    char stay[1024], leave[1024];
+    snprintf(stay, sizeof stay, "%ssync\n", head);
+    snprintf(leave, sizeof leave, "%smode eager\nsync\n", head);
+    run_result s = sim(&c, stay), l = sim(&c, leave);
+    assert_int_equal(s.total_ps, l.total_ps);
+    /* b and c start graph_gap_us after the op before them ends */
+    for (int i = 3; i <= 4; i++) {
+        const op_result *o = NULL, *prev = NULL;
+        for (size_t j = 0; j < l.nops; j++) {
+            if (!strcmp(l.ops[j].name, i == 3 ? "b" : "c")) o = &l.ops[j];
+            if (!strcmp(l.ops[j].name, i == 3 ? "a" : "b")) prev = &l.ops[j];
+        }
+        assert_non_null(o);
+        assert_non_null(prev);
+        assert_true((double)(o->end_ps - prev->end_ps) < c.host.kernel_setup_us * 1e6); /* gap + a tiny kernel */
+    }
+    run_result_free(&s);
+    run_result_free(&l);
+}
+
 static void test_determinism(void **state)
 {
     (void)state;
@@ -563,6 +593,7 @@ int main(void)
         cmocka_unit_test(test_copies_and_overlap),
         cmocka_unit_test(test_traffic_by_owner),
         cmocka_unit_test(test_launch_modes),
+        cmocka_unit_test(test_graph_gap_after_mode_change),
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_repeat),
