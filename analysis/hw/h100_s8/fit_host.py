@@ -37,9 +37,12 @@ def launches(layers, dtype, batch):
         if not w or w[0].startswith("#") or w[0] in ("mode", "sync"):
             continue
         kv = dict(x.split("=", 1) for x in w[1:] if "=" in x)
+        if kv.get("name") == "loss_ones_like":  # backward()'s first kernel (a zero backward_start is not written)
+            ph = "backward"
         if w[0] == "cpu":
             nm = kv["name"]
-            ph = {"zero_grad": "forward", "backward_start": "backward", "scaler_host": "step",
+            ph = {"zero_grad": "forward", "forward_start": "forward", "forward_layer": "forward",
+                  "backward_start": "backward", "backward_layer": "backward", "scaler_host": "step",
                   "optimizer_step": "step"}.get(nm, ph)
             continue
         n[ph] += CHARGE.get(w[0], 11.0) * int(kv.get("repeat", "1"))
