@@ -280,7 +280,7 @@ uint64_t gpu_mem_rows(gpu *g, int op, int smi, uint64_t base, uint64_t rows, uin
     uint64_t lb = g->line_bytes;
     int ids[SM_MAX_MSHR_GROUPS], nids = 0;
     if (flags & MEM_MSHR) {
-        uint64_t lines = rows * ((row_bytes + lb - 1) / lb + 1);
+        uint64_t lines = rows * ((row_bytes + lb - 1) / lb + (((base | stride) & (lb - 1)) ? 1 : 0));
         t = sm_mshr_take(s, t, lines, ids, &nids);
     }
     uint64_t start = sm_port_reserve(s, t, rows * row_bytes);

@@ -19,6 +19,9 @@
  * SM idles in a last partial wave. A CTA that covers only part of a tile's k
  * range writes fp32 partials; the one that finishes the tile reads the others'
  * partials and writes C (the wait for them is not modeled).
+ * A one-stage explicit-tile kernel (Triton num_stages=1) loads with plain loads into registers:
+ * its k-tile loads hold the SM's miss registers (sm.max_inflight_lines) as a streaming kernel's
+ * do; TMA and cp.async loads do not.
  * Zero-copy (src=host|a|b, dst=host): a block of a host operand is one read
  * request over PCIe per k-tile (not cached: every CTA that needs it reads it),
  * C is written to host memory posted, and the kernel ends when the writes have
@@ -500,6 +503,12 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     /* A library loads an operand that is read once (one row or column of tiles) with an evict-first hint */
     r->a_flags = r->tiles_n == 1 ? MEM_STREAM : 0;
     r->b_flags = r->tiles_m == 1 ? MEM_STREAM : 0;
+    if (!r->map.tma && r->map.stages == 1) { /* plain loads into registers (no asynchronous copies: a
+                          one-stage Triton kernel) are bounded by the SM's outstanding loads
+                          (sm.max_inflight_lines), as a streaming kernel's; TMA and cp.async are not */
+        r->a_flags |= MEM_MSHR;
+        r->b_flags |= MEM_MSHR;
+    }
     r->zc_read = op->host_a || op->host_b;
     r->zc = r->zc_read || op->dst == OP_MEM_HOST;
     uint64_t npool = umin(slots, r->grid);

@@ -247,6 +247,29 @@ static void test_graph_gap_after_mode_change(void **state)
     run_result_free(&l);
 }
 
+static double rel(double a, double b);
+
+/* A one-stage explicit-tile GEMM (Triton num_stages=1: plain loads into registers) is bounded by
+ * the SM's outstanding loads, sm.max_inflight_lines; a three-stage one (cp.async) is not. Fails if
+ * the k-tile loads stop taking the miss registers, or if every family takes them. */
+static void test_gemm_one_stage_inflight(void **state)
+{
+    (void)state;
+    const char *more[] = { "sm.max_inflight_lines=2000" };
+    gpu_config c = test_config(NULL, 0), d = test_config(more, 1);
+    const char *s1 = "gemm m=2048 n=2048 k=2048 dtype=fp16 tile=128x128x64 stages=1 warps=4\n";
+    const char *s3 = "gemm m=2048 n=2048 k=2048 dtype=fp16 tile=128x128x64 stages=3 warps=4\n";
+    run_result a = sim(&c, s1), b = sim(&d, s1), e = sim(&c, s3), f = sim(&d, s3);
+    print_message("one stage: %.1f us at %lld lines, %.1f at 2000; three stages %.1f, %.1f\n", op_us(&a, 0),
+                  (long long)c.sm.max_inflight_lines, op_us(&b, 0), op_us(&e, 0), op_us(&f, 0));
+    assert_true(op_us(&a, 0) > 1.2 * op_us(&b, 0));
+    assert_true(rel(op_us(&e, 0), op_us(&f, 0)) < 0.01);
+    run_result_free(&a);
+    run_result_free(&b);
+    run_result_free(&e);
+    run_result_free(&f);
+}
+
 static void test_determinism(void **state)
 {
     (void)state;
@@ -594,6 +617,7 @@ int main(void)
         cmocka_unit_test(test_traffic_by_owner),
         cmocka_unit_test(test_launch_modes),
         cmocka_unit_test(test_graph_gap_after_mode_change),
+        cmocka_unit_test(test_gemm_one_stage_inflight),
         cmocka_unit_test(test_determinism),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_repeat),
