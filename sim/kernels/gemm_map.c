@@ -295,7 +295,9 @@ static int complete(const gpu_config *cfg, const gemm_params *op, gemm_map *m)
         m->warps = m->consumer_warps + 4;
         m->persistent = 1;
         m->tma = 1;
-        m->cluster = cdiv(op->n, m->tn) >= 2 ? 2 : 1; /* pairs of CTAs along n multicast their A block */
+        /* pairs of CTAs along n multicast their A block (nvjet kernels name their cluster, e.g. _2x1_);
+         * cuBLAS runs tf32 on sm90_xmma kernels that name none: no multicast (gemm_more.csv) */
+        m->cluster = cdiv(op->n, m->tn) >= 2 && op->dtype != DT_TF32 ? 2 : 1;
     } else {
         m->warps = f->warps ? f->warps : m->tm * m->tn >= 128 * 128 ? 8 : 4;
         m->consumer_warps = m->warps;

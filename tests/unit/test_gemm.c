@@ -32,6 +32,12 @@ static void test_default_large(void **state)
     assert_true(m.stages >= 3);
     assert_int_equal(m.split_k, 1);
     assert_true(sm_occupancy(&c, &m.shape) >= 1);
+    assert_int_equal(m.cluster, 2);           /* nvjet: pairs of CTAs multicast A */
+    /* tf32 runs cuBLAS's sm90 xmma kernels: no cluster, no multicast (gemm_more.csv's kernel names) */
+    gemm_params tf = gemm(8192, 8192, 8192, DT_TF32);
+    assert_int_equal(gemm_map_choose(&c, &tf, &m, err, sizeof err), 0);
+    assert_true(m.persistent);
+    assert_int_equal(m.cluster, 1);
 }
 
 static void test_default_skinny_and_fp32(void **state)
