@@ -56,6 +56,7 @@
  * Invariant: the trace written parses (tests/unit/test_gen_mlp.c parses it back).
  */
 #include "import/gen_mlp.h"
+#include "import/eltwise_costs.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -428,7 +429,8 @@ static void w_step(gen_w *w, int64_t bs, int64_t step_i, int epoch_end, const in
     const char *cd = half ? half_name(o) : "fp32";   /* GEMM and activation dtype */
     const char *h = half_name(o);
     const char *lossd = amp ? "fp32" : cd;           /* autocast runs softmax and the losses in fp32 */
-    const double act_fl = o->act == GEN_GELU ? 10 : 1, act_bw_fl = o->act == GEN_GELU ? 14 : 1;
+    const double act_fl = eltwise_flops_per_elem(o->act == GEN_GELU ? "gelu" : "relu"),
+                 act_bw_fl = eltwise_flops_per_elem(o->act == GEN_GELU ? "gelu_backward" : "threshold_backward");
     const char *act = act_names[o->act];
     const gen_host_times ht = gen_mlp_host_times(o);
     char nm[64];

@@ -43,6 +43,7 @@
  * Units: profile times in microseconds (double, as the profile writes them).
  */
 #include "torch_import.h"
+#include "import/eltwise_costs.h"
 
 #include <json-c/json.h>
 #include <math.h>
@@ -671,22 +672,6 @@ static int lists_written(const char *n)
     return 1;
 }
 
-static double flops_per_elem(const char *n)
-{
-    static const struct { const char *op; double f; } t[] = {
-        { "gelu", 10 }, { "gelu_backward", 14 }, { "silu", 5 }, { "silu_backward", 8 }, { "sigmoid", 4 },
-        { "tanh", 5 }, { "exp", 2 }, { "log", 2 }, { "softmax", 5 }, { "_softmax", 5 }, { "log_softmax", 5 },
-        { "_log_softmax", 5 }, { "_softmax_backward_data", 3 }, { "native_layer_norm", 8 }, { "layer_norm", 8 },
-        { "native_layer_norm_backward", 12 }, { "rms_norm", 6 }, { "_fused_rms_norm", 6 }, { "lerp_", 3 },
-        { "_foreach_lerp_", 3 }, { "addcmul_", 2 }, { "_foreach_addcmul_", 2 }, { "addcdiv_", 2 },
-        { "_foreach_addcdiv_", 2 }, { "_fused_adam_", 12 }, { "_fused_adamw_", 13 }, { "copy_", 0 }, { "fill_", 0 }, { "zero_", 0 }, { "_to_copy", 0 },
-        { "mse_loss", 2 }, { "mse_loss_backward", 3 },
-    };
-    if (!strncmp(n, "aten::", 6)) n += 6;
-    for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) if (!strcmp(n, t[i].op)) return t[i].f;
-    return 1;
-}
-
 typedef struct elt_shape { int64_t elems, in, out; int dt; double flops; } elt_shape;
 
 /* Element-wise description of an aten op from its tensor arguments; -1 when it has none. */
@@ -749,7 +734,7 @@ static int eltwise_of(const importer *im, const cop *o, const char *kernel, elt_
     double rin = in_b / unit, rout = out_b / unit;
     e->in = rin > 16 ? 16 : (int64_t)llround(rin);
     e->out = rout > 16 ? 16 : (int64_t)llround(rout);
-    e->flops = flops_per_elem(o->name);
+    e->flops = eltwise_flops_per_elem(o->name);
     return 0;
 }
 
