@@ -60,6 +60,7 @@ typedef struct gpu_config {
         double fp16_flops_per_clk; /* packed half FLOPs per clock per SM */
         int64_t latency_cycles;
         double sustained_fraction; /* fraction sustained in a SIMT GEMM main loop */
+        double warp_issue_fraction; /* cycles one SIMT GEMM warp keeps its sub-partition's FMA pipe busy */
     } cuda;
     struct {
         int64_t hit_cycles;        /* load-to-use on an L1 hit */

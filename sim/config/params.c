@@ -62,6 +62,7 @@ const param gpusim_params[] = {
     INT("cuda.dependent_op_cycles", cuda, dependent_op_cycles, 1, 1000, "12", "SM cycles", "Issue-to-issue time of one thread's dependent fp32 operations (ALU and MUFU latency): bounds a warp that works alone through a long row"),
     INT("cuda.latency_cycles", cuda, latency_cycles, 0, 10000, "4", "SM cycles", "FMA dependent-issue latency"),
     DBL("cuda.sustained_fraction", cuda, sustained_fraction, 0.05, 1, "0.8", "fraction", "Share of the FMA rate a SIMT GEMM main loop sustains (shared-memory operand loads take issue slots)"),
+    DBL("cuda.warp_issue_fraction", cuda, warp_issue_fraction, 0.05, 1, "1", "fraction", "Share of the cycles one warp of a SIMT GEMM keeps its sub-partition's FMA pipe busy (its own shared-memory loads, addressing and operand dependencies): with fewer than 1/this warps a sub-partition, the pipe idles the rest (a kernel of 4 warps a CTA and 1 CTA an SM runs at this share of cuda.sustained_fraction)"),
 
     INT("l1.hit_cycles", l1, hit_cycles, 1, 10000, "33", "SM cycles", "Load-to-use latency of an L1 hit"),
     INT("l1.line_bytes", l1, line_bytes, 32, 1024, "128", "bytes", "L1 line size"),

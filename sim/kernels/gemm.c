@@ -489,7 +489,7 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->mma_hold = (uint64_t)gemm_mma_hold(cfg, &r->map); /* a stage is free once the MMA after it finished */
     r->prologue_ps = op->tile_m ? 0 : clock_ps(&clk, (double)cfg->sm.gemm_prologue_cycles);
     r->smem_ps_per_byte = 1e6 / (double)cfg->gpu.clock_mhz / (double)cfg->sm.smem_bytes_per_clk;
-    r->mma_fraction = gemm_mma_fraction(cfg, &r->map);
+    r->mma_fraction = gemm_mma_fraction(cfg, &r->map) * gemm_simt_issue(cfg, op, &r->map);
     double lsu = gemm_lsu_instrs_per_ktile(&r->map, r->eb);
     if (lsu > 0) {
         r->lsu_ps_per_byte = lsu / cfg->sm.lsu_instr_per_clk * (1e6 / (double)cfg->gpu.clock_mhz) /

@@ -151,9 +151,26 @@ double gemm_mma_fraction(const gpu_config *cfg, const gemm_map *m)
     return m->fam && m->fam->tma ? cfg->tensor.sustained_fraction : cfg->tensor.mma_sync_fraction;
 }
 
-static double family_rate(const gpu_config *cfg, const gemm_map *m, dtype_id dt)
+double gemm_simt_issue(const gpu_config *cfg, const gemm_params *op, const gemm_map *m)
 {
-    return (m->tensor ? tensor_core_rate(cfg, dt) : cfg->cuda.fp32_flops_per_clk) * gemm_mma_fraction(cfg, m);
+    if (m->tensor) return 1;
+    /* the warps of this kernel a sub-partition holds: its CTAs an SM (occupancy, or fewer when the grid
+     * does not fill the SMs) x consumer warps / sub-partitions; each keeps the pipe busy
+     * cuda.warp_issue_fraction of the cycles */
+    int64_t occ = sm_occupancy(cfg, &m->shape);
+    int64_t ctas = cdiv(op->m, m->tm) * cdiv(op->n, m->tn) * m->split_k;
+    int64_t per_sm = cdiv(ctas, cfg->gpu.sm_count);
+    if (per_sm < occ) occ = per_sm;
+    if (occ < 1) occ = 1;
+    double wps = (double)(occ * m->consumer_warps) / (double)cfg->sm.subpartitions;
+    double u = wps * cfg->cuda.warp_issue_fraction;
+    return u < 1 ? u : 1;
+}
+
+static double family_rate(const gpu_config *cfg, const gemm_params *op, const gemm_map *m, dtype_id dt)
+{
+    return (m->tensor ? tensor_core_rate(cfg, dt) : cfg->cuda.fp32_flops_per_clk) * gemm_mma_fraction(cfg, m) *
+           gemm_simt_issue(cfg, op, m);
 }
 
 double gemm_reduce_s(const gpu_config *cfg, const gemm_params *op, const gemm_map *m)
@@ -171,7 +188,7 @@ static double estimate(const gpu_config *cfg, const gemm_params *op, const gemm_
 {
     int eb = dtype_bytes(op->dtype);
     double clk = (double)cfg->gpu.clock_mhz * 1e6;
-    double rate = family_rate(cfg, m, op->dtype);
+    double rate = family_rate(cfg, op, m, op->dtype);
     int64_t nsm = cfg->gpu.sm_count;
     int64_t occ = sm_occupancy(cfg, &m->shape);
     if (occ < 1) return INFINITY;

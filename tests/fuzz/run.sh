@@ -16,7 +16,7 @@ clang $flags tests/fuzz/fuzz_trace.c $lib -liniparser -lm -o "$out/fuzz_trace"
 reg="sim/arch/dram_rowpol*.c sim/arch/dram_sched*.c sim/config/dtype.c"
 clang $flags tests/fuzz/fuzz_config.c sim/config/config.c sim/config/params.c \
     sim/arch/prefetch*.c sim/arch/l2_repl*.c $reg -liniparser -lm -o "$out/fuzz_config"
-clang $flags tests/fuzz/fuzz_import.c sim/import/torch_import.c $lib -liniparser -ljson-c -lm -o "$out/fuzz_import"
+clang $flags tests/fuzz/fuzz_import.c sim/import/torch_import.c sim/import/eltwise_costs.c $lib -liniparser -ljson-c -lm -o "$out/fuzz_import"
 # the sweep's --vary parser checks values against the parameter table
 clang $flags tests/fuzz/fuzz_vary.c sim/cli/vary.c sim/config/config.c sim/config/params.c \
     sim/arch/prefetch*.c sim/arch/l2_repl*.c $reg -liniparser -lm -o "$out/fuzz_vary"

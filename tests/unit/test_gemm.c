@@ -1,4 +1,5 @@
 /* test_gemm.c: the GEMM mapping (default and explicit) and mapping errors. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -166,6 +167,28 @@ static void test_families(void **state)
     assert_true(gemm_lsu_store_instrs_per_elem(&a, 2) == 0);
 }
 
+/* A SIMT GEMM with one warp a sub-partition keeps its FMA pipes busy cuda.warp_issue_fraction of
+ * the time; two or more warps a sub-partition fill them; tensor-core mappings are not affected. */
+static void test_simt_issue(void **state)
+{
+    (void)state;
+    const char *sets[] = { "cuda.warp_issue_fraction=0.7" };
+    gpu_config c = test_config(sets, 1);
+    char err[512];
+    gemm_params op = gemm(1024, 1024, 1024, DT_FP32);
+    op.tile_m = 128; op.tile_n = 64; op.tile_k = 8; op.warps = 4; op.stages = 3;
+    gemm_map m;
+    assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), 0);
+    /* 128 CTAs on 132 SMs: one CTA an SM, 4 warps over 4 sub-partitions */
+    assert_true(fabs(gemm_simt_issue(&c, &op, &m) - 0.7) < 1e-9);
+    op.warps = 8;
+    assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), 0);
+    assert_true(gemm_simt_issue(&c, &op, &m) == 1.0);
+    gemm_params t = gemm(1024, 1024, 1024, DT_FP16);
+    assert_int_equal(gemm_map_choose(&c, &t, &m, err, sizeof err), 0);
+    assert_true(gemm_simt_issue(&c, &t, &m) == 1.0);
+}
+
 /* A lower LSU rate makes a misaligned GEMM slower (the mechanism, not a fitted number). */
 static void test_lsu_bound(void **state)
 {
@@ -216,6 +239,7 @@ int main(void)
         cmocka_unit_test(test_explicit_and_errors),
         cmocka_unit_test(test_families),
         cmocka_unit_test(test_lsu_bound),
+        cmocka_unit_test(test_simt_issue),
         cmocka_unit_test(test_misfit_reason),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
