@@ -90,8 +90,8 @@ int64_t gemm_ktile_sync_cycles(const gpu_config *cfg, const gemm_map *m);
 /* 1 when the family's MMAs are asynchronous (wgmma) and hold one more stage than the loads ahead */
 int gemm_mma_hold(const gpu_config *cfg, const gemm_map *m);
 double gemm_mma_fraction(const gpu_config *cfg, const gemm_map *m);
-/* A SIMT mapping's share of its sub-partitions' FMA pipes that its warps keep busy: warps a
- * sub-partition x cuda.warp_issue_fraction, at most 1 (1 for tensor-core mappings). */
+/* A CUDA-core mapping's (simt, gemv, gemm_sn) share of its sub-partitions' FMA pipes that its warps
+ * keep busy: warps a sub-partition x cuda.warp_issue_fraction, at most 1 (1 for tensor-core mappings). */
 double gemm_simt_issue(const gpu_config *cfg, const gemm_params *op, const gemm_map *m);
 /* Load/store-unit instructions per k-tile of one CTA (0 for TMA kernels). */
 double gemm_lsu_instrs_per_ktile(const gemm_map *m, int eb);
