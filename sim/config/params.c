@@ -156,7 +156,7 @@ const param gpusim_params[] = {
     DBL("host.eager_gemm_us", host, eager_gemm_us, 0, 10000, "11", "us", "Host time to launch one GEMM eagerly: the library call (cuBLAS heuristics cache, descriptors, launch) instead of host.eager_gap_us"),
     DBL("host.eager_copy_us", host, eager_copy_us, 0, 10000, "6", "us", "Host time to issue one copy eagerly (a cudaMemcpyAsync call, no kernel set-up of the framework's) instead of host.eager_gap_us"),
     DBL("host.page_fault_us", host, page_fault_us, 0, 10000, "2", "us", "Host time the first touch of one 4 KiB page of a pageable buffer costs (the kernel's page fault: allocate and zero the page), charged to a pageable d2h copy's staging memcpy into a destination never touched since it was mapped: copy first_touch=1"),
-    DBL("host.graph_gap_us", host, graph_gap_us, 0, 10000, "1.4", "us", "Time between kernels in a CUDA-graph replay"),
+    DBL("host.graph_gap_us", host, graph_gap_us, 0, 10000, "1.4", "us", "Time between kernels in a CUDA-graph replay, from one kernel's end to the next one's start (the first kernel of a replay pays host.kernel_setup_us behind earlier work)"),
     DBL("host.kernel_tail_us", host, kernel_tail_us, 0, 10000, "1", "us", "Last CTA done to kernel completion visible (flush, event)"),
     DBL("host.kernel_setup_us", host, kernel_setup_us, 0, 10000, "1.4", "us", "GPU-side start of a stream-launched kernel queued behind its predecessor: the front end fetches and processes the launch, then the first CTAs start (CUDA-graph replays pay host.graph_gap_us instead)"),
 };
