@@ -20,9 +20,10 @@
  *   data out: the output (forward) or the loss once per epoch (.item()), to pageable
  *     host memory.
  * Host time: gpusim charges each eager launch host.eager_*_us itself; the trace adds
- * `cpu` ops for the framework's work between phases that is not a launch
- * (zero_grad, the autograd engine's start, Optimizer.step's Python, GradScaler),
- * with the defaults below calibrated on shared/hw/h100/mlp.csv (gen_mlp.c).
+ * `cpu` ops for the framework's work that is not a launch (zero_grad, the forward's
+ * and backward's per-layer bookkeeping, Optimizer.step's Python, GradScaler), each a
+ * constant plus a cost per layer or parameter tensor fitted on our own measurements of
+ * other MLPs (gen_mlp.c, analysis/hw/h100_s8/fit_host.py).
  */
 #ifndef GPUSIM_GEN_MLP_H
 #define GPUSIM_GEN_MLP_H
