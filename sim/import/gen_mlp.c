@@ -74,7 +74,7 @@
 #define OPTIM_BETWEEN_FRAC (317.0 / 1125.0) /* shared equally by the gaps between foreach ops */
 
 /* Host time beyond the launches' own charges (us), fitted as the header says
- * (analysis/hw/h100_s8/fit_host.md has the fit and its residuals). */
+ * (analysis/hw/h100_s8/fit_host.txt has the fit and its residuals). */
 #define HOST_ZERO_GRAD_US 31.6          /* + _PER_TENSOR per parameter tensor */
 #define HOST_ZERO_GRAD_PER_TENSOR 4.51
 #define HOST_FORWARD_US 115.4            /* + _PER_LAYER per Linear layer */
@@ -152,25 +152,26 @@ void gen_mlp_default_opts(gen_mlp_opts *o)
     o->zero_grad_us = o->forward_us = o->backward_us = o->optim_us = o->scaler_us = -1;
 }
 
+/* A phase fitted as start + layer x L: the user's total (>= 0) replaces it, split in the model's
+ * proportions (all at the start where the model is 0). */
+static void split_phase(double total, double start, double layer, double L, double *s, double *l)
+{
+    double m = start + layer * L;
+    *s = start;
+    *l = layer;
+    if (total >= 0) {
+        *s = m > 0 ? total * start / m : total;
+        *l = m > 0 ? total * layer / m : 0;
+    }
+}
+
 gen_host_times gen_mlp_host_times(const gen_mlp_opts *o)
 {
     const double L = o->nlayers - 1, T = 2 * L; /* Linear layers; a weight and a bias each */
     gen_host_times h;
     h.zero_grad = o->zero_grad_us >= 0 ? o->zero_grad_us : HOST_ZERO_GRAD_US + HOST_ZERO_GRAD_PER_TENSOR * T;
-    h.forward_start = HOST_FORWARD_US;
-    h.forward_layer = HOST_FORWARD_PER_LAYER;
-    if (o->forward_us >= 0) { /* the user's total, in the model's proportions */
-        double m = HOST_FORWARD_US + HOST_FORWARD_PER_LAYER * L;
-        h.forward_start = m > 0 ? o->forward_us * HOST_FORWARD_US / m : o->forward_us;
-        h.forward_layer = m > 0 ? o->forward_us * HOST_FORWARD_PER_LAYER / m : 0;
-    }
-    h.backward_start = HOST_BACKWARD_US;
-    h.backward_layer = HOST_BACKWARD_PER_LAYER;
-    if (o->backward_us >= 0) {
-        double m = HOST_BACKWARD_US + HOST_BACKWARD_PER_LAYER * L;
-        h.backward_start = m > 0 ? o->backward_us * HOST_BACKWARD_US / m : o->backward_us;
-        h.backward_layer = m > 0 ? o->backward_us * HOST_BACKWARD_PER_LAYER / m : 0;
-    }
+    split_phase(o->forward_us, HOST_FORWARD_US, HOST_FORWARD_PER_LAYER, L, &h.forward_start, &h.forward_layer);
+    split_phase(o->backward_us, HOST_BACKWARD_US, HOST_BACKWARD_PER_LAYER, L, &h.backward_start, &h.backward_layer);
     h.optim = o->optim_us >= 0 ? o->optim_us : HOST_OPTIM_US + HOST_OPTIM_PER_TENSOR * T;
     h.scaler = o->scaler_us >= 0 ? o->scaler_us : HOST_SCALER_US;
     return h;
@@ -337,6 +338,7 @@ typedef struct gen_w {
     const gen_mlp_opts *o;
     gen_mlp_summary s;
     int graph_now;      /* inside a `mode graph` segment */
+    gen_host_times ht;  /* the phases' host times (gen_mlp_host_times of o) */
 } gen_w;
 
 static const char *half_name(const gen_mlp_opts *o) { return o->dtype == GEN_BF16 ? "bf16" : "fp16"; }
@@ -432,7 +434,7 @@ static void w_step(gen_w *w, int64_t bs, int64_t step_i, int epoch_end, const in
     const double act_fl = eltwise_flops_per_elem(o->act == GEN_GELU ? "gelu" : "relu"),
                  act_bw_fl = eltwise_flops_per_elem(o->act == GEN_GELU ? "gelu_backward" : "threshold_backward");
     const char *act = act_names[o->act];
-    const gen_host_times ht = gen_mlp_host_times(o);
+    const gen_host_times ht = w->ht;
     char nm[64];
 
     if (!o->data_on_device) {
@@ -545,7 +547,7 @@ int gen_mlp_write(const gen_mlp_opts *o, const char *cmdline, FILE *out, gen_mlp
                   size_t errlen)
 {
     if (gen_mlp_check(o, err, errlen)) return -2;
-    gen_w w = { .out = out, .o = o };
+    gen_w w = { .out = out, .o = o, .ht = gen_mlp_host_times(o) };
     const int L = o->nlayers - 1;
     int64_t params[2 * GEN_MLP_MAX_LAYERS];
     int np = 0;
@@ -576,7 +578,7 @@ int gen_mlp_write(const gen_mlp_opts *o, const char *cmdline, FILE *out, gen_mlp
             o->softmax_head ? ", softmax head" : "", o->graph ? ", CUDA-graph replay" : ", eager",
             o->data_on_device ? ", data on the device" : o->pinned ? ", batches from pinned memory" : ", batches from pageable memory");
     if (o->train && !o->graph) {
-        const gen_host_times ht = gen_mlp_host_times(o);
+        const gen_host_times ht = w.ht;
         fprintf(out, "# the framework's host time as cpu ops (zero_grad %g us, forward %g us, backward %g us, optimizer step %g us",
                 ht.zero_grad, ht.forward_start + L * ht.forward_layer, ht.backward_start + L * ht.backward_layer, ht.optim);
         if (o->dtype == GEN_FP16 && !o->no_scaler) fprintf(out, ", GradScaler %g us", ht.scaler);

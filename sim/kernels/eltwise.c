@@ -55,7 +55,7 @@ typedef struct elt_run {
     uint64_t eb;            /* bytes per element */
     int64_t nin, nout;
     double flops;
-    dtype_id dt;
+    dtype_id math_dt;       /* the arithmetic's type: PyTorch computes 16-bit tensors in float (opmath) */
     int src_host, dst_host; /* inputs / outputs in host memory (zero-copy) */
     uint32_t dma;           /* MEM_DMA: a device-to-device copy the copy engines move (no instructions), else 0 */
     uint64_t slices;        /* ELT_PER_CTA-element slices */
@@ -132,8 +132,7 @@ static void data_in(void *ctx, uint64_t arg)
         int nsp = (int)gpu_cfg(r->g)->sm.subpartitions;
         double per_sp = r->flops * (double)(bytes / r->eb) / (double)nsp;
         for (int sp = 0; sp < nsp; sp++) {
-            /* PyTorch computes 16-bit tensors in float (its opmath type): the fp32 rate */
-            uint64_t d = sm_fma(s, sp, r->dt == DT_FP16 || r->dt == DT_BF16 ? DT_FP32 : r->dt, per_sp, 1.0, t);
+            uint64_t d = sm_fma(s, sp, r->math_dt, per_sp, 1.0, t);
             if (d > done) done = d;
         }
     }
@@ -227,7 +226,8 @@ int eltwise_launch(op_exec *ex, uint64_t t, const eltwise_work *w)
     r->e = gpu_engine(ex->g);
     r->p = gpu_pcie(ex->g);
     r->elems = w->elems; r->eb = w->eb;
-    r->nin = w->nin; r->nout = w->nout; r->flops = w->flops; r->dt = w->dt;
+    r->nin = w->nin; r->nout = w->nout; r->flops = w->flops;
+    r->math_dt = w->dt == DT_FP16 || w->dt == DT_BF16 ? DT_FP32 : w->dt;
     r->src_host = w->src_host; r->dst_host = w->dst_host;
     r->dma = w->dma ? MEM_DMA : 0;
     r->slices = (r->elems + ELT_PER_CTA - 1) / ELT_PER_CTA;

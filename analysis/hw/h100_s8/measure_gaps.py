@@ -54,32 +54,32 @@ for what, fn in (("graph", lambda: g.replay()), ("eager_queued", lambda: (buf.fi
                      gap_us=round(statistics.median(gaps), 3), gap_min_us=round(min(gaps), 3),
                      per_kernel_us=round(span / len(ev), 3)))
     print(rows[-1], flush=True)
-# the event pair around one kernel behind the fill
-res = []
-for _ in range(53):
-    torch.cuda.synchronize()
-    buf.fill_(1.0)
-    e0, e1 = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    e0.record(); a.add_(1); e1.record()
-    torch.cuda.synchronize()
-    res.append(e0.elapsed_time(e1) * 1e3)
+
+
+def event_us(kernels_between):
+    """Median over 50 (after 3 warm-ups) of CUDA events around `kernels_between` add_ kernels queued
+    right behind the 256 MiB fill: the data's protocol."""
+    res = []
+    for _ in range(53):
+        torch.cuda.synchronize()
+        buf.fill_(1.0)
+        e0, e1 = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
+        e0.record()
+        for _ in range(kernels_between):
+            a.add_(1)
+        e1.record()
+        torch.cuda.synchronize()
+        res.append(e0.elapsed_time(e1) * 1e3)
+    return statistics.median(res[3:]), min(res[3:])
+
+
 ev = kernels(lambda: (buf.fill_(1.0), a.add_(1)))
 k = [e for e in ev if e["args"].get("grid") == [1, 1, 1]][-1]
-rows.append(dict(what="event_pair_one_kernel", kernels=1, kernel_us=k["dur"], gap_us=round(statistics.median(res[3:]), 3),
-                 gap_min_us=round(min(res[3:]), 3), per_kernel_us=round(statistics.median(res[3:]), 3)))
-print(rows[-1], flush=True)
-# two kernels between the events: what the second adds
-res2 = []
-for _ in range(53):
-    torch.cuda.synchronize()
-    buf.fill_(1.0)
-    e0, e1 = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
-    e0.record(); a.add_(1); a.add_(1); e1.record()
-    torch.cuda.synchronize()
-    res2.append(e0.elapsed_time(e1) * 1e3)
-rows.append(dict(what="event_pair_two_kernels", kernels=2, kernel_us=k["dur"], gap_us=round(statistics.median(res2[3:]), 3),
-                 gap_min_us=round(min(res2[3:]), 3), per_kernel_us=round(statistics.median(res2[3:]) / 2, 3)))
-print(rows[-1], flush=True)
+for n, what in ((1, "event_pair_one_kernel"), (2, "event_pair_two_kernels")):
+    med, lo = event_us(n)
+    rows.append(dict(what=what, kernels=n, kernel_us=k["dur"], gap_us=round(med, 3), gap_min_us=round(lo, 3),
+                     per_kernel_us=round(med / n, 3)))
+    print(rows[-1], flush=True)
 with open(os.path.join(os.environ.get("OUT", "."), "gaps.csv"), "w", newline="") as fh:
     w = csv.DictWriter(fh, fieldnames=list(rows[0].keys())); w.writeheader(); w.writerows(rows)
 print(torch.cuda.get_device_name(0))
