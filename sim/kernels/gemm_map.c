@@ -316,7 +316,9 @@ static int complete(const gpu_config *cfg, const gemm_params *op, gemm_map *m)
          * cuBLAS runs tf32 on sm90_xmma kernels that name none: no multicast (gemm_more.csv) */
         m->cluster = cdiv(op->n, m->tn) >= 2 && op->dtype != DT_TF32 ? 2 : 1;
     } else {
-        m->warps = f->warps ? f->warps : m->tm * m->tn >= 128 * 128 ? 8 : 4;
+        /* cuBLAS's SIMT kernels give a warp 32x16 to 32x32 outputs in their smallest tiles: 32x32 and
+         * 64x32 run 2 warps (sm80 xmma ffma ..._warpsize1x2x1; gemm_kernels.csv, gemm_more.csv) */
+        m->warps = f->warps ? f->warps : m->tm * m->tn >= 128 * 128 ? 8 : !f->tensor && m->tm * m->tn <= 64 * 32 ? 2 : 4;
         m->consumer_warps = m->warps;
     }
     m->wm = m->tm >= m->tn && m->consumer_warps >= 8 ? 4 : 2; /* more warps along the longer side */
@@ -353,7 +355,7 @@ static void consider(gemm_map *out, double *score, int *n, int max, const gemm_m
 
 int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_families, gemm_map *out, int max)
 {
-    static const int64_t splits[] = { 1, 2, 3, 4, 6, 8, 12, 16, 24, 32 };
+    static const int64_t splits[] = { 1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 64, 128 };
     double score[16];
     int n = 0, align = gemm_align_bytes(op);
     if (max > 16) max = 16;

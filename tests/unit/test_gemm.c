@@ -132,6 +132,15 @@ static void test_families(void **state)
         int64_t acc = m.tm * m.tn / (m.warps * 32);
         assert_int_equal(m.shape.regs_per_thread, 3 * acc + 24 > 255 ? 255 : 3 * acc + 24);
     }
+    /* cuBLAS's smallest SIMT tiles run 2 warps (sm80 xmma ffma 32x32 ..._warpsize1x2x1): a 128^3 fp32
+     * GEMM takes a 32x32 tile with 2 warps; a 64x64 C over K = 16384 splits K 128 ways, as
+     * cutlass_80_simt_sgemm_64x64_8x5 does on a [1, 1, 128] grid (h100_s2/fp32_skinny.csv) */
+    gemm_params sq = gemm(128, 128, 128, DT_FP32);
+    assert_int_equal(gemm_map_choose(&c, &sq, &m, err, sizeof err), 0);
+    assert_true(m.tm == 32 && m.tn == 32 && m.warps == 2);
+    gemm_params deep = gemm(64, 64, 16384, DT_FP32);
+    assert_int_equal(gemm_map_choose(&c, &deep, &m, err, sizeof err), 0);
+    assert_true(m.tm == 64 && m.tn == 64 && m.warps == 4 && m.split_k == 128);
     /* gemmSN: 4 x 64 outputs per 256-thread CTA over the whole K, never split */
     gemm_params sn = gemm(16, 4096, 4096, DT_FP32);
     assert_int_equal(gemm_map_choose(&c, &sn, &m, err, sizeof err), 0);
