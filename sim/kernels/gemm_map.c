@@ -33,6 +33,9 @@ static const int64_t wgmma_tiles[][2] = { {8, 64}, {16, 64}, {24, 64}, {32, 64},
 static const int64_t wgmma_tf32_tiles[][2] = { {128, 64}, {128, 128}, {256, 64}, {256, 128} };
 static const int64_t mma_tiles[][2] = { {64, 64}, {64, 128}, {128, 64}, {128, 128}, {64, 256}, {256, 64},
                                         {128, 256}, {256, 128} };
+/* cuBLAS's sm75 kernels for rows not 4-byte aligned (cutlass_75_tensorop_s1688gemm_..._align1) come in
+ * 64x64, 128x128 and 256x128 tiles (every H100 file: gemm_more.csv, h100_s2/misaligned.csv) */
+static const int64_t turing_tiles[][2] = { {64, 64}, {128, 128}, {128, 256}, {256, 128} };
 /* cuBLAS's SIMT tiles, from the kernel names in every H100 file: sm80 xmma ffma tilesizeAxB is A rows of C by
  * B columns here (9792x7552x16 runs 128x32 on a [77, 236] grid), cutlass simt sgemm AxB is B x A (4x1024x1024
  * runs 128x32 on [8, 1, 16]) */
@@ -55,7 +58,7 @@ const gemm_family gemm_families[GF_COUNT] = {
                         .doc = "cp.async (4-16 byte vectors, one instruction per vector per thread) into shared memory, "
                                "ldmatrix into registers, mma.sync; one CTA per tile, split-K with a reduce kernel" },
     [GF_TURING_MMA] = { .name = "turing_mma", .tensor = 1, .min_vec_bytes = 2, .max_vec_bytes = 2, .split = 1,
-                        .group_m = 8, .tiles = mma_tiles, .ntiles = NT(mma_tiles), .k_bytes = 64, .max_stages = 2,
+                        .group_m = 8, .tiles = turing_tiles, .ntiles = NT(turing_tiles), .k_bytes = 64, .max_stages = 2,
                         .doc = "2-byte global loads into registers then shared-memory stores (no cp.async below 4 "
                                "bytes), ldmatrix, mma.sync; for rows not 4-byte aligned" },
     [GF_SIMT] = { .name = "simt", .min_vec_bytes = 4, .max_vec_bytes = 16, .smem_operands = 1, .split = 1, .group_m = 8,
@@ -73,6 +76,12 @@ const gemm_family gemm_families[GF_COUNT] = {
 };
 
 static int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+/* The tiles of cuBLAS's cutlass_80_simt_sgemm kernels (named BxA: 64x64, 128x32, 128x64, 256x128) */
+static int cutlass_simt_tile(int64_t tm, int64_t tn)
+{
+    return (tm == 64 && tn == 64) || (tm == 32 && tn == 128) || (tm == 64 && tn == 128) || (tm == 128 && tn == 256);
+}
 
 static int out_bytes(dtype_id dt) { return dt == DT_FP16 || dt == DT_BF16 || dt == DT_FP8 ? 2 : 4; }
 
@@ -381,6 +390,14 @@ int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_fa
                 m.split_k = splits[s];
                 if (f->tma && m.split_k > 2) continue;  /* Hopper kernels split by stream-K */
                 if (!f->split && m.split_k > 1) continue;
+                /* cuBLAS splits K of an fp32 GEMM with few tiles (16 or fewer) with cutlass_80_simt_sgemm_..._align1
+                 * kernels and a separate reduce: one 4-byte element per load; with more tiles, in place with
+                 * the 16-byte sm80 xmma kernels (h100_s2/fp32_skinny.csv: [1, 1, 128], [8, 1, 64], [2, 1, 64]
+                 * grids vs [1, 32, 33], [1, 64, 4]; the seed's profile: [2, 1, 7]) */
+                if (fid == GF_SIMT && m.split_k > 1 && cdiv(op->m, m.tm) * cdiv(op->n, m.tn) <= 16) {
+                    if (!cutlass_simt_tile(m.tm, m.tn)) continue;
+                    if (m.vec_bytes > 4) m.vec_bytes = 4;
+                }
                 m.stream_k = f->tma && m.split_k == 2;
                 if (m.stream_k) m.split_k = 1;
                 if (!complete(cfg, op, &m)) continue;

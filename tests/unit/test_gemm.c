@@ -104,7 +104,7 @@ static void test_families(void **state)
         { 8192, 8192, 8192, DT_FP8, GF_HOPPER_WGMMA, 16 },
         { 16, 4096, 4096, DT_FP32, GF_GEMM_SN, 16 },        /* a few rows against a wide B: gemmSN */
         { 4, 16384, 1024, DT_FP32, GF_GEMM_SN, 16 },
-        { 16, 1024, 4096, DT_FP32, GF_SIMT, 16 },           /* narrow B: split-K sgemm */
+        { 16, 1024, 4096, DT_FP32, GF_SIMT, 4 },            /* narrow B: split-K cutlass sgemm, 4-byte loads (..._align1) */
         { 16, 4096, 16384, DT_FP32, GF_SIMT, 16 },          /* deep K: split-K sgemm */
         { 32, 4096, 4096, DT_FP32, GF_SIMT, 16 },
     };
@@ -141,6 +141,23 @@ static void test_families(void **state)
     gemm_params deep = gemm(64, 64, 16384, DT_FP32);
     assert_int_equal(gemm_map_choose(&c, &deep, &m, err, sizeof err), 0);
     assert_true(m.tm == 64 && m.tn == 64 && m.warps == 4 && m.split_k == 128);
+    /* ... with the cutlass simt kernel's 4-byte loads (..._align1), as cuBLAS splits K over 16 tiles
+     * or fewer; no 32x32 tile there (cutlass ships 64x64, 32x128, 64x128, 128x256) */
+    assert_int_equal(m.vec_bytes, 4);
+    gemm_params seed = gemm(64, 128, 784, DT_FP32);
+    seed.trans_b = 1;
+    assert_int_equal(gemm_map_choose(&c, &seed, &m, err, sizeof err), 0);
+    assert_true(m.split_k == 1 || ((m.tm == 64 && m.tn == 64) || (m.tm == 32 && m.tn == 128) ||
+                                   (m.tm == 64 && m.tn == 128) || (m.tm == 128 && m.tn == 256)));
+    /* rows not 4-byte aligned: cuBLAS's sm75 kernels, 64x64, 128x128 or 256x128 tiles only */
+    int64_t odd[][3] = { { 11, 2127, 8502 }, { 357, 1319, 7083 }, { 5952, 7040, 23 }, { 2560, 27, 7424 } };
+    for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+        gemm_params o = gemm(odd[i][0], odd[i][1], odd[i][2], DT_FP16);
+        assert_int_equal(gemm_map_choose(&c, &o, &m, err, sizeof err), 0);
+        assert_ptr_equal(m.fam, &gemm_families[GF_TURING_MMA]);
+        assert_true((m.tm == 64 && m.tn == 64) || (m.tm == 128 && m.tn == 128) || (m.tm == 128 && m.tn == 256) ||
+                    (m.tm == 256 && m.tn == 128));
+    }
     /* gemmSN: 4 x 64 outputs per 256-thread CTA over the whole K, never split */
     gemm_params sn = gemm(16, 4096, 4096, DT_FP32);
     assert_int_equal(gemm_map_choose(&c, &sn, &m, err, sizeof err), 0);
