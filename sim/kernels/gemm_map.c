@@ -34,7 +34,8 @@ static const int64_t wgmma_tf32_tiles[][2] = { {128, 64}, {128, 128}, {256, 64},
 static const int64_t mma_tiles[][2] = { {64, 64}, {64, 128}, {128, 64}, {128, 128}, {64, 256}, {256, 64},
                                         {128, 256}, {256, 128} };
 /* cuBLAS's sm75 kernels for rows not 4-byte aligned (cutlass_75_tensorop_s1688gemm_..._align1) come in
- * 64x64, 128x128 and 256x128 tiles (every H100 file: gemm_more.csv, h100_s2/misaligned.csv) */
+ * 64x64, 128x128 and 256x128 tiles (either way round here; every H100 file: gemm_more.csv,
+ * h100_s2/misaligned.csv); gemm.select=best may use the sm80 tiles (mma_tiles) */
 static const int64_t turing_tiles[][2] = { {64, 64}, {128, 128}, {128, 256}, {256, 128} };
 /* cuBLAS's SIMT tiles, from the kernel names in every H100 file: sm80 xmma ffma tilesizeAxB is A rows of C by
  * B columns here (9792x7552x16 runs 128x32 on a [77, 236] grid), cutlass simt sgemm AxB is B x A (4x1024x1024
@@ -379,6 +380,7 @@ int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_fa
         const int64_t (*tiles)[2] = f->tiles;
         int ntiles = f->ntiles;
         if (!all_families && f->tma && op->dtype == DT_TF32) { tiles = wgmma_tf32_tiles; ntiles = NT(wgmma_tf32_tiles); }
+        if (all_families && fid == GF_TURING_MMA) { tiles = mma_tiles; ntiles = NT(mma_tiles); }
         for (int i = 0; i < ntiles; i++) {
             for (size_t s = 0; s < sizeof splits / sizeof splits[0]; s++) {
                 gemm_map m = { 0 };
@@ -394,7 +396,7 @@ int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_fa
                  * kernels and a separate reduce: one 4-byte element per load; with more tiles, in place with
                  * the 16-byte sm80 xmma kernels (h100_s2/fp32_skinny.csv: [1, 1, 128], [8, 1, 64], [2, 1, 64]
                  * grids vs [1, 32, 33], [1, 64, 4]; the seed's profile: [2, 1, 7]) */
-                if (fid == GF_SIMT && m.split_k > 1 && cdiv(op->m, m.tm) * cdiv(op->n, m.tn) <= 16) {
+                if (!all_families && fid == GF_SIMT && m.split_k > 1 && cdiv(op->m, m.tm) * cdiv(op->n, m.tn) <= 16) {
                     if (!cutlass_simt_tile(m.tm, m.tn)) continue;
                     if (m.vec_bytes > 4) m.vec_bytes = 4;
                 }
