@@ -87,10 +87,10 @@ int import_main(int argc, char **argv)
     }
     if (rc) { fprintf(stderr, "gpusim: %s\n", err); return gpusim_exit_status(rc); }
     fprintf(stderr,
-            "gpusim import: %s: %d GPU events -> %d ops: %d gemm (%d helper kernels folded in), %d eltwise, "
+            "gpusim import: %s: %d GPU events -> %d ops: %d gemm (%d helper kernels folded in), %d eltwise, %d reduce, "
             "%d memset, %d copy (%d first_touch), %d unmapped; %d sync; %d graph-launched\n",
-            in_path, s.gpu_events, s.ops, s.gemm, s.folded, s.eltwise, s.memset, s.copy, s.first_touch, s.unmapped, s.syncs,
-            s.graph_ops);
+            in_path, s.gpu_events, s.ops, s.gemm, s.folded, s.eltwise, s.reduce, s.memset, s.copy, s.first_touch, s.unmapped,
+            s.syncs, s.graph_ops);
     if (s.host_gaps)
         fprintf(stderr, "gpusim import: %.1f us of host time between launches (%d gaps) -> %d cpu ops, %.1f us "
                         "(host.eager_gap_us = %g us per launch, host.eager_gemm_us = %g us per GEMM, host.eager_copy_us = "

@@ -10,7 +10,8 @@
  *   bytes written = the output (in-place ops: self). They are written as integer
  *   `in=`/`out=` multiples of the output dtype, so a mixed-dtype op (fp32 -> bf16
  *   copy) keeps its bytes; a broadcast operand smaller than half the output rounds
- *   away. Reductions write `out=0` (their output is small against the input).
+ *   away. Reductions over some dimensions write `out=0` (their output is small against
+ *   the input); a reduction of the whole tensor is a `reduce` op.
  * - an aten op that launches several kernels (multi_tensor_apply over chunks)
  *   shares its elements among them in proportion to their threads (grid x block).
  *   Each kernel's grid becomes `ctas=` (gpusim uses it where it is smaller than its
@@ -77,6 +78,7 @@ typedef struct cop {         /* a cpu_op event */
     size_t arg0;             /* first of its args in the pool */
     int nargs;
     int shapes;              /* it had "Input Dims" */
+    int full_reduce;         /* a reduction to one value: its dim list is "[]" in "Concrete Inputs", or it has none */
     int line;                /* where its event starts in the profile */
 } cop;
 
@@ -227,6 +229,23 @@ static void tensor_shape(targ *a, json_object *dims, json_object *strides)
     }
 }
 
+static int is_reduction(const char *n);
+
+/* A reduction whose dim list (the first ScalarList argument) is empty, or that has none:
+ * PyTorch reduces every dimension (torch.mean(x), x.sum()). */
+static int reduces_all(const char *name, json_object *types, json_object *concrete)
+{
+    if (!is_reduction(name)) return 0;
+    size_t n = types && json_object_is_type(types, json_type_array) ? json_object_array_length(types) : 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object *t = json_object_array_get_idx(types, i);
+        if (!t || !json_object_is_type(t, json_type_string) || strcmp(json_object_get_string(t), "ScalarList")) continue;
+        json_object *c = concrete && json_object_is_type(concrete, json_type_array) ? json_object_array_get_idx(concrete, i) : NULL;
+        return c && json_object_is_type(c, json_type_string) && !strcmp(json_object_get_string(c), "[]");
+    }
+    return 1;
+}
+
 static int add_cpu_op(importer *im, json_object *ev, json_object *args, int line)
 {
     cop o = { 0 };
@@ -278,7 +297,8 @@ static int add_cpu_op(importer *im, json_object *ev, json_object *args, int line
     }
     json_object *nm = jget(ev, "name");
     o.name = strdup(nm && json_object_is_type(nm, json_type_string) ? json_object_get_string(nm) : "?");
-    one_line(o.name);
+    if (o.name) one_line(o.name);
+    if (o.name && o.shapes) o.full_reduce = reduces_all(o.name, types, args ? jget(args, "Concrete Inputs") : NULL);
     if (!o.name || VEC_PUSH(im->ops, o)) { free(o.name); return oom(im); }
     return 0;
 }
@@ -1042,6 +1062,16 @@ static int write_trace(importer *im, const torch_import_opts *opts, FILE *out, F
             }
             int64_t el = (int64_t)llround(elf);
             if (el < 1) el = 1;
+            if (o->full_reduce && strstr(g->name, "reduce_kernel") &&
+                (es.dt == DT_FP32 || es.dt == DT_FP16 || es.dt == DT_BF16)) {
+                /* a reduction to one value: PyTorch's reduce_kernel, gpusim's `reduce` op */
+                fprintf(out, "# %s | %s\n", o->name, kname);
+                op_label(o->name, "reduce", seq, label, sizeof label);
+                fprintf(out, "reduce name=%s elems=%lld dtype=%s stream=%lld\n", label, (long long)el,
+                        dtype_name((dtype_id)es.dt), (long long)st);
+                S->reduce++;
+                continue;
+            }
             fprintf(out, "# %s | %s\n", o->name, kname);
             op_label(o->name, "eltwise", seq, label, sizeof label);
             fprintf(out, "eltwise name=%s elems=%lld dtype=%s in=%lld out=%lld flops=%g", label, (long long)el,

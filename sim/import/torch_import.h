@@ -8,6 +8,8 @@
  *   mm / addmm / matmul / linear / bmm / baddbmm -> gemm (layout from the strides;
  *     cuBLAS helper kernels of the same aten op, split-K reduce, epilogue, scal,
  *     workspace memset, are folded into it: gpusim models split-K itself);
+ *   a reduction of a whole tensor to one value (its dim list "[]" in "Concrete Inputs",
+ *     or none: torch.mean(x), x.sum()) run by PyTorch's reduce_kernel -> reduce;
  *   any other kernel of an aten op with shapes -> eltwise, element count, inputs,
  *     outputs and dtype from "Input Dims" / "Input type" (the op's kernels share it);
  *   memcpy -> copy (pinned or pageable from the event name; a pageable d2h into a host
@@ -32,8 +34,9 @@
 
 typedef struct torch_import_summary {
     int gpu_events;      /* kernels, memcpys and memsets in the profile */
-    int ops;             /* trace ops written (gemm + eltwise + copy + memset + unmapped) */
+    int ops;             /* trace ops written (gemm + eltwise + reduce + copy + memset + unmapped) */
     int gemm, eltwise, copy, memset;
+    int reduce;          /* reductions to one value (reduce_kernel of torch.sum / torch.mean of a whole tensor) */
     int folded;          /* helper kernels folded into their GEMM */
     int unmapped;        /* written as memory-bound eltwise from the event alone */
     int syncs;           /* host synchronisations written as `sync` */

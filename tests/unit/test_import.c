@@ -309,6 +309,41 @@ static void test_fused_adam(void **state)
     free(out);
 }
 
+/* A reduction of the whole tensor (dim list "[]" in "Concrete Inputs", as torch.mean(x) records)
+ * run by reduce_kernel becomes a `reduce` op; a reduction over a dimension ("[0]") stays an eltwise
+ * with no output. Fails if the importer ignores "Concrete Inputs". */
+static void test_full_reduction(void **state)
+{
+    (void)state;
+    int rc;
+    torch_import_summary sum;
+#define RED(ext, name, dims) \
+    "{\"ph\":\"X\",\"cat\":\"cpu_op\",\"name\":\"" name "\",\"pid\":1,\"tid\":1,\"ts\":" #ext "0,\"dur\":5," \
+    "\"args\":{\"External id\":" #ext ",\"Input Dims\":[[64,10],[],[],[]],\"Input Strides\":[[10,1],[],[],[]]," \
+    "\"Input type\":[\"float\",\"ScalarList\",\"Scalar\",\"\"],\"Concrete Inputs\":[\"\",\"" dims "\",\"False\",\"\"]}},\n"
+    const char *text = "{\"traceEvents\": ["
+        RED(1, "aten::mean", "[]")
+        RT("cudaLaunchKernel", 4, 1, 11, 2)
+        GPU("kernel", "void at::native::reduce_kernel<512, 1, ReduceOp<float, MeanOps<float> > >(R)", 4, 1, 14, 2, 7,
+            ",\"grid\":[1,1,1],\"block\":[128,1,1]")
+        RED(2, "aten::sum", "[0]")
+        RT("cudaLaunchKernel", 5, 2, 21, 2)
+        GPU("kernel", "void at::native::reduce_kernel<256, 2, ReduceOp<float, func_wrapper_t<float> > >(R)", 5, 2, 24, 4, 7,
+            ",\"grid\":[1,1,1],\"block\":[4,64,1]")
+        "{}]}";
+#undef RED
+    char *out = import_text(text, &rc, &sum, NULL);
+    if (rc) fail_msg("%s", err);
+    assert_non_null(strstr(out, "reduce name=mean_1 elems=640 dtype=fp32 stream=0"));
+    assert_non_null(strstr(out, "eltwise name=sum_2 elems=640 dtype=fp32 in=1 out=0"));
+    assert_int_equal(sum.reduce, 1);
+    assert_int_equal(sum.eltwise, 1);
+    trace *t = NULL;
+    assert_int_equal(trace_parse(&t, "r.trace", out, strlen(out), err, sizeof err), 0);
+    trace_destroy(t);
+    free(out);
+}
+
 static void test_graph_mode(void **state)
 {
     (void)state;
@@ -385,6 +420,7 @@ int main(void)
         cmocka_unit_test(test_mapping),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_bare_array_and_literals),
+        cmocka_unit_test(test_full_reduction),
         cmocka_unit_test(test_graph_mode),
         cmocka_unit_test(test_fused_adam),
         cmocka_unit_test(test_first_touch),
