@@ -99,9 +99,9 @@ int gen_main(int argc, char **argv)
     }
     if (rc) { fprintf(stderr, "gpusim: gen mlp: %s\n", err); return gpusim_exit_status(rc); }
     fprintf(stderr,
-            "gpusim gen mlp: %lld steps, %lld ops: %lld gemm, %lld eltwise, %lld softmax, %lld copy, %lld cpu, %lld sync; "
-            "%lld parameters\n",
-            (long long)s.steps, (long long)s.ops, (long long)s.gemm, (long long)s.eltwise, (long long)s.softmax,
-            (long long)s.copy, (long long)s.cpu, (long long)s.sync, (long long)s.params);
+            "gpusim gen mlp: %lld steps, %lld ops: %lld gemm, %lld eltwise, %lld reduce, %lld softmax, %lld copy, %lld cpu, "
+            "%lld sync; %lld parameters\n",
+            (long long)s.steps, (long long)s.ops, (long long)s.gemm, (long long)s.eltwise, (long long)s.reduce,
+            (long long)s.softmax, (long long)s.copy, (long long)s.cpu, (long long)s.sync, (long long)s.params);
     return 0;
 }

@@ -15,7 +15,7 @@
  *   (eltwise in=1 out=0). Gradients are stolen by AccumulateGrad (zero_grad sets them
  *   to None), so no accumulation kernel.
  * - Loss: ce = log_softmax (a `softmax` op) + nll_loss (one small kernel); mse =
- *   mse_loss + mean, as the seed's profile. Backward: the loss's ones_like fill and
+ *   mse_loss + mean (a `reduce` op), as the seed's profile. Backward: the loss's ones_like fill and
  *   the kernels the profile shows (mse: fill, mse_backward, mul; ce: zero fill and
  *   scatter of nll_loss_backward, then log_softmax_backward); the softmax head's
  *   backward is one kernel.
@@ -366,6 +366,13 @@ static void w_elt(gen_w *w, const char *name, int64_t elems, const char *dtype, 
     w_elt_rep(w, name, elems, dtype, in, out, flops, 1);
 }
 
+/* A reduction of a whole tensor to one value (the loss's mean): PyTorch's reduce_kernel. */
+static void w_reduce(gen_w *w, const char *name, int64_t elems, const char *dtype)
+{
+    fprintf(w->out, "reduce  name=%s elems=%" PRId64 " dtype=%s\n", name, elems, dtype);
+    w->s.reduce++;
+}
+
 static void w_softmax(gen_w *w, const char *name, int64_t rows, int64_t cols, const char *dtype)
 {
     fprintf(w->out, "softmax name=%s rows=%" PRId64 " cols=%" PRId64 " dtype=%s\n", name, rows, cols, dtype);
@@ -468,7 +475,7 @@ static void w_step(gen_w *w, int64_t bs, int64_t step_i, int epoch_end, const in
         if (o->loss == GEN_LOSS_MSE) {
             if (amp && !o->softmax_head) w_elt(w, "out_to_fp32", bs * W[L], h, 1, 2, 0);
             w_elt(w, "mse_loss", bs * W[L], "fp32", 2, 1, 2);
-            w_elt(w, "mean", bs * W[L], "fp32", 1, 0, 1);
+            w_reduce(w, "mean", bs * W[L], "fp32");
         } else {
             w_softmax(w, "log_softmax", bs, W[L], "fp32");
             w_elt(w, "nll_loss", bs, "fp32", 2, 0, 1);
@@ -604,7 +611,7 @@ int gen_mlp_write(const gen_mlp_opts *o, const char *cmdline, FILE *out, gen_mlp
     }
     fprintf(out, "sync\n");
     w.s.sync++;
-    w.s.ops = w.s.gemm + w.s.eltwise + w.s.softmax + w.s.copy + w.s.cpu + w.s.sync;
+    w.s.ops = w.s.gemm + w.s.eltwise + w.s.reduce + w.s.softmax + w.s.copy + w.s.cpu + w.s.sync;
     if (ferror(out)) return fail(err, errlen, "cannot write the trace"), -1;
     if (s) *s = w.s;
     return 0;

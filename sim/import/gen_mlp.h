@@ -73,7 +73,7 @@ typedef struct gen_mlp_opts {
 typedef struct gen_mlp_summary {
     int64_t steps;             /* training / forward steps emitted */
     int64_t ops;               /* trace ops written (`mode` lines not counted) */
-    int64_t gemm, eltwise, softmax, copy, cpu, sync; /* ops by kind */
+    int64_t gemm, eltwise, reduce, softmax, copy, cpu, sync; /* ops by kind */
     int64_t steps_per_epoch;   /* 0 without --epochs */
     int64_t params;            /* parameters (elements) */
 } gen_mlp_summary;

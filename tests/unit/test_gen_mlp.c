@@ -15,6 +15,7 @@
 #include "ops/op_cpu.h"
 #include "ops/op_eltwise.h"
 #include "ops/op_gemm.h"
+#include "ops/optable.h"
 #include "trace/trace.h"
 
 #define GP(o) ((const gemm_params *)(o)->params)
@@ -216,6 +217,9 @@ static void test_epochs(void **state)
     assert_int_equal(count(t, "fc1_wgrad"), 160);
     assert_int_equal(count(t, "loss_item"), 10);  /* once per epoch */
     assert_int_equal(count(t, "adam_state"), 8);  /* the first step only */
+    /* the MSE loss's mean is a whole-tensor reduction: a `reduce` op, as the importer maps it */
+    assert_int_equal(s.reduce, 160);
+    assert_string_equal(op_type_of(find(t, "mean"))->name, "reduce");
     /* the last step of an epoch has 1000 - 15 * 64 = 40 samples */
     size_t seen = 0;
     for (size_t i = 0; i < t->n; i++)
