@@ -78,7 +78,7 @@ typedef struct cop {         /* a cpu_op event */
     size_t arg0;             /* first of its args in the pool */
     int nargs;
     int shapes;              /* it had "Input Dims" */
-    int full_reduce;         /* a reduction to one value: its dim list is "[]" in "Concrete Inputs", or it has none */
+    int full_reduce;         /* a reduction of every dimension (reduces_all) */
     int line;                /* where its event starts in the profile */
 } cop;
 
@@ -231,19 +231,23 @@ static void tensor_shape(targ *a, json_object *dims, json_object *strides)
 
 static int is_reduction(const char *n);
 
-/* A reduction whose dim list (the first ScalarList argument) is empty, or that has none:
- * PyTorch reduces every dimension (torch.mean(x), x.sum()). */
+/* A reduction of every dimension: its dim list (the first ScalarList argument) is "[]"
+ * (torch.mean(x) records mean.dim with dim=[]), or it has no dim list and no scalar argument
+ * that could be a dim (x.sum(); not max(x, dim), whose dim is a Scalar). */
 static int reduces_all(const char *name, json_object *types, json_object *concrete)
 {
-    if (!is_reduction(name)) return 0;
-    size_t n = types && json_object_is_type(types, json_type_array) ? json_object_array_length(types) : 0;
+    if (!is_reduction(name) || !types || !json_object_is_type(types, json_type_array)) return 0;
+    size_t n = json_object_array_length(types);
+    int scalar = 0;
     for (size_t i = 0; i < n; i++) {
         json_object *t = json_object_array_get_idx(types, i);
-        if (!t || !json_object_is_type(t, json_type_string) || strcmp(json_object_get_string(t), "ScalarList")) continue;
+        const char *ts = t && json_object_is_type(t, json_type_string) ? json_object_get_string(t) : "";
+        if (!strcmp(ts, "Scalar")) scalar = 1;
+        if (strcmp(ts, "ScalarList")) continue;
         json_object *c = concrete && json_object_is_type(concrete, json_type_array) ? json_object_array_get_idx(concrete, i) : NULL;
         return c && json_object_is_type(c, json_type_string) && !strcmp(json_object_get_string(c), "[]");
     }
-    return 1;
+    return !scalar;
 }
 
 static int add_cpu_op(importer *im, json_object *ev, json_object *args, int line)

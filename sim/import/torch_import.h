@@ -9,7 +9,8 @@
  *     cuBLAS helper kernels of the same aten op, split-K reduce, epilogue, scal,
  *     workspace memset, are folded into it: gpusim models split-K itself);
  *   a reduction of a whole tensor to one value (its dim list "[]" in "Concrete Inputs",
- *     or none: torch.mean(x), x.sum()) run by PyTorch's reduce_kernel -> reduce;
+ *     or neither a dim list nor a scalar dim: torch.mean(x), x.sum()) run by PyTorch's
+ *     reduce_kernel -> reduce;
  *   any other kernel of an aten op with shapes -> eltwise, element count, inputs,
  *     outputs and dtype from "Input Dims" / "Input type" (the op's kernels share it);
  *   memcpy -> copy (pinned or pageable from the event name; a pageable d2h into a host

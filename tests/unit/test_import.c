@@ -330,14 +330,22 @@ static void test_full_reduction(void **state)
         RT("cudaLaunchKernel", 5, 2, 21, 2)
         GPU("kernel", "void at::native::reduce_kernel<256, 2, ReduceOp<float, func_wrapper_t<float> > >(R)", 5, 2, 24, 4, 7,
             ",\"grid\":[1,1,1],\"block\":[4,64,1]")
+        /* max(x, 1): its dim is a Scalar, not a list: not a whole-tensor reduction */
+        "{\"ph\":\"X\",\"cat\":\"cpu_op\",\"name\":\"aten::max\",\"pid\":1,\"tid\":1,\"ts\":30,\"dur\":5,"
+        "\"args\":{\"External id\":3,\"Input Dims\":[[64,10],[],[]],\"Input Strides\":[[10,1],[],[]],"
+        "\"Input type\":[\"float\",\"Scalar\",\"Scalar\"],\"Concrete Inputs\":[\"\",\"1\",\"False\"]}},\n"
+        RT("cudaLaunchKernel", 6, 3, 31, 2)
+        GPU("kernel", "void at::native::reduce_kernel<512, 1, ReduceOp<float, MaxOps<float> > >(R)", 6, 3, 34, 2, 7,
+            ",\"grid\":[1,1,1],\"block\":[16,32,1]")
         "{}]}";
 #undef RED
     char *out = import_text(text, &rc, &sum, NULL);
     if (rc) fail_msg("%s", err);
     assert_non_null(strstr(out, "reduce name=mean_1 elems=640 dtype=fp32 stream=0"));
     assert_non_null(strstr(out, "eltwise name=sum_2 elems=640 dtype=fp32 in=1 out=0"));
+    assert_non_null(strstr(out, "eltwise name=max_3 elems=640 dtype=fp32 in=1 out=0"));
     assert_int_equal(sum.reduce, 1);
-    assert_int_equal(sum.eltwise, 1);
+    assert_int_equal(sum.eltwise, 2);
     trace *t = NULL;
     assert_int_equal(trace_parse(&t, "r.trace", out, strlen(out), err, sizeof err), 0);
     trace_destroy(t);
