@@ -229,7 +229,15 @@ static void tensor_shape(targ *a, json_object *dims, json_object *strides)
     }
 }
 
-static int is_reduction(const char *n);
+static int is_reduction(const char *n)
+{
+    static const char *const r[] = { "sum", "mean", "amax", "amin", "max", "min", "norm", "var", "std", "prod",
+                                     "argmax", "argmin", "logsumexp", "all", "any", "nll_loss", "nll_loss2d",
+                                     "linalg_vector_norm", "_foreach_norm", "count_nonzero" };
+    if (!strncmp(n, "aten::", 6)) n += 6;
+    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) if (!strcmp(n, r[i])) return 1;
+    return 0;
+}
 
 /* A reduction of every dimension: its dim list (the first ScalarList argument) is "[]"
  * (torch.mean(x) records mean.dim with dim=[]), or it has no dim list and no scalar argument
@@ -663,16 +671,6 @@ static int gemm_of(const importer *im, const cop *o, const char *kernel, gemm_sh
     return 0;
 }
 
-static int is_reduction(const char *n)
-{
-    static const char *const r[] = { "sum", "mean", "amax", "amin", "max", "min", "norm", "var", "std", "prod",
-                                     "argmax", "argmin", "logsumexp", "all", "any", "nll_loss", "nll_loss2d",
-                                     "linalg_vector_norm", "_foreach_norm", "count_nonzero" };
-    if (!strncmp(n, "aten::", 6)) n += 6;
-    for (size_t i = 0; i < sizeof r / sizeof r[0]; i++) if (!strcmp(n, r[i])) return 1;
-    return 0;
-}
-
 /* Ops whose first argument is overwritten without being read. */
 static int writes_only_self(const char *n)
 {
@@ -1066,17 +1064,16 @@ static int write_trace(importer *im, const torch_import_opts *opts, FILE *out, F
             }
             int64_t el = (int64_t)llround(elf);
             if (el < 1) el = 1;
+            fprintf(out, "# %s | %s\n", o->name, kname);
             if (o->full_reduce && strstr(g->name, "reduce_kernel") &&
                 (es.dt == DT_FP32 || es.dt == DT_FP16 || es.dt == DT_BF16)) {
                 /* a reduction to one value: PyTorch's reduce_kernel, gpusim's `reduce` op */
-                fprintf(out, "# %s | %s\n", o->name, kname);
                 op_label(o->name, "reduce", seq, label, sizeof label);
                 fprintf(out, "reduce name=%s elems=%lld dtype=%s stream=%lld\n", label, (long long)el,
                         dtype_name((dtype_id)es.dt), (long long)st);
                 S->reduce++;
                 continue;
             }
-            fprintf(out, "# %s | %s\n", o->name, kname);
             op_label(o->name, "eltwise", seq, label, sizeof label);
             fprintf(out, "eltwise name=%s elems=%lld dtype=%s in=%lld out=%lld flops=%g", label, (long long)el,
                     dtype_name((dtype_id)es.dt), (long long)es.in, (long long)es.out, es.flops);

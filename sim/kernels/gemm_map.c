@@ -40,6 +40,8 @@ static const int64_t turing_tiles[][2] = { {64, 64}, {128, 128}, {128, 256}, {25
 /* cuBLAS's SIMT tiles, from the kernel names in every H100 file: sm80 xmma ffma tilesizeAxB is A rows of C by
  * B columns here (9792x7552x16 runs 128x32 on a [77, 236] grid), cutlass simt sgemm AxB is B x A (4x1024x1024
  * runs 128x32 on [8, 1, 16]) */
+/* cuBLAS's cutlass_80_simt_sgemm kernels (named BxA: 64x64, 128x32, 128x64, 256x128), its split-K SIMT kernels */
+static const int64_t cutlass_simt_tiles[][2] = { {64, 64}, {32, 128}, {64, 128}, {128, 256} };
 static const int64_t simt_tiles[][2] = { {32, 32}, {32, 128}, {64, 32}, {64, 64}, {64, 128}, {64, 256}, {128, 32},
                                          {128, 64}, {128, 128}, {128, 256}, {256, 64}, {256, 128} };
 static const int64_t gemv_tiles[][2] = { {1, 64}, {1, 128}, {1, 256}, {1, 512} };
@@ -78,10 +80,11 @@ const gemm_family gemm_families[GF_COUNT] = {
 
 static int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
-/* The tiles of cuBLAS's cutlass_80_simt_sgemm kernels (named BxA: 64x64, 128x32, 128x64, 256x128) */
-static int cutlass_simt_tile(int64_t tm, int64_t tn)
+/* 1 when tm x tn is one of the n tiles */
+static int tile_in(const int64_t (*tiles)[2], int n, int64_t tm, int64_t tn)
 {
-    return (tm == 64 && tn == 64) || (tm == 32 && tn == 128) || (tm == 64 && tn == 128) || (tm == 128 && tn == 256);
+    for (int i = 0; i < n; i++) if (tiles[i][0] == tm && tiles[i][1] == tn) return 1;
+    return 0;
 }
 
 static int out_bytes(dtype_id dt) { return dt == DT_FP16 || dt == DT_BF16 || dt == DT_FP8 ? 2 : 4; }
@@ -161,13 +164,13 @@ double gemm_mma_fraction(const gpu_config *cfg, const gemm_map *m)
     return m->fam && m->fam->tma ? cfg->tensor.sustained_fraction : cfg->tensor.mma_sync_fraction;
 }
 
-double gemm_simt_issue(const gpu_config *cfg, const gemm_params *op, const gemm_map *m)
+/* gemm_simt_issue for a mapping whose occupancy (CTAs an SM) the caller has */
+static double simt_issue(const gpu_config *cfg, const gemm_params *op, const gemm_map *m, int64_t occ)
 {
     if (m->tensor) return 1;
     /* the warps of this kernel a sub-partition holds: its CTAs an SM (occupancy, or fewer when the grid
      * does not fill the SMs) x consumer warps / sub-partitions; each keeps the pipe busy
      * cuda.warp_issue_fraction of the cycles */
-    int64_t occ = sm_occupancy(cfg, &m->shape);
     int64_t ctas = cdiv(op->m, m->tm) * cdiv(op->n, m->tn) * m->split_k;
     int64_t per_sm = cdiv(ctas, cfg->gpu.sm_count);
     if (per_sm < occ) occ = per_sm;
@@ -177,10 +180,9 @@ double gemm_simt_issue(const gpu_config *cfg, const gemm_params *op, const gemm_
     return u < 1 ? u : 1;
 }
 
-static double family_rate(const gpu_config *cfg, const gemm_params *op, const gemm_map *m, dtype_id dt)
+double gemm_simt_issue(const gpu_config *cfg, const gemm_params *op, const gemm_map *m)
 {
-    return (m->tensor ? tensor_core_rate(cfg, dt) : cfg->cuda.fp32_flops_per_clk) * gemm_mma_fraction(cfg, m) *
-           gemm_simt_issue(cfg, op, m);
+    return simt_issue(cfg, op, m, sm_occupancy(cfg, &m->shape));
 }
 
 double gemm_reduce_s(const gpu_config *cfg, const gemm_params *op, const gemm_map *m)
@@ -198,10 +200,11 @@ static double estimate(const gpu_config *cfg, const gemm_params *op, const gemm_
 {
     int eb = dtype_bytes(op->dtype);
     double clk = (double)cfg->gpu.clock_mhz * 1e6;
-    double rate = family_rate(cfg, op, m, op->dtype);
     int64_t nsm = cfg->gpu.sm_count;
     int64_t occ = sm_occupancy(cfg, &m->shape);
     if (occ < 1) return INFINITY;
+    double rate = (m->tensor ? tensor_core_rate(cfg, op->dtype) : cfg->cuda.fp32_flops_per_clk) *
+                  gemm_mma_fraction(cfg, m) * simt_issue(cfg, op, m, occ);
     double slots = (double)(nsm * occ);
     double nkt = (double)cdiv(cdiv(op->k, m->tk), m->split_k);
     double rows = (double)(op->m < m->tm ? op->m : m->tm), cols = (double)(op->n < m->tn ? op->n : m->tn);
@@ -397,7 +400,7 @@ int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_fa
                  * the 16-byte sm80 xmma kernels (h100_s2/fp32_skinny.csv: [1, 1, 128], [8, 1, 64], [2, 1, 64]
                  * grids vs [1, 32, 33], [1, 64, 4]; the seed's profile: [2, 1, 7]) */
                 if (!all_families && fid == GF_SIMT && m.split_k > 1 && cdiv(op->m, m.tm) * cdiv(op->n, m.tn) <= 16) {
-                    if (!cutlass_simt_tile(m.tm, m.tn)) continue;
+                    if (!tile_in(cutlass_simt_tiles, NT(cutlass_simt_tiles), m.tm, m.tn)) continue;
                     if (m.vec_bytes > 4) m.vec_bytes = 4;
                 }
                 m.stream_k = f->tma && m.split_k == 2;
