@@ -156,6 +156,7 @@ typedef struct gpu_config {
     struct {
         int64_t select;            /* GEMM_SELECT_*: how the default mapping is chosen */
         int64_t reduce_loads;      /* split-K reduce: partials a thread has in flight */
+        double largek_fixed_us;    /* the legacy sgemm_largek kernel's time beyond its k-tiles */
     } gemm;
     struct {
         int64_t l2_set_sampling;   /* simulate 1 in N L2 sets for bulk traffic (1: all) */

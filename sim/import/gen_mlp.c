@@ -7,9 +7,8 @@
  * lists per launch), torch.optim.Adam's _multi_tensor_adam and torch.amp.GradScaler.
  *
  * Modeled, per step:
- * - nn.Linear forward is one cuBLAS(Lt) GEMM, x @ W^T + b: `layout=nt`, the bias
- *   in the epilogue (gpusim's GEMM has no epilogue cost of its own: a bias is m*n
- *   reads more of n values). Backward per layer: data gradient dY @ W (`nn`, m=batch
+ * - nn.Linear forward is one cuBLAS(Lt) GEMM, x @ W^T + b: `layout=nt bias=1` (the
+ *   bias in the epilogue; for fp32 it selects cuBLAS's bias paths, kernels/gemm_map.c). Backward per layer: data gradient dY @ W (`nn`, m=batch
  *   n=in k=out; the first layer has none: its input needs no gradient), weight
  *   gradient dY^T @ X (`tn`, m=out n=in k=batch), bias gradient a sum over the batch
  *   (eltwise in=1 out=0). Gradients are stolen by AccumulateGrad (zero_grad sets them
@@ -343,10 +342,11 @@ typedef struct gen_w {
 
 static const char *half_name(const gen_mlp_opts *o) { return o->dtype == GEN_BF16 ? "bf16" : "fp16"; }
 
-static void w_gemm(gen_w *w, const char *name, int64_t m, int64_t n, int64_t k, const char *dtype, const char *layout)
+static void w_gemm(gen_w *w, const char *name, int64_t m, int64_t n, int64_t k, const char *dtype, const char *layout,
+                   int bias)
 {
-    fprintf(w->out, "gemm    name=%s m=%" PRId64 " n=%" PRId64 " k=%" PRId64 " dtype=%s layout=%s\n", name, m, n, k,
-            dtype, layout);
+    fprintf(w->out, "gemm    name=%s m=%" PRId64 " n=%" PRId64 " k=%" PRId64 " dtype=%s layout=%s%s\n", name, m, n, k,
+            dtype, layout, bias ? " bias=1" : "");
     w->s.gemm++;
 }
 
@@ -464,7 +464,7 @@ static void w_step(gen_w *w, int64_t bs, int64_t step_i, int epoch_end, const in
             w_elt(w, nm, W[i + 1], h, 2, 1, 0);
         }
         snprintf(nm, sizeof nm, "fc%d", i + 1);
-        w_gemm(w, nm, bs, W[i + 1], W[i], cd, "nt");
+        w_gemm(w, nm, bs, W[i + 1], W[i], cd, "nt", 1);
         if (i + 1 < L) {
             snprintf(nm, sizeof nm, "%s%d", act, i + 1);
             w_elt(w, nm, bs * W[i + 1], cd, 1, 1, act_fl);
@@ -499,10 +499,10 @@ static void w_step(gen_w *w, int64_t bs, int64_t step_i, int epoch_end, const in
             w_cpu(w, "backward_layer", ht.backward_layer);
             if (i > 0) {
                 snprintf(nm, sizeof nm, "fc%d_dgrad", i + 1);
-                w_gemm(w, nm, bs, W[i], W[i + 1], cd, "nn");
+                w_gemm(w, nm, bs, W[i], W[i + 1], cd, "nn", 0);
             }
             snprintf(nm, sizeof nm, "fc%d_wgrad", i + 1);
-            w_gemm(w, nm, W[i + 1], W[i], bs, cd, "tn");
+            w_gemm(w, nm, W[i + 1], W[i], bs, cd, "tn", 0);
             snprintf(nm, sizeof nm, "fc%d_bgrad", i + 1);
             w_elt(w, nm, bs * W[i + 1], cd, 1, 0, 1);
             if (amp) {

@@ -625,7 +625,7 @@ static char layout_of(const targ *a)
     return 'n';
 }
 
-typedef struct gemm_shape { int64_t m, n, k, batch; int dt; char la, lb; } gemm_shape;
+typedef struct gemm_shape { int64_t m, n, k, batch; int dt; char la, lb; int bias; } gemm_shape;
 
 static const targ *op_arg(const importer *im, const cop *o, int i)
 {
@@ -664,6 +664,9 @@ static int gemm_of(const importer *im, const cop *o, const char *kernel, gemm_sh
         g->lb = layout_of(B);
     }
     if (g->m < 1 || g->n < 1 || g->k < 1) return -1;
+    /* a 1-D bias (addmm's self, linear's third argument): cuBLASLt's bias epilogue */
+    const targ *bv = linear ? op_arg(im, o, 2) : strstr(n, "addmm") ? op_arg(im, o, 0) : NULL;
+    g->bias = bv && bv->kind == ARG_TENSOR && bv->ndim == 1;
     g->m = sat_mul(g->m, g->batch); /* the batch folded into m (no batch= in the trace format yet) */
     if (A->fdt == DT_FP32) g->dt = kernel && strstr(kernel, "tf32") ? DT_TF32 : DT_FP32;
     else if (A->fdt >= 0) g->dt = A->fdt;
@@ -1018,9 +1021,9 @@ static int write_trace(importer *im, const torch_import_opts *opts, FILE *out, F
                           "(each dim at most 2^31, m*n*k at most 9e18)", o->name, (long long)gs.m, (long long)gs.n, (long long)gs.k);
                 break;
             }
-            fprintf(out, "gemm name=%s m=%lld n=%lld k=%lld dtype=%s layout=%c%c stream=%lld\n", label,
+            fprintf(out, "gemm name=%s m=%lld n=%lld k=%lld dtype=%s layout=%c%c%s stream=%lld\n", label,
                     (long long)gs.m, (long long)gs.n, (long long)gs.k, dtype_name((dtype_id)gs.dt), gs.la, gs.lb,
-                    (long long)st);
+                    gs.bias ? " bias=1" : "", (long long)st);
             S->gemm++;
             continue;
         }

@@ -442,6 +442,13 @@ static void reduced(void *ctx, uint64_t arg)
 static void finished(void *ctx, uint64_t t)
 {
     gemm_run *r = ctx;
+    if (r->map.fam && r->map.fam->bias_kernel) {
+        /* the splits added into C with atomics; the bias is a kernel of its own (gemm_post_s) */
+        uint64_t dur = (uint64_t)(gemm_post_s(gpu_cfg(r->g), r->ex->op->params, &r->map) * 1e12);
+        bd_book_all(r->ex, BD_MEM, dur);
+        engine_schedule(r->e, t + dur, PRIO_NORMAL, reduced, r, 0);
+        return;
+    }
     if (r->map.split_k > 1) {
         /* Split-K without stream-K: a second kernel, launched behind the GEMM on its stream, reads the
          * split_k fp32 partial tiles and writes C (gemm_reduce_s). */
@@ -454,6 +461,13 @@ static void finished(void *ctx, uint64_t t)
         return;
     }
     release(r, t);
+}
+
+static void launch_main(void *ctx, uint64_t arg)
+{
+    (void)arg;
+    gemm_run *r = ctx;
+    cta_sched_launch(gpu_sched(r->g), &r->kd, engine_now(r->e)); /* the mapping's occupancy is >= 1 */
 }
 
 int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
@@ -530,5 +544,12 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->kd.finished = finished;
     bd_set_slots(ex, npool);
     kernel_keep_state(ex, r, gemm_state_free);
+    /* kernels the library runs first (an atomic-split family's memset and scal: gemm_prep_s) */
+    uint64_t prep = (uint64_t)(gemm_prep_s(cfg, op, &r->map) * 1e12);
+    if (prep) {
+        bd_book_all(ex, BD_TAIL, prep);
+        engine_schedule(r->e, t + prep, PRIO_NORMAL, launch_main, r, 0);
+        return 0;
+    }
     return cta_sched_launch(gpu_sched(ex->g), &r->kd, t);
 }

@@ -47,6 +47,8 @@ static const int64_t simt_tiles[][2] = { {32, 32}, {32, 128}, {64, 32}, {64, 64}
 static const int64_t gemv_tiles[][2] = { {1, 64}, {1, 128}, {1, 256}, {1, 512} };
 /* gemmSN_NN_kernel: grid [N/64, M/4] of 256 threads (h100_s2/fp32_skinny.csv) */
 static const int64_t sn_tiles[][2] = { {4, 64} };
+/* sgemm_largek_lds64: grid [N/32, M/32, splits] of 256 threads (h100_s10/linear32.csv) */
+static const int64_t largek_tiles[][2] = { {32, 32} };
 #define NT(a) (int)(sizeof a / sizeof a[0])
 
 const gemm_family gemm_families[GF_COUNT] = {
@@ -76,6 +78,13 @@ const gemm_family gemm_families[GF_COUNT] = {
                      .tiles = sn_tiles, .ntiles = NT(sn_tiles), .k_bytes = 32, .max_stages = 2,
                      .doc = "cuBLAS's small-M SIMT kernel (gemmSN): each 256-thread CTA computes 4 rows x 64 columns "
                             "of C over the whole K, reading its B columns once per 4 rows of A; no split" },
+    [GF_LARGEK] = { .name = "largek", .min_vec_bytes = 4, .max_vec_bytes = 8, .smem_operands = 1, .warps = 8, .split = 1,
+                    .group_m = 1, .tiles = largek_tiles, .ntiles = NT(largek_tiles), .k_bytes = 32, .max_stages = 1,
+                    .atomic_split = 1, .bias_kernel = 1,
+                    .doc = "cuBLAS's legacy path for a tiny fp32 GEMM with a bias: a scal kernel clears C, then "
+                           "sgemm_largek_lds64 (32x32 tiles on 256 threads, loads through registers: each k-tile "
+                           "waits for its own loads; K split in up to 5 parts added into C; gemm.largek_fixed_us "
+                           "more), then a bias kernel" },
 };
 
 static int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
@@ -196,6 +205,23 @@ double gemm_reduce_s(const gpu_config *cfg, const gemm_params *op, const gemm_ma
     return cfg->host.kernel_setup_us * 1e-6 + fmax(bytes / (config_peak_dram_gbps(cfg) * 1e9), lat);
 }
 
+double gemm_prep_s(const gpu_config *cfg, const gemm_params *op, const gemm_map *m)
+{
+    if (!m->fam || !m->fam->atomic_split) return 0;
+    /* a workspace memset and the scal kernel that clears C (each ~1 us on the GPU after its set-up),
+     * then the main kernel's own fixed time (gemm.largek_fixed_us) */
+    double c = (double)op->m * (double)op->n * 4.0 / (config_peak_dram_gbps(cfg) * 1e9);
+    return 2.0 * cfg->host.kernel_setup_us * 1e-6 + c + cfg->gemm.largek_fixed_us * 1e-6;
+}
+
+double gemm_post_s(const gpu_config *cfg, const gemm_params *op, const gemm_map *m)
+{
+    if (!m->fam || !m->fam->bias_kernel) return 0;
+    /* cublasLt's epilogue kernel: reads C and the bias, writes C */
+    double c = 2.0 * (double)op->m * (double)op->n * (double)out_bytes(op->dtype) / (config_peak_dram_gbps(cfg) * 1e9);
+    return cfg->host.kernel_setup_us * 1e-6 + c;
+}
+
 static double estimate(const gpu_config *cfg, const gemm_params *op, const gemm_map *m)
 {
     int eb = dtype_bytes(op->dtype);
@@ -222,7 +248,7 @@ static double estimate(const gpu_config *cfg, const gemm_params *op, const gemm_
     double kt = fmax(fmax(mma_kt, mem_kt), lsu_kt) + sync_kt;
     /* tensor-core kernels: the k-tiles loaded ahead must cover a load's latency (an L2 hit across
      * the chip) and transfer (the SIMT kernels' shallow k-tiles are hidden by their CTAs per SM) */
-    if (m->tensor) {
+    if (m->tensor || m->stages < 2) { /* (one stage: each k-tile waits for its own loads) */
         double ahead = (double)(m->stages - 1 - gemm_mma_hold(cfg, m));
         double load = (double)cfg->l2.far_hit_cycles / clk + mem_kt;
         kt = ahead < 1 ? kt + load : fmax(kt, load / ahead + sync_kt);
@@ -257,7 +283,7 @@ static double estimate(const gpu_config *cfg, const gemm_params *op, const gemm_
         t = waves * (nkt * kt + epi) * share + fixed;
     }
     double dram = ((double)op->m * op->k + (double)op->k * op->n) * eb + (double)op->m * op->n * out_bytes(op->dtype);
-    if (m->split_k > 1 && !m->stream_k) { /* partials out, then the reduce kernel reads them and writes C */
+    if (m->split_k > 1 && !m->stream_k && !m->fam->atomic_split) { /* partials out, then the reduce kernel reads them and writes C */
         dram += (double)m->split_k * (double)op->m * (double)op->n * 4.0;
         t += gemm_reduce_s(cfg, op, m);
     }
@@ -266,7 +292,7 @@ static double estimate(const gpu_config *cfg, const gemm_params *op, const gemm_
     double l2_bytes = (double)jobs * nkt * (a_rows + cols) * (double)m->tk * eb;
     /* at half the slices' peak: DRAM fills, far-partition copies and hashing imbalance share them */
     double l2_t = l2_bytes / (0.5 * (double)cfg->l2.slices * (double)cfg->l2.slice_bytes_per_clk * clk) + fixed;
-    return fmax(fmax(t, dram_t), l2_t);
+    return fmax(fmax(t, dram_t), l2_t) + gemm_prep_s(cfg, op, m) + gemm_post_s(cfg, op, m);
 }
 
 /* Whether family f can run op on cfg at all (the machine's view, for gemm.select = best). */
@@ -274,6 +300,7 @@ static int family_runs(const gpu_config *cfg, const gemm_family *f, const gemm_p
 {
     int eb = dtype_bytes(op->dtype);
     if (f->gemv) return (op->dtype == DT_FP32 || op->dtype == DT_TF32) && (op->m == 1 || op->n == 1);
+    if (f->bias_kernel && !op->bias) return 0;
     if (f->tensor != (op->dtype != DT_FP32)) return 0;
     if (f->tensor && tensor_core_rate(cfg, op->dtype) <= 0) return 0;
     if (f->tma && !cfg->sm.tma) return 0;
@@ -287,6 +314,11 @@ static int family_runs(const gpu_config *cfg, const gemm_family *f, const gemm_p
 /* Whether a GEMM library ships family f for this dtype and alignment (cuBLAS on sm_90 / sm_80). */
 static int family_shipped(const gpu_config *cfg, int fid, const gemm_params *op, int align)
 {
+    /* cuBLAS(Lt) runs an fp32 GEMM with a bias of fewer than 2^21 multiply-adds on its legacy path (scal,
+     * sgemm_largek_lds64, a bias kernel: h100_s10/linear32.csv, every such shape of 64..1000 x 10..128 x
+     * 128..784, and none above); larger ones too at times (1000x64x784, 4096x10x4096), not modelled */
+    if (op->dtype == DT_FP32 && op->bias && op->m > 1 && op->n > 1)
+        if ((double)op->m * (double)op->n * (double)op->k < 2097152.0) return fid == GF_LARGEK;
     if ((op->m == 1 || op->n == 1) && (op->dtype == DT_FP32 || op->dtype == DT_TF32))
         return fid == GF_GEMV; /* fp32 data with a vector operand: the GEMV kernel, tf32 or not */
     if (op->dtype == DT_TF32 && cfg->sm.tma && align >= 16) { /* cuBLAS's tf32 heuristic: sm90 kernels for large, */
@@ -306,6 +338,7 @@ static int family_shipped(const gpu_config *cfg, int fid, const gemm_params *op,
     case GF_SIMT: return op->m != 1 && op->n != 1 && !sn;
     case GF_GEMV: return 1;
     case GF_GEMM_SN: return sn;
+    case GF_LARGEK: return 0;
     default: return 0;
     }
 }
@@ -341,7 +374,7 @@ static int complete(const gpu_config *cfg, const gemm_params *op, gemm_map *m)
     int64_t budget = cfg->sm.smem_per_cta_kib * 1024 - (f->tma ? 16384 : 0);
     m->stages = budget / stage_bytes;
     if (m->stages > f->max_stages) m->stages = f->max_stages;
-    if (m->stages < 2) return 0;
+    if (m->stages < (f->max_stages < 2 ? 1 : 2)) return 0;
     int64_t acc = m->tm * m->tn / ((f->tma ? m->consumer_warps : m->warps) * 32); /* accumulators per thread */
     int64_t regs = f->tma ? acc + 8 : acc + 40;
     if (f->tma && regs < 168) regs = 168;
@@ -393,20 +426,31 @@ int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_fa
                 m.tm = tiles[i][0];
                 m.tn = tiles[i][1];
                 m.split_k = splits[s];
+                /* sgemm_largek splits K into up to 5 parts of at least 32 (h100_s10/linear32.csv: K 128 in 4,
+                 * 784 in 5) */
+                if (f->atomic_split) {
+                    if (s) continue;
+                    m.split_k = op->k / 32 > 5 ? 5 : op->k / 32 < 1 ? 1 : op->k / 32;
+                }
                 if (f->tma && m.split_k > 2) continue;  /* Hopper kernels split by stream-K */
                 if (!f->split && m.split_k > 1) continue;
                 /* cuBLAS splits K of an fp32 GEMM with few tiles (16 or fewer) with cutlass_80_simt_sgemm_..._align1
                  * kernels and a separate reduce: one 4-byte element per load; with more tiles, in place with
                  * the 16-byte sm80 xmma kernels (h100_s2/fp32_skinny.csv: [1, 1, 128], [8, 1, 64], [2, 1, 64]
                  * grids vs [1, 32, 33], [1, 64, 4]; the seed's profile: [2, 1, 7]) */
-                if (!all_families && fid == GF_SIMT && m.split_k > 1 && cdiv(op->m, m.tm) * cdiv(op->n, m.tn) <= 16) {
-                    if (!tile_in(cutlass_simt_tiles, NT(cutlass_simt_tiles), m.tm, m.tn)) continue;
-                    if (m.vec_bytes > 4) m.vec_bytes = 4;
+                if (!all_families && fid == GF_SIMT && m.split_k > 1) {
+                    int few = cdiv(op->m, m.tm) * cdiv(op->n, m.tn) <= 16;
+                    /* with a bias the sm80 kernels do not split K over two kernels: only the cutlass kernels'
+                     * splitKreduce adds one (h100_s10/linear32.csv: 64x128x784 splits 7 ways on 64x64,
+                     * 1000x128x784 and 4096x128x784 run sm80 tiles unsplit) */
+                    if (op->bias && !few) continue;
+                    if (few && !tile_in(cutlass_simt_tiles, NT(cutlass_simt_tiles), m.tm, m.tn)) continue;
+                    if (few && m.vec_bytes > 4) m.vec_bytes = 4;
                 }
                 m.stream_k = f->tma && m.split_k == 2;
                 if (m.stream_k) m.split_k = 1;
                 if (!complete(cfg, op, &m)) continue;
-                if (m.split_k > 1 && cdiv(op->k, m.tk) / m.split_k < 4) continue;
+                if (m.split_k > 1 && !f->atomic_split && cdiv(op->k, m.tk) / m.split_k < 4) continue;
                 consider(out, score, &n, max, &m, estimate(cfg, op, &m) * (1.0 + 0.02 * (double)(i + s) / 64.0));
             }
         }

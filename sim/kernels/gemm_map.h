@@ -53,10 +53,12 @@ typedef struct gemm_family {
     int ntiles;
     int64_t k_bytes;         /* k-tile depth in bytes of one operand row */
     int max_stages;
+    int atomic_split;        /* 1: the K splits add into C (cleared by a scal kernel first): no reduce kernel */
+    int bias_kernel;         /* 1: a bias runs as its own kernel after it */
     const char *doc;
 } gemm_family;
 
-enum { GF_HOPPER_WGMMA, GF_AMPERE_MMA, GF_TURING_MMA, GF_SIMT, GF_GEMV, GF_GEMM_SN, GF_COUNT };
+enum { GF_HOPPER_WGMMA, GF_AMPERE_MMA, GF_TURING_MMA, GF_SIMT, GF_GEMV, GF_GEMM_SN, GF_LARGEK, GF_COUNT };
 extern const gemm_family gemm_families[GF_COUNT];
 
 typedef struct gemm_map {
@@ -101,6 +103,10 @@ double gemm_lds_bytes_per_ktile(const gemm_map *m);
 double gemm_lsu_store_instrs_per_elem(const gemm_map *m, int eb);
 /* Seconds the split-K reduce kernel of m adds after the GEMM (0 is never returned: m must split K). */
 double gemm_reduce_s(const gpu_config *cfg, const gemm_params *op, const gemm_map *m);
+/* Seconds of kernels before m's main kernel (an atomic-split family's memset and scal, and its fixed
+ * cost), and of its bias kernel after it; 0 for the other families. */
+double gemm_prep_s(const gpu_config *cfg, const gemm_params *op, const gemm_map *m);
+double gemm_post_s(const gpu_config *cfg, const gemm_params *op, const gemm_map *m);
 void gemm_map_describe(const gemm_map *m, char *buf, size_t len);
 
 #endif

@@ -67,6 +67,9 @@ static const op_key keys[] = {
               "not cached in L2)"),
     OP_CHOICE(gemm_params, dst, "dst", op_mem_choices, OP_MEM_DEVICE,
               "where C goes: `host` = mapped pinned host memory, written over PCIe (posted; zero-copy)"),
+    OP_INT(gemm_params, bias, "bias", 0, 1, 0, "0", "1 = a bias vector is added to C (addmm, nn.Linear with a bias): "
+           "free in the tensor-core kernels' epilogue; fp32 takes cuBLAS's bias paths (tiny GEMMs: scal + "
+           "sgemm_largek + a bias kernel; no two-kernel sm80 split-K)"),
 };
 
 static int check(const void *params, char *msg, size_t len)

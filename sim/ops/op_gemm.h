@@ -12,6 +12,7 @@ typedef struct gemm_params {
     uint8_t trans_a, trans_b;        /* layout: 1 = the operand is stored transposed (A as [k,m], B as [n,k]) */
     uint8_t host_a, host_b;          /* src=: 1 = the operand is in mapped pinned host memory (zero-copy) */
     int dst;                         /* OP_MEM_DEVICE, or OP_MEM_HOST: C is written to host memory (zero-copy) */
+    int bias;                        /* 1: C gets a bias vector (addmm, nn.Linear with a bias) */
 } gemm_params;
 
 extern const op_type op_gemm;

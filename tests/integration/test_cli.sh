@@ -388,7 +388,7 @@ PROF="$SRC/analysis/hw/h100/torch_traces/ffn4k_infer_b512_fp16.json"
 "$BIN" import "$PROF" -o ffn.trace 2> imp.err
 check "import exits 0" test $? -eq 0
 check "import summary on stderr" grep -q '10 GPU events -> 10 ops: 4 gemm (0 helper kernels folded in), 2 eltwise, 0 reduce, 0 memset, 4 copy (1 first_touch), 0 unmapped; 1 sync' imp.err
-check "import maps addmm to an nt fp16 gemm" grep -q '^gemm name=addmm_2 m=512 n=16384 k=4096 dtype=fp16 layout=nt stream=0$' ffn.trace
+check "import maps addmm (a 1-D bias: cuBLASLt's bias epilogue) to an nt fp16 gemm with bias=1" grep -q '^gemm name=addmm_2 m=512 n=16384 k=4096 dtype=fp16 layout=nt bias=1 stream=0$' ffn.trace
 check "import maps the pageable copy back, the first into a fresh host buffer" grep -q '^copy name=d2h_5 dir=d2h bytes=4194304 pinned=0 first_touch=1 stream=0$' ffn.trace
 check "import: the second pageable copy back of the same size reuses touched pages" grep -q '^copy name=d2h_10 dir=d2h bytes=4194304 pinned=0 stream=0$' ffn.trace
 check "every imported op has its '# aten op | kernel' line above it" python3 -c "

@@ -257,6 +257,54 @@ static void test_misfit_reason(void **state)
     if (!strstr(err, "sm.max_threads = 64")) fail_msg("%s", err);
 }
 
+/* nn.Linear's bias (addmm): cuBLAS's fp32 bias paths (analysis/hw/h100_s10/linear32.csv) */
+static void test_bias_paths(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    char err[512];
+    gemm_map m;
+    /* fewer than 2^21 multiply-adds: scal + sgemm_largek_lds64 (32x32 on 256 threads, loads through registers,
+     * K split in up to 5 parts of at least 32 added into C) + a bias kernel; none of that without the bias */
+    struct { int64_t m, n, k, split; } tiny[] = { { 64, 10, 128, 4 }, { 1000, 10, 128, 4 }, { 64, 32, 784, 5 },
+                                                 { 256, 10, 784, 5 }, { 64, 128, 128, 4 } };
+    for (size_t i = 0; i < sizeof tiny / sizeof tiny[0]; i++) {
+        gemm_params op = gemm(tiny[i].m, tiny[i].n, tiny[i].k, DT_FP32);
+        op.trans_b = 1;
+        assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), 0);
+        assert_ptr_equal(m.fam, &gemm_families[GF_SIMT]);
+        op.bias = 1;
+        assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), 0);
+        assert_ptr_equal(m.fam, &gemm_families[GF_LARGEK]);
+        assert_true(m.tm == 32 && m.tn == 32 && m.warps == 8 && m.stages == 1);
+        assert_int_equal(m.split_k, tiny[i].split);
+        /* its memset and scal before, its bias kernel after: three kernels' set-up at least */
+        assert_true(gemm_prep_s(&c, &op, &m) + gemm_post_s(&c, &op, &m) >= 3 * c.host.kernel_setup_us * 1e-6);
+    }
+    /* 2^21 multiply-adds and more: cuBLAS's kernels with the bias in their epilogue; a split-K only where
+     * the cutlass kernels' splitKreduce adds the bias (16 tiles or fewer), no two-kernel sm80 split */
+    gemm_params big = gemm(256, 64, 128, DT_FP32);
+    big.bias = 1;
+    assert_int_equal(gemm_map_choose(&c, &big, &m, err, sizeof err), 0);
+    assert_ptr_equal(m.fam, &gemm_families[GF_SIMT]);
+    int64_t many[][3] = { { 4096, 64, 784 }, { 4096, 128, 4096 }, { 1000, 512, 784 } };
+    for (size_t i = 0; i < sizeof many / sizeof many[0]; i++) {
+        gemm_params op = gemm(many[i][0], many[i][1], many[i][2], DT_FP32);
+        op.trans_b = 1;
+        op.bias = 1;
+        assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), 0);
+        assert_true(m.split_k == 1 || ((many[i][0] + m.tm - 1) / m.tm) * ((many[i][1] + m.tn - 1) / m.tn) <= 16);
+        op.bias = 0;
+        assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), 0);
+        assert_true(m.split_k > 1); /* without the bias these split K over two kernels */
+    }
+    /* the tensor-core kernels fuse the bias: no change of path */
+    gemm_params h = gemm(64, 10, 128, DT_FP16);
+    h.bias = 1;
+    assert_int_equal(gemm_map_choose(&c, &h, &m, err, sizeof err), 0);
+    assert_ptr_not_equal(m.fam, &gemm_families[GF_LARGEK]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -267,6 +315,7 @@ int main(void)
         cmocka_unit_test(test_lsu_bound),
         cmocka_unit_test(test_simt_issue),
         cmocka_unit_test(test_misfit_reason),
+        cmocka_unit_test(test_bias_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -76,6 +76,7 @@ static void test_forward(void **state)
     assert_int_equal(GP(fc1)->trans_a, 0);
     assert_int_equal(GP(fc1)->trans_b, 1); /* nt: x @ W^T */
     assert_int_equal(GP(fc1)->dtype, DT_FP32);
+    assert_int_equal(GP(fc1)->bias, 1); /* nn.Linear's bias, in cuBLASLt's epilogue */
     assert_int_equal(count(t, "x_in"), 1);
     assert_int_equal(count(t, "out_to_host"), 1);
     trace_destroy(t);
@@ -98,6 +99,8 @@ static void test_train_layouts(void **state)
     assert_int_equal(GP(d)->m, 32); /* dY[32,10] @ W3[10,64] */
     assert_int_equal(GP(d)->n, 64);
     assert_int_equal(GP(d)->k, 10);
+    assert_int_equal(GP(d)->bias, 0); /* the backward GEMMs have none */
+    assert_int_equal(GP(w)->bias, 0);
     assert_int_equal(GP(d)->trans_a + GP(d)->trans_b, 0); /* nn */
     assert_int_equal(GP(w)->m, 64); /* dY^T[64,32] @ X[32,128] */
     assert_int_equal(GP(w)->n, 128);

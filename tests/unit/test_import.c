@@ -154,6 +154,7 @@ static void test_mapping(void **state)
     assert_int_equal(GP(o)->dtype, DT_FP16);
     assert_int_equal(GP(o)->trans_a, 0);
     assert_int_equal(GP(o)->trans_b, 1); /* nt, as nn.Linear */
+    assert_int_equal(GP(o)->bias, 1);    /* its 1-D self: cuBLASLt's bias epilogue */
     assert_null(strstr(text, "splitKreduce_kernel<32, 16, int, float>\n")); /* folded, named only in the comment */
     assert_non_null(strstr(text, "# aten::addmm | cutlass::Kernel2<cutlass_80_tensorop_h16816gemm_64x64_tn> (+1 folded in: cublasLt::splitKreduce_kernel"));
 
@@ -164,6 +165,7 @@ static void test_mapping(void **state)
     assert_int_equal(GP(o)->dtype, DT_FP32);
     assert_int_equal(GP(o)->trans_a, 1);
     assert_int_equal(GP(o)->trans_b, 0);
+    assert_int_equal(GP(o)->bias, 0); /* mm: no bias */
 
     o = find(t, "add_");
     assert_ptr_equal(op_type_of(o), &op_eltwise);
