@@ -247,7 +247,8 @@ static void test_graph_gap_after_mode_change(void **state)
     run_result_free(&l);
 }
 
-static double rel(double a, double b);
+/* |a - b| / b */
+static double rel(double a, double b) { return a > b ? (a - b) / b : (b - a) / b; }
 
 /* A one-stage explicit-tile GEMM (Triton num_stages=1: plain loads into registers) is bounded by
  * the SM's outstanding loads, sm.max_inflight_lines; a three-stage one (cp.async) is not. Fails if
@@ -318,7 +319,6 @@ static void test_repeat(void **state)
     run_result_free(&lines);
 }
 
-static double rel(double a, double b) { return a > b ? (a - b) / b : (b - a) / b; }
 
 /* sim.steady_state = on extrapolates, and agrees with off (every iteration
  * simulated) within 1% in time, L2 accesses, energy and clock, and within 2% in
