@@ -441,9 +441,10 @@ int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_fa
                 if (!all_families && fid == GF_SIMT && m.split_k > 1) {
                     int few = cdiv(op->m, m.tm) * cdiv(op->n, m.tn) <= 16;
                     /* with a bias the sm80 kernels do not split K over two kernels: only the cutlass kernels'
-                     * splitKreduce adds one (h100_s10/linear32.csv: 64x128x784 splits 7 ways on 64x64,
-                     * 1000x128x784 and 4096x128x784 run sm80 tiles unsplit) */
-                    if (op->bias && !few) continue;
+                     * splitKreduce adds one, where C has 16 64x64 tiles or fewer (h100_s10/linear32.csv:
+                     * 64x128x784 and 1000x32x784 split 7 ways on 64x64; 1000x128x784, 256x512x784 and
+                     * 4096x128x784 run sm80 tiles unsplit) */
+                    if (op->bias && cdiv(op->m, 64) * cdiv(op->n, 64) > 16) continue;
                     if (few && !tile_in(cutlass_simt_tiles, NT(cutlass_simt_tiles), m.tm, m.tn)) continue;
                     if (few && m.vec_bytes > 4) m.vec_bytes = 4;
                 }
