@@ -212,8 +212,9 @@ static uint64_t load_ktile(cta_run *c, uint64_t idx, uint64_t t)
         db = gpu_mem_rows(r->g, r->ex->id, c->sm, r->ex->w_addr + (n0 * (uint64_t)op->k + k0) * eb, cols_b, kw * eb,
                           (uint64_t)op->k * eb, r->b_flags, t);
     uint64_t done = da > db ? da : db;
-    if (r->lsu_ps_per_byte > 0) { /* non-TMA: every operand byte is a load instruction's share through the SM's LSU */
-        uint64_t busy = ps_floor((double)((ra * step_a + cols_b) * kw * eb) * r->lsu_ps_per_byte);
+    if (r->lsu_ps_per_byte > 0) { /* non-TMA: every operand byte is a load instruction's share through the SM's LSU;
+        the rows and columns past C's edge too: their loads are predicated off, still issued */
+        uint64_t busy = ps_floor((double)(((uint64_t)m->tm + (uint64_t)m->tn) * kw * eb) * r->lsu_ps_per_byte);
         uint64_t end = sm_lsu_reserve(gpu_sm(r->g, c->sm), t, busy);
         if (end > done) done = end;
     }
