@@ -443,19 +443,15 @@ static void reduced(void *ctx, uint64_t arg)
 static void finished(void *ctx, uint64_t t)
 {
     gemm_run *r = ctx;
-    if (r->map.fam && r->map.fam->bias_kernel) {
-        /* the splits added into C with atomics; the bias is a kernel of its own (gemm_post_s) */
-        uint64_t dur = (uint64_t)(gemm_post_s(gpu_cfg(r->g), r->ex->op->params, &r->map) * 1e12);
-        bd_book_all(r->ex, BD_MEM, dur);
-        engine_schedule(r->e, t + dur, PRIO_NORMAL, reduced, r, 0);
-        return;
-    }
-    if (r->map.split_k > 1) {
-        /* Split-K without stream-K: a second kernel, launched behind the GEMM on its stream, reads the
-         * split_k fp32 partial tiles and writes C (gemm_reduce_s). */
-        const gpu_config *cfg = gpu_cfg(r->g);
-        const gemm_params *op = r->ex->op->params;
-        uint64_t dur = (uint64_t)(gemm_reduce_s(cfg, op, &r->map) * 1e12);
+    const gpu_config *cfg = gpu_cfg(r->g);
+    const gemm_params *op = r->ex->op->params;
+    /* the library's kernel behind the GEMM on its stream: an atomic-split family's bias kernel (its
+     * splits were added into C: gemm_post_s), or split-K's reduce, which reads the split_k fp32 partial
+     * tiles and writes C (gemm_reduce_s) */
+    double after = r->map.fam && r->map.fam->bias_kernel ? gemm_post_s(cfg, op, &r->map)
+                 : r->map.split_k > 1 ? gemm_reduce_s(cfg, op, &r->map) : 0;
+    if (after > 0) {
+        uint64_t dur = (uint64_t)(after * 1e12);
         /* booked as every slot waiting for memory, so that it adds dur to the balanced time */
         bd_book_all(r->ex, BD_MEM, dur);
         engine_schedule(r->e, t + dur, PRIO_NORMAL, reduced, r, 0);

@@ -205,21 +205,26 @@ double gemm_reduce_s(const gpu_config *cfg, const gemm_params *op, const gemm_ma
     return cfg->host.kernel_setup_us * 1e-6 + fmax(bytes / (config_peak_dram_gbps(cfg) * 1e9), lat);
 }
 
+/* A small helper kernel of the library's that moves `bytes`: its set-up, then the bytes at DRAM bandwidth. */
+static double helper_kernel_s(const gpu_config *cfg, double bytes)
+{
+    return cfg->host.kernel_setup_us * 1e-6 + bytes / (config_peak_dram_gbps(cfg) * 1e9);
+}
+
 double gemm_prep_s(const gpu_config *cfg, const gemm_params *op, const gemm_map *m)
 {
     if (!m->fam || !m->fam->atomic_split) return 0;
-    /* a workspace memset and the scal kernel that clears C (each ~1 us on the GPU after its set-up),
-     * then the main kernel's own fixed time (gemm.largek_fixed_us) */
-    double c = (double)op->m * (double)op->n * 4.0 / (config_peak_dram_gbps(cfg) * 1e9);
-    return 2.0 * cfg->host.kernel_setup_us * 1e-6 + c + cfg->gemm.largek_fixed_us * 1e-6;
+    /* a workspace memset and the scal kernel that clears C, then the main kernel's own fixed time
+     * (gemm.largek_fixed_us) */
+    return helper_kernel_s(cfg, 0) + helper_kernel_s(cfg, (double)op->m * (double)op->n * 4.0) +
+           cfg->gemm.largek_fixed_us * 1e-6;
 }
 
 double gemm_post_s(const gpu_config *cfg, const gemm_params *op, const gemm_map *m)
 {
     if (!m->fam || !m->fam->bias_kernel) return 0;
     /* cublasLt's epilogue kernel: reads C and the bias, writes C */
-    double c = 2.0 * (double)op->m * (double)op->n * (double)out_bytes(op->dtype) / (config_peak_dram_gbps(cfg) * 1e9);
-    return cfg->host.kernel_setup_us * 1e-6 + c;
+    return helper_kernel_s(cfg, 2.0 * (double)op->m * (double)op->n * (double)out_bytes(op->dtype));
 }
 
 static double estimate(const gpu_config *cfg, const gemm_params *op, const gemm_map *m)
@@ -317,8 +322,8 @@ static int family_shipped(const gpu_config *cfg, int fid, const gemm_params *op,
     /* cuBLAS(Lt) runs an fp32 GEMM with a bias of fewer than 2^21 multiply-adds on its legacy path (scal,
      * sgemm_largek_lds64, a bias kernel: h100_s10/linear32.csv, every such shape of 64..1000 x 10..128 x
      * 128..784, and none above); larger ones too at times (1000x64x784, 4096x10x4096), not modelled */
-    if (op->dtype == DT_FP32 && op->bias && op->m > 1 && op->n > 1)
-        if ((double)op->m * (double)op->n * (double)op->k < 2097152.0) return fid == GF_LARGEK;
+    if (op->dtype == DT_FP32 && op->bias && op->m > 1 && op->n > 1 && (double)op->m * (double)op->n * (double)op->k < 2097152.0)
+        return fid == GF_LARGEK;
     if ((op->m == 1 || op->n == 1) && (op->dtype == DT_FP32 || op->dtype == DT_TF32))
         return fid == GF_GEMV; /* fp32 data with a vector operand: the GEMV kernel, tf32 or not */
     if (op->dtype == DT_TF32 && cfg->sm.tma && align >= 16) { /* cuBLAS's tf32 heuristic: sm90 kernels for large, */
@@ -338,8 +343,7 @@ static int family_shipped(const gpu_config *cfg, int fid, const gemm_params *op,
     case GF_SIMT: return op->m != 1 && op->n != 1 && !sn;
     case GF_GEMV: return 1;
     case GF_GEMM_SN: return sn;
-    case GF_LARGEK: return 0;
-    default: return 0;
+    default: return 0; /* GF_LARGEK only by the bias rule above */
     }
 }
 
