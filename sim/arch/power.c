@@ -23,12 +23,14 @@ typedef struct op_books {
 
 struct power {
     /* parameters */
-    double fmax_mhz, fmin_mhz, limit_w;
+    double fmax_mhz, fmin_mhz, limit_w;    /* limit_w: the slow loop's (sustained) limit */
+    double fast_limit_w;                    /* the fast loop's: limit_w x power.fast_limit_ratio */
     double vf_lo_mhz, v_lo, v_hi;           /* mV */
     double idle_board_w, sm_static_w, sm_active_w;
     double e_j[PW_UNITS];                   /* J per unit at the top V-f point */
     int on_rail[PW_UNITS];                  /* scales with V^2 */
     double control_ps, tau_ps, decay;       /* decay = exp(-control/tau) */
+    double slow_tau_ps, slow_decay;         /* the slow loop's */
     int nsm;
     /* state */
     double f_mhz;                           /* current SM clock */
@@ -42,11 +44,16 @@ struct power {
     double clk_int;                         /* integral of f dt (MHz ps) */
     double act_int;                         /* integral of f V^2 / (fmax Vmax^2) dt (s) */
     double dyn_j;                           /* all dynamic energy booked */
+    double rail_top_j;                      /* of which on the SM rail, referred to the top V-f point */
+    double fixed_j;                         /* of which off the rail */
+    double in_act_int, in_fixed_int;        /* integrals of the filters' inputs (W ps): their run means */
+    double in_peak_w;                       /* highest interval input (activity + off-rail) */
     double win_rail_j, win_fixed_j;         /* this control interval's dynamic energy */
     double ahead_rail_j[POWER_AHEAD];       /* energy of work reserved for later intervals: */
     double ahead_fixed_j[POWER_AHEAD];      /*   [(ahead_head + k) % POWER_AHEAD] = k + 1 intervals on */
     int ahead_head, ahead_used;             /* ring start; slots holding energy */
-    double act_avg_w, fixed_avg_w;          /* filtered activity: SM-rail power at the top V-f point, off-rail power */
+    double act_avg_w, fixed_avg_w;          /* fast-filtered activity: SM-rail power at the top V-f point, off-rail power */
+    double slow_act_w, slow_fixed_w;        /* the same, slow-filtered */
     double peak_w, min_mhz;
     thermal th;                             /* die temperature (reported only) */
     double temp_int;                        /* integral of the temperature up to last_tick (C ps) */
@@ -90,6 +97,7 @@ power *power_create(const gpu_config *cfg, int nsm)
         p->fmax_mhz = (double)cfg->gpu.clock_mhz;
     p->fmin_mhz = cfg->power.min_clock_mhz < p->fmax_mhz ? cfg->power.min_clock_mhz : p->fmax_mhz;
     p->limit_w = cfg->power.limit_w;
+    p->fast_limit_w = cfg->power.limit_w * cfg->power.fast_limit_ratio;
     p->vf_lo_mhz = cfg->power.vf_low_mhz < p->fmax_mhz ? cfg->power.vf_low_mhz : p->fmax_mhz;
     p->v_lo = cfg->power.vf_low_mv;
     p->v_hi = cfg->power.vf_high_mv;
@@ -112,6 +120,8 @@ power *power_create(const gpu_config *cfg, int nsm)
     p->control_ps = cfg->power.control_us * 1e6;
     p->tau_ps = cfg->power.tau_us * 1e6;
     p->decay = exp(-p->control_ps / p->tau_ps);
+    p->slow_tau_ps = cfg->power.slow_tau_ms * 1e9;
+    p->slow_decay = exp(-p->control_ps / p->slow_tau_ps);
     p->next_tick = (uint64_t)p->control_ps;
     p->current_op = POWER_NO_OP;
     p->min_mhz = p->fmax_mhz;
@@ -154,19 +164,42 @@ static void integrate(power *p, uint64_t t1)
     p->t_int = t1;
 }
 
-/* Power of the filtered activity if the clock were f (the SM rail's dynamic
- * power scales with f V^2, leakage with V). */
-static double power_at(const power *p, double f)
+/* Power of activity act (SM rail at the top V-f point) and off-rail power fixed if the
+ * clock were f (the SM rail's dynamic power scales with f V^2, leakage with V). */
+static double power_at(const power *p, double f, double act, double fixed)
 {
     double v = volt_ratio(p, f);
-    return idle_w(p, v) + p->act_avg_w * (f / p->fmax_mhz) * v * v + p->fixed_avg_w;
+    return idle_w(p, v) + act * (f / p->fmax_mhz) * v * v + fixed;
+}
+
+/* The highest clock at which activity (act, fixed) draws at most limit. */
+static double clock_for(const power *p, double act, double fixed, double limit)
+{
+    if (power_at(p, p->fmax_mhz, act, fixed) <= limit) return p->fmax_mhz;
+    double lo = p->fmin_mhz, hi = p->fmax_mhz;
+    if (power_at(p, lo, act, fixed) >= limit) return lo;
+    for (int i = 0; i < 24 && hi - lo > 0.05; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (power_at(p, mid, act, fixed) > limit) hi = mid; else lo = mid;
+    }
+    return lo;
+}
+
+/* The clock both loops allow: the fast one holds the fast-filtered activity under
+ * fast_limit_w, the slow one the slow-filtered activity under limit_w. */
+static double clock_target(const power *p)
+{
+    double fast = clock_for(p, p->act_avg_w, p->fixed_avg_w, p->fast_limit_w);
+    double slow = clock_for(p, p->slow_act_w, p->slow_fixed_w, p->limit_w);
+    return fast < slow ? fast : slow;
 }
 
 /* One control step at the end of an interval of dt_ps: the interval's activity
- * enters a first-order filter (time constant tau_us), and the clock becomes the
- * highest at which the filtered activity draws at most limit_w. Filtering the
- * activity, not the clock target, keeps the mean power at the limit when the
- * activity alternates faster than tau (kernels and the gaps between them). */
+ * enters two first-order filters (time constants tau_us and slow_tau_ms), and the
+ * clock becomes the highest at which each filtered activity draws at most its
+ * loop's limit. Filtering the activity, not the clock target, keeps the mean
+ * power at the limit when the activity alternates faster than tau (kernels and
+ * the gaps between them). */
 static void control(power *p, double dt_ps)
 {
     double rail_w = p->win_rail_j / (dt_ps * PS), fixed_w = p->win_fixed_j / (dt_ps * PS);
@@ -175,20 +208,16 @@ static void control(power *p, double dt_ps)
     if (now_w > p->peak_w) p->peak_w = now_w;
     p->temp_int += thermal_step(&p->th, now_w, dt_ps);
     double a = dt_ps == p->control_ps ? p->decay : exp(-dt_ps / p->tau_ps);
+    double as = dt_ps == p->control_ps ? p->slow_decay : exp(-dt_ps / p->slow_tau_ps);
     double act = rail_w / (p->f_mhz / p->fmax_mhz * p->v2);  /* at the top V-f point */
     p->act_avg_w = act + (p->act_avg_w - act) * a;
     p->fixed_avg_w = fixed_w + (p->fixed_avg_w - fixed_w) * a;
-    double target = p->fmax_mhz;
-    if (power_at(p, p->fmax_mhz) > p->limit_w) {
-        double lo = p->fmin_mhz, hi = p->fmax_mhz;
-        if (power_at(p, lo) >= p->limit_w) hi = lo;
-        for (int i = 0; i < 24 && hi - lo > 0.05; i++) {
-            double mid = 0.5 * (lo + hi);
-            if (power_at(p, mid) > p->limit_w) hi = mid; else lo = mid;
-        }
-        target = lo;
-    }
-    set_clock(p, target);
+    p->slow_act_w = act + (p->slow_act_w - act) * as;
+    p->slow_fixed_w = fixed_w + (p->slow_fixed_w - fixed_w) * as;
+    p->in_act_int += act * dt_ps;
+    p->in_fixed_int += fixed_w * dt_ps;
+    if (act + fixed_w > p->in_peak_w) p->in_peak_w = act + fixed_w;
+    set_clock(p, clock_target(p));
 }
 
 /* Integral of the temperature up to t_int (the interval in progress at its current value). */
@@ -306,7 +335,9 @@ void power_sm_idle(power *p, int smi, uint64_t t)
 {
     advance(p, t);
     if (smi < 0 || smi >= p->nsm || p->sm_op[smi] == POWER_NO_OP) return;
-    book(p, p->sm_op[smi], p->sm_active_w * (p->act_int - p->sm_act0[smi]));
+    double j = p->sm_active_w * (p->act_int - p->sm_act0[smi]);
+    book(p, p->sm_op[smi], j);
+    p->rail_top_j += j / p->v2;
     p->sm_op[smi] = POWER_NO_OP;
     p->n_busy--;
 }
@@ -341,6 +372,7 @@ void power_add_span(power *p, power_unit u, double amount, int op, uint64_t now,
 {
     advance(p, now);
     double j = amount * p->e_j[u];
+    if (p->on_rail[u]) p->rail_top_j += j; else p->fixed_j += j;
     if (p->on_rail[u]) j *= p->v2;
     spread(p, p->on_rail[u], j, t0, t1);
     book(p, op, j);
@@ -391,6 +423,9 @@ void power_finish(power *p, uint64_t t_end, power_summary *out)
     out->temp_c = p->th.temp_c;
     out->peak_temp_c = p->th.peak_c;
     out->mean_temp_c = el > 0 ? temp_integral(p) / el : p->th.temp_c;
+    out->in_act_w = el > 0 ? p->in_act_int / el : 0;
+    out->in_fixed_w = el > 0 ? p->in_fixed_int / el : 0;
+    out->in_peak_w = p->in_peak_w;
 }
 
 const power_op *power_op_result(const power *p, int op)
@@ -407,28 +442,106 @@ void power_snapshot(power *p, int op, uint64_t t, power_books *out)
     out->share_j = p->share_int_j;
     out->clk_mhz_ps = p->clk_int;
     out->op_j = op >= 0 && (size_t)op < p->nops ? p->ops[op].res.energy_j + p->ops[op].dropped_j : 0;
+    out->rail_top_j = p->rail_top_j;
+    out->fixed_j = p->fixed_j;
 }
 
-void power_extrapolate(power *p, int op, uint64_t t, uint64_t iter_ps, const power_books *iter, uint64_t k)
+/* Moves the integrals, the slow loop and the die temperature over dt_ps of extrapolated time at clock f,
+ * the filters' inputs act_w and fixed_w, board power board_w. */
+static void skip_time(power *p, double dt_ps, double f, double act_w, double fixed_w, double board_w)
 {
-    advance(p, t);
-    double n = (double)k;
-    uint64_t dt_ps = k * iter_ps;
-    p->idle_int_j += n * iter->idle_j;
-    p->share_int_j += n * iter->share_j;
-    p->clk_int += n * iter->clk_mhz_ps;
-    /* act_int only ever enters as a difference over an SM's busy span: none spans this */
-    p->act_int += p->f_mhz / p->fmax_mhz * p->v2 * (double)dt_ps * PS;
-    book(p, op, n * iter->op_j);
-    /* the die heats toward the iteration's mean board power: idle plus the op's dynamic energy
-     * (op_j grows by dynamic energy while the op runs; its idle share is added when it ends) */
-    double iter_s = (double)iter_ps * PS;
-    double mean_w = iter_s > 0 ? (iter->idle_j + iter->op_j) / iter_s : idle_w(p, p->v_ratio);
+    double v = volt_ratio(p, f);
+    p->act_int += f / p->fmax_mhz * v * v * dt_ps * PS;
+    p->in_act_int += act_w * dt_ps;
+    p->in_fixed_int += fixed_w * dt_ps;
+    double as = exp(-dt_ps / p->slow_tau_ps);
+    p->slow_act_w = act_w + (p->slow_act_w - act_w) * as;
+    p->slow_fixed_w = fixed_w + (p->slow_fixed_w - fixed_w) * as;
     double before = temp_integral(p);
-    double added = thermal_step(&p->th, mean_w, (double)dt_ps);
-    p->t_int += dt_ps;
-    p->next_tick += dt_ps;
-    p->last_tick += dt_ps;
+    double added = thermal_step(&p->th, board_w, dt_ps);
+    uint64_t d = (uint64_t)(dt_ps + 0.5);
+    p->t_int += d;
+    p->next_tick += d;
+    p->last_tick += d;
     /* keep temp_integral() continuous: the interval in progress counts at the new temperature */
     p->temp_int = before + added - p->th.temp_c * (double)(p->t_int - p->last_tick);
+}
+
+uint64_t power_extrapolate(power *p, int op, uint64_t t, uint64_t iter_ps, const power_books *iter, double beta,
+                           uint64_t k, uint64_t max_ps, uint64_t *done)
+{
+    advance(p, t);
+    *done = 0;
+    if (!iter_ps || !k) return 0;
+    double Tw = (double)iter_ps, fw = iter->clk_mhz_ps / Tw;
+    if (!(fw > 0)) fw = p->f_mhz;
+    double vw = volt_ratio(p, fw), v2w = vw * vw, idle_ww = idle_w(p, vw);
+    double rail_w_j = iter->rail_top_j * v2w;  /* the window's rail energy per iteration at its clock */
+    double dyn = rail_w_j + iter->fixed_j;
+    double op_rail = dyn > 0 ? iter->op_j * rail_w_j / dyn : 0, op_fixed = iter->op_j - op_rail;
+    if (beta < 0) beta = 0;
+    if (beta > 1) beta = 1;
+    /* a window the slow loop held (its clock at the slow loop's) may speed up as well as slow down */
+    double fcap = clock_for(p, p->slow_act_w, p->slow_fixed_w, p->limit_w) <= fw * 1.005 ? p->fmax_mhz : fw;
+    uint64_t left = k, elapsed = 0;
+    while (left) {
+        double fs = clock_for(p, p->slow_act_w, p->slow_fixed_w, p->limit_w);
+        double f = fs < fcap ? fs : fcap;
+        int same = f == fw;  /* the window's own iteration, exactly */
+        double T = same ? Tw : Tw * (1 - beta + beta * fw / f);
+        double act_in = iter->rail_top_j / (T * PS) * p->fmax_mhz / f, fixed_in = iter->fixed_j / (T * PS);
+        /* where the slow loop heads under this load: there (or never binding), the rest at once; else in
+         * steps of a sixteenth of its time constant */
+        double f_inf = clock_for(p, act_in, fixed_in, p->limit_w);
+        if (f_inf > fcap) f_inf = fcap;
+        uint64_t n = left;
+        if (fabs(f_inf - f) > 1e-3 * f) {
+            double step = p->slow_tau_ps / 16 / T;
+            n = step < 1 ? 1 : step < (double)left ? (uint64_t)step : left;
+        }
+        uint64_t span = same ? iter_ps : (uint64_t)(T + 0.5);
+        if (!span) span = 1;
+        if (elapsed >= max_ps) break;
+        if ((max_ps - elapsed) / span < n) n = (max_ps - elapsed) / span;
+        if (!n) break;
+        double v = volt_ratio(p, f), nn = (double)n, dt = nn * (double)span;
+        double idle_scale = same ? 1 : T / Tw * idle_w(p, v) / idle_ww;
+        double rail_scale = same ? 1 : v * v / v2w;
+        p->idle_int_j += nn * iter->idle_j * idle_scale;
+        p->share_int_j += nn * iter->share_j * idle_scale;
+        p->clk_int += same ? nn * iter->clk_mhz_ps : f * dt;
+        book(p, op, nn * (op_rail * rail_scale + op_fixed));
+        p->rail_top_j += nn * iter->rail_top_j;
+        p->fixed_j += nn * iter->fixed_j;
+        /* the die heats toward the iteration's mean board power: idle plus the op's dynamic energy */
+        double board_w = (iter->idle_j * idle_scale + op_rail * rail_scale + op_fixed) / (T * PS);
+        skip_time(p, dt, f, act_in, fixed_in, board_w);
+        elapsed += n * span;
+        left -= n;
+    }
+    *done = k - left;
+    set_clock(p, clock_target(p));
+    return elapsed;
+}
+
+void power_preload(power *p, double act_w, double fixed_w, double dt_ps)
+{
+    double as = exp(-dt_ps / p->slow_tau_ps);
+    p->slow_act_w = act_w + (p->slow_act_w - act_w) * as;
+    p->slow_fixed_w = fixed_w + (p->slow_fixed_w - fixed_w) * as;
+    set_clock(p, clock_target(p));
+    p->min_mhz = p->f_mhz;
+}
+
+int power_preload_binds(const gpu_config *cfg, int nsm, double act_w, double fixed_w, double pre_ps, double run_ps,
+                        double peak_in_w)
+{
+    power *p = power_create(cfg, nsm);
+    if (!p) return 1;
+    /* the slow filter after the preload, then at most rising toward the run's peak input over the run */
+    double s = (act_w + fixed_w) * (1 - exp(-pre_ps / p->slow_tau_ps));
+    if (peak_in_w > s) s += (peak_in_w - s) * (1 - exp(-run_ps / p->slow_tau_ps));
+    int binds = power_at(p, p->fmax_mhz, s, 0) > p->limit_w;
+    power_destroy(p);
+    return binds;
 }

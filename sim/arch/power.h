@@ -94,6 +94,9 @@ typedef struct power_summary {
     double temp_c;            /* die temperature at the end (thermal.h) */
     double peak_temp_c;       /* highest */
     double mean_temp_c;       /* time-weighted */
+    double in_act_w;          /* mean controller input: SM-rail power at the top V-f point */
+    double in_fixed_w;        /* mean controller input: off-rail dynamic power */
+    double in_peak_w;         /* highest control interval's input (the two summed) */
 } power_summary;
 
 /* Per-op results. */
@@ -150,13 +153,30 @@ typedef struct power_books {
     double share_j;           /* integral of idle power / ops running */
     double clk_mhz_ps;        /* integral of the SM clock */
     double op_j;              /* energy booked to the op (dynamic while it runs) */
+    double rail_top_j;        /* all SM-rail dynamic energy, referred to the top V-f point */
+    double fixed_j;           /* all off-rail dynamic energy (DRAM, PCIe) */
 } power_books;
 void power_snapshot(power *p, int op, uint64_t t, power_books *out);
-/* The chip runs k more steady iterations of op from t, each adding *iter to
- * the books and lasting iter_ps, every SM idle at t: advances the books and
- * the controller's schedule by k * iter_ps; the clock, peak power and the
- * controller's window stay those of the steady state. */
-void power_extrapolate(power *p, int op, uint64_t t, uint64_t iter_ps, const power_books *iter, uint64_t k);
+/* The chip runs up to k more steady iterations of op from t, every SM idle at t,
+ * each like the window's mean *iter lasting iter_ps, of which the share beta is
+ * issue-bound (tensor / CUDA-core issue: it stretches as the clock falls). While
+ * the slow loop does not move the clock below the window's, each iteration adds
+ * *iter exactly; else, in steps of a sixteenth of power.slow_tau_ms, the clock
+ * follows the slow loop (driven by the iterations' activity), an iteration lasts
+ * iter_ps x (1 - beta + beta x f_window / f), its rail energy scales with V^2
+ * and its idle energy with its time. Stops before max_ps of time. Returns the
+ * time the iterations took and their number in *done; the fast loop's state
+ * stays the window's. */
+uint64_t power_extrapolate(power *p, int op, uint64_t t, uint64_t iter_ps, const power_books *iter, double beta,
+                           uint64_t k, uint64_t max_ps, uint64_t *done);
+/* sim.loops_before: the slow loop as after dt_ps of filter inputs act_w (SM rail
+ * at the top V-f point) and fixed_w (off the rail), from its current state. */
+void power_preload(power *p, double act_w, double fixed_w, double dt_ps);
+/* Whether, after such a preload from idle, a run of run_ps whose interval inputs
+ * peak at peak_in_w could have the slow loop lower the clock (0: it cannot, a run
+ * from idle is the same run). */
+int power_preload_binds(const gpu_config *cfg, int nsm, double act_w, double fixed_w, double pre_ps, double run_ps,
+                        double peak_in_w);
 /* Closes the books at t_end (t_end >= every time seen). */
 void power_finish(power *p, uint64_t t_end, power_summary *out);
 /* Per-op results after power_finish. */

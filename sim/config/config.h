@@ -132,7 +132,9 @@ typedef struct gpu_config {
         double ambient_c;          /* thermal model: die temperature at zero power (C) */
         double r_th_c_per_w;       /* thermal model: steady rise per board watt (C/W) */
         double thermal_tau_ms;     /* thermal model: time constant (ms) */
-        double tau_us;             /* controller response time constant */
+        double tau_us;             /* fast loop's time constant */
+        double slow_tau_ms;        /* slow loop's time constant (it holds limit_w) */
+        double fast_limit_ratio;   /* fast loop's limit / limit_w */
         double control_us;         /* controller sampling interval */
         double min_clock_mhz;      /* lowest SM clock the controller sets */
         double board_idle_w;       /* idle board power outside the SMs (HBM, VRM, uncore, fans) */
@@ -161,6 +163,7 @@ typedef struct gpu_config {
     struct {
         int64_t l2_set_sampling;   /* simulate 1 in N L2 sets for bulk traffic (1: all) */
         int64_t steady_state;      /* 1: extrapolate repeat= iterations once they are steady; 0: simulate all */
+        int64_t loops_before;      /* the trace runs as the last of loops_before + 1 back-to-back runs (power's slow loop) */
     } sim;
     struct {
         double launch_latency_us;  /* host submit to kernel start on an idle GPU */

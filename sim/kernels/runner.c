@@ -88,9 +88,15 @@ static int stream_push(stream_q *q, size_t i)
     return 0;
 }
 
-/* Steady state: this many consecutive iterations within this relative spread. */
+/* Steady state: this many consecutive iterations within this relative spread; or
+ * (an iteration beating with the power controller's interval: 2048^3 fp16 on the
+ * H100 varies ~1% in time from one iteration to the next, periodically) the last
+ * STEADY_HIST iterations, whose halves' means agree within the spread and every
+ * one within STEADY_BEAT_TOL of their mean. */
 #define STEADY_WINDOW 3
+#define STEADY_HIST 8
 #define STEADY_TOL 0.005
+#define STEADY_BEAT_TOL 0.03
 /* DRAM bytes and L2 hits: random replacement makes them vary by a few percent from
  * one iteration to the next (an 8 MiB copy resident in L2: 340-347 KB of DRAM
  * traffic an iteration) */
@@ -111,7 +117,7 @@ struct op_repeat {
     gpu_counters c_prev;                    /* the op's counters at the previous iteration's completion */
     power_books b_prev;                     /* the power model's books then */
     uint64_t epoch;                         /* runner epoch when this iteration began */
-    iter_sample win[STEADY_WINDOW];         /* the last iterations that ran alone, oldest first */
+    iter_sample win[STEADY_HIST];           /* the last iterations that ran alone, oldest first */
     int nwin;
     gpu_counters extra;                     /* extrapolated traffic */
     double last_bd[BD_RAW_N];               /* the last simulated iteration's device parts (ps) */
@@ -283,26 +289,47 @@ static void add_counters(gpu_counters *a, const gpu_counters *b, uint64_t k)
     a->pcie_bytes += b->pcie_bytes * k;
 }
 
-/* All of the window within STEADY_TOL of its largest value, metric by metric:
+static double sample_metric(const iter_sample *w, int m)
+{
+    return m == 0 ? (double)w->ps : m == 1 ? w->dram_bytes : m == 2 ? w->l2_accesses
+         : m == 3 ? w->l2_hits : m == 4 ? w->pcie_bytes : w->energy_j;
+}
+
+/* How many of the last iterations to extrapolate from (0: not steady). The last
+ * STEADY_WINDOW all within STEADY_TOL of their largest value, metric by metric:
  * time, energy, and the traffic the op asks for (L2 accesses, PCIe bytes); hits
  * and DRAM bytes within STEADY_TRAFFIC_TOL (under random L2 replacement they vary
- * from one iteration to the next; their window mean is extrapolated). */
+ * from one iteration to the next; their window mean is extrapolated). Else the
+ * last STEADY_HIST: their two halves' means agree as closely, and every one lies
+ * within STEADY_BEAT_TOL of their mean (within the traffic tolerance for hits and
+ * DRAM bytes). */
 static int steady(const struct op_repeat *rp)
 {
     if (rp->nwin < STEADY_WINDOW) return 0;
-    for (int m = 0; m < 6; m++) {
+    int ok = 1;
+    for (int m = 0; m < 6 && ok; m++) {
         double tol = m == 1 || m == 3 ? STEADY_TRAFFIC_TOL : STEADY_TOL; /* DRAM bytes, L2 hits */
         double lo = 0, hi = 0;
-        for (int j = 0; j < rp->nwin; j++) {
-            const iter_sample *w = &rp->win[j];
-            double v = m == 0 ? (double)w->ps : m == 1 ? w->dram_bytes : m == 2 ? w->l2_accesses
-                     : m == 3 ? w->l2_hits : m == 4 ? w->pcie_bytes : w->energy_j;
-            if (j == 0 || v < lo) lo = v;
-            if (j == 0 || v > hi) hi = v;
+        for (int j = rp->nwin - STEADY_WINDOW; j < rp->nwin; j++) {
+            double v = sample_metric(&rp->win[j], m);
+            if (j == rp->nwin - STEADY_WINDOW || v < lo) lo = v;
+            if (j == rp->nwin - STEADY_WINDOW || v > hi) hi = v;
         }
-        if (hi - lo > tol * hi) return 0;
+        if (hi - lo > tol * hi) ok = 0;
     }
-    return 1;
+    if (ok) return STEADY_WINDOW;
+    if (rp->nwin < STEADY_HIST) return 0;
+    for (int m = 0; m < 6; m++) {
+        double tol = m == 1 || m == 3 ? STEADY_TRAFFIC_TOL : STEADY_TOL;
+        double beat = m == 1 || m == 3 ? STEADY_TRAFFIC_TOL : STEADY_BEAT_TOL;
+        double half[2] = { 0, 0 }, mean;
+        for (int j = 0; j < STEADY_HIST; j++) half[2 * j / STEADY_HIST] += sample_metric(&rp->win[j], m);
+        mean = (half[0] + half[1]) / STEADY_HIST;
+        if (fabs(half[1] - half[0]) > tol * (half[0] > half[1] ? half[0] : half[1])) return 0;
+        for (int j = 0; j < STEADY_HIST; j++)
+            if (fabs(sample_metric(&rp->win[j], m) - mean) > beat * mean) return 0;
+    }
+    return STEADY_HIST;
 }
 
 /* No op runs or waits to start on any stream but s (ops queued behind this one on s wait for it). */
@@ -339,14 +366,15 @@ static int iteration_end(runner *r, size_t i, uint64_t t)
         .pcie_bytes = (double)(c.pcie_bytes - rp->c_prev.pcie_bytes),
         .energy_j = b.op_j - rp->b_prev.op_j,
         .books = { b.idle_j - rp->b_prev.idle_j, b.share_j - rp->b_prev.share_j,
-                   b.clk_mhz_ps - rp->b_prev.clk_mhz_ps, b.op_j - rp->b_prev.op_j },
+                   b.clk_mhz_ps - rp->b_prev.clk_mhz_ps, b.op_j - rp->b_prev.op_j,
+                   b.rail_top_j - rp->b_prev.rail_top_j, b.fixed_j - rp->b_prev.fixed_j },
     };
     gpu_counters dc = {
         c.dram_read_bytes - rp->c_prev.dram_read_bytes, c.dram_write_bytes - rp->c_prev.dram_write_bytes,
         c.l2_accesses - rp->c_prev.l2_accesses, c.l2_hits - rp->c_prev.l2_hits, c.pcie_bytes - rp->c_prev.pcie_bytes,
     };
     if (rp->epoch == r->epoch && others_idle(r, ex->op->stream)) {
-        if (rp->nwin == STEADY_WINDOW) memmove(rp->win, rp->win + 1, (STEADY_WINDOW - 1) * sizeof *rp->win);
+        if (rp->nwin == STEADY_HIST) memmove(rp->win, rp->win + 1, (STEADY_HIST - 1) * sizeof *rp->win);
         else rp->nwin++;
         rp->win[rp->nwin - 1] = smp;
         rp->win[rp->nwin - 1].dc = dc;
@@ -358,41 +386,52 @@ static int iteration_end(runner *r, size_t i, uint64_t t)
     rp->c_prev = c;
     rp->b_prev = b;
     uint64_t left = ex->op->repeat - rp->done;
-    if (left && r->cfg->sim.steady_state && steady(rp)) {
+    int nst = left && r->cfg->sim.steady_state ? steady(rp) : 0;
+    if (nst) {
         /* the window's mean iteration: its time, power books and traffic */
         uint64_t ps = 0;
-        power_books mb = { 0, 0, 0, 0 };
+        power_books mb = { 0, 0, 0, 0, 0, 0 };
         gpu_counters mc = { 0, 0, 0, 0, 0 };
-        for (int j = 0; j < rp->nwin; j++) {
+        for (int j = rp->nwin - nst; j < rp->nwin; j++) {
             const power_books *wb = &rp->win[j].books;
             add_counters(&mc, &rp->win[j].dc, 1);
             ps += rp->win[j].ps;
-            mb.idle_j += wb->idle_j / rp->nwin;
-            mb.share_j += wb->share_j / rp->nwin;
-            mb.clk_mhz_ps += wb->clk_mhz_ps / rp->nwin;
-            mb.op_j += wb->op_j / rp->nwin;
+            mb.idle_j += wb->idle_j / nst;
+            mb.share_j += wb->share_j / nst;
+            mb.clk_mhz_ps += wb->clk_mhz_ps / nst;
+            mb.op_j += wb->op_j / nst;
+            mb.rail_top_j += wb->rail_top_j / nst;
+            mb.fixed_j += wb->fixed_j / nst;
         }
-        ps /= (uint64_t)rp->nwin;
-        uint64_t nw = (uint64_t)rp->nwin;
+        ps /= (uint64_t)nst;
+        uint64_t nw = (uint64_t)nst;
         dc = (gpu_counters){ (mc.dram_read_bytes + nw / 2) / nw, (mc.dram_write_bytes + nw / 2) / nw,
                              (mc.l2_accesses + nw / 2) / nw, (mc.l2_hits + nw / 2) / nw, (mc.pcie_bytes + nw / 2) / nw };
-        uint64_t k = left;
         /* stop short of the host's next submission: what it submits must meet simulated iterations */
-        if (!r->host_blocked && r->next_op < r->t->n) {
-            uint64_t room = r->h.now_ps > t ? r->h.now_ps - t : 0;
-            if (ps && room / ps < k) k = room / ps;
-        }
+        uint64_t room = UINT64_MAX, horizon = SIM_MAX_PS - (t < SIM_MAX_PS ? t : SIM_MAX_PS);
+        if (!r->host_blocked && r->next_op < r->t->n) room = r->h.now_ps > t ? r->h.now_ps - t : 0;
+        int to_horizon = room > horizon;
+        if (to_horizon) room = horizon;
+        double beta = ps ? rp->last_bd[BD_COMPUTE] / (double)ps : 0;
+        uint64_t k = 0, took = ps ? power_extrapolate(pw, (int)i, t, ps, &mb, beta, left, room, &k) : 0;
         if (k) {
-            power_extrapolate(pw, (int)i, t, ps, &mb, k);
             add_counters(&rp->extra, &dc, k);
             add_counters(&r->extra, &dc, k);
-            for (int j = 0; j < BD_RAW_N; j++) r->res->ops[i].bd_us[j] += (double)k * rp->last_bd[j];
+            /* the iterations' parts, stretched with them where the slow loop lowered the clock */
+            double stretch = (double)took / ((double)k * (double)ps);
+            for (int j = 0; j < BD_RAW_N; j++) r->res->ops[i].bd_us[j] += (double)k * rp->last_bd[j] * stretch;
             rp->done += k;
             rp->skipped += k;
             r->iters_extrapolated += k;
-            t = ps && k > (SIM_MAX_PS - (t < SIM_MAX_PS ? t : SIM_MAX_PS)) / ps ? SIM_MAX_PS : t + k * ps;
+            t += took;
             power_snapshot(pw, (int)i, t, &rp->b_prev);
             left -= k;
+        }
+        if (left && k < left && to_horizon && ps) {
+            /* the rest lies beyond the clock's horizon: end there (run_sim reports it) */
+            rp->done += left;
+            left = 0;
+            t = SIM_MAX_PS;
         }
     }
     rp->last_end_ps = t;
@@ -689,11 +728,15 @@ static void horizon_error(const trace *t, size_t i, char *err, size_t errlen)
              "or repeat= too large; no result", t->path, op->line, op->name);
 }
 
+/* sim.loops_before: the slow power loop's state at the start of a run (power_preload). */
+typedef struct slow_preload { double act_w, fixed_w, dt_ps; } slow_preload;
+
 /* Simulates every op of t: the rows, the run's totals and the components' statistics; the power
  * summary in *ps, the host's busy time in *host_busy_ps and the runner's iterations simulated and
  * extrapolated and slots in rs (the caller adds their statistics). pp: a
  * periodic trace's plan, whose host times are recorded; NULL. */
-static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg, period_plan *pp, run_result *res,
+static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg, const slow_preload *pre,
+                   period_plan *pp, run_result *res,
                    power_summary *ps_out, uint64_t *host_busy_ps, double rs[3], char *err, size_t errlen)
 {
     memset(res, 0, sizeof *res);
@@ -728,6 +771,7 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
               || gpu_set_ops(r->g, t->n)) ? -1 : 0;
     if (!rc) {
         res->nops = t->n;
+        if (pre) power_preload(gpu_power(r->g), pre->act_w, pre->fixed_w, pre->dt_ps);
         host_init(&r->h, cfg);
         engine_schedule(r->e, 0, PRIO_LOW, host_step, r, 0);
         if (pg && pg->fn) {
@@ -877,15 +921,18 @@ static double rel_off(double v, double ref) { double d = v > ref ? v - ref : ref
  * counterpart in the period before, within PERIOD_JITTER_TOL of T; the host took each
  * period's first op T_host after the last, within STEADY_TOL; the periods' summed op time, traffic and
  * energy without a trend (halves within PERIOD_TREND_TOL, each within PERIOD_NOISE_TOL of the mean);
- * and the power limit never bound (every control interval's
- * power under power.limit_w, so the clock stays at gpu.clock_mhz in every later period too).
+ * and the power limit never bound (every control interval's power under the fast loop's limit, the clock
+ * never lowered, and the prefix's mean power under 0.98 power.limit_w, so that the slow loop, which
+ * converges to that mean, keeps the clock at gpu.clock_mhz in every later period too).
  * Returns 1 and T, T_host, the host's busy time per period; else 0. */
-static int period_steady(const gpu_config *cfg, const period_plan *pp, const run_result *res, uint64_t *T_ps,
+static int period_steady(const gpu_config *cfg, const period_plan *pp, const run_result *res, const power_summary *ps, uint64_t *T_ps,
                          uint64_t *Th_ps, uint64_t *busy_ps)
 {
     const op_result *o = res->ops;
     size_t P = pp->P, w0 = pp->warm, w1 = pp->warm + PERIOD_WINDOW;
-    if (res->peak_power_w >= cfg->power.limit_w) return 0;
+    /* neither loop of the power controller bound, nor will the slow one: the periods' mean power is under its limit */
+    if (res->peak_power_w >= cfg->power.limit_w * cfg->power.fast_limit_ratio || ps->min_clock_mhz < (double)cfg->gpu.clock_mhz
+        || res->avg_power_w >= 0.98 * cfg->power.limit_w) return 0;
     uint64_t a = o[period_op(pp, w0 - 1)].start_ps, b = o[period_op(pp, w1 - 1)].start_ps;
     if (b <= a) return 0;
     uint64_t T = (b - a) / PERIOD_WINDOW;
@@ -1080,8 +1127,10 @@ static int run_stats(const gpu_config *cfg, const trace *t, const power_summary 
 
 static int own_names(run_result *res, const trace *t);
 
-int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progress *pg, run_result *res, char *err,
-                        size_t errlen)
+/* One run of the whole trace (periodic extrapolation where it applies); pre: the slow loop's preload or NULL;
+ * the power summary in *ps. */
+static int run_all(const gpu_config *cfg, const trace *t, const run_progress *pg, const slow_preload *pre,
+                   run_result *res, power_summary *ps_out, char *err, size_t errlen)
 {
     power_summary ps;
     uint64_t busy_ps = 0;
@@ -1098,24 +1147,42 @@ int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progres
         size_t k = pp.nper - PERIOD_SIM(pp.warm);
         head.n = t->n - k * pp.P;
         uint64_t T, Th, busy_per;
-        if (run_sim(cfg, &head, pg, &pp, res, &ps, &busy_ps, rs, err, errlen)) break;
-        if (period_steady(cfg, &pp, res, &T, &Th, &busy_per)) {
+        if (run_sim(cfg, &head, pg, pre, &pp, res, &ps, &busy_ps, rs, err, errlen)) break;
+        if (period_steady(cfg, &pp, res, &ps, &T, &Th, &busy_per)) {
             int rc = period_expand(cfg, t, &pp, T, Th, res, &ps);
             if (!rc) rc = run_stats(cfg, t, &ps, busy_ps + (uint64_t)k * busy_per, rs, &pp, k, res, err, errlen);
             if (!rc) rc = own_names(res, t);
             if (rc) { run_result_free(res); res->nops = 0; snprintf(err, errlen, "out of memory"); }
+            *ps_out = ps;
             return rc;
         }
         run_result_free(res);
     }
-    int rc = run_sim(cfg, t, pg, NULL, res, &ps, &busy_ps, rs, err, errlen);
+    int rc = run_sim(cfg, t, pg, pre, NULL, res, &ps, &busy_ps, rs, err, errlen);
     if (!rc && (rc = run_stats(cfg, t, &ps, busy_ps, rs, &pp, 0, res, err, errlen) || own_names(res, t))) {
         snprintf(err, errlen, "out of memory");
         run_result_free(res);
         res->nops = 0;
         rc = -1;
     }
+    *ps_out = ps;
     return rc;
+}
+
+int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progress *pg, run_result *res, char *err,
+                        size_t errlen)
+{
+    power_summary ps;
+    int rc = run_all(cfg, t, pg, NULL, res, &ps, err, errlen);
+    if (rc || cfg->sim.loops_before <= 0) return rc;
+    /* sim.loops_before: the slow loop as the earlier runs (this one's mean activity) leave it; a second run
+     * from there, unless the slow loop cannot bind in it (then it is the same run) */
+    double run_ps = (double)res->total_ps;
+    slow_preload pre = { ps.in_act_w, ps.in_fixed_w, (double)cfg->sim.loops_before * run_ps };
+    if (!power_preload_binds(cfg, (int)cfg->gpu.sm_count, pre.act_w, pre.fixed_w, pre.dt_ps, run_ps, ps.in_peak_w))
+        return 0;
+    run_result_free(res);
+    return run_all(cfg, t, pg, &pre, res, &ps, err, errlen);
 }
 
 void run_result_free(run_result *res)

@@ -176,11 +176,11 @@ static void test_hostile_config(void **state)
 }
 
 /* Every key of the config, grouped by section, in the order the param table gives them. */
-typedef struct keys { char key[128][96], val[128][256]; int n; } keys;
+typedef struct keys { char key[192][96], val[192][256]; int n; } keys;
 static void collect(void *ctx, const char *key, const char *val)
 {
     keys *k = ctx;
-    assert_true(k->n < 128);
+    assert_true(k->n < 192);
     snprintf(k->key[k->n], sizeof k->key[0], "%s", key);
     snprintf(k->val[k->n], sizeof k->val[0], "%s", val);
     k->n++;
