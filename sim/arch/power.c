@@ -10,7 +10,7 @@
 #define PS 1e-12 /* seconds per picosecond */
 /* Control intervals ahead of the current one that booked energy can be spread
  * over (work reserved further ahead lands in the last). */
-#define POWER_AHEAD 64
+#define POWER_AHEAD 128
 
 typedef struct op_books {
     power_op res;         /* energy_j, clock_mhz, temp_c */
