@@ -20,19 +20,24 @@
  *    DRAM and PCIe energy does not depend on the SM clock.
  *  - V-f curve: V linear in f from (power.vf_low_mhz, power.vf_low_mv) to
  *    (gpu.clock_mhz, power.vf_high_mv), flat at vf_low_mv below.
- *  - Power-limit controller: every power.control_us it takes the interval's
- *    activity (SM-rail power referred to the top V-f point, and the off-rail
- *    power), passes it through a first-order filter with time constant
- *    power.tau_us (exact exponential step per interval), and sets the highest
- *    clock f* at which the filtered activity would draw at most power.limit_w
- *    (SM-rail power scaling with f V^2). Filtering the activity rather than
- *    the clock target keeps the mean power at the limit when kernels and gaps
- *    alternate faster than tau. An idle gap lets the filtered activity decay,
- *    so the clock recovers toward gpu.clock_mhz. The controller sees each
- *    booking spread over the span its work occupies (power_add_span). So the
- *    sustained clock under a long loop, the
- *    higher mean clock of a short burst after idle, and the dependence of the
- *    capped clock on how many SMs are busy all come out of the power model.
+ *  - Power-limit controller, two loops: every power.control_us it takes the
+ *    interval's activity (SM-rail power referred to the top V-f point, and the
+ *    off-rail power) and passes it through two first-order filters (exact
+ *    exponential step per interval): the fast loop's, time constant
+ *    power.tau_us (microseconds: the card's short-term limiter), and the slow
+ *    loop's, power.slow_tau_ms (tens of milliseconds: the sustained limit). The
+ *    clock is the highest at which the fast-filtered activity draws at most
+ *    power.limit_w x power.fast_limit_ratio and the slow-filtered activity at
+ *    most power.limit_w (SM-rail power scaling with f V^2). Filtering the
+ *    activity rather than the clock target keeps the mean power at a loop's
+ *    limit when kernels and gaps alternate faster than its tau. An idle gap lets
+ *    the filtered activity decay, so the clock recovers toward gpu.clock_mhz.
+ *    The controller sees each booking spread over the span its work occupies
+ *    (power_add_span). So a burst after idle runs at the fast loop's clock for
+ *    ~power.slow_tau_ms (bursts.csv: constant speed over 25 ms), a long loop
+ *    settles at the sustained clock (ramp.csv, clock_trace.csv), and the
+ *    dependence of both on how many SMs are busy come out of the power model.
+ *    sim.loops_before presets the slow loop (power_preload).
  *  - The clock scales tensor-core and CUDA-core rates only (power_stretch);
  *    latencies given in cycles, L2 and DRAM bandwidths keep their
  *    gpu.clock_mhz values (the L2 and memory run in their own clock domains).
@@ -52,12 +57,14 @@
  * clocks step by 15 MHz); the controller sees each reservation's energy spread
  * evenly over the span the work occupies (its pipe or transfer time, up to
  * POWER_AHEAD intervals ahead), not its real profile within that span; the
- * controller's inner loop is folded into one
- * first-order response. Cost: O(1) per booking; one bisection per control
- * interval.
+ * each loop's inner workings are folded into one first-order response; the
+ * card's ~1 s dips (its clock falls once more when NVML's ~1 s power average
+ * reaches the limit: ramp.csv at ~1 s) are not modeled. Cost: O(1) per booking;
+ * two bisections per control interval.
  * Invariant: min_clock_mhz <= clock <= gpu.clock_mhz; energies only grow.
  * Reference: ../shared/hw/h100 energy_*.csv, power_idle.csv, clock_trace.csv
- * (README "Energy method"); configs/hopper_common.ini cites each value.
+ * (README "Energy method"), analysis/hw/h100_s10 bursts.csv and ramp.csv;
+ * configs/common.ini and the card's file cite each value.
  */
 #ifndef GPUSIM_POWER_H
 #define GPUSIM_POWER_H

@@ -18,10 +18,13 @@
  * iterations that ran alone on the GPU (no other op began or ended meanwhile,
  * none runs or waits on another stream)
  * agree within STEADY_TOL in time, energy, L2 accesses and PCIe bytes (and
- * within STEADY_TRAFFIC_TOL in DRAM bytes and L2 hits), the
- * remaining iterations are extrapolated: the clock jumps by their time, their
- * counters and energy (the window's mean) are added to the op and the run, and
- * the power model's books advance (power_extrapolate). Extrapolation stops
+ * within STEADY_TRAFFIC_TOL in DRAM bytes and L2 hits), or the last STEADY_HIST
+ * do on average (steady()), the remaining iterations are extrapolated: the clock
+ * jumps by their time, their counters and energy (the window's mean) are added
+ * to the op and the run, and the power model's books advance
+ * (power_extrapolate: where the power controller's slow loop moves the clock,
+ * the iterations' time stretches by their issue-bound share and their energy
+ * follows). Extrapolation stops
  * short of the host's next submission, so a later op on another stream still
  * overlaps simulated iterations. Component statistics (gpu_report) cover the
  * simulated iterations only; "runner" stats count both kinds.
