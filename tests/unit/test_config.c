@@ -193,7 +193,7 @@ static int write_all_keys(const char *path, const char *base, const keys *k, con
     FILE *f = fopen(path, "w");
     int line = 2, at = 0;
     fprintf(f, "[config]\nbase = %s\n", base);
-    char done[128] = { 0 };
+    char done[192] = { 0 };
     for (int pass = 0; pass < 2; pass++) /* [gpu] last: its sm_count is the file's last line */
     for (int i = 0; i < k->n; i++) {
         if (done[i] || (strncmp(k->key[i], "gpu.", 4) == 0) != pass) continue;
