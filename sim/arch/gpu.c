@@ -141,6 +141,13 @@ static inline uint64_t sampled_bits(gpu *g, uint64_t ch)
     return e->bits;
 }
 
+/* Whether the line holding addr lies in a simulated set (sampled_bits' memo: l2_sampler_test's answer). */
+static inline int line_sampled(gpu *g, uint64_t addr)
+{
+    uint64_t l = addr >> g->sampler.line_shift;
+    return (int)((sampled_bits(g, l >> 6) >> (l & 63)) & 1);
+}
+
 /* Sampled lines found but not yet sent: they are sent in batches, in order,
  * after each has been announced to the L2 (l2_prefetch), so that the host
  * cache misses of their set lookups overlap instead of coming one at a time. */
@@ -310,7 +317,7 @@ uint64_t gpu_mem_rows(gpu *g, int op, int smi, uint64_t base, uint64_t rows, uin
             uint64_t le = (a | (lb - 1)) + 1;
             uint64_t b = (le < end ? le : end) - a;
             int last = le >= end && row + 1 == rows;
-            uint32_t w = weight == 1 || l2_sampler_test(&g->sampler, a) ? weight : (last && sent == 0 ? 1 : 0);
+            uint32_t w = weight == 1 || line_sampled(g, a) ? weight : (last && sent == 0 ? 1 : 0);
             if (w) {
                 uint64_t ti = ps_add(start, ps_floor((double)n * line_ps));
                 uint64_t d;
@@ -324,7 +331,7 @@ uint64_t gpu_mem_rows(gpu *g, int op, int smi, uint64_t base, uint64_t rows, uin
                 if (d > done) done = d;
                 sent++;
             }
-            if (shadow && w != weight && !(flags & MEM_WRITE))
+            if (shadow && w != weight && !(flags & MEM_WRITE) && l2_shadow_armed(g->l2, smi))
                 l2_shadow(g->l2, a, smi, op, ps_add(start, ps_floor((double)n * line_ps)), weight);
             n++;
             a += b;

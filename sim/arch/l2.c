@@ -384,6 +384,8 @@ static void prefetch_after_miss(l2 *c, uint64_t line, int sm, int op, uint64_t t
     }
 }
 
+int l2_shadow_armed(const l2 *c, int sm) { return c->pf_shadow[sm]; }
+
 void l2_shadow(l2 *c, uint64_t addr, int sm, int op, uint64_t t_issue, uint32_t weight)
 {
     if (weight > 1 && c->pf_shadow[sm] && prefetch_enabled(c->pf))

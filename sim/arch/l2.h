@@ -54,6 +54,9 @@ uint64_t l2_access(l2 *c, const mem_req *r, int part, uint64_t t_issue, uint32_t
  * policy sees it and its proposals that fall in simulated sets are fetched, each
  * standing for `weight` lines. Without sampling or a prefetcher it does nothing. */
 void l2_shadow(l2 *c, uint64_t addr, int sm, int op, uint64_t t_issue, uint32_t weight);
+/* Whether l2_shadow would do anything for SM sm now (its latest simulated bulk line
+ * triggered the prefetcher): callers skip computing a line's issue time otherwise. */
+int l2_shadow_armed(const l2 *c, int sm);
 /* 1 when the line holding addr lies in a simulated set under set sampling. */
 int l2_sampled(const l2 *c, uint64_t addr);
 
