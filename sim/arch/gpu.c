@@ -301,6 +301,26 @@ uint64_t gpu_mem_rows(gpu *g, int op, int smi, uint64_t base, uint64_t rows, uin
         done = mem_rows_sampled(g, s, &r, base, rows, row_bytes, stride, start, line_ps, weight);
         slow_rows = 0;
     }
+    /* a sampled read with a prefetcher whose rows each lie within one line (a GEMM tile's rows): the
+     * loop below, specialised (the same requests and l2_shadow calls, in the same order) */
+    if (shadow && !(flags & MEM_WRITE) && (base & (lb - 1)) + row_bytes <= lb && (stride & (lb - 1)) == 0) {
+        for (uint64_t row = 0; row < slow_rows; row++, n++) {
+            uint64_t a = base + row * stride;
+            int sampled = line_sampled(g, a);
+            if (sampled || (row + 1 == rows && sent == 0)) {
+                r.addr = a;
+                r.bytes = (uint32_t)row_bytes;
+                r.flags = sampled ? flags : flags | MEM_PROBE;
+                uint64_t d = l2_access(g->l2, &r, s->partition, ps_add(start, ps_floor((double)n * line_ps)),
+                                       sampled ? weight : 1);
+                if (d > done) done = d;
+                sent++;
+            }
+            if (!sampled && l2_shadow_armed(g->l2, smi))
+                l2_shadow(g->l2, a, smi, op, ps_add(start, ps_floor((double)n * line_ps)), weight);
+        }
+        slow_rows = 0;
+    }
     /* exact lines (weight 1: L1-cached loads, sampling off) are announced to the
      * caches a few lines ahead (host prefetches only, l2_prefetch) */
     int ahead = weight == 1;
