@@ -85,6 +85,13 @@ static void set_clock(power *p, double f)
     if (f < p->min_mhz) p->min_mhz = f;
 }
 
+/* The slow loop's filters take inputs act_w and fixed_w for a step whose decay is `decay` (exp(-dt / tau)). */
+static void slow_filter(power *p, double act_w, double fixed_w, double decay)
+{
+    p->slow_act_w = act_w + (p->slow_act_w - act_w) * decay;
+    p->slow_fixed_w = fixed_w + (p->slow_fixed_w - fixed_w) * decay;
+}
+
 power *power_create(const gpu_config *cfg, int nsm)
 {
     power *p = calloc(1, sizeof *p);
@@ -212,8 +219,7 @@ static void control(power *p, double dt_ps)
     double act = rail_w / (p->f_mhz / p->fmax_mhz * p->v2);  /* at the top V-f point */
     p->act_avg_w = act + (p->act_avg_w - act) * a;
     p->fixed_avg_w = fixed_w + (p->fixed_avg_w - fixed_w) * a;
-    p->slow_act_w = act + (p->slow_act_w - act) * as;
-    p->slow_fixed_w = fixed_w + (p->slow_fixed_w - fixed_w) * as;
+    slow_filter(p, act, fixed_w, as);
     p->in_act_int += act * dt_ps;
     p->in_fixed_int += fixed_w * dt_ps;
     if (act + fixed_w > p->in_peak_w) p->in_peak_w = act + fixed_w;
@@ -372,8 +378,8 @@ void power_add_span(power *p, power_unit u, double amount, int op, uint64_t now,
 {
     advance(p, now);
     double j = amount * p->e_j[u];
-    if (p->on_rail[u]) p->rail_top_j += j; else p->fixed_j += j;
-    if (p->on_rail[u]) j *= p->v2;
+    if (p->on_rail[u]) { p->rail_top_j += j; j *= p->v2; }
+    else p->fixed_j += j;
     spread(p, p->on_rail[u], j, t0, t1);
     book(p, op, j);
 }
@@ -454,9 +460,7 @@ static void skip_time(power *p, double dt_ps, double f, double act_w, double fix
     p->act_int += f / p->fmax_mhz * v * v * dt_ps * PS;
     p->in_act_int += act_w * dt_ps;
     p->in_fixed_int += fixed_w * dt_ps;
-    double as = exp(-dt_ps / p->slow_tau_ps);
-    p->slow_act_w = act_w + (p->slow_act_w - act_w) * as;
-    p->slow_fixed_w = fixed_w + (p->slow_fixed_w - fixed_w) * as;
+    slow_filter(p, act_w, fixed_w, exp(-dt_ps / p->slow_tau_ps));
     double before = temp_integral(p);
     double added = thermal_step(&p->th, board_w, dt_ps);
     uint64_t d = (uint64_t)(dt_ps + 0.5);
@@ -526,9 +530,7 @@ uint64_t power_extrapolate(power *p, int op, uint64_t t, uint64_t iter_ps, const
 
 void power_preload(power *p, double act_w, double fixed_w, double dt_ps)
 {
-    double as = exp(-dt_ps / p->slow_tau_ps);
-    p->slow_act_w = act_w + (p->slow_act_w - act_w) * as;
-    p->slow_fixed_w = fixed_w + (p->slow_fixed_w - fixed_w) * as;
+    slow_filter(p, act_w, fixed_w, exp(-dt_ps / p->slow_tau_ps));
     set_clock(p, clock_target(p));
     p->min_mhz = p->f_mhz;
 }
