@@ -101,6 +101,12 @@ int cta_sched_check(const cta_sched *s)
     return s->tail == last;
 }
 
+void cta_sched_drop(kernel_desc *k, uint64_t n)
+{
+    assert(n < k->ctas - k->next_cta); /* it stays queued with CTAs to place */
+    k->ctas -= n;
+}
+
 void cta_sched_done(cta_sched *s, kernel_desc *k, int smi, uint64_t t)
 {
     sm_release(&s->sms[smi], &k->shape);

@@ -37,6 +37,9 @@ cta_sched *cta_sched_create(engine *e, sm *sms, int nsm, uint64_t cta_launch_ps,
 void cta_sched_destroy(cta_sched *s);
 /* Queues a kernel at t; returns -2 when its CTA does not fit on any SM. */
 int cta_sched_launch(cta_sched *s, kernel_desc *k, uint64_t t);
+/* k's grid shrinks by n CTAs that are not yet placed (fewer than it has left): the kernel accounts
+ * for their work itself (wave sampling, kernels/gemm.c). */
+void cta_sched_drop(kernel_desc *k, uint64_t n);
 /* A CTA of k finished on sm at t. */
 void cta_sched_done(cta_sched *s, kernel_desc *k, int sm, uint64_t t);
 /* The invariants, for assert() in checking builds (GPUSIM_CHECK; run after every launch and

@@ -337,13 +337,20 @@ static void book(power *p, int op, double j)
     if (op >= 0 && (size_t)op < p->nops) p->ops[op].res.energy_j += j;
 }
 
+/* Books busy SM smi's active energy since its last booking to its op (advanced to now). */
+static void book_active(power *p, int smi)
+{
+    double j = p->sm_active_w * (p->act_int - p->sm_act0[smi]);
+    book(p, p->sm_op[smi], j);
+    p->rail_top_j += j / p->v2;
+    p->sm_act0[smi] = p->act_int;
+}
+
 void power_sm_idle(power *p, int smi, uint64_t t)
 {
     advance(p, t);
     if (smi < 0 || smi >= p->nsm || p->sm_op[smi] == POWER_NO_OP) return;
-    double j = p->sm_active_w * (p->act_int - p->sm_act0[smi]);
-    book(p, p->sm_op[smi], j);
-    p->rail_top_j += j / p->v2;
+    book_active(p, smi);
     p->sm_op[smi] = POWER_NO_OP;
     p->n_busy--;
 }
@@ -444,6 +451,9 @@ const power_op *power_op_result(const power *p, int op)
 void power_snapshot(power *p, int op, uint64_t t, power_books *out)
 {
     advance(p, t);
+    if (p->n_busy) /* SMs still busy: their active energy so far (else booked when they go idle) */
+        for (int i = 0; i < p->nsm; i++)
+            if (p->sm_op[i] != POWER_NO_OP) book_active(p, i);
     out->idle_j = p->idle_int_j;
     out->share_j = p->share_int_j;
     out->clk_mhz_ps = p->clk_int;

@@ -163,6 +163,7 @@ typedef struct gpu_config {
     struct {
         int64_t l2_set_sampling;   /* simulate 1 in N L2 sets for bulk traffic (1: all) */
         int64_t steady_state;      /* 1: extrapolate repeat= iterations once they are steady; 0: simulate all */
+        int64_t wave_sampling;     /* 1: a big GEMM stops simulating waves once they are steady (kernels/gemm.c) */
         int64_t loops_before;      /* the trace runs as the last of loops_before + 1 back-to-back runs (power's slow loop) */
     } sim;
     struct {

@@ -41,6 +41,7 @@
 #include "engine/errors.h"
 #include "kernels/gemm_map.h"
 #include "kernels/kernel.h"
+#include "kernels/steady.h"
 
 typedef struct gemm_run gemm_run;
 
@@ -68,6 +69,8 @@ typedef struct cta_run {
     uint64_t mma_done_ps;    /* latest MMA finish */
     uint64_t *ready_ps;      /* per slot: data in shared memory */
     uint64_t *done_ps;       /* per slot: MMA finished, slot reusable */
+    uint64_t skip_at, skip_n; /* wave sampling: its data-parallel jobs from local job skip_at on are skip_n later */
+    int live;                /* started, not finished */
     struct cta_run *next_free;
 } cta_run;
 
@@ -100,6 +103,22 @@ struct gemm_run {
     int zc_read;             /* A or B is: data waits are PCIe's */
     int fenced;              /* zero-copy: the end-of-kernel wait is done */
     uint64_t landed_ps;      /* zero-copy: the last posted write of C reaches host memory */
+    /* wave sampling (sim.wave_sampling): a checkpoint every `wave` whole data-parallel jobs finished */
+    uint64_t wave;           /* jobs a wave: CTAs resident at once */
+    uint64_t jobs_done;
+    int sampling;            /* still looking for steady waves */
+    steady_win win;          /* the waves between checkpoints (steady.h) */
+    int cp_set;              /* a checkpoint was taken: */
+    uint64_t cp_ps;          /* its time, the op's traffic and power books, and its CTA time by label */
+    gpu_counters cp_c;
+    power_books cp_b;
+    double cp_bd[BD_RAW_N];
+    double wave_bd[STEADY_HIST][BD_RAW_N]; /* each sampled wave's CTA time by label (ps), oldest first */
+    uint64_t skip_waves;     /* waves not simulated: their time, traffic and energy are the mean wave's */
+    steady_sample skip_mean;
+    double skip_bd[BD_RAW_N];
+    uint64_t skip_from, skip_n; /* non-persistent: CTAs [skip_from, skip_from + skip_n) are not simulated */
+    int skip_booked;         /* the skipped waves' time was added (finished) */
 };
 
 static uint64_t cdiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
@@ -126,7 +145,9 @@ static void ktile_info(const cta_run *c, uint64_t idx, uint64_t *job, uint64_t *
     const gemm_run *r = c->run;
     uint64_t dp = c->njobs * c->nkt;
     if (idx < dp) {
-        *job = r->map.persistent ? c->cta + (idx / c->nkt) * r->grid : c->cta;
+        uint64_t jl = idx / c->nkt;
+        if (jl >= c->skip_at) jl += c->skip_n;
+        *job = r->map.persistent ? c->cta + jl * r->grid : c->cta;
         *kk = idx % c->nkt;
         *first = *kk == 0;
         *last = *kk == c->nkt - 1;
@@ -297,9 +318,80 @@ static uint64_t mma(cta_run *c, uint64_t t)
     return done;
 }
 
+/* Wave sampling: once the waves between checkpoints are steady (steady.h), the waves that no CTA has begun
+ * loading, but the last WAVE_KEEP of them, are not simulated: each persistent CTA skips as many of its jobs
+ * (every CTA the same number: whole waves), a non-persistent grid as many waves of CTAs, and the kernel's
+ * end moves by their time (finished: the mean wave's, through the power model's slow loop). */
+#define WAVE_KEEP 1
+#define WAVE_MIN (1 + 4 + 1 + WAVE_KEEP + 2) /* waves a grid needs: the first, a window, in flight, kept, skipped */
+static void skip_waves(gemm_run *r, int nst)
+{
+    uint64_t k = UINT64_MAX;
+    if (r->map.persistent) {
+        for (uint64_t i = 0; i < r->kd.ctas && i < r->wave; i++) {
+            const cta_run *c = &r->pool[i];
+            uint64_t jl = cdiv(c->loaded, c->nkt); /* its first job with no load issued */
+            uint64_t left = c->live && jl < c->njobs ? c->njobs - jl : 0;
+            if (left < k) k = left;
+        }
+    } else {
+        k = (r->kd.ctas - r->kd.next_cta) / r->wave;
+    }
+    r->sampling = 0;
+    if (k == UINT64_MAX || k <= WAVE_KEEP) return;
+    k -= WAVE_KEEP;
+    if (r->map.persistent) {
+        for (uint64_t i = 0; i < r->wave; i++) {
+            cta_run *c = &r->pool[i];
+            c->skip_at = cdiv(c->loaded, c->nkt);
+            c->skip_n = k;
+            c->njobs -= k;
+            c->total -= k * c->nkt;
+        }
+    } else {
+        r->skip_from = r->kd.next_cta;
+        r->skip_n = k * r->wave;
+        cta_sched_drop(&r->kd, r->skip_n);
+    }
+    r->skip_waves = k;
+    steady_mean(&r->win, nst, &r->skip_mean);
+    for (int j = 0; j < BD_RAW_N; j++) {
+        double sum = 0;
+        for (int w = r->win.n - nst; w < r->win.n; w++) sum += r->wave_bd[w][j];
+        r->skip_bd[j] = sum / nst;
+    }
+}
+
+/* Another `wave` jobs finished at t: the wave since the last checkpoint joins the window while the kernel
+ * has the GPU to itself (op_exec.solo), and a steady window skips waves. */
+static void checkpoint(gemm_run *r, uint64_t t)
+{
+    op_exec *ex = r->ex;
+    gpu_counters c;
+    power_books b;
+    gpu_get_op_counters(r->g, ex->id, &c);
+    power_snapshot(gpu_power(r->g), ex->id, t, &b);
+    int solo = ex->solo && ex->solo(ex->done_ctx, ex);
+    if (!solo) r->win.n = 0;
+    if (solo && r->cp_set) {
+        steady_sample smp = { t - r->cp_ps, steady_counters_diff(&c, &r->cp_c), steady_books_diff(&b, &r->cp_b) };
+        if (r->win.n == STEADY_HIST) memmove(r->wave_bd, r->wave_bd + 1, (STEADY_HIST - 1) * sizeof r->wave_bd[0]);
+        for (int j = 0; j < BD_RAW_N; j++) r->wave_bd[r->win.n < STEADY_HIST ? r->win.n : STEADY_HIST - 1][j] = ex->bd_waits[j] - r->cp_bd[j];
+        steady_push(&r->win, &smp);
+    }
+    r->cp_set = 1;
+    r->cp_ps = t;
+    r->cp_c = c;
+    r->cp_b = b;
+    memcpy(r->cp_bd, ex->bd_waits, sizeof r->cp_bd);
+    int nst = steady_count_periodic(&r->win);
+    if (nst) skip_waves(r, nst);
+}
+
 static void cta_finish(cta_run *c, uint64_t t)
 {
     gemm_run *r = c->run;
+    c->live = 0;
     c->next_free = r->free_list;
     r->free_list = c;
     cta_sched_done(gpu_sched(r->g), &r->kd, c->sm, t);
@@ -326,6 +418,7 @@ static void tick(void *ctx, uint64_t gen)
         c->ep_done_ps = epilogue(c, c->ep_idx, t);
         c->seg_start_kk = keep;
         c->ep_at_ps = 0;
+        if (r->sampling && c->ep_idx < c->njobs * c->nkt && ++r->jobs_done % r->wave == 0) checkpoint(r, t);
         if (c->ep_idx + 1 == c->total) {
             c->ending = 1;
             uint64_t end = c->ep_done_ps > c->store_done_ps ? c->ep_done_ps : c->store_done_ps;
@@ -384,6 +477,7 @@ static void start_cta(void *ctx, int smi, uint64_t cta, uint64_t t)
     gemm_run *r = ctx;
     cta_run *c = r->free_list;
     r->free_list = c->next_free;
+    if (r->skip_n && cta >= r->skip_from) cta += r->skip_n; /* past the waves not simulated */
     c->sm = smi;
     c->cta = cta;
     sm *s = gpu_sm(r->g, smi);
@@ -393,6 +487,8 @@ static void start_cta(void *ctx, int smi, uint64_t cta, uint64_t t)
     c->sk_begin = r->sk_iters * cta / r->grid;
     c->sk_end = r->sk_iters * (cta + 1) / r->grid;
     c->total = c->njobs * c->nkt + (c->sk_end - c->sk_begin);
+    c->skip_at = c->skip_n = 0;
+    c->live = 1;
     c->loaded = c->issued = 0;
     c->last_issue_ps = 0;
     c->ep_idx = 0;
@@ -440,9 +536,42 @@ static void reduced(void *ctx, uint64_t arg)
     release(r, engine_now(r->e));
 }
 
+/* The waves not simulated, from t (every CTA done, the GPU the kernel's alone): the mean wave's time,
+ * traffic, CTA time by label and power books, k times, where the power model's slow loop moves the clock
+ * (power_extrapolate; the share of the wave's CTA time that is issue-bound stretches). Returns their time. */
+static uint64_t waves_extrapolate(gemm_run *r, uint64_t t)
+{
+    op_exec *ex = r->ex;
+    const steady_sample *m = &r->skip_mean;
+    double slots = (double)(ex->bd_slots ? ex->bd_slots : 1);
+    double beta = m->ps ? r->skip_bd[BD_COMPUTE] / (slots * (double)m->ps) : 0;
+    uint64_t k = 0, room = SIM_MAX_PS - (t < SIM_MAX_PS ? t : SIM_MAX_PS);
+    uint64_t took = m->ps ? power_extrapolate(gpu_power(r->g), ex->id, t, m->ps, &m->books, beta, r->skip_waves, room, &k) : 0;
+    if (!k) return 0;
+    steady_add_counters(&ex->extra, &m->dc, k);
+    double stretch = (double)took / ((double)k * (double)m->ps);
+    for (int j = 0; j < BD_RAW_N; j++) ex->bd_waits[j] += (double)k * r->skip_bd[j] * stretch;
+    ex->waves_extrapolated += k;
+    return took;
+}
+
+static void finished(void *ctx, uint64_t t);
+
+static void waves_done(void *ctx, uint64_t arg)
+{
+    (void)arg;
+    gemm_run *r = ctx;
+    finished(r, engine_now(r->e));
+}
+
 static void finished(void *ctx, uint64_t t)
 {
     gemm_run *r = ctx;
+    if (r->skip_waves && !r->skip_booked) {
+        r->skip_booked = 1;
+        uint64_t took = waves_extrapolate(r, t);
+        if (took) { engine_schedule(r->e, t + took, PRIO_NORMAL, waves_done, r, 0); return; }
+    }
     const gpu_config *cfg = gpu_cfg(r->g);
     const gemm_params *op = r->ex->op->params;
     /* the library's kernel behind the GEMM on its stream: an atomic-split family's bias kernel (its
@@ -534,6 +663,10 @@ int gemm_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
         r->pool[i].next_free = i + 1 < npool ? &r->pool[i + 1] : NULL;
     }
     r->free_list = &r->pool[0];
+    /* wave sampling: whole waves of data-parallel jobs, enough of them to find a steady window, skip some
+     * and keep the last; not with zero-copy operands */
+    r->wave = npool;
+    r->sampling = cfg->sim.wave_sampling && !r->zc && r->dp_jobs / r->wave >= WAVE_MIN;
     r->kd.shape = r->map.shape;
     r->kd.ctas = r->grid;
     r->kd.ctx = r;

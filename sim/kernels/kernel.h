@@ -48,6 +48,11 @@ struct op_exec {
     uint64_t iter_start_ps;  /* this iteration began (the runner sets it; a kernel timed inside moves it) */
     double bd_waits[BD_RAW_N]; /* this iteration's waits by label, summed over its CTAs (ps; breakdown.h) */
     uint64_t bd_slots;       /* CTAs of this iteration resident at once (breakdown.h); 0: 1 */
+    gpu_counters extra;      /* traffic of the work its kernels extrapolated rather than simulated (a GEMM's
+                                steady waves, sim.wave_sampling): not in the components' counters */
+    uint64_t waves_extrapolated; /* waves its kernels did not simulate */
+    int (*solo)(void *done_ctx, const op_exec *ex); /* the runner: 1 when nothing but this op can use the GPU
+                                from now until it ends (NULL: never) */
 };
 
 /* Books [from, to) of one CTA's time to label l (breakdown.h). */

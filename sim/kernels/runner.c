@@ -19,7 +19,7 @@
  * none runs or waits on another stream)
  * agree within STEADY_TOL in time, energy, L2 accesses and PCIe bytes (and
  * within STEADY_TRAFFIC_TOL in DRAM bytes and L2 hits), or the last STEADY_HIST
- * do on average (steady()), the remaining iterations are extrapolated: the clock
+ * do on average (steady.h), the remaining iterations are extrapolated: the clock
  * jumps by their time, their counters and energy (the window's mean) are added
  * to the op and the run, and the power model's books advance
  * (power_extrapolate: where the power controller's slow loop moves the clock,
@@ -62,6 +62,7 @@
 #include "engine/engine.h"
 #include "kernels/kernel.h"
 #include "ops/optable.h"
+#include "kernels/steady.h"
 
 #define MAX_STREAMS 64
 #define ALIGN (64u << 10)
@@ -91,27 +92,6 @@ static int stream_push(stream_q *q, size_t i)
     return 0;
 }
 
-/* Steady state: this many consecutive iterations within this relative spread; or
- * (an iteration beating with the power controller's interval: 2048^3 fp16 on the
- * H100 varies ~1% in time from one iteration to the next, periodically) the last
- * STEADY_HIST iterations, whose halves' means agree within the spread and every
- * one within STEADY_BEAT_TOL of their mean. */
-#define STEADY_WINDOW 3
-#define STEADY_HIST 8
-#define STEADY_TOL 0.005
-#define STEADY_BEAT_TOL 0.03
-/* DRAM bytes and L2 hits: random replacement makes them vary by a few percent from
- * one iteration to the next (an 8 MiB copy resident in L2: 340-347 KB of DRAM
- * traffic an iteration) */
-#define STEADY_TRAFFIC_TOL 0.05
-
-typedef struct iter_sample {
-    uint64_t ps;                            /* completion to completion (the first: from its ready time) */
-    double dram_bytes, l2_accesses, l2_hits, pcie_bytes, energy_j;
-    gpu_counters dc;                        /* its traffic (the same, as integers) */
-    power_books books;                      /* what it added to the power model's books */
-} iter_sample;
-
 struct op_repeat {
     uint64_t done;                          /* iterations finished, simulated or extrapolated */
     uint64_t skipped;                       /* of which extrapolated */
@@ -120,8 +100,7 @@ struct op_repeat {
     gpu_counters c_prev;                    /* the op's counters at the previous iteration's completion */
     power_books b_prev;                     /* the power model's books then */
     uint64_t epoch;                         /* runner epoch when this iteration began */
-    iter_sample win[STEADY_HIST];           /* the last iterations that ran alone, oldest first */
-    int nwin;
+    steady_win win;                         /* the last iterations that ran alone (steady.h) */
     gpu_counters extra;                     /* extrapolated traffic */
     double last_bd[BD_RAW_N];               /* the last simulated iteration's device parts (ps) */
 };
@@ -180,6 +159,7 @@ typedef struct runner {
     uint64_t epoch;           /* ops begun + ops finished: an iteration during which it moved did not run alone */
     gpu_counters extra;       /* extrapolated traffic of all ops (not in the components' counters) */
     uint64_t iters_simulated, iters_extrapolated;
+    uint64_t waves_extrapolated; /* GEMM waves not simulated (sim.wave_sampling) */
     size_t ops_done;          /* finished, host ops included (progress) */
     size_t outstanding;       /* submitted, not finished */
     int host_blocked;         /* waiting for sync or a blocking op */
@@ -283,63 +263,30 @@ static void try_start(runner *r, int s);
 static void op_begin(void *ctx, uint64_t i);
 static void op_finish(runner *r, size_t i, uint64_t t);
 
-static void add_counters(gpu_counters *a, const gpu_counters *b, uint64_t k)
-{
-    a->dram_read_bytes += b->dram_read_bytes * k;
-    a->dram_write_bytes += b->dram_write_bytes * k;
-    a->l2_accesses += b->l2_accesses * k;
-    a->l2_hits += b->l2_hits * k;
-    a->pcie_bytes += b->pcie_bytes * k;
-}
-
-static double sample_metric(const iter_sample *w, int m)
-{
-    return m == 0 ? (double)w->ps : m == 1 ? w->dram_bytes : m == 2 ? w->l2_accesses
-         : m == 3 ? w->l2_hits : m == 4 ? w->pcie_bytes : w->energy_j;
-}
-
-/* How many of the last iterations to extrapolate from (0: not steady). The last
- * STEADY_WINDOW all within STEADY_TOL of their largest value, metric by metric:
- * time, energy, and the traffic the op asks for (L2 accesses, PCIe bytes); hits
- * and DRAM bytes within STEADY_TRAFFIC_TOL (under random L2 replacement they vary
- * from one iteration to the next; their window mean is extrapolated). Else the
- * last STEADY_HIST: their two halves' means agree as closely, and every one lies
- * within STEADY_BEAT_TOL of their mean (within the traffic tolerance for hits and
- * DRAM bytes). */
-static int steady(const struct op_repeat *rp)
-{
-    if (rp->nwin < STEADY_WINDOW) return 0;
-    int ok = 1;
-    for (int m = 0; m < 6 && ok; m++) {
-        double tol = m == 1 || m == 3 ? STEADY_TRAFFIC_TOL : STEADY_TOL; /* DRAM bytes, L2 hits */
-        double lo = 0, hi = 0;
-        for (int j = rp->nwin - STEADY_WINDOW; j < rp->nwin; j++) {
-            double v = sample_metric(&rp->win[j], m);
-            if (j == rp->nwin - STEADY_WINDOW || v < lo) lo = v;
-            if (j == rp->nwin - STEADY_WINDOW || v > hi) hi = v;
-        }
-        if (hi - lo > tol * hi) ok = 0;
-    }
-    if (ok) return STEADY_WINDOW;
-    if (rp->nwin < STEADY_HIST) return 0;
-    for (int m = 0; m < 6; m++) {
-        double tol = m == 1 || m == 3 ? STEADY_TRAFFIC_TOL : STEADY_TOL;
-        double beat = m == 1 || m == 3 ? STEADY_TRAFFIC_TOL : STEADY_BEAT_TOL;
-        double half[2] = { 0, 0 }, mean;
-        for (int j = 0; j < STEADY_HIST; j++) half[2 * j / STEADY_HIST] += sample_metric(&rp->win[j], m);
-        mean = (half[0] + half[1]) / STEADY_HIST;
-        if (fabs(half[1] - half[0]) > tol * (half[0] > half[1] ? half[0] : half[1])) return 0;
-        for (int j = 0; j < STEADY_HIST; j++)
-            if (fabs(sample_metric(&rp->win[j], m) - mean) > beat * mean) return 0;
-    }
-    return STEADY_HIST;
-}
-
 /* No op runs or waits to start on any stream but s (ops queued behind this one on s wait for it). */
 static int others_idle(const runner *r, int s)
 {
     for (int k = 0; k < MAX_STREAMS; k++)
         if (k != s && r->streams[k].head != r->streams[k].n) return 0;
+    return 1;
+}
+
+/* op_exec.solo: nothing but ex can use the GPU until it ends: no op runs or waits on another stream, and
+ * the host, unless it waits, submits nothing to another stream before its next sync or the trace's end
+ * (looked for among its next SOLO_LOOKAHEAD ops; farther: not solo). */
+#define SOLO_LOOKAHEAD 64
+static int op_solo(void *ctx, const op_exec *ex)
+{
+    const runner *r = ctx;
+    int s = (int)ex->op->stream;
+    if (!others_idle(r, s)) return 0;
+    if (r->host_blocked) return 1; /* on a sync, or on an op that ends no earlier than ex */
+    for (size_t j = r->next_op; j < r->t->n; j++) {
+        const trace_op *o = &r->t->ops[j];
+        if (j - r->next_op == SOLO_LOOKAHEAD) return 0;
+        if (op_flags(o) & OPF_WAIT_ALL) return 1;
+        if (op_type_of(o)->start && (int)o->stream != s) return 0;
+    }
     return 1;
 }
 
@@ -359,57 +306,26 @@ static int iteration_end(runner *r, size_t i, uint64_t t)
     power *pw = gpu_power(r->g);
     gpu_counters c;
     gpu_get_op_counters(r->g, (int)i, &c);
+    steady_add_counters(&c, &ex->extra, 1); /* its kernels' extrapolated waves */
     power_books b;
     power_snapshot(pw, (int)i, t, &b);
-    iter_sample smp = {
-        .ps = t - rp->last_end_ps,
-        .dram_bytes = (double)((c.dram_read_bytes - rp->c_prev.dram_read_bytes) + (c.dram_write_bytes - rp->c_prev.dram_write_bytes)),
-        .l2_accesses = (double)(c.l2_accesses - rp->c_prev.l2_accesses),
-        .l2_hits = (double)(c.l2_hits - rp->c_prev.l2_hits),
-        .pcie_bytes = (double)(c.pcie_bytes - rp->c_prev.pcie_bytes),
-        .energy_j = b.op_j - rp->b_prev.op_j,
-        .books = { b.idle_j - rp->b_prev.idle_j, b.share_j - rp->b_prev.share_j,
-                   b.clk_mhz_ps - rp->b_prev.clk_mhz_ps, b.op_j - rp->b_prev.op_j,
-                   b.rail_top_j - rp->b_prev.rail_top_j, b.fixed_j - rp->b_prev.fixed_j },
-    };
-    gpu_counters dc = {
-        c.dram_read_bytes - rp->c_prev.dram_read_bytes, c.dram_write_bytes - rp->c_prev.dram_write_bytes,
-        c.l2_accesses - rp->c_prev.l2_accesses, c.l2_hits - rp->c_prev.l2_hits, c.pcie_bytes - rp->c_prev.pcie_bytes,
-    };
-    if (rp->epoch == r->epoch && others_idle(r, ex->op->stream)) {
-        if (rp->nwin == STEADY_HIST) memmove(rp->win, rp->win + 1, (STEADY_HIST - 1) * sizeof *rp->win);
-        else rp->nwin++;
-        rp->win[rp->nwin - 1] = smp;
-        rp->win[rp->nwin - 1].dc = dc;
-    } else {
-        rp->nwin = 0;
-    }
+    steady_sample smp = { t - rp->last_end_ps, steady_counters_diff(&c, &rp->c_prev), steady_books_diff(&b, &rp->b_prev) };
+    gpu_counters dc = smp.dc;
+    if (rp->epoch == r->epoch && others_idle(r, ex->op->stream)) steady_push(&rp->win, &smp);
+    else rp->win.n = 0;
     rp->done++;
     r->iters_simulated++;
     rp->c_prev = c;
     rp->b_prev = b;
     uint64_t left = ex->op->repeat - rp->done;
-    int nst = left && r->cfg->sim.steady_state ? steady(rp) : 0;
+    int nst = left && r->cfg->sim.steady_state ? steady_count(&rp->win) : 0;
     if (nst) {
         /* the window's mean iteration: its time, power books and traffic */
-        uint64_t ps = 0;
-        power_books mb = { 0, 0, 0, 0, 0, 0 };
-        gpu_counters mc = { 0, 0, 0, 0, 0 };
-        for (int j = rp->nwin - nst; j < rp->nwin; j++) {
-            const power_books *wb = &rp->win[j].books;
-            add_counters(&mc, &rp->win[j].dc, 1);
-            ps += rp->win[j].ps;
-            mb.idle_j += wb->idle_j / nst;
-            mb.share_j += wb->share_j / nst;
-            mb.clk_mhz_ps += wb->clk_mhz_ps / nst;
-            mb.op_j += wb->op_j / nst;
-            mb.rail_top_j += wb->rail_top_j / nst;
-            mb.fixed_j += wb->fixed_j / nst;
-        }
-        ps /= (uint64_t)nst;
-        uint64_t nw = (uint64_t)nst;
-        dc = (gpu_counters){ (mc.dram_read_bytes + nw / 2) / nw, (mc.dram_write_bytes + nw / 2) / nw,
-                             (mc.l2_accesses + nw / 2) / nw, (mc.l2_hits + nw / 2) / nw, (mc.pcie_bytes + nw / 2) / nw };
+        steady_sample mean;
+        steady_mean(&rp->win, nst, &mean);
+        uint64_t ps = mean.ps;
+        power_books mb = mean.books;
+        dc = mean.dc;
         /* stop short of the host's next submission: what it submits must meet simulated iterations */
         uint64_t room = UINT64_MAX, horizon = SIM_MAX_PS - (t < SIM_MAX_PS ? t : SIM_MAX_PS);
         if (!r->host_blocked && r->next_op < r->t->n) room = r->h.now_ps > t ? r->h.now_ps - t : 0;
@@ -418,8 +334,8 @@ static int iteration_end(runner *r, size_t i, uint64_t t)
         double beta = ps ? rp->last_bd[BD_COMPUTE] / (double)ps : 0;
         uint64_t k = 0, took = ps ? power_extrapolate(pw, (int)i, t, ps, &mb, beta, left, room, &k) : 0;
         if (k) {
-            add_counters(&rp->extra, &dc, k);
-            add_counters(&r->extra, &dc, k);
+            steady_add_counters(&rp->extra, &dc, k);
+            steady_add_counters(&r->extra, &dc, k);
             /* the iterations' parts, stretched with them where the slow loop lowered the clock */
             double stretch = (double)took / ((double)k * (double)ps);
             for (int j = 0; j < BD_RAW_N; j++) r->res->ops[i].bd_us[j] += (double)k * rp->last_bd[j] * stretch;
@@ -469,7 +385,10 @@ static void op_finish(runner *r, size_t i, uint64_t t)
     power_op_end(gpu_power(r->g), (int)i, t);
     gpu_counters c1; /* its traffic, counted by owner (owner.h), and what its extrapolated iterations add */
     gpu_get_op_counters(r->g, (int)i, &c1);
-    if (ex->rep) add_counters(&c1, &ex->rep->extra, 1);
+    steady_add_counters(&c1, &ex->extra, 1);
+    steady_add_counters(&r->extra, &ex->extra, 1);
+    r->waves_extrapolated += ex->waves_extrapolated;
+    if (ex->rep) steady_add_counters(&c1, &ex->rep->extra, 1);
     op_result *o = &r->res->ops[i];
     o->name = op->name;
     snprintf(o->kind, sizeof o->kind, "%s", op_type_of(op)->name);
@@ -667,6 +586,7 @@ static void host_step(void *ctx, uint64_t arg)
         ex->g = r->g;
         ex->done = op_done;
         ex->done_ctx = r;
+        ex->solo = op_solo;
         ex->id = (int)i;
         unsigned flags = op_flags(op);
         ex->is_kernel = (flags & OPF_KERNEL) != 0;
@@ -740,7 +660,7 @@ typedef struct slow_preload { double act_w, fixed_w, dt_ps; } slow_preload;
  * periodic trace's plan, whose host times are recorded; NULL. */
 static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg, const slow_preload *pre,
                    period_plan *pp, run_result *res,
-                   power_summary *ps_out, uint64_t *host_busy_ps, double rs[3], char *err, size_t errlen)
+                   power_summary *ps_out, uint64_t *host_busy_ps, double rs[4], char *err, size_t errlen)
 {
     memset(res, 0, sizeof *res);
     double cap = cfg->gpu.memory_gib * 1073741824.0;
@@ -820,7 +740,7 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
         res->cycles = clock_cycles(&(clock_domain){ (uint32_t)cfg->gpu.clock_mhz }, end);
         gpu_counters c;
         gpu_get_counters(r->g, &c);
-        add_counters(&c, &r->extra, 1);
+        steady_add_counters(&c, &r->extra, 1);
         res->dram_bytes = c.dram_read_bytes + c.dram_write_bytes;
         res->l2_accesses = c.l2_accesses;
         res->l2_hits = c.l2_hits;
@@ -854,6 +774,7 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
         rs[0] = (double)r->iters_simulated;
         rs[1] = (double)r->iters_extrapolated;
         rs[2] = (double)r->nslots;
+        rs[3] = (double)r->waves_extrapolated;
         *host_busy_ps = r->h.busy_ps;
     }
     for (size_t i = 0; r->live && i < t->n; i++) if (r->live[i]) free(r->live[i]->ex.rep); /* ops a failure left unfinished */
@@ -1100,7 +1021,7 @@ static int period_expand(const gpu_config *cfg, const trace *t, const period_pla
 
 /* The run's power, thermal and overlap statistics (after any extrapolation). */
 static int run_stats(const gpu_config *cfg, const trace *t, const power_summary *ps, uint64_t host_busy_ps,
-                     const double rs[3], const period_plan *pp, size_t k, run_result *res, char *err, size_t errlen)
+                     const double rs[4], const period_plan *pp, size_t k, run_result *res, char *err, size_t errlen)
 {
     stats_add(&res->st, "power", "energy_j", ps->energy_j);
     stats_add(&res->st, "power", "avg_power_w", ps->avg_power_w);
@@ -1114,6 +1035,7 @@ static int run_stats(const gpu_config *cfg, const trace *t, const power_summary 
     stats_add(&res->st, "runner", "iterations_simulated", rs[0]);
     stats_add(&res->st, "runner", "iterations_extrapolated", rs[1]);
     stats_add(&res->st, "runner", "exec_slots", rs[2]);
+    stats_add(&res->st, "runner", "gemm_waves_extrapolated", rs[3]);
     if (pp->P) stats_add(&res->st, "runner", "period_ops", (double)pp->P);
     if (k) {
         stats_add(&res->st, "runner", "period_warm", (double)pp->warm);
@@ -1137,7 +1059,7 @@ static int run_all(const gpu_config *cfg, const trace *t, const run_progress *pg
 {
     power_summary ps;
     uint64_t busy_ps = 0;
-    double rs[3] = { 0, 0, 0 };
+    double rs[4] = { 0, 0, 0, 0 };
     period_plan pp;
     memset(&pp, 0, sizeof pp);
     int found = cfg->sim.steady_state && trace_period(t, &pp);

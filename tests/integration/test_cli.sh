@@ -117,6 +117,26 @@ printf 'eltwise name=e elems=1024 dtype=fp16\n' > small.trace
 check "sim.loops_before: a run the slow loop cannot bind is the same run" test \
   "$("$BIN" "$SRC/configs/h100.ini" small.trace --no-db --json | python3 -c "import json,sys; d=json.load(sys.stdin); print(d['time_us'], d['energy_j'])")" = \
   "$("$BIN" "$SRC/configs/h100.ini" small.trace --no-db --json --set sim.loops_before=100000 | python3 -c "import json,sys; d=json.load(sys.stdin); print(d['time_us'], d['energy_j'])")"
+# sim.wave_sampling: a big GEMM stops simulating its waves once they are steady (kernels/gemm.c)
+waves() { sqlite3 "$1" "select cast(value as int) from stats where component='runner' and metric='gemm_waves_extrapolated'"; }
+for c in h100 ampere_plus; do
+  rm -f ws_on.db ws_off.db
+  "$BIN" "$SRC/configs/$c.ini" "$SRC/workloads/gemm_8192.trace" --db ws_on.db --json > ws_on.json
+  "$BIN" "$SRC/configs/$c.ini" "$SRC/workloads/gemm_8192.trace" --db ws_off.db --json --set sim.wave_sampling=off > ws_off.json
+  check "wave sampling ($c.ini, 8192^3): waves extrapolated, none with it off" test "$(waves ws_on.db)" -gt 0 -a "$(waves ws_off.db)" = 0
+  check "wave sampling ($c.ini, 8192^3): time within 0.5%, energy 1%, DRAM bytes 2%, L2 hit rate 0.01 of every wave simulated" python3 -c "
+import json; a=json.load(open('ws_on.json'))['ops'][-1]; b=json.load(open('ws_off.json'))['ops'][-1]
+assert abs(a['time_us'] / b['time_us'] - 1) < 0.005 and abs(a['energy_j'] / b['energy_j'] - 1) < 0.01, (a, b)
+assert abs(a['dram_bytes'] / b['dram_bytes'] - 1) < 0.02 and abs(a['l2_hit_rate'] - b['l2_hit_rate']) < 0.01, (a, b)
+assert abs(sum(a['breakdown'].values()) / a['time_us'] - 1) < 0.001, a"
+done
+printf 'gemm name=g m=8192 n=8192 k=8192 dtype=fp16\ncpu name=c us=2000\neltwise name=e elems=1048576 dtype=fp16 stream=1\n' > ws_busy.trace
+printf 'gemm name=g m=8192 n=8192 k=8192 dtype=fp16\nsync\neltwise name=e elems=1048576 dtype=fp16 stream=1\n' > ws_sync.trace
+rm -f ws_busy.db ws_sync.db
+"$BIN" "$SRC/configs/h100.ini" ws_busy.trace --db ws_busy.db -q
+"$BIN" "$SRC/configs/h100.ini" ws_sync.trace --db ws_sync.db -q
+check "wave sampling: not while the host will submit to another stream during the GEMM; after a sync it may" \
+  test "$(waves ws_busy.db)" = 0 -a "$(waves ws_sync.db)" -gt 0
 check "--no-db writes no database" test ! -e gpusim.db
 
 # 3. determinism: identical JSON but for wall time
