@@ -29,13 +29,13 @@
  * Folded: a k-tile load is one reservation sweep over its lines, not one event
  * per line; MMAs of a k-tile are one reservation per warp.
  * Events per k-tile: about two (data ready, slot free).
- * Wave sampling (sim.wave_sampling): a grid of 8 or more waves of data-parallel jobs
+ * Wave sampling (sim.wave_sampling): a grid of 9 or more waves of data-parallel jobs
  * (a wave: as many jobs as CTAs are resident) takes a checkpoint each time another
  * wave's worth of jobs has finished: the time, the op's traffic, the power model's
  * books and the CTAs' time by label since the last one. Once the op's L2 misses
- * have refilled the L2 and the waves between the last 4 (or 8) checkpoints are
- * steady (steady.h: their halves agree; a wave's traffic repeats every few waves
- * with the tile order) while the op has the GPU to itself (op_exec.solo), every
+ * have refilled the L2 and the waves between the last 4, 6 or 8 checkpoints are
+ * steady (steady.h: two periods of 2, 3 or 4 waves agree, wave by wave; a wave's
+ * traffic repeats every few waves with the tile order) while the op has the GPU to itself (op_exec.solo), every
  * wave that no CTA has begun loading but the last is not simulated: a persistent
  * CTA skips as many of its jobs, a non-persistent grid as many waves of CTAs. When
  * the last CTA is done, the kernel's end moves by their time: the mean wave's

@@ -56,20 +56,21 @@ int steady_count(const steady_win *w)
 
 int steady_count_periodic(const steady_win *w)
 {
-    for (int h = 4; h <= STEADY_HIST; h *= 2) {
-        if (w->n < h) return 0;
+    for (int p = 2; p <= STEADY_HIST / 2 && 2 * p <= w->n; p++) {
+        int h = 2 * p;
         const steady_sample *s = w->s + w->n - h;
         int ok = 1;
         for (int m = 0; m < STEADY_METRICS && ok; m++) {
-            double tol = noisy(m) ? STEADY_TRAFFIC_TOL : STEADY_TOL;
+            int timing = m == 0 || m == 5; /* time and energy; the rest is traffic */
             double half[2] = { 0, 0 };
-            for (int j = 0; j < h; j++) half[2 * j / h] += metric(&s[j], m);
-            if (fabs(half[1] - half[0]) > tol * (half[0] > half[1] ? half[0] : half[1])) ok = 0;
+            for (int j = 0; j < h; j++) half[j / p] += metric(&s[j], m);
+            if (fabs(half[1] - half[0]) > (timing ? STEADY_TOL : STEADY_TRAFFIC_TOL) * fmax(half[0], half[1])) ok = 0;
+            /* each sample as the one a period before */
+            for (int j = p; j < h && ok; j++) {
+                double a = metric(&s[j], m), b = metric(&s[j - p], m);
+                if (fabs(a - b) > (timing ? STEADY_BEAT_TOL : STEADY_TRAFFIC_TOL) * fmax(a, b)) ok = 0;
+            }
         }
-        double mean = 0;
-        for (int j = 0; j < h; j++) mean += (double)s[j].ps / h;
-        for (int j = 0; j < h && ok; j++)
-            if (fabs((double)s[j].ps - mean) > STEADY_BEAT_TOL * mean) ok = 0;
         if (ok) return h;
     }
     return 0;

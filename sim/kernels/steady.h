@@ -42,10 +42,12 @@ typedef struct steady_win {
 void steady_push(steady_win *w, const steady_sample *s);
 /* How many of the last samples to extrapolate from: STEADY_WINDOW, STEADY_HIST, or 0 (not steady). */
 int steady_count(const steady_win *w);
-/* For work whose traffic repeats with a period of 1, 2 or 4 samples (a GEMM's waves: the tile order
- * brings new rows of A every few waves, and their DRAM bytes vary by +-20% with it): the last 4, else
- * the last 8 samples, when the means of their halves agree as above and each one's time lies within
- * STEADY_BEAT_TOL of their mean (traffic may vary within a half). Returns 4, 8 or 0. */
+/* For work whose traffic repeats with a period of a few samples (a GEMM's waves: the tile order brings
+ * new rows of A every 2, 3 or 4 waves, and their DRAM bytes vary by +-20% with it): the last 2P samples
+ * for the shortest period P of 2, 3 or 4 (1 passes as 2) where every sample is the one P before (time and
+ * energy within STEADY_BEAT_TOL, traffic within STEADY_TRAFFIC_TOL) and the means of the two periods agree
+ * (time and energy within STEADY_TOL, traffic within STEADY_TRAFFIC_TOL): their mean is whole periods'.
+ * Returns 4, 6, 8 or 0. */
 int steady_count_periodic(const steady_win *w);
 /* The mean of the last n samples (traffic rounded to whole bytes). */
 void steady_mean(const steady_win *w, int n, steady_sample *out);

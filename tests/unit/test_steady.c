@@ -51,23 +51,35 @@ static void test_beat(void **state)
     assert_int_equal(steady_count(&w), STEADY_HIST);
 }
 
-/* Waves: DRAM bytes alternate +-20% (the tile order): steady over 4 for a period of 2, over 8 for a period
- * of 4; steady_count (each sample within 5%) never says so; a trend of 0.4% a sample is not steady (one
- * of 0.2% passes 4 samples: what drifts slower in a GEMM, the power controller's slow loop, the
- * extrapolation follows: power_extrapolate). */
+/* Waves: DRAM bytes vary +-20% with the tile order, every 2, 3 or 4 waves: steady over 4 for a period of 2,
+ * over 6 for 3, over 8 for 4, never over a part of a period; steady_count (each sample within 5%) never
+ * says so; a trend of 0.4% a sample is not steady (one of 0.2% passes 4 samples: what drifts slower in a
+ * GEMM, the power controller's slow loop, the extrapolation follows: power_extrapolate). */
 static void test_periodic(void **state)
 {
     (void)state;
     uint64_t ps[] = { 1000000, 1000000, 1000000, 1000000, 1000000, 1000000, 1000000, 1000000 };
     uint64_t d2[] = { 80, 120, 80, 120, 80, 120, 80, 120 }, d4[] = { 75, 73, 75, 109, 75, 73, 75, 109 };
-    steady_win w = fill(ps, d2, 4);
+    uint64_t d3[] = { 149, 104, 106, 149, 107, 107, 149, 105 };
+    steady_win w = fill(ps, d2, 3);
+    assert_int_equal(steady_count_periodic(&w), 0);
+    w = fill(ps, d2, 5);
     assert_int_equal(steady_count_periodic(&w), 4);
     w = fill(ps, d2, 8);
     assert_int_equal(steady_count(&w), 0);
-    w = fill(ps, d4, 4);
-    assert_int_equal(steady_count_periodic(&w), 0);
+    for (int n = 4; n < 8; n++) {
+        w = fill(ps, d4, n);
+        assert_int_equal(steady_count_periodic(&w), 0);
+    }
     w = fill(ps, d4, 8);
     assert_int_equal(steady_count_periodic(&w), 8);
+    w = fill(ps, d3, 5);
+    assert_int_equal(steady_count_periodic(&w), 0);
+    w = fill(ps, d3, 7);
+    assert_int_equal(steady_count_periodic(&w), 6);
+    steady_sample m;
+    steady_mean(&w, 6, &m);
+    assert_int_equal(m.dc.dram_read_bytes, 120);
     uint64_t up[] = { 1000000, 1004000, 1008000, 1012000, 1016000, 1020000, 1024000, 1028000 };
     w = fill(up, d2, 8);
     assert_int_equal(steady_count_periodic(&w), 0);
