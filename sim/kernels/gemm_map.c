@@ -476,6 +476,12 @@ int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_fa
                     if (few && !tile_in(cutlass_simt_tiles, NT(cutlass_simt_tiles), m.tm, m.tn)) continue;
                     if (few && m.vec_bytes > 4) m.vec_bytes = 4;
                 }
+                /* the sm80 xmma ffma kernels are all ..._aligna4_alignc4: 4-byte loads whatever the rows'
+                 * alignment (every H100 file's kernel names). Not where C has at most 64 rows and more
+                 * columns: there cuBLAS's 32x128..64x256 kernels (h100_s2/fp32_skinny.csv, M 16 and 64)
+                 * run as fast as 16-byte loads would (+20-60% at 4 bytes), and split K through a memset
+                 * (grid z 8-33) that is not modelled */
+                if (!all_families && fid == GF_SIMT && !(op->m <= 64 && op->n > 64) && m.vec_bytes > 4) m.vec_bytes = 4;
                 m.stream_k = f->tma && m.split_k == 2;
                 if (m.stream_k) m.split_k = 1;
                 if (!complete(cfg, op, &m)) continue;
