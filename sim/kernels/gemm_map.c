@@ -201,7 +201,11 @@ double gemm_reduce_s(const gpu_config *cfg, const gemm_params *op, const gemm_ma
      * (h100_s6/simt_small.csv: 1.5 us at 4 splits, 5.6 us at 128 for a 64x64 C) */
     double clk = (double)cfg->gpu.clock_mhz * 1e6;
     double bytes = (double)op->m * (double)op->n * (4.0 * (double)m->split_k + (double)out_bytes(op->dtype));
-    double lat = ceil((double)m->split_k / (double)cfg->gemm.reduce_loads) * (double)cfg->l2.far_hit_cycles / clk;
+    /* cuBLAS's sm80 xmma ffma kernels reduce in place with a second launch of the same kernel whose
+     * threads add the partials one split after the other: one far L2 hit each, none overlapped
+     * (h100_s11/fp32_narrow.csv: ~2.2 us + ~0.25 us a split, 7.7 us at 24 splits) */
+    double inflight = m->serial_reduce ? 1.0 : (double)cfg->gemm.reduce_loads;
+    double lat = ceil((double)m->split_k / inflight) * (double)cfg->l2.far_hit_cycles / clk;
     return cfg->host.kernel_setup_us * 1e-6 + fmax(bytes / (config_peak_dram_gbps(cfg) * 1e9), lat);
 }
 
@@ -298,6 +302,22 @@ static double estimate(const gpu_config *cfg, const gemm_params *op, const gemm_
     /* at half the slices' peak: DRAM fills, far-partition copies and hashing imbalance share them */
     double l2_t = l2_bytes / (0.5 * (double)cfg->l2.slices * (double)cfg->l2.slice_bytes_per_clk * clk) + fixed;
     return fmax(fmax(t, dram_t), l2_t) + gemm_prep_s(cfg, op, m) + gemm_post_s(cfg, op, m);
+}
+
+/* The K split cuBLAS gives its sm80 xmma ffma kernels (m's tile, warps and k-tile filled in): K is cut
+ * until the grid holds about two warps per SM sub-partition (presumably so that each FFMA pipe has a
+ * second warp to issue while one waits on its shared-memory operands), keeping more than 8 k-tiles per
+ * split; 1 where C's tiles alone fill that. Applied where C is at most 64 wide (the data's range). h100_s11/fp32_narrow.csv: the rule gives the measured grid z of 69 of 95
+ * kernels (128x32 on 11..122 tiles: 24, 20, 17, 18, 14, 29, 8, 9, ..., 2; 32x32 at K 273..621:
+ * 4..9, set by the k-tiles), most others within a factor of 2 (nn 64x32 at times half the split). */
+static int64_t simt_library_split(const gpu_config *cfg, const gemm_params *op, const gemm_map *m)
+{
+    int64_t tiles = cdiv(op->m, m->tm) * cdiv(op->n, m->tn);
+    int64_t warps = 2 * cfg->gpu.sm_count * cfg->sm.subpartitions;
+    int64_t s = warps / (tiles * m->warps);
+    int64_t kmax = (cdiv(op->k, m->tk) - 1) / 8;
+    if (s > kmax) s = kmax;
+    return s < 1 ? 1 : s;
 }
 
 /* Whether family f can run op on cfg at all (the machine's view, for gemm.select = best). */
@@ -442,8 +462,12 @@ int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_fa
                  * kernels and a separate reduce: one 4-byte element per load; with more tiles, in place with
                  * the 16-byte sm80 xmma kernels (h100_s2/fp32_skinny.csv: [1, 1, 128], [8, 1, 64], [2, 1, 64]
                  * grids vs [1, 32, 33], [1, 64, 4]; the seed's profile: [2, 1, 7]) */
+                /* (the rule is measured on C at most 64 wide, where the K loop is most of the work; wider C
+                 * keeps the estimate's split) */
+                int few = cdiv(op->m, m.tm) * cdiv(op->n, m.tn) <= 16;
+                int xmma = !all_families && fid == GF_SIMT && !few && (op->m <= 64 || op->n <= 64);
+                if (xmma && s) continue; /* its split follows from the tile (simt_library_split) */
                 if (!all_families && fid == GF_SIMT && m.split_k > 1) {
-                    int few = cdiv(op->m, m.tm) * cdiv(op->n, m.tn) <= 16;
                     /* with a bias the sm80 kernels do not split K over two kernels: only the cutlass kernels'
                      * splitKreduce adds one, where C has 16 64x64 tiles or fewer (h100_s10/linear32.csv:
                      * 64x128x784 and 1000x32x784 split 7 ways on 64x64; 1000x128x784, 256x512x784 and
@@ -452,9 +476,17 @@ int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_fa
                     if (few && !tile_in(cutlass_simt_tiles, NT(cutlass_simt_tiles), m.tm, m.tn)) continue;
                     if (few && m.vec_bytes > 4) m.vec_bytes = 4;
                 }
+                /* the sm80 xmma ffma kernels are all ..._aligna4_alignc4: 4-byte loads whatever the rows'
+                 * alignment (every H100 file's kernel names). Not where C has at most 64 rows and more
+                 * columns: there cuBLAS's 32x128..64x256 kernels (h100_s2/fp32_skinny.csv, M 16 and 64)
+                 * run as fast as 16-byte loads would (+20-60% at 4 bytes), and split K through a memset
+                 * (grid z 8-33) that is not modelled */
+                if (!all_families && fid == GF_SIMT && !(op->m <= 64 && op->n > 64) && m.vec_bytes > 4) m.vec_bytes = 4;
                 m.stream_k = f->tma && m.split_k == 2;
                 if (m.stream_k) m.split_k = 1;
                 if (!complete(cfg, op, &m)) continue;
+                if (xmma && !op->bias) m.split_k = simt_library_split(cfg, op, &m);
+                m.serial_reduce = !all_families && fid == GF_SIMT && !few && m.split_k > 1;
                 if (m.split_k > 1 && !f->atomic_split && cdiv(op->k, m.tk) / m.split_k < 4) continue;
                 consider(out, score, &n, max, &m, estimate(cfg, op, &m) * (1.0 + 0.02 * (double)(i + s) / 64.0));
             }

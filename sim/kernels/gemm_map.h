@@ -71,6 +71,8 @@ typedef struct gemm_map {
     int64_t wm, wn;          /* consumer warps along m and n */
     int64_t group_m;         /* CTA swizzle */
     int64_t split_k;         /* k slices; > 1 without stream-K adds a reduce kernel */
+    int serial_reduce;       /* 1: that reduce adds the partials one split at a time (cuBLAS's sm80 xmma
+                              * ffma split-K kernel), 0: gemm.reduce_loads partials in flight (splitKreduce) */
     int persistent;          /* grid = SM slots, CTAs loop over tiles */
     int stream_k;            /* the last waves' k-iterations are split evenly over the CTAs */
     int cluster;             /* CTAs per cluster sharing the A operand */

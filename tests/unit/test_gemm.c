@@ -99,7 +99,7 @@ static void test_families(void **state)
         { 4096, 4095, 4096, DT_FP16, GF_TURING_MMA, 2 },    /* odd N: 2-byte rows */
         { 4096, 4096, 4094, DT_BF16, GF_AMPERE_MMA, 4 },    /* K = 2 mod 8: 4-byte rows */
         { 4096, 4096, 4092, DT_FP16, GF_AMPERE_MMA, 4 },    /* 8-byte rows: cuBLAS has no 8-byte kernel */
-        { 2048, 2048, 2048, DT_FP32, GF_SIMT, 16 },
+        { 2048, 2048, 2048, DT_FP32, GF_SIMT, 4 },          /* sm80 xmma ffma ..._aligna4: 4-byte loads */
         { 1, 16384, 16384, DT_FP32, GF_GEMV, 16 },
         { 1, 16384, 16384, DT_TF32, GF_GEMV, 16 },          /* fp32 data: the same GEMV kernel */
         { 8192, 8192, 8192, DT_FP8, GF_HOPPER_WGMMA, 16 },
