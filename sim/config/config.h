@@ -40,6 +40,7 @@ typedef struct gpu_config {
         int64_t max_inflight_lines;/* outstanding L1 misses per SM (MSHRs) */
         int64_t tma;               /* 1: bulk tensor copies, warp specialisation and cluster multicast (Hopper) */
         double lsu_instr_per_clk;  /* warp-wide load/store instructions the SM issues per clock */
+        double lsu_off_warp_fraction; /* LSU time a narrow load takes whose every lane is predicated off */
         int64_t smem_bytes_per_clk; /* shared-memory bandwidth per SM */
         int64_t gemm_prologue_cycles; /* library GEMM kernel, first-wave CTA start before its first load */
         int64_t ktile_barrier_cycles; /* non-TMA kernels: cp.async wait + CTA barrier per k-tile */

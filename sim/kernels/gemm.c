@@ -249,8 +249,10 @@ static uint64_t load_ktile(cta_run *c, uint64_t idx, uint64_t t)
                           (uint64_t)op->k * eb, r->b_flags, t);
     uint64_t done = da > db ? da : db;
     if (r->lsu_ps_per_byte > 0) { /* non-TMA: every operand byte is a load instruction's share through the SM's LSU;
-        the rows and columns past C's edge too: their loads are predicated off, still issued */
-        uint64_t busy = ps_floor((double)(((uint64_t)m->tm + (uint64_t)m->tn) * kw * eb) * r->lsu_ps_per_byte);
+        the rows and columns past C's edge too: their loads are predicated off, still issued (narrow loads:
+        gemm_lsu_edge_share) */
+        double share = gemm_lsu_edge_share(gpu_cfg(r->g), op, m, (double)rows_a, (double)cols_b);
+        uint64_t busy = ps_floor((double)(((uint64_t)m->tm + (uint64_t)m->tn) * kw * eb) * share * r->lsu_ps_per_byte);
         uint64_t end = sm_lsu_reserve(gpu_sm(r->g, c->sm), t, busy);
         if (end > done) done = end;
     }

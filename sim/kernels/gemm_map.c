@@ -35,8 +35,10 @@ static const int64_t mma_tiles[][2] = { {64, 64}, {64, 128}, {128, 64}, {128, 12
                                         {128, 256}, {256, 128} };
 /* cuBLAS's sm75 kernels for rows not 4-byte aligned (cutlass_75_tensorop_s1688gemm_..._align1) come in
  * 64x64, 128x128 and 256x128 tiles (either way round here; every H100 file: gemm_more.csv,
- * h100_s2/misaligned.csv); gemm.select=best may use the sm80 tiles (mma_tiles) */
-static const int64_t turing_tiles[][2] = { {64, 64}, {128, 128}, {128, 256}, {256, 128} };
+ * h100_s2/misaligned.csv), and for fp16 in 32x32 (cutlass_75_wmma_tensorop_f16_s161616gemm_f16_32x32_64x2:
+ * wmma 16x16x16, 4 warps of 16x16, k-tiles of 64; h100_s10/mis_skinny.csv); gemm.select=best may use the
+ * sm80 tiles (mma_tiles). Which one runs: turing_tile_fits */
+static const int64_t turing_tiles[][2] = { {32, 32}, {64, 64}, {128, 128}, {128, 256}, {256, 128} };
 /* cuBLAS's SIMT tiles, from the kernel names in every H100 file: sm80 xmma ffma tilesizeAxB is A rows of C by
  * B columns here (9792x7552x16 runs 128x32 on a [77, 236] grid), cutlass simt sgemm AxB is B x A (4x1024x1024
  * runs 128x32 on [8, 1, 16]) */
@@ -87,6 +89,8 @@ const gemm_family gemm_families[GF_COUNT] = {
                            "more), then a bias kernel" },
 };
 
+static int fid_of(const gemm_family *f) { return (int)(f - gemm_families); }
+
 static int64_t cdiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 /* 1 when tm x tn is one of the n tiles */
@@ -120,6 +124,24 @@ double gemm_lsu_instrs_per_ktile(const gemm_map *m, int eb)
     if (m->tensor) /* ldmatrix: each consumer warp reads its A rows and B columns, 16 B per lane */
         instrs += (double)(m->tm * m->wn + m->tn * m->wm) * (double)m->tk * eb / 512.0;
     return instrs;
+}
+
+double gemm_lsu_edge_share(const gpu_config *cfg, const gemm_params *op, const gemm_map *m, double rows_a, double cols_b)
+{
+    if (!m->fam || fid_of(m->fam) != GF_TURING_MMA || m->tm != 32 || m->tn != 32) return 1;
+    /* a narrow load's warp instruction spans 32 elements of an operand's contiguous run: past C's edge
+     * along the run its lanes are predicated off and cost nothing, past the edge across it (rows of
+     * another run) whole warps are off and still take sm.lsu_off_warp_fraction of a load's time. A runs
+     * along K unless transposed (along M), B along N unless transposed (along K).
+     * The wmma kernel only, for now: cuBLAS's s1688 kernels show the same (h100_s10/mis_skinny.csv, at
+     * their own tiles and splits: 3.0-3.6 elements a cycle an SM inside C at 64x64..256x128, against
+     * 2.7-5.6 over whole tiles), but gpusim's estimate does not choose their tiles and splits as cuBLAS
+     * does, and charging those only C's rows and columns moved gemm_more.csv's check half 8.5 -> 8.7%;
+     * they keep the whole-tile charge until their choice follows cuBLAS's. */
+    double off = cfg->sm.lsu_off_warp_fraction;
+    double pa = (double)m->tm - rows_a, pb = (double)m->tn - cols_b;
+    double la = rows_a + (op->trans_a ? 0 : off * pa), lb = cols_b + (op->trans_b ? off * pb : 0);
+    return (la + lb) / (double)(m->tm + m->tn);
 }
 
 double gemm_lds_bytes_per_ktile(const gemm_map *m)
@@ -251,7 +273,8 @@ static double estimate(const gpu_config *cfg, const gemm_params *op, const gemm_
     double mma_kt = 2.0 * (double)m->tm * (double)m->tn * (double)m->tk / rate / clk;
     double mem_kt = (a_rows + cols) * (double)m->tk * eb / l2_share;
     /* the LSU pipe: global loads, and a SIMT kernel's operand reads from shared memory */
-    double lsu_kt = gemm_lsu_instrs_per_ktile(m, eb) / cfg->sm.lsu_instr_per_clk / clk +
+    double lsu_kt = gemm_lsu_edge_share(cfg, op, m, rows, cols) * gemm_lsu_instrs_per_ktile(m, eb) /
+                    cfg->sm.lsu_instr_per_clk / clk +
                     gemm_lds_bytes_per_ktile(m) / (double)cfg->sm.smem_bytes_per_clk / clk;
     double sync_kt = (double)gemm_ktile_sync_cycles(cfg, m) / clk;
     double kt = fmax(fmax(mma_kt, mem_kt), lsu_kt) + sync_kt;
@@ -373,6 +396,7 @@ static int complete(const gpu_config *cfg, const gemm_params *op, gemm_map *m)
     int eb = dtype_bytes(op->dtype);
     const gemm_family *f = m->fam;
     m->tk = f->k_bytes / eb;
+    if (fid_of(f) == GF_TURING_MMA && m->tm == 32 && m->tn == 32) m->tk = 128 / eb; /* the wmma kernel's k-tile */
     if (m->tk < 1) m->tk = 1;
     m->group_m = f->group_m;
     m->cluster = 1;
@@ -409,6 +433,19 @@ static int complete(const gpu_config *cfg, const gemm_params *op, gemm_map *m)
     if (regs > 255) return 0;
     fill_shape(op, m, regs);
     return sm_occupancy(cfg, &m->shape) >= 1;
+}
+
+/* cuBLAS's choice of its sm75 wmma kernel (cutlass_75_wmma_tensorop_f16_s161616gemm_f16_32x32_*): fp16 only
+ * (Turing has no bf16 MMA: bf16 with 11..24 rows runs s1688 64x64), and only for a C of at most
+ * TURING_WMMA_MAX_M rows or TURING_WMMA_MAX_N columns, where it is the only tile that runs; elsewhere the
+ * s1688 tiles, chosen by the estimate. Every fp16 row of gemm_more.csv and h100_s10/mis_skinny.csv: M 8..16
+ * and N 15..35 run wmma 32x32 (21 rows), M 23, 24, 24, 32 and N 37..95 run s1688 64x64 or 128x128. */
+#define TURING_WMMA_MAX_M 21
+#define TURING_WMMA_MAX_N 35
+static int turing_tile_fits(const gemm_params *op, int64_t tm, int64_t tn)
+{
+    int wmma = op->dtype == DT_FP16 && (op->m <= TURING_WMMA_MAX_M || op->n <= TURING_WMMA_MAX_N);
+    return wmma == (tm == 32 && tn == 32);
 }
 
 /* Keeps the best `max` candidates (by estimate) in out[], sorted. */
@@ -449,6 +486,7 @@ int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_fa
                 m.vec_bytes = vec;
                 m.tm = tiles[i][0];
                 m.tn = tiles[i][1];
+                if (!all_families && fid == GF_TURING_MMA && !turing_tile_fits(op, m.tm, m.tn)) continue;
                 m.split_k = splits[s];
                 /* sgemm_largek splits K into up to 5 parts of at least 32 (h100_s10/linear32.csv: K 128 in 4,
                  * 784 in 5) */

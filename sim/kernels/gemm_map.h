@@ -99,6 +99,10 @@ double gemm_mma_fraction(const gpu_config *cfg, const gemm_map *m);
 double gemm_simt_issue(const gpu_config *cfg, const gemm_params *op, const gemm_map *m);
 /* Load/store-unit instructions per k-tile of one CTA (0 for TMA kernels). */
 double gemm_lsu_instrs_per_ktile(const gemm_map *m, int eb);
+/* Share of a k-tile's load/store-unit time (gemm_lsu_instrs_per_ktile) a CTA whose tile holds rows_a
+ * rows of A and cols_b columns of B inside C spends: 1 but for the sm75 wmma kernel's 2-byte loads, whose
+ * lanes past C's edge are predicated off (sm.lsu_off_warp_fraction). */
+double gemm_lsu_edge_share(const gpu_config *cfg, const gemm_params *op, const gemm_map *m, double rows_a, double cols_b);
 /* Shared-memory bytes one CTA of a SIMT kernel reads per k-tile into its FMAs' operands (0 otherwise). */
 double gemm_lds_bytes_per_ktile(const gemm_map *m);
 /* LSU warp instructions per output element of a non-TMA epilogue (0 for TMA stores); eb: operand bytes */

@@ -150,14 +150,21 @@ static void test_families(void **state)
     assert_int_equal(gemm_map_choose(&c, &seed, &m, err, sizeof err), 0);
     assert_true(m.split_k == 1 || ((m.tm == 64 && m.tn == 64) || (m.tm == 32 && m.tn == 128) ||
                                    (m.tm == 64 && m.tn == 128) || (m.tm == 128 && m.tn == 256)));
-    /* rows not 4-byte aligned: cuBLAS's sm75 kernels, 64x64, 128x128 or 256x128 tiles only */
-    int64_t odd[][3] = { { 11, 2127, 8502 }, { 357, 1319, 7083 }, { 5952, 7040, 23 }, { 2560, 27, 7424 } };
+    /* rows not 4-byte aligned: cuBLAS's sm75 kernels, 64x64, 128x128 or 256x128 tiles; the wmma 32x32
+     * kernel (k-tiles of 64) for fp16 with at most 21 rows or 35 columns, never for bf16 */
+    int64_t odd[][4] = { { 11, 2127, 8502, 1 }, { 357, 1319, 7083, 0 }, { 5952, 7040, 23, 0 }, { 2560, 27, 7424, 1 },
+                         { 24, 7705, 12049, 0 }, { 6998, 37, 6151, 0 } };
     for (size_t i = 0; i < sizeof odd / sizeof odd[0]; i++) {
-        gemm_params o = gemm(odd[i][0], odd[i][1], odd[i][2], DT_FP16);
-        assert_int_equal(gemm_map_choose(&c, &o, &m, err, sizeof err), 0);
-        assert_ptr_equal(m.fam, &gemm_families[GF_TURING_MMA]);
-        assert_true((m.tm == 64 && m.tn == 64) || (m.tm == 128 && m.tn == 128) || (m.tm == 128 && m.tn == 256) ||
-                    (m.tm == 256 && m.tn == 128));
+        for (int bf = 0; bf < 2; bf++) {
+            gemm_params o = gemm(odd[i][0], odd[i][1], odd[i][2], bf ? DT_BF16 : DT_FP16);
+            assert_int_equal(gemm_map_choose(&c, &o, &m, err, sizeof err), 0);
+            assert_ptr_equal(m.fam, &gemm_families[GF_TURING_MMA]);
+            if (odd[i][3] && !bf)
+                assert_true(m.tm == 32 && m.tn == 32 && m.tk == 64);
+            else
+                assert_true((m.tm == 64 && m.tn == 64) || (m.tm == 128 && m.tn == 128) ||
+                            (m.tm == 128 && m.tn == 256) || (m.tm == 256 && m.tn == 128));
+        }
     }
     /* gemmSN: 4 x 64 outputs per 256-thread CTA over the whole K, never split */
     gemm_params sn = gemm(16, 4096, 4096, DT_FP32);
@@ -232,19 +239,28 @@ static void test_lsu_bound(void **state)
 }
 
 /* A non-TMA kernel issues the loads of its whole tile, the rows past C's edge predicated off: a
- * misaligned (2-byte, LSU-bound) GEMM of 16 rows on a 128-row tile loads as many rows as one of 128
- * (analysis/hw/h100_s10/mis_skinny.csv: 16x2047xK runs ~1000 clocks a 32x32x64 k-tile an SM, the LSU
- * rate for 32 + 32 rows of 2-byte loads): over 0.75 of its time (0.65 when only C's rows load) */
+ * misaligned (2-byte, LSU-bound) bf16 GEMM of 16 rows on a 128-row s1688 tile loads as many rows as one
+ * of 128: over 0.75 of its time (0.65 when only C's rows load). The wmma 32x32 kernel's columns past C's
+ * edge (lanes of a warp along B's rows) cost nothing: 16 columns of 32 take 0.75 of the LSU time of 32
+ * (sm.lsu_off_warp_fraction; h100_s10/mis_skinny.csv) */
 static void test_predicated_rows(void **state)
 {
     (void)state;
     gpu_config c = test_config(NULL, 0);
-    run_result a = sim(&c, "gemm name=g m=16 n=2047 k=8001 dtype=fp16\n");
-    run_result b = sim(&c, "gemm name=g m=128 n=2047 k=8001 dtype=fp16\n");
+    run_result a = sim(&c, "gemm name=g m=16 n=2047 k=8001 dtype=bf16\n");
+    run_result b = sim(&c, "gemm name=g m=128 n=2047 k=8001 dtype=bf16\n");
     assert_non_null(strstr(run_op_mapping(&a, &a.ops[0]), "turing_mma"));
     assert_string_equal(run_op_mapping(&a, &a.ops[0]), run_op_mapping(&b, &b.ops[0]));
     double ta = (double)(a.ops[0].end_ps - a.ops[0].start_ps), tb = (double)(b.ops[0].end_ps - b.ops[0].start_ps);
     assert_true(ta > 0.75 * tb);
+    run_result_free(&a);
+    run_result_free(&b);
+    a = sim(&c, "gemm name=g m=4001 n=17 k=8001 dtype=fp16 split_k=4\n");
+    b = sim(&c, "gemm name=g m=4001 n=32 k=8001 dtype=fp16 split_k=4\n");
+    assert_non_null(strstr(run_op_mapping(&a, &a.ops[0]), "turing_mma 32x32x64"));
+    assert_string_equal(run_op_mapping(&a, &a.ops[0]), run_op_mapping(&b, &b.ops[0]));
+    ta = (double)(a.ops[0].end_ps - a.ops[0].start_ps); tb = (double)(b.ops[0].end_ps - b.ops[0].start_ps);
+    assert_true(ta < 0.9 * tb && ta > 0.6 * tb);
     run_result_free(&a);
     run_result_free(&b);
 }
