@@ -35,8 +35,9 @@
  * books and the CTAs' time by label since the last one. Once the op's L2 misses
  * have refilled the L2 and the waves between the last 4, 6 or 8 checkpoints are
  * steady (steady.h: two periods of 2, 3 or 4 waves agree, wave by wave; a wave's
- * traffic repeats every few waves with the tile order) while the op has the GPU to itself (op_exec.solo), every
- * wave that no CTA has begun loading but the last is not simulated: a persistent
+ * traffic repeats every few waves with the tile order) while the op has the GPU
+ * to itself (op_exec.solo), every wave that no CTA has begun loading but the
+ * last is not simulated: a persistent
  * CTA skips as many of its jobs, a non-persistent grid as many waves of CTAs. When
  * the last CTA is done, the kernel's end moves by their time: the mean wave's
  * traffic (op_exec.extra), CTA time and power books, k times, with the clock where
@@ -345,7 +346,7 @@ static void skip_waves(gemm_run *r, int nst)
 {
     uint64_t k = UINT64_MAX;
     if (r->map.persistent) {
-        for (uint64_t i = 0; i < r->kd.ctas && i < r->wave; i++) {
+        for (uint64_t i = 0; i < r->wave; i++) { /* the grid: every CTA resident */
             const cta_run *c = &r->pool[i];
             uint64_t jl = cdiv(c->loaded, c->nkt); /* its first job with no load issued */
             uint64_t left = c->live && jl < c->njobs ? c->njobs - jl : 0;
@@ -391,9 +392,9 @@ static void checkpoint(gemm_run *r, uint64_t t)
     /* not before its misses have refilled the L2: until then its lines displace what was there (an earlier
      * op's dirty lines, written back as they go) and its written tiles fill the L2 before they must be
      * written back, transients far longer than a few waves (16384x4096x64: 80 waves of 0.6 us) */
-    int solo = c.l2_accesses - c.l2_hits - r->misses0 >= r->l2_turn && ex->solo && ex->solo(ex->done_ctx, ex);
-    if (!solo) r->win.n = 0;
-    if (solo && r->cp_set) {
+    int sample = c.l2_accesses - c.l2_hits - r->misses0 >= r->l2_turn && ex->solo && ex->solo(ex->done_ctx, ex);
+    if (!sample) r->win.n = 0;
+    if (sample && r->cp_set) {
         steady_sample smp = { t - r->cp_ps, steady_counters_diff(&c, &r->cp_c), steady_books_diff(&b, &r->cp_b) };
         if (r->win.n == STEADY_HIST) memmove(r->wave_bd, r->wave_bd + 1, (STEADY_HIST - 1) * sizeof r->wave_bd[0]);
         for (int j = 0; j < BD_RAW_N; j++) r->wave_bd[r->win.n < STEADY_HIST ? r->win.n : STEADY_HIST - 1][j] = ex->bd_waits[j] - r->cp_bd[j];
