@@ -37,7 +37,7 @@ static const int64_t mma_tiles[][2] = { {64, 64}, {64, 128}, {128, 64}, {128, 12
  * 64x64, 128x128 and 256x128 tiles (either way round here; every H100 file: gemm_more.csv,
  * h100_s2/misaligned.csv), and for fp16 in 32x32 (cutlass_75_wmma_tensorop_f16_s161616gemm_f16_32x32_64x2:
  * wmma 16x16x16, 4 warps of 16x16, k-tiles of 64; h100_s10/mis_skinny.csv); gemm.select=best may use the
- * sm80 tiles (mma_tiles). Which one runs: turing_tile_fits */
+ * sm80 tiles (mma_tiles). Which one runs: turing_tile_fits, and turing_s1688_choice at short K */
 static const int64_t turing_tiles[][2] = { {32, 32}, {64, 64}, {128, 128}, {128, 256}, {256, 128} };
 /* cuBLAS's SIMT tiles, from the kernel names in every H100 file: sm80 xmma ffma tilesizeAxB is A rows of C by
  * B columns here (9792x7552x16 runs 128x32 on a [77, 236] grid), cutlass simt sgemm AxB is B x A (4x1024x1024
@@ -126,18 +126,32 @@ double gemm_lsu_instrs_per_ktile(const gemm_map *m, int eb)
     return instrs;
 }
 
+/* Below this K, cuBLAS's sm75 s1688 kernels run as cuBLAS runs them (turing_s1688_choice): tile, 4 warps at
+ * 128x128, split, and the LSU charged for C's rows and columns only. There the K loop is a few k-tiles and
+ * the time is the CTAs' count, prologue and C's stores, which follow the tile. At longer K gpusim's k-loop
+ * of cuBLAS's own 64x64 and 128x128 tiles runs slow against the measurements (with the rule at every K:
+ * 2543x8665x1006 +20%, 15909x2626x1133 +27%, 154x7893x906 +21%, h100_s10/mis_skinny.csv 64x6753x8902
+ * +46%, 8560x63x3225 +24%, h100_s2/misaligned.csv 1024x1023x1024 +12%: 128x128 measures 114-134 TFLOPS
+ * where its LSU charge allows ~120), so the estimate keeps choosing its tile and split there, under the
+ * whole-tile charge it was fitted with. The shapes of gemm_more.csv with K 17..401 gain, those with
+ * K 906..1133 lose: any bound between them draws the same line. */
+#define TURING_SHORT_K 512
+static int turing_short_k(const gemm_params *op) { return op->k < TURING_SHORT_K; }
+
 double gemm_lsu_edge_share(const gpu_config *cfg, const gemm_params *op, const gemm_map *m, double rows_a, double cols_b)
 {
-    if (!m->fam || fid_of(m->fam) != GF_TURING_MMA || m->tm != 32 || m->tn != 32) return 1;
+    if (!m->fam || fid_of(m->fam) != GF_TURING_MMA) return 1;
+    if ((m->tm != 32 || m->tn != 32) && !turing_short_k(op)) return 1;
     /* a narrow load's warp instruction spans 32 elements of an operand's contiguous run: past C's edge
      * along the run its lanes are predicated off and cost nothing, past the edge across it (rows of
      * another run) whole warps are off and still take sm.lsu_off_warp_fraction of a load's time. A runs
      * along K unless transposed (along M), B along N unless transposed (along K).
-     * The wmma kernel only, for now: cuBLAS's s1688 kernels show the same (h100_s10/mis_skinny.csv, at
-     * their own tiles and splits: 3.0-3.6 elements a cycle an SM inside C at 64x64..256x128, against
-     * 2.7-5.6 over whole tiles), but gpusim's estimate does not choose their tiles and splits as cuBLAS
-     * does, and charging those only C's rows and columns moved gemm_more.csv's check half 8.5 -> 8.7%;
-     * they keep the whole-tile charge until their choice follows cuBLAS's. */
+     * The wmma kernel, and the s1688 kernels at short K, where their tile and split follow cuBLAS's
+     * (turing_short_k): cuBLAS's s1688 kernels show the same (h100_s10/mis_skinny.csv, at their own
+     * tiles and splits: 3.0-3.6 elements a cycle an SM inside C at 64x64..256x128, against 2.7-5.6 over
+     * whole tiles); at longer K gpusim's estimate does not choose their tiles and splits as cuBLAS does,
+     * and charging those only C's rows and columns moved gemm_more.csv's check half 8.5 -> 8.7%; they
+     * keep the whole-tile charge there. */
     double off = cfg->sm.lsu_off_warp_fraction;
     double pa = (double)m->tm - rows_a, pb = (double)m->tn - cols_b;
     double la = rows_a + (op->trans_a ? 0 : off * pa), lb = cols_b + (op->trans_b ? off * pb : 0);
@@ -413,6 +427,10 @@ static int complete(const gpu_config *cfg, const gemm_params *op, gemm_map *m)
         /* cuBLAS's SIMT kernels give a warp 32x16 to 32x32 outputs in their smallest tiles: 32x32 and
          * 64x32 run 2 warps (sm80 xmma ffma ..._warpsize1x2x1; gemm_kernels.csv, gemm_more.csv) */
         m->warps = f->warps ? f->warps : m->tm * m->tn >= 128 * 128 ? 8 : !f->tensor && m->tm * m->tn <= 64 * 32 ? 2 : 4;
+        /* cuBLAS's s1688 128x128 kernel runs 4 warps of 64x64 ([128, 1, 1] blocks, 252 registers: two CTAs an
+         * SM; h100_s12/gemm_more_grids.csv), its 256x128 8 (229 registers, one CTA); at short K only, with
+         * the rest of cuBLAS's choice (turing_short_k) */
+        if (fid_of(f) == GF_TURING_MMA && m->tm == 128 && m->tn == 128 && turing_short_k(op)) m->warps = 4;
         m->consumer_warps = m->warps;
     }
     m->wm = m->tm >= m->tn && m->consumer_warps >= 8 ? 4 : 2; /* more warps along the longer side */
@@ -446,6 +464,32 @@ static int turing_tile_fits(const gemm_params *op, int64_t tm, int64_t tn)
 {
     int wmma = op->dtype == DT_FP16 && (op->m <= TURING_WMMA_MAX_M || op->n <= TURING_WMMA_MAX_N);
     return wmma == (tm == 32 && tn == 32);
+}
+
+/* cuBLAS's tile and split for its sm75 s1688 align1 kernels (cutlass_75_tensorop_*_s1688gemm_*_{64x64,128x128,
+ * 256x128,128x64}_nn_align1) at short K (turing_short_k), from the grids of h100_s12/gemm_more_grids.csv and
+ * h100_s10/mis_skinny.csv (71 shapes). The names are column-major: grid x counts tiles of C's rows (times
+ * the CTA swizzle, 1..8), so a 256x128 kernel is gpusim's 128x256. Tile: 64x64 where C's short side is at
+ * most 128 (109x9850x199, 35x14253x340, 8842x57x401), else 128x128 (1888x6924x113, 9088x7232x37,
+ * 6706x12792x43, 13556x2071x17, 561x6112x263, 12608x15360x43, 5952x7040x23; 6272x896x25 runs 64x64).
+ * Split: cuBLAS splits K until tiles times splits fill one round of resident CTAs, two an SM at 128x128
+ * (252 registers, 128 threads; 458x317x2981 z 22, 357x1319x7083 z 8, 23x5510x15907 z 6, 118x1043x4113
+ * z 29, 241x894x4121 z 18, 10577x57x9224 z 3, 96x1227x11551 z 26) and four at 64x64 (96 registers;
+ * 32x3636x2231 z 9, 2560x27x7424 z 13, 4194x45x9788 z 8, 3562x37x7765 z 9, 12x2083x9235 z 16,
+ * 8340x63x10550 z 4, 24x583x10927 z 51), at most 2 k-tiles a split; 0 where the tiles fill that round
+ * alone (the estimate then chooses). Most of those splits are at long K, where the rule is not applied; at
+ * K < 512 cuBLAS splits none of gemm_more.csv's 11 shapes while this splits 35x14253x340 2 ways and
+ * 8842x57x401 3 ways (measured 23.0 and 22.5 us; gpusim unsplit 16.4 and 19.6, split 22.6 and 22.5:
+ * what slows cuBLAS's unsplit kernel there is not modelled). */
+static void turing_s1688_choice(const gpu_config *cfg, const gemm_params *op, int64_t tk, int64_t *tm, int64_t *tn,
+                                int64_t *split)
+{
+    int64_t lo = op->m < op->n ? op->m : op->n;
+    *tm = *tn = lo <= 128 ? 64 : 128;
+    int64_t tiles = cdiv(op->m, *tm) * cdiv(op->n, *tn);
+    int64_t z = (*tm == 64 ? 4 : 2) * cfg->gpu.sm_count / tiles, kmax = cdiv(op->k, tk) / 2;
+    if (z > kmax) z = kmax;
+    *split = z >= 2 ? z : 0;
 }
 
 /* Keeps the best `max` candidates (by estimate) in out[], sorted. */
@@ -488,6 +532,13 @@ int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_fa
                 m.tn = tiles[i][1];
                 if (!all_families && fid == GF_TURING_MMA && !turing_tile_fits(op, m.tm, m.tn)) continue;
                 m.split_k = splits[s];
+                int64_t rule_split = 0; /* cuBLAS's split of an s1688 kernel (turing_s1688_choice) */
+                if (!all_families && fid == GF_TURING_MMA && !(m.tm == 32 && m.tn == 32) && turing_short_k(op)) {
+                    int64_t rtm, rtn;
+                    turing_s1688_choice(cfg, op, f->k_bytes / dtype_bytes(op->dtype), &rtm, &rtn, &rule_split);
+                    if (m.tm != rtm || m.tn != rtn || (rule_split && s)) continue;
+                    if (rule_split) m.split_k = rule_split;
+                }
                 /* sgemm_largek splits K into up to 5 parts of at least 32 (h100_s10/linear32.csv: K 128 in 4,
                  * 784 in 5) */
                 if (f->atomic_split) {
@@ -525,7 +576,7 @@ int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_fa
                 if (!complete(cfg, op, &m)) continue;
                 if (xmma && !op->bias) m.split_k = simt_library_split(cfg, op, &m);
                 m.serial_reduce = !all_families && fid == GF_SIMT && !few && m.split_k > 1;
-                if (m.split_k > 1 && !f->atomic_split && cdiv(op->k, m.tk) / m.split_k < 4) continue;
+                if (m.split_k > 1 && !f->atomic_split && !rule_split && cdiv(op->k, m.tk) / m.split_k < 4) continue;
                 consider(out, score, &n, max, &m, estimate(cfg, op, &m) * (1.0 + 0.02 * (double)(i + s) / 64.0));
             }
         }
