@@ -130,11 +130,11 @@ struct gemm_run {
     power_books cp_b;
     double cp_bd[BD_RAW_N];
     double wave_bd[STEADY_HIST][BD_RAW_N]; /* each sampled wave's CTA time by label (ps), oldest first */
-    uint64_t skip_waves;     /* waves not simulated: their time, traffic and energy are the mean wave's */
+    uint64_t skip_waves;     /* waves not simulated: their time, traffic and energy are the mean wave's
+                                (0 again once finished has added them) */
     steady_sample skip_mean;
     double skip_bd[BD_RAW_N];
     uint64_t skip_from, skip_n; /* non-persistent: CTAs [skip_from, skip_from + skip_n) are not simulated */
-    int skip_booked;         /* the skipped waves' time was added (finished) */
 };
 
 static uint64_t cdiv(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
@@ -588,9 +588,9 @@ static void waves_done(void *ctx, uint64_t arg)
 static void finished(void *ctx, uint64_t t)
 {
     gemm_run *r = ctx;
-    if (r->skip_waves && !r->skip_booked) {
-        r->skip_booked = 1;
+    if (r->skip_waves) {
         uint64_t took = waves_extrapolate(r, t);
+        r->skip_waves = 0;
         if (took) { engine_schedule(r->e, t + took, PRIO_NORMAL, waves_done, r, 0); return; }
     }
     const gpu_config *cfg = gpu_cfg(r->g);

@@ -522,6 +522,10 @@ int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_fa
         int ntiles = f->ntiles;
         if (!all_families && f->tma && op->dtype == DT_TF32) { tiles = wgmma_tf32_tiles; ntiles = NT(wgmma_tf32_tiles); }
         if (all_families && fid == GF_TURING_MMA) { tiles = mma_tiles; ntiles = NT(mma_tiles); }
+        /* cuBLAS's tile and split of an s1688 kernel at short K (turing_s1688_choice), once per family */
+        int s1688 = !all_families && fid == GF_TURING_MMA && turing_short_k(op);
+        int64_t s1688_tm = 0, s1688_tn = 0, s1688_split = 0;
+        if (s1688) turing_s1688_choice(cfg, op, f->k_bytes / dtype_bytes(op->dtype), &s1688_tm, &s1688_tn, &s1688_split);
         for (int i = 0; i < ntiles; i++) {
             for (size_t s = 0; s < sizeof splits / sizeof splits[0]; s++) {
                 gemm_map m = { 0 };
@@ -532,11 +536,10 @@ int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_fa
                 m.tn = tiles[i][1];
                 if (!all_families && fid == GF_TURING_MMA && !turing_tile_fits(op, m.tm, m.tn)) continue;
                 m.split_k = splits[s];
-                int64_t rule_split = 0; /* cuBLAS's split of an s1688 kernel (turing_s1688_choice) */
-                if (!all_families && fid == GF_TURING_MMA && !(m.tm == 32 && m.tn == 32) && turing_short_k(op)) {
-                    int64_t rtm, rtn;
-                    turing_s1688_choice(cfg, op, f->k_bytes / dtype_bytes(op->dtype), &rtm, &rtn, &rule_split);
-                    if (m.tm != rtm || m.tn != rtn || (rule_split && s)) continue;
+                int64_t rule_split = 0; /* cuBLAS's split of an s1688 kernel */
+                if (s1688 && !(m.tm == 32 && m.tn == 32)) {
+                    if (m.tm != s1688_tm || m.tn != s1688_tn || (s1688_split && s)) continue;
+                    rule_split = s1688_split;
                     if (rule_split) m.split_k = rule_split;
                 }
                 /* sgemm_largek splits K into up to 5 parts of at least 32 (h100_s10/linear32.csv: K 128 in 4,
