@@ -159,6 +159,7 @@ typedef struct gpu_config {
     struct {
         int64_t select;            /* GEMM_SELECT_*: how the default mapping is chosen */
         int64_t reduce_loads;      /* split-K reduce: partials a thread has in flight */
+        double reduce_fixed_us;    /* split-K reduce kernel: its duration beyond its loads */
         double largek_fixed_us;    /* the legacy sgemm_largek kernel's time beyond its k-tiles */
     } gemm;
     struct {

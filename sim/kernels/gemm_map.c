@@ -26,7 +26,7 @@ static const int64_t wgmma_tiles[][2] = { {8, 64}, {16, 64}, {24, 64}, {32, 64},
                                           {128, 64}, {256, 64}, {64, 96}, {128, 96}, {8, 128}, {16, 128}, {32, 128},
                                           {64, 128}, {80, 128}, {96, 128}, {128, 128}, {160, 128}, {192, 128}, {256, 128},
                                           {64, 160}, {32, 192}, {96, 192}, {128, 192}, {192, 192}, {64, 224}, {96, 256},
-                                          {128, 256}, {128, 320}, {64, 384}, {64, 448} };
+                                          {128, 256}, {128, 320}, {64, 384}, {64, 448}, {64, 32}, {96, 64} };
 /* cuBLAS's tf32 kernels on sm_90 are sm90_xmma (not nvjet) with four tiles: 64x128, 128x128, 64x256 and
  * 128x256 in its naming (here rows x columns of C: 128x64, 128x128, 256x64, 256x128; gemm_more.csv,
  * gemm_kernels.csv) */
@@ -126,8 +126,8 @@ double gemm_lsu_instrs_per_ktile(const gemm_map *m, int eb)
     return instrs;
 }
 
-/* Below this K, cuBLAS's sm75 s1688 kernels run as cuBLAS runs them (turing_s1688_choice): tile, 4 warps at
- * 128x128, split, and the LSU charged for C's rows and columns only. There the K loop is a few k-tiles and
+/* Below this K, cuBLAS's sm75 s1688 kernels run as cuBLAS runs them (turing_s1688_choice): tile, split,
+ * and the LSU charged for C's rows and columns only. There the K loop is a few k-tiles and
  * the time is the CTAs' count, prologue and C's stores, which follow the tile. At longer K gpusim's k-loop
  * of cuBLAS's own 64x64 and 128x128 tiles runs slow against the measurements (with the rule at every K:
  * 2543x8665x1006 +20%, 15909x2626x1133 +27%, 154x7893x906 +21%, h100_s10/mis_skinny.csv 64x6753x8902
@@ -232,9 +232,14 @@ double gemm_simt_issue(const gpu_config *cfg, const gemm_params *op, const gemm_
 
 double gemm_reduce_s(const gpu_config *cfg, const gemm_params *op, const gemm_map *m)
 {
-    /* cuBLAS's splitKreduce: after the launch gap, each thread sums its outputs' split_k partials (just
-     * written: L2 hits across the chip) with gemm.reduce_loads in flight; a large C is bandwidth-bound
-     * (h100_s6/simt_small.csv: 1.5 us at 4 splits, 5.6 us at 128 for a 64x64 C) */
+    /* cuBLAS's splitKreduce, queued behind the GEMM kernel. Behind a Hopper (TMA) kernel it starts as that
+     * one ends, as with a programmatic dependent launch (h100_s13: the op's time less its kernels' durations
+     * is the same ~3.4 us with or without it), and takes gemm.reduce_fixed_us beyond its loads; behind the
+     * Ampere- and Turing-style kernels it pays the front end's set-up (host.kernel_setup_us: the fp32 files,
+     * h100_s10/linear32.csv and h100_s11/fp32_narrow.csv, lose 1-2 points of MAPE without it). Each thread
+     * sums its outputs' split_k partials (just written: L2 hits across the chip) with gemm.reduce_loads in
+     * flight; a large C is bandwidth-bound (h100_s6/simt_small.csv: 1.5 us at 4 splits, 5.6 us at 128 for a
+     * 64x64 C) */
     double clk = (double)cfg->gpu.clock_mhz * 1e6;
     double bytes = (double)op->m * (double)op->n * (4.0 * (double)m->split_k + (double)out_bytes(op->dtype));
     /* cuBLAS's sm80 xmma ffma kernels reduce in place with a second launch of the same kernel whose
@@ -242,7 +247,8 @@ double gemm_reduce_s(const gpu_config *cfg, const gemm_params *op, const gemm_ma
      * (h100_s11/fp32_narrow.csv: ~2.2 us + ~0.25 us a split, 7.7 us at 24 splits) */
     double inflight = m->serial_reduce ? 1.0 : (double)cfg->gemm.reduce_loads;
     double lat = ceil((double)m->split_k / inflight) * (double)cfg->l2.far_hit_cycles / clk;
-    return cfg->host.kernel_setup_us * 1e-6 + fmax(bytes / (config_peak_dram_gbps(cfg) * 1e9), lat);
+    double fixed = m->fam && m->fam->tma ? cfg->gemm.reduce_fixed_us : cfg->host.kernel_setup_us;
+    return fixed * 1e-6 + fmax(bytes / (config_peak_dram_gbps(cfg) * 1e9), lat);
 }
 
 /* A small helper kernel of the library's that moves `bytes`: its set-up, then the bytes at DRAM bandwidth. */
@@ -329,16 +335,18 @@ static double estimate(const gpu_config *cfg, const gemm_params *op, const gemm_
         t = waves * (nkt * kt + epi) * share + fixed;
     }
     double dram = ((double)op->m * op->k + (double)op->k * op->n) * eb + (double)op->m * op->n * out_bytes(op->dtype);
-    if (m->split_k > 1 && !m->stream_k && !m->fam->atomic_split) { /* partials out, then the reduce kernel reads them and writes C */
-        dram += (double)m->split_k * (double)op->m * (double)op->n * 4.0;
-        t += gemm_reduce_s(cfg, op, m);
-    }
+    /* split-K: the GEMM kernel writes fp32 partials instead of C; the reduce kernel, which runs after it
+     * (its time is not hidden under the GEMM kernel's DRAM floor), reads them and writes C */
+    int reduce = m->split_k > 1 && !m->stream_k && !m->fam->atomic_split;
+    if (reduce)
+        dram += (double)m->split_k * (double)op->m * (double)op->n * 4.0 - (double)op->m * op->n * out_bytes(op->dtype);
     double dram_t = dram / dram_bw;
     /* every CTA's operand traffic crosses the L2 slices: their total bandwidth is a floor */
     double l2_bytes = (double)jobs * nkt * (a_rows + cols) * (double)m->tk * eb;
     /* at half the slices' peak: DRAM fills, far-partition copies and hashing imbalance share them */
     double l2_t = l2_bytes / (0.5 * (double)cfg->l2.slices * (double)cfg->l2.slice_bytes_per_clk * clk) + fixed;
-    return fmax(fmax(t, dram_t), l2_t) + gemm_prep_s(cfg, op, m) + gemm_post_s(cfg, op, m);
+    return fmax(fmax(t, dram_t), l2_t) + (reduce ? gemm_reduce_s(cfg, op, m) : 0) + gemm_prep_s(cfg, op, m) +
+           gemm_post_s(cfg, op, m);
 }
 
 /* The K split cuBLAS gives its sm80 xmma ffma kernels (m's tile, warps and k-tile filled in): K is cut
@@ -355,6 +363,29 @@ static int64_t simt_library_split(const gpu_config *cfg, const gemm_params *op, 
     int64_t kmax = (cdiv(op->k, m->tk) - 1) / 8;
     if (s > kmax) s = kmax;
     return s < 1 ? 1 : s;
+}
+
+/* cuBLAS's nvjet kernels (its Hopper family for fp16, bf16 and fp8) split K (a splitK kernel and a separate
+ * splitKreduce) only where the tile's grid covers at most NVJET_SPLIT_WAVE of the SMs and the K loop is at
+ * least NVJET_SPLIT_KT k-tiles: K is cut until the CTAs fill the SMs once, at least 16 k-tiles a split; and
+ * are not stream-K (no workspace memset before them below ~2.6 waves of tiles; above, where a memset
+ * comes, gpusim's stream-K made gemm_more.csv's nvjet rows worse, check half 7.6 -> 10.1%, and its
+ * data-parallel persistent kernels are kept). Each tile is ranked with its split. With cuBLAS's own tile
+ * the rule says whether cuBLAS split on 348 of the 360 nvjet shapes of h100_s13 (nvjet_grids.csv,
+ * random_grids.csv) and h100_s2/decode.csv (43 split); the 12 others split at up to half a wave with 128+
+ * k-tiles (5504x64x9088, 400x2288x12240, decode's M <= 64 x 4096 x 11008), which the rule leaves out:
+ * with it, gpusim's larger tiles split 512x4096x16384 (workloads/ffn_4k.trace: +7%, mlp.csv's check half
+ * 7.9 -> 8.6%). Its factor is within one of the grid's CTAs per tile on 22 of h100_s13's 29 split shapes
+ * (above on the rest) */
+#define NVJET_SPLIT_WAVE 0.36
+#define NVJET_SPLIT_KT 43
+static int64_t nvjet_split(const gpu_config *cfg, const gemm_params *op, const gemm_map *m)
+{
+    int64_t tiles = cdiv(op->m, m->tm) * cdiv(op->n, m->tn), kt = cdiv(op->k, m->tk);
+    if ((double)tiles > NVJET_SPLIT_WAVE * (double)cfg->gpu.sm_count || kt < NVJET_SPLIT_KT) return 1;
+    int64_t z = cfg->gpu.sm_count / tiles;
+    if (z > kt / 16) z = kt / 16;
+    return z < 2 ? 2 : z;
 }
 
 /* Whether family f can run op on cfg at all (the machine's view, for gemm.select = best). */
@@ -427,10 +458,10 @@ static int complete(const gpu_config *cfg, const gemm_params *op, gemm_map *m)
         /* cuBLAS's SIMT kernels give a warp 32x16 to 32x32 outputs in their smallest tiles: 32x32 and
          * 64x32 run 2 warps (sm80 xmma ffma ..._warpsize1x2x1; gemm_kernels.csv, gemm_more.csv) */
         m->warps = f->warps ? f->warps : m->tm * m->tn >= 128 * 128 ? 8 : !f->tensor && m->tm * m->tn <= 64 * 32 ? 2 : 4;
-        /* cuBLAS's s1688 128x128 kernel runs 4 warps of 64x64 ([128, 1, 1] blocks, 252 registers: two CTAs an
-         * SM; h100_s12/gemm_more_grids.csv), its 256x128 8 (229 registers, one CTA); at short K only, with
-         * the rest of cuBLAS's choice (turing_short_k) */
-        if (fid_of(f) == GF_TURING_MMA && m->tm == 128 && m->tn == 128 && turing_short_k(op)) m->warps = 4;
+        /* cuBLAS's s1688 128x128 kernel runs 4 warps of 64x64 at every K ([128, 1, 1] blocks, 252 registers:
+         * two CTAs an SM; every 128x128 kernel of h100_s12/gemm_more_grids.csv), its 256x128 8 (229
+         * registers, one CTA) */
+        if (fid_of(f) == GF_TURING_MMA && m->tm == 128 && m->tn == 128) m->warps = 4;
         m->consumer_warps = m->warps;
     }
     m->wm = m->tm >= m->tn && m->consumer_warps >= 8 ? 4 : 2; /* more warps along the longer side */
@@ -524,6 +555,8 @@ int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_fa
         if (all_families && fid == GF_TURING_MMA) { tiles = mma_tiles; ntiles = NT(mma_tiles); }
         /* cuBLAS's tile and split of an s1688 kernel at short K (turing_s1688_choice), once per family */
         int s1688 = !all_families && fid == GF_TURING_MMA && turing_short_k(op);
+        /* cuBLAS's nvjet kernels: tile unsplit, then its split rule (nvjet_split); tf32 runs sm90_xmma kernels */
+        int nvjet = !all_families && f->tma && op->dtype != DT_TF32;
         int64_t s1688_tm = 0, s1688_tn = 0, s1688_split = 0;
         if (s1688) turing_s1688_choice(cfg, op, f->k_bytes / dtype_bytes(op->dtype), &s1688_tm, &s1688_tn, &s1688_split);
         for (int i = 0; i < ntiles; i++) {
@@ -548,6 +581,7 @@ int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_fa
                     if (s) continue;
                     m.split_k = op->k / 32 > 5 ? 5 : op->k / 32 < 1 ? 1 : op->k / 32;
                 }
+                if (nvjet && s) continue;
                 if (f->tma && m.split_k > 2) continue;  /* Hopper kernels split by stream-K */
                 if (!f->split && m.split_k > 1) continue;
                 /* cuBLAS splits K of an fp32 GEMM with few tiles (16 or fewer) with cutlass_80_simt_sgemm_..._align1
@@ -574,13 +608,15 @@ int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_fa
                  * run as fast as 16-byte loads would (+20-60% at 4 bytes), and split K through a memset
                  * (grid z 8-33) that is not modelled */
                 if (!all_families && fid == GF_SIMT && !(op->m <= 64 && op->n > 64) && m.vec_bytes > 4) m.vec_bytes = 4;
-                m.stream_k = f->tma && m.split_k == 2;
+                m.stream_k = f->tma && m.split_k == 2 && !nvjet;
                 if (m.stream_k) m.split_k = 1;
                 if (!complete(cfg, op, &m)) continue;
                 if (xmma && !op->bias) m.split_k = simt_library_split(cfg, op, &m);
                 m.serial_reduce = !all_families && fid == GF_SIMT && !few && m.split_k > 1;
                 if (m.split_k > 1 && !f->atomic_split && !rule_split && cdiv(op->k, m.tk) / m.split_k < 4) continue;
-                consider(out, score, &n, max, &m, estimate(cfg, op, &m) * (1.0 + 0.02 * (double)(i + s) / 64.0));
+                if (nvjet) m.split_k = nvjet_split(cfg, op, &m);
+                double t = estimate(cfg, op, &m);
+                consider(out, score, &n, max, &m, t * (1.0 + 0.02 * (double)(i + s) / 64.0));
             }
         }
     }

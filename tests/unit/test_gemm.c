@@ -357,6 +357,44 @@ static void test_bias_paths(void **state)
     assert_ptr_not_equal(m.fam, &gemm_families[GF_LARGEK]);
 }
 
+/* cuBLAS's nvjet kernels (fp16/bf16/fp8 on the H100): data-parallel, no stream-K; K split (with a separate
+ * reduce) only where the chosen tile's grid covers at most 0.36 of the SMs and K is 43+ k-tiles, until the
+ * CTAs fill the SMs once at 16+ k-tiles a split (analysis/hw/h100_s13); the reduce behind a Hopper kernel
+ * adds its own duration only, behind the other families the front end's set-up too */
+static void test_nvjet_split(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    char err[512];
+    gemm_map m;
+    struct { int64_t m, n, k; int split; } cases[] = {
+        { 448, 320, 10496, 1 }, { 640, 128, 2880, 1 },      /* few tiles, long K: split */
+        { 128, 4096, 4096, 0 }, { 640, 960, 1984, 0 },      /* a wave of tiles: no split */
+        { 640, 128, 1536, 0 },                              /* few tiles, K of 24 k-tiles: no split */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        gemm_params op = gemm(cases[i].m, cases[i].n, cases[i].k, DT_FP16);
+        assert_int_equal(gemm_map_choose(&c, &op, &m, err, sizeof err), 0);
+        assert_ptr_equal(m.fam, &gemm_families[GF_HOPPER_WGMMA]);
+        assert_false(m.stream_k);
+        int64_t tiles = ((cases[i].m + m.tm - 1) / m.tm) * ((cases[i].n + m.tn - 1) / m.tn);
+        if (cases[i].split) {
+            assert_true(m.split_k > 1);
+            assert_true(tiles <= (int64_t)(0.36 * (double)c.gpu.sm_count));
+            assert_true(tiles * m.split_k <= c.gpu.sm_count);
+            assert_true((cases[i].k + m.tk - 1) / m.tk / m.split_k >= 16);
+        } else {
+            assert_int_equal(m.split_k, 1);
+        }
+    }
+    /* the reduce: behind a TMA kernel gemm.reduce_fixed_us, behind an mma.sync one host.kernel_setup_us */
+    gemm_params r = gemm(640, 128, 2880, DT_FP16);
+    gemm_map tma = { .fam = &gemm_families[GF_HOPPER_WGMMA], .split_k = 2 };
+    gemm_map sync = { .fam = &gemm_families[GF_AMPERE_MMA], .split_k = 2 };
+    double d = gemm_reduce_s(&c, &r, &sync) - gemm_reduce_s(&c, &r, &tma);
+    assert_true(fabs(d - (c.host.kernel_setup_us - c.gemm.reduce_fixed_us) * 1e-6) < 1e-9);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_misfit_reason),
         cmocka_unit_test(test_bias_paths),
         cmocka_unit_test(test_predicated_rows),
+        cmocka_unit_test(test_nvjet_split),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
