@@ -448,6 +448,15 @@ const power_op *power_op_result(const power *p, int op)
     return &p->ops[op].res;
 }
 
+int power_op_settled(const power *p, int op)
+{
+    if (op < 0 || (size_t)op >= p->nops) return 1;
+    if (p->ops[op].running || p->current_op == op) return 0;
+    for (int i = 0; p->n_busy && i < p->nsm; i++)
+        if (p->sm_op[i] == op) return 0;
+    return 1;
+}
+
 void power_snapshot(power *p, int op, uint64_t t, power_books *out)
 {
     advance(p, t);

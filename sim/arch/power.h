@@ -186,7 +186,11 @@ int power_preload_binds(const gpu_config *cfg, int nsm, double act_w, double fix
                         double peak_in_w);
 /* Closes the books at t_end (t_end >= every time seen). */
 void power_finish(power *p, uint64_t t_end, power_summary *out);
-/* Per-op results after power_finish. */
+/* Per-op results: after power_finish, or once the op is settled (power_op_settled). */
 const power_op *power_op_result(const power *p, int op);
+/* Whether nothing more can be booked to op: its books are closed (power_op_end), no SM it made busy is
+ * still busy (such an SM books its active energy to op until it goes idle, even when a later op's CTAs
+ * keep it busy), and it is not the current op. Its results are then final. Cost: O(SMs) while some SM is busy. */
+int power_op_settled(const power *p, int op);
 
 #endif

@@ -48,6 +48,14 @@
  * Everything that depends on the op's kind (its buffers, footprint, whether it
  * is a kernel or blocks the host, how it starts) comes from its row in the op
  * table (ops/optable.h).
+ * Rows: an op's row lives in its exec slot while it runs, is complete when the
+ * op ends but for its energy, which is taken once the power model can book
+ * nothing more to it (power_op_settled: an SM it made busy may still be busy
+ * with a later op's CTAs), and leaves in trace order, through a ring holding
+ * the rows that wait for an earlier one: to res->ops, or to the caller's
+ * run_sink (runner_run_sink), in which case none stays. What needs every row
+ * (the run's FLOPs, the overlap's spans, the breakdown's sums) is summed as they
+ * leave. A periodic trace's prefix keeps its rows until it is extrapolated.
  */
 #include "runner.h"
 
@@ -141,6 +149,7 @@ typedef struct period_plan {
 typedef struct exec_slot {
     op_exec ex;               /* first: an op_exec the kernels hand back is its slot */
     size_t i;                 /* its index in the trace */
+    op_result row;            /* its row while it runs (the breakdown's raw parts grow here) */
     struct exec_slot *next;   /* free list */
 } exec_slot;
 
@@ -169,6 +178,17 @@ typedef struct runner {
     uint32_t *strtab;         /* the string pool's entries (offsets; 0: empty slot), open addressing */
     size_t strtab_cap, strtab_n; /* slots (0 or a power of two), entries */
     size_t strs_cap;          /* bytes allocated for res->strs */
+    /* finished rows wait here until every earlier row is out (ops of different streams finish out of
+     * trace order): a ring of the rows [emit_next, emit_next + pend_cap), grown with the spread of the
+     * ops in flight, not with the trace */
+    op_result *pend;          /* pend_cap slots, row i at i & (pend_cap - 1) */
+    unsigned char *pend_ok;   /* whether row i is there */
+    size_t pend_cap;          /* 0 or a power of two */
+    size_t emit_next;         /* rows [0, emit_next) are out */
+    const run_sink *out;      /* where they go (NULL: none), in trace order */
+    int collect;              /* also keep them in res->ops */
+    uint64_t rows_end_ps;     /* the latest end among the rows final */
+    size_t horizon_row;       /* the first row final that ends at SIM_MAX_PS or later; SIZE_MAX: none */
     int failed;
     char *err;
     size_t errlen;
@@ -193,6 +213,74 @@ static void slot_give(runner *r, size_t i)
     r->live[i] = NULL;
     s->next = r->free_slots;
     r->free_slots = s;
+}
+
+/* Row i is out: the run's sums over rows (trace order, as they always were), then the sink. */
+static int row_out(runner *r, size_t i, const op_result *o)
+{
+    r->res->flops += o->flops;
+    if (r->collect) r->res->ops[i] = *o;
+    return r->out ? r->out->row(r->out->ctx, i, o) : 0;
+}
+
+/* The rows waiting in the ring go out in order while the first one is settled: its op ended and the
+ * power model books nothing more to it (no SM it made busy is still busy, it is not the current op:
+ * power_op_settled); its energy is taken then (an SM shared with a later op keeps booking its active
+ * energy to the op that made it busy). force: the run is over, every op is settled. Returns 0, or -1
+ * (the sink failed: r->failed and err are set). */
+static int rows_flush(runner *r, int force)
+{
+    power *pw = gpu_power(r->g);
+    while (r->pend_cap && r->pend_ok[r->emit_next & (r->pend_cap - 1)]) {
+        size_t i = r->emit_next, k = i & (r->pend_cap - 1);
+        if (!force && !power_op_settled(pw, (int)i)) break;
+        op_result *o = &r->pend[k];
+        o->energy_j = power_op_result(pw, (int)i)->energy_j;
+        o->avg_power_w = o->end_ps > o->start_ps ? o->energy_j / ((double)(o->end_ps - o->start_ps) * 1e-12) : 0;
+        r->pend_ok[k] = 0;
+        r->emit_next++;
+        if (row_out(r, i, o)) {
+            snprintf(r->err, r->errlen, "cannot keep the run's rows (out of memory, or no room for them)");
+            r->failed = -1;
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Op i's row (final but for its energy: rows_flush) joins the ring, and what can go out goes. Returns
+ * 0, or -1 (out of memory, or the sink failed: r->failed and err are set). */
+static int row_put(runner *r, size_t i, const op_result *o)
+{
+    assert(i >= r->emit_next);
+    if (o->end_ps > r->rows_end_ps) r->rows_end_ps = o->end_ps;
+    if (o->end_ps >= SIM_MAX_PS && i < r->horizon_row) r->horizon_row = i;
+    if (i - r->emit_next >= r->pend_cap) {
+        size_t cap = r->pend_cap ? r->pend_cap : 16;
+        while (i - r->emit_next >= cap) cap *= 2;
+        op_result *rows = malloc(cap * sizeof *rows);
+        unsigned char *ok = calloc(cap, 1);
+        if (!rows || !ok) {
+            free(rows);
+            free(ok);
+            snprintf(r->err, r->errlen, "out of memory");
+            r->failed = -1;
+            return -1;
+        }
+        for (size_t j = r->emit_next; r->pend_cap && j < r->emit_next + r->pend_cap; j++)
+            if (r->pend_ok[j & (r->pend_cap - 1)]) {
+                rows[j & (cap - 1)] = r->pend[j & (r->pend_cap - 1)];
+                ok[j & (cap - 1)] = 1;
+            }
+        free(r->pend);
+        free(r->pend_ok);
+        r->pend = rows;
+        r->pend_ok = ok;
+        r->pend_cap = cap;
+    }
+    r->pend[i & (r->pend_cap - 1)] = *o;
+    r->pend_ok[i & (r->pend_cap - 1)] = 1;
+    return rows_flush(r, 0);
 }
 
 static uint64_t str_hash(const char *s)
@@ -262,6 +350,7 @@ static void try_start(runner *r, int s);
 
 static void op_begin(void *ctx, uint64_t i);
 static void op_finish(runner *r, size_t i, uint64_t t);
+static void finish_row(const runner *r, size_t i, op_result *o);
 
 /* No op runs or waits to start on any stream but s (ops queued behind this one on s wait for it). */
 static int others_idle(const runner *r, int s)
@@ -338,7 +427,7 @@ static int iteration_end(runner *r, size_t i, uint64_t t)
             steady_add_counters(&r->extra, &dc, k);
             /* the iterations' parts, stretched with them where the slow loop lowered the clock */
             double stretch = (double)took / ((double)k * (double)ps);
-            for (int j = 0; j < BD_RAW_N; j++) r->res->ops[i].bd_us[j] += (double)k * rp->last_bd[j] * stretch;
+            for (int j = 0; j < BD_RAW_N; j++) r->live[i]->row.bd_us[j] += (double)k * rp->last_bd[j] * stretch;
             rp->done += k;
             rp->skipped += k;
             r->iters_extrapolated += k;
@@ -389,7 +478,7 @@ static void op_finish(runner *r, size_t i, uint64_t t)
     steady_add_counters(&r->extra, &ex->extra, 1);
     r->waves_extrapolated += ex->waves_extrapolated;
     if (ex->rep) steady_add_counters(&c1, &ex->rep->extra, 1);
-    op_result *o = &r->res->ops[i];
+    op_result *o = &r->live[i]->row;
     o->name = op->name;
     snprintf(o->kind, sizeof o->kind, "%s", op_type_of(op)->name);
     int dt = op_dtype(op);
@@ -409,6 +498,8 @@ static void op_finish(runner *r, size_t i, uint64_t t)
     for (int j = 0; j < BD_RAW_N; j++) dev += bd[j];
     if (dev > span) for (int j = 0; j < BD_RAW_N; j++) bd[j] *= span / dev; /* not expected; keeps the sum */
     else bd[BD_LAUNCH] += span - dev;
+    finish_row(r, i, o);
+    row_put(r, i, o);
     free(ex->rep);
     ex->rep = NULL;
     slot_give(r, i);
@@ -435,7 +526,7 @@ static void op_done(void *ctx, op_exec *ex, uint64_t t)
     size_t i = index_of(ex);
     double it[BD_RAW_N] = { 0 };
     bd_split_iteration(ex->bd_waits, ex->bd_slots, t > ex->iter_start_ps ? t - ex->iter_start_ps : 0, it);
-    for (int j = 0; j < BD_RAW_N; j++) r->res->ops[i].bd_us[j] += it[j];
+    for (int j = 0; j < BD_RAW_N; j++) r->live[i]->row.bd_us[j] += it[j];
     if (ex->rep) memcpy(ex->rep->last_bd, it, sizeof it);
     if (ex->is_kernel && !(op_flags(op) & OPF_TIMED_INSIDE)) t += us_to_ps(r->cfg->host.kernel_tail_us);
     engine_schedule(r->e, t, PRIO_NORMAL, op_complete, r, (uint64_t)i);
@@ -533,7 +624,7 @@ static int host_op(runner *r, size_t i)
     r->ops_done++;
     uint64_t now = r->h.now_ps;
     if ((flags & OPF_WAIT_ALL) && engine_now(r->e) > now) now = engine_now(r->e);
-    op_result *o = &r->res->ops[i];
+    op_result row, *o = &row;
     /* a host op that takes host time (cpu) spans it; the others are instants */
     int busy = !(flags & OPF_WAIT_ALL) && now > before;
     memset(o, 0, sizeof *o); /* padding included: results travel between sweep workers as bytes */
@@ -544,6 +635,8 @@ static int host_op(runner *r, size_t i)
     if (busy) o->bd_us[BD_HOST] = (double)(now - before);
     snprintf(o->kind, sizeof o->kind, "%s", ty->name);
     o->name = op->name;
+    finish_row(r, i, o);
+    if (row_put(r, i, o)) return 1;
     if (flags & OPF_WAIT_ALL) {
         if (r->outstanding) { r->host_blocked = 1; r->blocking_op = SIZE_MAX; return 1; }
         host_wait(&r->h, now);
@@ -637,6 +730,20 @@ static void finish_breakdown(const runner *r, op_result *o)
     snprintf(o->bound, sizeof o->bound, "%s", b < 0 ? "-" : bd_labels[b].name);
 }
 
+/* Op i's row when the op ends (its power books closed: its mean clock and temperature are known), but
+ * for its energy (rows_flush takes it once nothing more can be booked to the op) and the die
+ * temperature of a host op that took no time (sync, mode): the run's at its end, unknown yet, NaN
+ * until then (run_row_temp). */
+static void finish_row(const runner *r, size_t i, op_result *o)
+{
+    const power_op *po = power_op_result(gpu_power(r->g), (int)i);
+    o->clock_mhz = po->clock_mhz > 0 ? po->clock_mhz : (double)r->cfg->gpu.clock_mhz;
+    o->temp_c = po->temp_c > 0 || o->end_ps > o->start_ps ? po->temp_c : NAN;
+    /* a host op that took no time (sync, mode) has no parts (host_op zeroed its row and set bound
+     * "-"): it has no parts to finish */
+    if (op_type_of(&r->t->ops[i])->start || o->end_ps > o->start_ps) finish_breakdown(r, o);
+}
+
 int runner_run(const gpu_config *cfg, const trace *t, run_result *res, char *err, size_t errlen)
 {
     return runner_run_progress(cfg, t, NULL, res, err, errlen);
@@ -659,7 +766,7 @@ typedef struct slow_preload { double act_w, fixed_w, dt_ps; } slow_preload;
  * extrapolated and slots in rs (the caller adds their statistics). pp: a
  * periodic trace's plan, whose host times are recorded; NULL. */
 static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg, const slow_preload *pre,
-                   period_plan *pp, run_result *res,
+                   period_plan *pp, const run_sink *out, int collect, run_result *res,
                    power_summary *ps_out, uint64_t *host_busy_ps, double rs[4], char *err, size_t errlen)
 {
     memset(res, 0, sizeof *res);
@@ -686,14 +793,16 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
     r->errlen = errlen;
     r->capacity = (uint64_t)cap;
     r->pp = pp;
+    r->out = out;
+    r->collect = collect;
+    r->horizon_row = SIZE_MAX;
     r->e = engine_create();
     r->g = r->e ? gpu_create(cfg, r->e) : NULL;
     r->live = calloc(t->n, sizeof *r->live);
-    res->ops = calloc(t->n, sizeof *res->ops);
-    int rc = (!r->g || !r->live || !res->ops || power_set_ops(gpu_power(r->g), t->n)
+    if (collect) res->ops = calloc(t->n ? t->n : 1, sizeof *res->ops);
+    int rc = (!r->g || !r->live || (collect && !res->ops) || power_set_ops(gpu_power(r->g), t->n)
               || gpu_set_ops(r->g, t->n)) ? -1 : 0;
     if (!rc) {
-        res->nops = t->n;
         if (pre) power_preload(gpu_power(r->g), pre->act_w, pre->fixed_w, pre->dt_ps);
         host_init(&r->h, cfg);
         engine_schedule(r->e, 0, PRIO_LOW, host_step, r, 0);
@@ -717,17 +826,11 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
         snprintf(err, errlen, "out of memory");
     }
     if (!rc) {
-        uint64_t end = 0;
-        for (size_t i = 0; i < t->n; i++) {
-            const op_result *o = &res->ops[i];
-            if (o->end_ps > end) end = o->end_ps;
-            res->flops += o->flops;
-        }
+        uint64_t end = r->rows_end_ps;
         if (r->h.now_ps > end) end = r->h.now_ps;
         res->total_ps = end;
         if (end >= SIM_MAX_PS) {
-            size_t bad = 0;
-            while (bad + 1 < t->n && res->ops[bad].end_ps < SIM_MAX_PS) bad++;
+            size_t bad = r->horizon_row != SIZE_MAX ? r->horizon_row : t->n ? t->n - 1 : 0;
             horizon_error(t, bad, err, errlen);
             rc = -2;
         }
@@ -751,23 +854,16 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
         res->peak_tflops = config_peak_tflops(cfg, DT_FP16);
         power_summary ps;
         power_finish(gpu_power(r->g), end, &ps);
-        for (size_t i = 0; i < t->n; i++) {
-            op_result *o = &res->ops[i];
-            const power_op *po = power_op_result(gpu_power(r->g), (int)i);
-            o->energy_j = po->energy_j;
-            o->clock_mhz = po->clock_mhz > 0 ? po->clock_mhz : (double)cfg->gpu.clock_mhz;
-            o->temp_c = po->temp_c > 0 || o->end_ps > o->start_ps ? po->temp_c : ps.temp_c;
-            o->avg_power_w = o->end_ps > o->start_ps ? o->energy_j / ((double)(o->end_ps - o->start_ps) * 1e-12) : 0;
-            /* a host op that took no time (sync, mode) has no parts (host_op zeroed its row and set bound
-             * "-"): it has no parts to finish */
-            if (op_type_of(&t->ops[i])->start || o->end_ps > o->start_ps) finish_breakdown(r, o);
-        }
+        rc = rows_flush(r, 1); /* the power books are closed: the rows still waiting go out */
+        assert(rc || r->emit_next == t->n);
+        res->nops = t->n;
         res->energy_j = ps.energy_j;
         res->avg_power_w = ps.avg_power_w;
         res->peak_power_w = ps.peak_power_w;
         res->clock_mhz = ps.mean_clock_mhz;
         res->temp_c = ps.temp_c;
         res->peak_temp_c = ps.peak_temp_c;
+        for (size_t i = 0; collect && i < t->n; i++) res->ops[i].temp_c = run_row_temp(res, &res->ops[i]);
         *ps_out = ps;
         if (pp) { pp->host_end_ps = r->h.now_ps; pp->host_busy_ps = r->h.busy_ps; }
         gpu_report(r->g, &res->st, end);
@@ -795,6 +891,8 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
         free(s);
     }
     free(r->strtab);
+    free(r->pend);
+    free(r->pend_ok);
     free(r);
     if (rc) { run_result_free(res); res->nops = 0; }
     return rc;
@@ -1019,9 +1117,39 @@ static int period_expand(const gpu_config *cfg, const trace *t, const period_pla
     return 0;
 }
 
+/* The final rows of a run, in trace order, on their way to the caller's sink (or to res->ops): what
+ * the run's figures need of every row is summed here, as the rows pass (the overlap's spans, the
+ * breakdown's parts), so that no row has to stay. */
+typedef struct emitter {
+    const gpu_config *cfg;
+    const trace *t;
+    const run_sink *user;     /* NULL: the rows are collected in res->ops instead */
+    overlap_acc ov;
+    double parts_us[BD_N];    /* the rows' breakdowns summed (run_breakdown) */
+    double parts_sum_us;
+} emitter;
+
+static int emit_row(void *ctx, size_t i, const op_result *o)
+{
+    emitter *em = ctx;
+    if (overlap_acc_add(&em->ov, em->cfg, &em->t->ops[i], o)) return -1;
+    for (int j = 0; j < BD_N; j++) { em->parts_us[j] += o->bd_us[j]; em->parts_sum_us += o->bd_us[j]; }
+    return em->user ? em->user->row(em->user->ctx, i, o) : 0;
+}
+
+/* Rows already in res->ops (an extrapolated periodic run, or a first run of sim.loops_before that is
+ * the result) go out in order; with a sink they leave res->ops. Returns 0 or -1 (as the sink). */
+static int emit_all(emitter *em, const run_sink *out, run_result *res)
+{
+    for (size_t i = 0; i < res->nops; i++)
+        if (out->row(out->ctx, i, &res->ops[i])) return -1;
+    if (em->user) { free(res->ops); res->ops = NULL; }
+    return 0;
+}
+
 /* The run's power, thermal and overlap statistics (after any extrapolation). */
-static int run_stats(const gpu_config *cfg, const trace *t, const power_summary *ps, uint64_t host_busy_ps,
-                     const double rs[4], const period_plan *pp, size_t k, run_result *res, char *err, size_t errlen)
+static int run_stats(const gpu_config *cfg, const power_summary *ps, uint64_t host_busy_ps,
+                     const double rs[4], const period_plan *pp, size_t k, emitter *em, run_result *res, char *err, size_t errlen)
 {
     stats_add(&res->st, "power", "energy_j", ps->energy_j);
     stats_add(&res->st, "power", "avg_power_w", ps->avg_power_w);
@@ -1042,21 +1170,30 @@ static int run_stats(const gpu_config *cfg, const trace *t, const power_summary 
         stats_add(&res->st, "runner", "periods_extrapolated", (double)k);
         stats_add(&res->st, "runner", "ops_extrapolated", (double)(k * pp->P));
     }
-    if (overlap_compute(cfg, t, res->ops, res->total_ps, host_busy_ps, &res->st, &res->ov)) {
+    if (overlap_acc_finish(&em->ov, cfg, res->total_ps, host_busy_ps, &res->st, &res->ov)) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     overlap_report(&res->ov, &res->st);
+    memcpy(res->bd_parts_us, em->parts_us, sizeof res->bd_parts_us);
+    res->bd_sum_us = em->parts_sum_us;
     return 0;
 }
 
 static int own_names(run_result *res, const trace *t);
 
 /* One run of the whole trace (periodic extrapolation where it applies); pre: the slow loop's preload or NULL;
- * the power summary in *ps. */
+ * the power summary in *ps. The rows go to user in trace order (the rows of a periodic trace's
+ * prefix, needed whole to extrapolate, are kept until then); user NULL: they stay in res->ops. */
 static int run_all(const gpu_config *cfg, const trace *t, const run_progress *pg, const slow_preload *pre,
-                   run_result *res, power_summary *ps_out, char *err, size_t errlen)
+                   const run_sink *user, run_result *res, power_summary *ps_out, char *err, size_t errlen)
 {
+    emitter em;
+    memset(&em, 0, sizeof em);
+    em.cfg = cfg;
+    em.t = t;
+    em.user = user;
+    run_sink out = { emit_row, &em };
     power_summary ps;
     uint64_t busy_ps = 0;
     double rs[4] = { 0, 0, 0, 0 };
@@ -1072,24 +1209,31 @@ static int run_all(const gpu_config *cfg, const trace *t, const run_progress *pg
         size_t k = pp.nper - PERIOD_SIM(pp.warm);
         head.n = t->n - k * pp.P;
         uint64_t T, Th, busy_per;
-        if (run_sim(cfg, &head, pg, pre, &pp, res, &ps, &busy_ps, rs, err, errlen)) break;
+        if (run_sim(cfg, &head, pg, pre, &pp, NULL, 1, res, &ps, &busy_ps, rs, err, errlen)) break;
         if (period_steady(cfg, &pp, res, &ps, &T, &Th, &busy_per)) {
             int rc = period_expand(cfg, t, &pp, T, Th, res, &ps);
-            if (!rc) rc = run_stats(cfg, t, &ps, busy_ps + (uint64_t)k * busy_per, rs, &pp, k, res, err, errlen);
-            if (!rc) rc = own_names(res, t);
-            if (rc) { run_result_free(res); res->nops = 0; snprintf(err, errlen, "out of memory"); }
+            if (rc) snprintf(err, errlen, "out of memory");
+            /* the rows' names, the trace's until now, become the result's own when it keeps its rows */
+            if (!rc && !user && own_names(res, t)) { snprintf(err, errlen, "out of memory"); rc = -1; }
+            if (!rc && emit_all(&em, &out, res)) {
+                snprintf(err, errlen, "cannot keep the run's rows (out of memory, or no room for them)");
+                rc = -1;
+            }
+            if (!rc) rc = run_stats(cfg, &ps, busy_ps + (uint64_t)k * busy_per, rs, &pp, k, &em, res, err, errlen);
+            if (rc) { overlap_acc_free(&em.ov); run_result_free(res); res->nops = 0; }
             *ps_out = ps;
             return rc;
         }
         run_result_free(res);
     }
-    int rc = run_sim(cfg, t, pg, pre, NULL, res, &ps, &busy_ps, rs, err, errlen);
-    if (!rc && (rc = run_stats(cfg, t, &ps, busy_ps, rs, &pp, 0, res, err, errlen) || own_names(res, t))) {
+    int rc = run_sim(cfg, t, pg, pre, NULL, &out, !user, res, &ps, &busy_ps, rs, err, errlen);
+    if (!rc && (rc = run_stats(cfg, &ps, busy_ps, rs, &pp, 0, &em, res, err, errlen) || (!user && own_names(res, t)))) {
         snprintf(err, errlen, "out of memory");
         run_result_free(res);
         res->nops = 0;
         rc = -1;
     }
+    overlap_acc_free(&em.ov);
     *ps_out = ps;
     return rc;
 }
@@ -1097,17 +1241,36 @@ static int run_all(const gpu_config *cfg, const trace *t, const run_progress *pg
 int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progress *pg, run_result *res, char *err,
                         size_t errlen)
 {
+    return runner_run_sink(cfg, t, pg, NULL, res, err, errlen);
+}
+
+int runner_run_sink(const gpu_config *cfg, const trace *t, const run_progress *pg, const run_sink *sink, run_result *res,
+                    char *err, size_t errlen)
+{
     power_summary ps;
-    int rc = run_all(cfg, t, pg, NULL, res, &ps, err, errlen);
-    if (rc || cfg->sim.loops_before <= 0) return rc;
+    int twice = cfg->sim.loops_before > 0;
+    /* sim.loops_before: the first run's rows are the result only if no second run follows: kept until then */
+    int rc = run_all(cfg, t, pg, NULL, twice ? NULL : sink, res, &ps, err, errlen);
+    if (rc || !twice) return rc;
     /* sim.loops_before: the slow loop as the earlier runs (this one's mean activity) leave it; a second run
      * from there, unless the slow loop cannot bind in it (then it is the same run) */
     double run_ps = (double)res->total_ps;
     slow_preload pre = { ps.in_act_w, ps.in_fixed_w, (double)cfg->sim.loops_before * run_ps };
-    if (!power_preload_binds(cfg, (int)cfg->gpu.sm_count, pre.act_w, pre.fixed_w, pre.dt_ps, run_ps, ps.in_peak_w))
+    if (!power_preload_binds(cfg, (int)cfg->gpu.sm_count, pre.act_w, pre.fixed_w, pre.dt_ps, run_ps, ps.in_peak_w)) {
+        if (!sink) return 0;
+        for (size_t i = 0; i < res->nops; i++)
+            if (sink->row(sink->ctx, i, &res->ops[i])) {
+                snprintf(err, errlen, "cannot keep the run's rows (out of memory, or no room for them)");
+                run_result_free(res);
+                res->nops = 0;
+                return -1;
+            }
+        free(res->ops); /* the names stay: the rows handed out point into them */
+        res->ops = NULL;
         return 0;
+    }
     run_result_free(res);
-    return run_all(cfg, t, pg, &pre, res, &ps, err, errlen);
+    return run_all(cfg, t, pg, &pre, sink, res, &ps, err, errlen);
 }
 
 void run_result_free(run_result *res)
@@ -1127,7 +1290,11 @@ void run_breakdown(const run_result *res, double parts_us[BD_N])
 {
     double total = (double)res->total_ps / 1e6, sum = 0;
     for (int j = 0; j < BD_N; j++) parts_us[j] = 0;
-    for (size_t i = 0; i < res->nops; i++)
+    if (!res->ops) { /* rows streamed: their sums, taken as they passed (the same order, the same doubles) */
+        memcpy(parts_us, res->bd_parts_us, sizeof res->bd_parts_us);
+        sum = res->bd_sum_us;
+    }
+    for (size_t i = 0; res->ops && i < res->nops; i++)
         for (int j = 0; j < BD_N; j++) { parts_us[j] += res->ops[i].bd_us[j]; sum += res->ops[i].bd_us[j]; }
     if (sum < total) parts_us[BD_LAUNCH] += total - sum;
     else if (sum > 0) for (int j = 0; j < BD_N; j++) parts_us[j] *= total / sum;
