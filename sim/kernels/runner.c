@@ -239,6 +239,7 @@ static int rows_flush(runner *r, int force)
         o->avg_power_w = o->end_ps > o->start_ps ? o->energy_j / ((double)(o->end_ps - o->start_ps) * 1e-12) : 0;
         r->pend_ok[k] = 0;
         r->emit_next++;
+        gpu_op_retire(r->g, r->emit_next); /* its traffic row and power books were read */
         if (row_out(r, i, o)) {
             snprintf(r->err, r->errlen, "cannot keep the run's rows (out of memory, or no room for them)");
             r->failed = -1;
@@ -673,7 +674,7 @@ static void host_step(void *ctx, uint64_t arg)
         }
         period_mark(r, i);
         exec_slot *sl = slot_take(r, i);
-        if (!sl) { snprintf(r->err, r->errlen, "out of memory"); r->failed = -1; return; }
+        if (!sl || gpu_op_open(r->g, (int)i)) { snprintf(r->err, r->errlen, "out of memory"); r->failed = -1; return; }
         op_exec *ex = &sl->ex;
         ex->op = op;
         ex->g = r->g;
@@ -800,8 +801,7 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
     r->g = r->e ? gpu_create(cfg, r->e) : NULL;
     r->live = calloc(t->n, sizeof *r->live);
     if (collect) res->ops = calloc(t->n ? t->n : 1, sizeof *res->ops);
-    int rc = (!r->g || !r->live || (collect && !res->ops) || power_set_ops(gpu_power(r->g), t->n)
-              || gpu_set_ops(r->g, t->n)) ? -1 : 0;
+    int rc = (!r->g || !r->live || (collect && !res->ops) || gpu_set_ops(r->g, t->n)) ? -1 : 0;
     if (!rc) {
         if (pre) power_preload(gpu_power(r->g), pre->act_w, pre->fixed_w, pre->dt_ps);
         host_init(&r->h, cfg);
@@ -813,6 +813,7 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
             engine_run(r->e);
         }
         rc = r->failed;
+        if (!rc && power_lost_books(gpu_power(r->g))) { snprintf(err, errlen, "out of memory"); rc = -1; }
         if (!rc && engine_saturated(r->e)) {
             /* a wrapped or saturated clock would be reported as a plausible, wrong time */
             size_t bad = r->next_op ? r->next_op - 1 : 0;
