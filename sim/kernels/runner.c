@@ -69,6 +69,7 @@
 #include "host/host.h"
 #include "engine/engine.h"
 #include "kernels/kernel.h"
+#include "kernels/rows.h"
 #include "ops/optable.h"
 #include "kernels/steady.h"
 
@@ -143,9 +144,9 @@ typedef struct period_plan {
     uint64_t host_end_ps, host_busy_ps; /* the host's clock and busy time at the end of the run */
 } period_plan;
 
-/* The state of an op from its submission to its end, taken from a free list:
- * the runner's memory grows with the ops in flight, not with the trace (a
- * pointer per op stays: 8 bytes). */
+/* The state of an op from its submission to its end, its row included, taken
+ * from a free list and found through a ring (runner.live): the runner's memory
+ * grows with the ops in flight, not with the trace. */
 typedef struct exec_slot {
     op_exec ex;               /* first: an op_exec the kernels hand back is its slot */
     size_t i;                 /* its index in the trace */
@@ -159,7 +160,9 @@ typedef struct runner {
     engine *e;
     gpu *g;
     host h;
-    exec_slot **live;         /* per op: its slot while submitted and unfinished, else NULL */
+    exec_slot **live;         /* the slots of ops submitted and unfinished, op i's at i & (live_cap - 1): a ring
+                               * of ops [emit_next, next_op) (an op's row leaves after it ends), else NULL */
+    size_t live_cap;          /* 0 or a power of two */
     exec_slot *free_slots;    /* slots of finished ops, for reuse */
     size_t nslots;            /* slots allocated: the most ops in flight at once (stat runner.exec_slots) */
     run_result *res;
@@ -194,23 +197,41 @@ typedef struct runner {
     size_t errlen;
 } runner;
 
-/* A zeroed slot for op i (reused when one is free). NULL when out of memory. */
+/* Op i's slot (submitted, not finished). */
+static exec_slot *live_slot(const runner *r, size_t i)
+{
+    assert(r->live_cap && r->live[i & (r->live_cap - 1)] && r->live[i & (r->live_cap - 1)]->i == i);
+    return r->live[i & (r->live_cap - 1)];
+}
+
+/* A zeroed slot for op i, the next op submitted (reused when one is free). NULL when out of memory. */
 static exec_slot *slot_take(runner *r, size_t i)
 {
+    if (i - r->emit_next >= r->live_cap) { /* the ring spans [emit_next, i]: grow it */
+        size_t cap = r->live_cap ? 2 * r->live_cap : 16;
+        while (i - r->emit_next >= cap) cap *= 2;
+        exec_slot **live = calloc(cap, sizeof *live);
+        if (!live) return NULL;
+        for (size_t k = 0; k < r->live_cap; k++)
+            if (r->live[k]) live[r->live[k]->i & (cap - 1)] = r->live[k];
+        free(r->live);
+        r->live = live;
+        r->live_cap = cap;
+    }
     exec_slot *s = r->free_slots;
     if (s) r->free_slots = s->next;
     else if ((s = malloc(sizeof *s))) r->nslots++;
     else return NULL;
     memset(s, 0, sizeof *s);
     s->i = i;
-    r->live[i] = s;
+    r->live[i & (r->live_cap - 1)] = s;
     return s;
 }
 
 static void slot_give(runner *r, size_t i)
 {
-    exec_slot *s = r->live[i];
-    r->live[i] = NULL;
+    exec_slot *s = live_slot(r, i);
+    r->live[i & (r->live_cap - 1)] = NULL;
     s->next = r->free_slots;
     r->free_slots = s;
 }
@@ -391,7 +412,7 @@ static void op_final(void *ctx, uint64_t i)
  * now (the last iteration was simulated). */
 static int iteration_end(runner *r, size_t i, uint64_t t)
 {
-    op_exec *ex = &r->live[i]->ex;
+    op_exec *ex = &live_slot(r, i)->ex;
     struct op_repeat *rp = ex->rep;
     power *pw = gpu_power(r->g);
     gpu_counters c;
@@ -428,7 +449,7 @@ static int iteration_end(runner *r, size_t i, uint64_t t)
             steady_add_counters(&r->extra, &dc, k);
             /* the iterations' parts, stretched with them where the slow loop lowered the clock */
             double stretch = (double)took / ((double)k * (double)ps);
-            for (int j = 0; j < BD_RAW_N; j++) r->live[i]->row.bd_us[j] += (double)k * rp->last_bd[j] * stretch;
+            for (int j = 0; j < BD_RAW_N; j++) live_slot(r, i)->row.bd_us[j] += (double)k * rp->last_bd[j] * stretch;
             rp->done += k;
             rp->skipped += k;
             r->iters_extrapolated += k;
@@ -462,14 +483,14 @@ static void op_complete(void *ctx, uint64_t i)
 {
     runner *r = ctx;
     uint64_t t = engine_now(r->e);
-    if (r->live[i]->ex.rep && iteration_end(r, (size_t)i, t)) return;
+    if (live_slot(r, i)->ex.rep && iteration_end(r, (size_t)i, t)) return;
     op_finish(r, (size_t)i, t);
 }
 
 /* The op's last iteration is done at t: book it, start what waits on it. */
 static void op_finish(runner *r, size_t i, uint64_t t)
 {
-    op_exec *ex = &r->live[i]->ex;
+    op_exec *ex = &live_slot(r, i)->ex;
     const trace_op *op = ex->op;
     ex->end_ps = t;
     power_op_end(gpu_power(r->g), (int)i, t);
@@ -479,7 +500,7 @@ static void op_finish(runner *r, size_t i, uint64_t t)
     steady_add_counters(&r->extra, &ex->extra, 1);
     r->waves_extrapolated += ex->waves_extrapolated;
     if (ex->rep) steady_add_counters(&c1, &ex->rep->extra, 1);
-    op_result *o = &r->live[i]->row;
+    op_result *o = &live_slot(r, i)->row;
     o->name = op->name;
     snprintf(o->kind, sizeof o->kind, "%s", op_type_of(op)->name);
     int dt = op_dtype(op);
@@ -527,7 +548,7 @@ static void op_done(void *ctx, op_exec *ex, uint64_t t)
     size_t i = index_of(ex);
     double it[BD_RAW_N] = { 0 };
     bd_split_iteration(ex->bd_waits, ex->bd_slots, t > ex->iter_start_ps ? t - ex->iter_start_ps : 0, it);
-    for (int j = 0; j < BD_RAW_N; j++) r->live[i]->row.bd_us[j] += it[j];
+    for (int j = 0; j < BD_RAW_N; j++) live_slot(r, i)->row.bd_us[j] += it[j];
     if (ex->rep) memcpy(ex->rep->last_bd, it, sizeof it);
     if (ex->is_kernel && !(op_flags(op) & OPF_TIMED_INSIDE)) t += us_to_ps(r->cfg->host.kernel_tail_us);
     engine_schedule(r->e, t, PRIO_NORMAL, op_complete, r, (uint64_t)i);
@@ -544,7 +565,7 @@ static void op_ready(void *ctx, uint64_t i)
 static void op_begin(void *ctx, uint64_t i)
 {
     runner *r = ctx;
-    op_exec *ex = &r->live[i]->ex;
+    op_exec *ex = &live_slot(r, i)->ex;
     uint64_t t = engine_now(r->e);
     struct op_repeat *rp = ex->rep;
     if (!rp || rp->done == 0) {
@@ -579,7 +600,7 @@ static void try_start(runner *r, int s)
     stream_q *q = &r->streams[s];
     if (q->busy || q->head == q->n || r->failed) return;
     size_t i = q->ops[q->head & (q->cap - 1)];
-    op_exec *ex = &r->live[i]->ex;
+    op_exec *ex = &live_slot(r, i)->ex;
     q->busy = 1;
     uint64_t at = ex->is_kernel ? host_start(&r->h, ex->issue_ps, q->free_ps, ex->graph && !ex->graph_first)
                                 : (ex->issue_ps > q->free_ps ? ex->issue_ps : q->free_ps);
@@ -799,9 +820,8 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
     r->horizon_row = SIZE_MAX;
     r->e = engine_create();
     r->g = r->e ? gpu_create(cfg, r->e) : NULL;
-    r->live = calloc(t->n, sizeof *r->live);
     if (collect) res->ops = calloc(t->n ? t->n : 1, sizeof *res->ops);
-    int rc = (!r->g || !r->live || (collect && !res->ops) || gpu_set_ops(r->g, t->n)) ? -1 : 0;
+    int rc = (!r->g || (collect && !res->ops) || gpu_set_ops(r->g, t->n)) ? -1 : 0;
     if (!rc) {
         if (pre) power_preload(gpu_power(r->g), pre->act_w, pre->fixed_w, pre->dt_ps);
         host_init(&r->h, cfg);
@@ -817,8 +837,8 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
         if (!rc && engine_saturated(r->e)) {
             /* a wrapped or saturated clock would be reported as a plausible, wrong time */
             size_t bad = r->next_op ? r->next_op - 1 : 0;
-            for (size_t i = 0; i < t->n; i++)
-                if (r->live[i]) { bad = i; break; }
+            for (size_t k = 0; k < r->live_cap; k++) /* the first op unfinished */
+                if (r->live[k] && r->live[k]->i < bad) bad = r->live[k]->i;
             horizon_error(t, bad, err, errlen);
             rc = -2;
         }
@@ -874,16 +894,16 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
         rs[3] = (double)r->waves_extrapolated;
         *host_busy_ps = r->h.busy_ps;
     }
-    for (size_t i = 0; r->live && i < t->n; i++) if (r->live[i]) free(r->live[i]->ex.rep); /* ops a failure left unfinished */
+    for (size_t k = 0; k < r->live_cap; k++) if (r->live[k]) free(r->live[k]->ex.rep); /* ops a failure left unfinished */
     for (int s = 0; s < MAX_STREAMS; s++) free(r->streams[s].ops);
     gpu_destroy(r->g);
     engine_destroy(r->e);
     /* kernels a run abandoned mid-way (the clock reached its horizon) still own their state */
-    for (size_t i = 0; r->live && i < t->n; i++)
-        if (r->live[i]) {
-            op_exec *ex = &r->live[i]->ex;
+    for (size_t k = 0; k < r->live_cap; k++)
+        if (r->live[k]) {
+            op_exec *ex = &r->live[k]->ex;
             if (ex->state && ex->state_free) ex->state_free(ex->state);
-            free(r->live[i]);
+            free(r->live[k]);
         }
     free(r->live);
     while (r->free_slots) {
@@ -948,19 +968,19 @@ static double rel_off(double v, double ref) { double d = v > ref ? v - ref : ref
  * never lowered, and the prefix's mean power under 0.98 power.limit_w, so that the slow loop, which
  * converges to that mean, keeps the clock at gpu.clock_mhz in every later period too).
  * Returns 1 and T, T_host, the host's busy time per period; else 0. */
-static int period_steady(const gpu_config *cfg, const period_plan *pp, const run_result *res, const power_summary *ps, uint64_t *T_ps,
-                         uint64_t *Th_ps, uint64_t *busy_ps)
+static int period_steady(const gpu_config *cfg, const period_plan *pp, const op_result *win, size_t lo, const run_result *res,
+                         const power_summary *ps, uint64_t *T_ps, uint64_t *Th_ps, uint64_t *busy_ps)
 {
-    const op_result *o = res->ops;
+#define ROW(i) win[(i) - lo] /* win: the rows [lo, period_window_end(pp)) */
     size_t P = pp->P, w0 = pp->warm, w1 = pp->warm + PERIOD_WINDOW;
     /* neither loop of the power controller bound, nor will the slow one: the periods' mean power is under its limit */
     if (res->peak_power_w >= cfg->power.limit_w * cfg->power.fast_limit_ratio || ps->min_clock_mhz < (double)cfg->gpu.clock_mhz
         || res->avg_power_w >= 0.98 * cfg->power.limit_w) return 0;
-    uint64_t a = o[period_op(pp, w0 - 1)].start_ps, b = o[period_op(pp, w1 - 1)].start_ps;
+    uint64_t a = ROW(period_op(pp, w0 - 1)).start_ps, b = ROW(period_op(pp, w1 - 1)).start_ps;
     if (b <= a) return 0;
     uint64_t T = (b - a) / PERIOD_WINDOW;
     /* the period's time: the window's two halves agree within STEADY_TOL (single ops jitter more) */
-    uint64_t mid = o[period_op(pp, w0 - 1 + PERIOD_WINDOW / 2)].start_ps;
+    uint64_t mid = ROW(period_op(pp, w0 - 1 + PERIOD_WINDOW / 2)).start_ps;
     if (mid < a || mid > b || rel_off((double)(mid - a), (double)(b - mid)) > STEADY_TOL) return 0;
     uint64_t ha = pp->host_at[0], hb = pp->host_at[PERIOD_WINDOW];
     if (hb < ha || pp->busy_at[PERIOD_WINDOW] < pp->busy_at[0]) return 0;
@@ -970,7 +990,7 @@ static int period_steady(const gpu_config *cfg, const period_plan *pp, const run
         if (pp->host_at[q + 1 - w0] < pp->host_at[q - w0]
             || rel_off((double)(pp->host_at[q + 1 - w0] - pp->host_at[q - w0]), (double)Th) > STEADY_TOL) return 0;
         for (size_t j = 0; j < P; j++) {
-            const op_result *x = &o[period_op(pp, q) + j], *y = &o[period_op(pp, q - 1) + j];
+            const op_result *x = &ROW(period_op(pp, q) + j), *y = &ROW(period_op(pp, q - 1) + j);
             if (x->start_ps < y->start_ps || x->end_ps < y->end_ps) return 0;
             if (fabs((double)(x->start_ps - y->start_ps) - (double)T) > PERIOD_JITTER_TOL * (double)T) return 0;
             if (fabs((double)(x->end_ps - y->end_ps) - (double)T) > PERIOD_JITTER_TOL * (double)T) return 0;
@@ -993,6 +1013,7 @@ static int period_steady(const gpu_config *cfg, const period_plan *pp, const run
     *Th_ps = Th;
     *busy_ps = (pp->busy_at[PERIOD_WINDOW] - pp->busy_at[0]) / PERIOD_WINDOW;
     return 1;
+#undef ROW
 }
 
 /* Time in [a, b) that no row of ops[0, n) covers; -1 (as UINT64_MAX) when out of memory. */
@@ -1183,6 +1204,29 @@ static int run_stats(const gpu_config *cfg, const power_summary *ps, uint64_t ho
 
 static int own_names(run_result *res, const trace *t);
 
+/* A periodic trace's prefix while it is tried: every row goes to a temporary file, those period_steady
+ * reads (periods warm - 1 .. warm + PERIOD_WINDOW - 1) are also kept; the rest come back only when the
+ * window is steady (then extrapolated), so a prefix that is not costs no memory per op. */
+typedef struct attempt_rows {
+    run_sink spill;
+    op_result *win;           /* rows [lo, hi) */
+    size_t lo, hi;
+} attempt_rows;
+
+static int attempt_row(void *ctx, size_t i, const op_result *o)
+{
+    attempt_rows *a = ctx;
+    if (i >= a->lo && i < a->hi) a->win[i - a->lo] = *o;
+    return a->spill.row(a->spill.ctx, i, o);
+}
+
+static int copy_row(void *ctx, size_t i, const op_result *o)
+{
+    op_result *ops = ctx;
+    ops[i] = *o;
+    return 0;
+}
+
 /* One run of the whole trace (periodic extrapolation where it applies); pre: the slow loop's preload or NULL;
  * the power summary in *ps. The rows go to user in trace order (the rows of a periodic trace's
  * prefix, needed whole to extrapolate, are kept until then); user NULL: they stay in res->ops. */
@@ -1210,9 +1254,38 @@ static int run_all(const gpu_config *cfg, const trace *t, const run_progress *pg
         size_t k = pp.nper - PERIOD_SIM(pp.warm);
         head.n = t->n - k * pp.P;
         uint64_t T, Th, busy_per;
-        if (run_sim(cfg, &head, pg, pre, &pp, NULL, 1, res, &ps, &busy_ps, rs, err, errlen)) break;
-        if (period_steady(cfg, &pp, res, &ps, &T, &Th, &busy_per)) {
-            int rc = period_expand(cfg, t, &pp, T, Th, res, &ps);
+        attempt_rows ar = { { NULL, NULL }, NULL, period_op(&pp, pp.warm - 1), period_op(&pp, pp.warm + PERIOD_WINDOW) };
+        row_spill *sp = row_spill_create();
+        ar.win = sp ? malloc((ar.hi - ar.lo) * sizeof *ar.win) : NULL;
+        if (sp) ar.spill = row_spill_sink(sp);
+        run_sink as = { attempt_row, &ar };
+        /* no temporary file (or no memory for the window): the prefix's rows are kept */
+        int keep = !ar.win;
+        if (run_sim(cfg, &head, pg, pre, &pp, keep ? NULL : &as, keep, res, &ps, &busy_ps, rs, err, errlen)) {
+            free(ar.win);
+            row_spill_destroy(sp);
+            break;
+        }
+        int steady = period_steady(cfg, &pp, keep ? res->ops + ar.lo : ar.win, ar.lo, res, &ps, &T, &Th, &busy_per);
+        free(ar.win);
+        int rc = 0;
+        if (steady && !keep) { /* its rows back from the file, to be extrapolated */
+            op_result *ops = malloc((res->nops ? res->nops : 1) * sizeof *ops);
+            res->spill = sp;
+            rc = ops ? run_rows_each(res, copy_row, ops) : -1;
+            res->spill = NULL;
+            res->ops = ops;
+        }
+        row_spill_destroy(sp);
+        if (rc) {
+            snprintf(err, errlen, "cannot keep the run's rows (out of memory, or no room for them)");
+            run_result_free(res);
+            res->nops = 0;
+            *ps_out = ps;
+            return -1;
+        }
+        if (steady) {
+            rc = period_expand(cfg, t, &pp, T, Th, res, &ps);
             if (rc) snprintf(err, errlen, "out of memory");
             /* the rows' names, the trace's until now, become the result's own when it keeps its rows */
             if (!rc && !user && own_names(res, t)) { snprintf(err, errlen, "out of memory"); rc = -1; }
