@@ -1042,20 +1042,60 @@ static uint64_t uncovered(const op_result *ops, size_t n, uint64_t a, uint64_t b
     return (b - a) - covered;
 }
 
-/* Expands the prefix's rows (pre, L = t->n - k * P ops) to the whole trace: ops before the window's end and
- * the last PERIOD_DRAIN periods and remainder are the simulated ones (the latter shifted by k * T); the k
- * periods between repeat the window's periods in turn, shifted by whole periods. The run's totals grow by
- * the extrapolated rows' figures; the energy also by the window's idle time no op covers, at the prefix's
- * mean power outside ops. Returns 0 or -1 (out of memory; res unchanged). */
+/* The rows of a periodic trace whose periods are extrapolated, made one at a time from the prefix's (pre,
+ * L = t->n - k * P rows): ops before the window's end are the simulated ones, and so are the last
+ * PERIOD_DRAIN periods and the remainder (the prefix's tail, shifted by k * T); the k periods between
+ * repeat the window's periods in turn, shifted by whole periods. Rows after the window also carry the die
+ * temperature's further rise (period_expand). */
+typedef struct period_rows {
+    const op_result *pre;     /* the prefix's rows */
+    const trace *t;
+    const period_plan *pp;
+    size_t k;                 /* periods extrapolated */
+    size_t tail0;             /* the first row after the window */
+    uint64_t T;               /* the period (ps) */
+    double t_ss, tau_ps;      /* the temperature the window's power heads for, and its time constant */
+} period_rows;
+
+/* Row i of the whole trace (0 .. t->n - 1). */
+static void period_row(const period_rows *g, size_t i, op_result *o)
+{
+    size_t P = g->pp->P, kP = g->k * P;
+    if (i < g->tail0) {
+        *o = g->pre[i];
+        o->name = g->t->ops[i].name;
+        return;
+    }
+    uint64_t d;
+    if (i >= g->tail0 + kP) { /* the tail moved by k periods */
+        *o = g->pre[i - kP];
+        d = (uint64_t)g->k * g->T;
+    } else {
+        size_t m = (i - g->tail0) / P, j = (i - g->tail0) % P;
+        size_t q = g->pp->warm + PERIOD_WINDOW + m;      /* the period it becomes */
+        size_t wq = g->pp->warm + m % PERIOD_WINDOW;     /* the window's period it repeats */
+        *o = g->pre[period_op(g->pp, wq) + j];
+        d = (uint64_t)(q - wq) * g->T;
+    }
+    o->start_ps += d;
+    o->end_ps += d;
+    /* the die temperature (reported only: it feeds nothing back, thermal.h) keeps rising toward the steady
+     * value of the window's board power over the added time: a row moved by d relaxes by exp(-d / tau) */
+    o->temp_c = g->t_ss + (o->temp_c - g->t_ss) * exp(-(double)d / g->tau_ps);
+    o->name = g->t->ops[i].name;
+}
+
+/* The run's figures for the whole trace from its simulated prefix (res, L = res->nops rows in res->ops,
+ * left as they are): the run's totals grow by the extrapolated rows' figures; the energy also by the
+ * window's idle time no op covers, at the prefix's mean power outside ops. Fills g, from which the rows
+ * come (period_row); res->nops becomes t->n. Returns 0 or -1 (out of memory; res unchanged). */
 static int period_expand(const gpu_config *cfg, const trace *t, const period_plan *pp, uint64_t T, uint64_t Th,
-                         run_result *res, power_summary *ps)
+                         run_result *res, power_summary *ps, period_rows *g)
 {
     size_t P = pp->P, L = res->nops, n = t->n;
     size_t k = pp->nper - PERIOD_SIM(pp->warm);
-    op_result *ops = realloc(res->ops, n * sizeof *ops);
-    if (!ops) return -1;
-    res->ops = ops;
-    /* prefix figures needed before the rows move: gap energy and its time */
+    const op_result *ops = res->ops;
+    /* prefix figures: gap energy and its time */
     double e_ops = 0;
     for (size_t i = 0; i < L; i++) e_ops += ops[i].energy_j;
     uint64_t gap_all = uncovered(ops, L, 0, res->total_ps);
@@ -1069,22 +1109,12 @@ static int period_expand(const gpu_config *cfg, const trace *t, const period_pla
     /* the tail moves to the end; the k periods between repeat the window */
     size_t tail0 = period_op(pp, pp->warm + PERIOD_WINDOW);
     uint64_t shift = (uint64_t)k * T;
-    for (size_t i = L; i-- > tail0;) {
-        ops[i + k * P] = ops[i];
-        ops[i + k * P].start_ps += shift;
-        ops[i + k * P].end_ps += shift;
-    }
     double flops = 0, energy = 0, dev_ps = 0, dev_clk = 0;
     uint64_t dram = 0, l2a = 0, l2h = 0, pcie_b = 0;
     for (size_t m = 0; m < k; m++) {
-        size_t q = pp->warm + PERIOD_WINDOW + m;          /* the period it becomes */
         size_t wq = pp->warm + m % PERIOD_WINDOW;         /* the window's period it repeats */
-        uint64_t d = (uint64_t)(q - wq) * T;
         for (size_t j = 0; j < P; j++) {
-            op_result *x = &ops[period_op(pp, q) + j];
-            *x = ops[period_op(pp, wq) + j];
-            x->start_ps += d;
-            x->end_ps += d;
+            const op_result *x = &ops[period_op(pp, wq) + j]; /* shifting moves neither figure nor span */
             flops += x->flops;
             energy += x->energy_j;
             dram += x->dram_bytes;
@@ -1095,26 +1125,22 @@ static int period_expand(const gpu_config *cfg, const trace *t, const period_pla
             dev_clk += x->clock_mhz * (double)(x->end_ps - x->start_ps);
         }
     }
-    /* the die temperature (reported only: it feeds nothing back, thermal.h) keeps rising toward the steady
-     * value of the window's board power over the added time: a row moved by d relaxes by exp(-d / tau) */
     double w_energy = gap_power_w * (double)gap_w * 1e-12;
     for (size_t i = period_op(pp, pp->warm); i < tail0; i++) w_energy += ops[i].energy_j;
     double w_power = w_energy / ((double)(PERIOD_WINDOW * T) * 1e-12);
-    double t_ss = cfg->power.ambient_c + cfg->power.r_th_c_per_w * w_power, tau_ps = cfg->power.thermal_tau_ms * 1e9;
-    for (size_t i = tail0; i < n; i++) {
-        size_t src = i >= tail0 + k * P ? i - k * P : period_op(pp, pp->warm + (i - tail0) / P % PERIOD_WINDOW) + (i - tail0) % P;
-        double d = (double)(ops[i].start_ps - ops[src < tail0 ? src : i].start_ps);
-        if (src >= tail0) d = (double)shift; /* the tail moved by k periods */
-        ops[i].temp_c = t_ss + (ops[i].temp_c - t_ss) * exp(-d / tau_ps);
-    }
-    ps->temp_c = t_ss + (ps->temp_c - t_ss) * exp(-(double)shift / tau_ps);
+    *g = (period_rows){ ops, t, pp, k, tail0, T, cfg->power.ambient_c + cfg->power.r_th_c_per_w * w_power,
+                        cfg->power.thermal_tau_ms * 1e9 };
+    ps->temp_c = g->t_ss + (ps->temp_c - g->t_ss) * exp(-(double)shift / g->tau_ps);
     if (ps->temp_c > ps->peak_temp_c) ps->peak_temp_c = ps->temp_c;
     res->temp_c = ps->temp_c;
     res->peak_temp_c = ps->peak_temp_c;
-    for (size_t i = 0; i < n; i++) ops[i].name = t->ops[i].name;
     res->nops = n;
     uint64_t end = 0;
-    for (size_t i = 0; i < n; i++) if (ops[i].end_ps > end) end = ops[i].end_ps;
+    for (size_t i = 0; i < n; i++) {
+        op_result o;
+        period_row(g, i, &o);
+        if (o.end_ps > end) end = o.end_ps;
+    }
     uint64_t host_end = pp->host_end_ps + (uint64_t)k * Th;
     if (host_end > end) end = host_end;
     double gap_j = gap_power_w * gap_w_per_period * 1e-12 * (double)k;
@@ -1159,13 +1185,31 @@ static int emit_row(void *ctx, size_t i, const op_result *o)
     return em->user ? em->user->row(em->user->ctx, i, o) : 0;
 }
 
-/* Rows already in res->ops (an extrapolated periodic run, or a first run of sim.loops_before that is
- * the result) go out in order; with a sink they leave res->ops. Returns 0 or -1 (as the sink). */
-static int emit_all(emitter *em, const run_sink *out, run_result *res)
+static int own_names(run_result *res, const trace *t);
+
+/* An extrapolated periodic run's rows (g) go out in order: to the caller's sink, made one at a time, or
+ * made into res->ops (then the result's own names). res->ops holds the prefix's rows until then.
+ * Returns 0, -1 out of memory, -2 the sink failed. */
+static int emit_period(emitter *em, const run_sink *out, const period_rows *g, run_result *res)
 {
+    if (em->user) {
+        for (size_t i = 0; i < res->nops; i++) {
+            op_result o;
+            period_row(g, i, &o);
+            if (out->row(out->ctx, i, &o)) return -2;
+        }
+        free(res->ops);
+        res->ops = NULL;
+        return 0;
+    }
+    op_result *all = malloc((res->nops ? res->nops : 1) * sizeof *all);
+    if (!all) return -1;
+    for (size_t i = 0; i < res->nops; i++) period_row(g, i, &all[i]);
+    free(res->ops);
+    res->ops = all;
+    if (own_names(res, g->t)) return -1;
     for (size_t i = 0; i < res->nops; i++)
-        if (out->row(out->ctx, i, &res->ops[i])) return -1;
-    if (em->user) { free(res->ops); res->ops = NULL; }
+        if (out->row(out->ctx, i, &res->ops[i])) return -2;
     return 0;
 }
 
@@ -1202,7 +1246,6 @@ static int run_stats(const gpu_config *cfg, const power_summary *ps, uint64_t ho
     return 0;
 }
 
-static int own_names(run_result *res, const trace *t);
 
 /* A periodic trace's prefix while it is tried: every row goes to a temporary file, those period_steady
  * reads (periods warm - 1 .. warm + PERIOD_WINDOW - 1) are also kept; the rest come back only when the
@@ -1285,11 +1328,11 @@ static int run_all(const gpu_config *cfg, const trace *t, const run_progress *pg
             return -1;
         }
         if (steady) {
-            rc = period_expand(cfg, t, &pp, T, Th, res, &ps);
-            if (rc) snprintf(err, errlen, "out of memory");
-            /* the rows' names, the trace's until now, become the result's own when it keeps its rows */
-            if (!rc && !user && own_names(res, t)) { snprintf(err, errlen, "out of memory"); rc = -1; }
-            if (!rc && emit_all(&em, &out, res)) {
+            period_rows g;
+            rc = period_expand(cfg, t, &pp, T, Th, res, &ps, &g);
+            if (!rc) rc = emit_period(&em, &out, &g, res);
+            if (rc == -1) snprintf(err, errlen, "out of memory");
+            if (rc == -2) {
                 snprintf(err, errlen, "cannot keep the run's rows (out of memory, or no room for them)");
                 rc = -1;
             }
