@@ -32,11 +32,15 @@ static void spans_merge(overlap_spans *s)
     s->n = m + 1;
 }
 
-/* Appends [a, b); when full, merges first and grows only while merging frees less than half. */
-static int spans_add(overlap_spans *s, uint64_t a, uint64_t b)
+/* Appends [a, b); when full, merges first, closes the merged spans that end by wm (no later span
+ * starts before it), and grows only while that frees less than half. */
+static int spans_add(overlap_spans *s, uint64_t a, uint64_t b, uint64_t wm)
 {
     if (s->n == s->cap) {
         spans_merge(s);
+        size_t m = 0;
+        while (m < s->n && s->v[m].b <= wm) { s->closed_ps += s->v[m].b - s->v[m].a; m++; }
+        if (m) { memmove(s->v, s->v + m, (s->n - m) * sizeof *s->v); s->n -= m; }
         if (2 * s->n >= s->cap) {
             size_t cap = s->cap ? 2 * s->cap : 256;
             span *v = realloc(s->v, cap * sizeof *v);
@@ -53,7 +57,7 @@ static int spans_add(overlap_spans *s, uint64_t a, uint64_t b)
 static uint64_t union_ps(overlap_spans *s)
 {
     spans_merge(s);
-    uint64_t len = 0;
+    uint64_t len = s->closed_ps;
     for (size_t i = 0; i < s->n; i++) len += s->v[i].b - s->v[i].a;
     return len;
 }
@@ -68,13 +72,13 @@ int overlap_acc_add(overlap_acc *acc, const gpu_config *cfg, const trace_op *op,
 {
     if (!op_type_of(op)->start || r->end_ps <= r->start_ps) return 0; /* host ops */
     double d = (double)(r->end_ps - r->start_ps);
-    if (spans_add(&acc->all, r->start_ps, r->end_ps)) return -1;
+    if (spans_add(&acc->all, r->start_ps, r->end_ps, acc->wm_ps)) return -1;
     acc->sum_all += d;
     if (is_link_copy(op)) {
-        if (spans_add(&acc->c, r->start_ps, r->end_ps)) return -1;
+        if (spans_add(&acc->c, r->start_ps, r->end_ps, acc->wm_ps)) return -1;
         acc->link_bytes += (double)((const copy_params *)op->params)->bytes * (double)op->repeat;
     } else {
-        if (spans_add(&acc->k, r->start_ps, r->end_ps)) return -1;
+        if (spans_add(&acc->k, r->start_ps, r->end_ps, acc->wm_ps)) return -1;
         acc->sum_k += d;
     }
     double peak = r->dt >= 0 && r->dtype[0] ? config_peak_tflops(cfg, (dtype_id)r->dt) : 0;

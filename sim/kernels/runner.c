@@ -186,10 +186,13 @@ typedef struct runner {
      * ops in flight, not with the trace */
     op_result *pend;          /* pend_cap slots, row i at i & (pend_cap - 1) */
     unsigned char *pend_ok;   /* whether row i is there */
+    uint64_t *pend_issue;     /* its op's issue time (host ops: UINT64_MAX), for the watermark */
+    overlap_acc *wm_to;       /* the overlap's spans: told the watermark (NULL: none) */
     size_t pend_cap;          /* 0 or a power of two */
     size_t emit_next;         /* rows [0, emit_next) are out */
     const run_sink *out;      /* where they go (NULL: none), in trace order */
     int collect;              /* also keep them in res->ops */
+    uint64_t last_issue_ps;   /* the last device op submitted's issue time (issue times never decrease in trace order) */
     uint64_t rows_end_ps;     /* the latest end among the rows final */
     size_t horizon_row;       /* the first row final that ends at SIM_MAX_PS or later; SIZE_MAX: none */
     int failed;
@@ -249,8 +252,12 @@ static int row_out(runner *r, size_t i, const op_result *o)
  * power_op_settled); its energy is taken then (an SM shared with a later op keeps booking its active
  * energy to the op that made it busy). force: the run is over, every op is settled. Returns 0, or -1
  * (the sink failed: r->failed and err are set). */
+static uint64_t watermark(const runner *r);
+
 static int rows_flush(runner *r, int force)
 {
+    size_t first = r->emit_next;
+    int rc = 0;
     power *pw = gpu_power(r->g);
     while (r->pend_cap && r->pend_ok[r->emit_next & (r->pend_cap - 1)]) {
         size_t i = r->emit_next, k = i & (r->pend_cap - 1);
@@ -264,15 +271,35 @@ static int rows_flush(runner *r, int force)
         if (row_out(r, i, o)) {
             snprintf(r->err, r->errlen, "cannot keep the run's rows (out of memory, or no room for them)");
             r->failed = -1;
-            return -1;
+            rc = -1;
+            break;
         }
     }
-    return 0;
+    if (r->wm_to && r->emit_next != first) r->wm_to->wm_ps = watermark(r);
+    return rc;
+}
+
+/* A time no row still to leave starts before: a device op starts no earlier than its issue, and issue
+ * times never decrease in trace order; so the issue of the first device op among the rows waiting or in
+ * flight, else of the last one submitted (the ops not yet submitted will be issued no earlier). */
+static uint64_t watermark(const runner *r)
+{
+    for (size_t j = r->emit_next; j < r->next_op; j++) {
+        if (r->pend_cap && j - r->emit_next < r->pend_cap && r->pend_ok[j & (r->pend_cap - 1)]) {
+            uint64_t is = r->pend_issue[j & (r->pend_cap - 1)];
+            if (is != UINT64_MAX) return is;
+            continue; /* a host op: no span */
+        }
+        if (r->live_cap && r->live[j & (r->live_cap - 1)] && r->live[j & (r->live_cap - 1)]->i == j)
+            return r->live[j & (r->live_cap - 1)]->ex.issue_ps;
+        return 0; /* not expected: no promise */
+    }
+    return r->last_issue_ps;
 }
 
 /* Op i's row (final but for its energy: rows_flush) joins the ring, and what can go out goes. Returns
  * 0, or -1 (out of memory, or the sink failed: r->failed and err are set). */
-static int row_put(runner *r, size_t i, const op_result *o)
+static int row_put(runner *r, size_t i, const op_result *o, uint64_t issue_ps)
 {
     assert(i >= r->emit_next);
     if (o->end_ps > r->rows_end_ps) r->rows_end_ps = o->end_ps;
@@ -282,9 +309,11 @@ static int row_put(runner *r, size_t i, const op_result *o)
         while (i - r->emit_next >= cap) cap *= 2;
         op_result *rows = malloc(cap * sizeof *rows);
         unsigned char *ok = calloc(cap, 1);
-        if (!rows || !ok) {
+        uint64_t *issue = malloc(cap * sizeof *issue);
+        if (!rows || !ok || !issue) {
             free(rows);
             free(ok);
+            free(issue);
             snprintf(r->err, r->errlen, "out of memory");
             r->failed = -1;
             return -1;
@@ -293,15 +322,19 @@ static int row_put(runner *r, size_t i, const op_result *o)
             if (r->pend_ok[j & (r->pend_cap - 1)]) {
                 rows[j & (cap - 1)] = r->pend[j & (r->pend_cap - 1)];
                 ok[j & (cap - 1)] = 1;
+                issue[j & (cap - 1)] = r->pend_issue[j & (r->pend_cap - 1)];
             }
         free(r->pend);
         free(r->pend_ok);
+        free(r->pend_issue);
         r->pend = rows;
         r->pend_ok = ok;
+        r->pend_issue = issue;
         r->pend_cap = cap;
     }
     r->pend[i & (r->pend_cap - 1)] = *o;
     r->pend_ok[i & (r->pend_cap - 1)] = 1;
+    r->pend_issue[i & (r->pend_cap - 1)] = issue_ps;
     return rows_flush(r, 0);
 }
 
@@ -521,7 +554,7 @@ static void op_finish(runner *r, size_t i, uint64_t t)
     if (dev > span) for (int j = 0; j < BD_RAW_N; j++) bd[j] *= span / dev; /* not expected; keeps the sum */
     else bd[BD_LAUNCH] += span - dev;
     finish_row(r, i, o);
-    row_put(r, i, o);
+    row_put(r, i, o, ex->issue_ps);
     free(ex->rep);
     ex->rep = NULL;
     slot_give(r, i);
@@ -658,7 +691,7 @@ static int host_op(runner *r, size_t i)
     snprintf(o->kind, sizeof o->kind, "%s", ty->name);
     o->name = op->name;
     finish_row(r, i, o);
-    if (row_put(r, i, o)) return 1;
+    if (row_put(r, i, o, UINT64_MAX)) return 1;
     if (flags & OPF_WAIT_ALL) {
         if (r->outstanding) { r->host_blocked = 1; r->blocking_op = SIZE_MAX; return 1; }
         host_wait(&r->h, now);
@@ -717,6 +750,7 @@ static void host_step(void *ctx, uint64_t arg)
         } else {
             ex->issue_ps = host_submit(&r->h, (host_call)op_type_of(op)->host_call);
         }
+        r->last_issue_ps = ex->issue_ps;
         place(r, ex);
         stream_q *q = &r->streams[op->stream];
         if (stream_push(q, i)) { snprintf(r->err, r->errlen, "out of memory"); r->failed = -1; return; }
@@ -788,7 +822,7 @@ typedef struct slow_preload { double act_w, fixed_w, dt_ps; } slow_preload;
  * extrapolated and slots in rs (the caller adds their statistics). pp: a
  * periodic trace's plan, whose host times are recorded; NULL. */
 static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg, const slow_preload *pre,
-                   period_plan *pp, const run_sink *out, int collect, run_result *res,
+                   period_plan *pp, const run_sink *out, int collect, overlap_acc *wm_to, run_result *res,
                    power_summary *ps_out, uint64_t *host_busy_ps, double rs[4], char *err, size_t errlen)
 {
     memset(res, 0, sizeof *res);
@@ -817,6 +851,7 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
     r->pp = pp;
     r->out = out;
     r->collect = collect;
+    r->wm_to = wm_to;
     r->horizon_row = SIZE_MAX;
     r->e = engine_create();
     r->g = r->e ? gpu_create(cfg, r->e) : NULL;
@@ -914,6 +949,7 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
     free(r->strtab);
     free(r->pend);
     free(r->pend_ok);
+    free(r->pend_issue);
     free(r);
     if (rc) { run_result_free(res); res->nops = 0; }
     return rc;
@@ -1304,7 +1340,7 @@ static int run_all(const gpu_config *cfg, const trace *t, const run_progress *pg
         run_sink as = { attempt_row, &ar };
         /* no temporary file (or no memory for the window): the prefix's rows are kept */
         int keep = !ar.win;
-        if (run_sim(cfg, &head, pg, pre, &pp, keep ? NULL : &as, keep, res, &ps, &busy_ps, rs, err, errlen)) {
+        if (run_sim(cfg, &head, pg, pre, &pp, keep ? NULL : &as, keep, NULL, res, &ps, &busy_ps, rs, err, errlen)) {
             free(ar.win);
             row_spill_destroy(sp);
             break;
@@ -1343,7 +1379,7 @@ static int run_all(const gpu_config *cfg, const trace *t, const run_progress *pg
         }
         run_result_free(res);
     }
-    int rc = run_sim(cfg, t, pg, pre, NULL, &out, !user, res, &ps, &busy_ps, rs, err, errlen);
+    int rc = run_sim(cfg, t, pg, pre, NULL, &out, !user, &em.ov, res, &ps, &busy_ps, rs, err, errlen);
     if (!rc && (rc = run_stats(cfg, &ps, busy_ps, rs, &pp, 0, &em, res, err, errlen) || (!user && own_names(res, t)))) {
         snprintf(err, errlen, "out of memory");
         run_result_free(res);
