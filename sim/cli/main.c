@@ -12,6 +12,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "cli/cli.h"
 #include "engine/errors.h"
@@ -96,6 +99,12 @@ static void show_progress(void *ctx, size_t ops_done, size_t nops, uint64_t sim_
 
 int main(int argc, char **argv)
 {
+#ifdef __GLIBC__
+    /* Blocks of 256 KB and more are mapped and unmapped, never reused from the heap: glibc otherwise
+     * raises this threshold to the largest block freed (the L2's tag arrays, 10 MB, freed after each
+     * prefix a periodic trace tries), and the heap then keeps tens of MB it cannot give back. */
+    mallopt(M_MMAP_THRESHOLD, 256 << 10);
+#endif
     if (argc > 1 && !strcmp(argv[1], "import")) return import_main(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "gen")) return gen_main(argc - 1, argv + 1);
     char err[1024] = "";
