@@ -102,7 +102,15 @@ void gpu_destroy(gpu *g)
     free(g);
 }
 
-int gpu_set_ops(gpu *g, size_t nops) { return owner_resize(&g->owners, nops); }
+int gpu_set_ops(gpu *g, size_t nops) { return owner_resize(&g->owners, nops) || power_set_ops(g->pw, nops) ? -1 : 0; }
+
+int gpu_op_open(gpu *g, int op) { return owner_open(&g->owners, op) || power_op_open(g->pw, op) ? -1 : 0; }
+
+void gpu_op_retire(gpu *g, size_t end)
+{
+    owner_retire(&g->owners, end);
+    power_op_retire(g->pw, end);
+}
 
 const gpu_config *gpu_cfg(const gpu *g) { return &g->cfg; }
 engine *gpu_engine(gpu *g) { return g->e; }

@@ -34,9 +34,17 @@ pcie *gpu_pcie(gpu *g);
 /* The board power model: energy books and the SM clock controller. */
 power *gpu_power(gpu *g);
 
-/* Makes per-op traffic rows for ops 0..nops-1 (the trace's op indices, as the
- * power model's), zeroed. Returns 0, or -1 out of memory (unchanged). */
+/* The run's ops are 0..nops-1 (the trace's op indices, as the power model's):
+ * their traffic rows are kept while they are in flight only (gpu_op_open,
+ * gpu_op_retire). Returns 0, or -1 out of memory (unchanged). */
 int gpu_set_ops(gpu *g, size_t nops);
+/* Makes room for op's traffic row and power books before it runs. Returns 0,
+ * or -1 out of memory. */
+int gpu_op_open(gpu *g, int op);
+/* Ops below end are done with: their rows were read (gpu_get_op_counters, the
+ * power model's results); their traffic rows and power books are dropped
+ * (what is counted to them later counts toward the run's totals only). */
+void gpu_op_retire(gpu *g, size_t end);
 /* Moves `rows` segments of `row_bytes`, `stride` apart from base, between SM
  * `smi` and memory from time t (MEM_* flags), for op `op`: the L2 and DRAM
  * traffic it causes is counted to op (owner.h). Returns when the last line is back

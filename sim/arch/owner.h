@@ -12,7 +12,7 @@
  * as the components' global counters do.
  * Invariant: for every counter, the rows (the ops' and the `unowned` row, where
  * requests with no op go) sum to the component's global counter.
- * Cost: one indexed add per count; rows are allocated once per run (owner_resize).
+ * Cost: one indexed add per count; rows exist only for the ops in flight (owner_open, owner_retire).
  */
 #ifndef GPUSIM_OWNER_H
 #define GPUSIM_OWNER_H
@@ -30,27 +30,51 @@ typedef struct owner_traffic {
 /* No op: traffic made before any op began, or by a caller that names none. */
 #define OWNER_NONE (-1)
 
+/* The rows of the ops in flight only: a ring of the rows of ops [lo, lo + cap), op's at op & (cap - 1);
+ * an op's row is opened (owner_open) before it makes traffic and retired once its figures were read
+ * (owner_retire, in op order), its counts then folded into one `retired` row. So the book grows with
+ * the spread of the ops in flight, not with the trace. */
 typedef struct owner_book {
-    owner_traffic *row;   /* nops + 1 rows; row[nops] is the unowned row */
-    size_t nops;
+    owner_traffic *row;   /* cap rows (0 or a power of two): the ring */
+    size_t cap;
+    size_t lo;            /* ops below lo are retired */
+    size_t nops;          /* ops of the run: others (and OWNER_NONE) are unowned */
+    owner_traffic unowned, retired;
 } owner_book;
 
-/* An empty book (one unowned row). Returns 0, or -1 out of memory. */
+/* An empty book (no ops: every count is unowned). Returns 0 (cannot fail). */
 int owner_init(owner_book *b);
-/* Makes rows for ops 0..nops-1, all zero (the counts so far are dropped). 0, or -1 (unchanged). */
+/* Makes the book one for ops 0..nops-1, none open, every count zero (the counts so far are dropped).
+ * Returns 0 (cannot fail). */
 int owner_resize(owner_book *b, size_t nops);
 void owner_fini(owner_book *b);
+/* Makes room for op's row (zero until it counts), growing the ring: rows handed out before move. Ops
+ * out of range, retired or already open: nothing to do. Returns 0, or -1 out of memory (unchanged). */
+int owner_open(owner_book *b, int op);
+/* Retires the rows of ops below end (their counts go to the retired row). */
+void owner_retire(owner_book *b, size_t end);
 
-/* The row of op (OWNER_NONE or out of range: the unowned row). */
+/* owner_row's rare path: op beyond the ring, opened now (the unowned row when out of memory). */
+owner_traffic *owner_row_open(owner_book *b, int op);
+
+/* The row of op: OWNER_NONE or out of range: the unowned row; retired: the retired row; not open yet:
+ * opened (the runner opens each op before it runs, so rows never move under a caller). One compare
+ * more than an array's. */
 static inline owner_traffic *owner_row(owner_book *b, int op)
 {
-    return &b->row[op >= 0 && (size_t)op < b->nops ? (size_t)op : b->nops];
+    if (op < 0 || (size_t)op >= b->nops) return &b->unowned;
+    if ((size_t)op < b->lo) return &b->retired;
+    return (size_t)op - b->lo < b->cap ? &b->row[(size_t)op & (b->cap - 1)] : owner_row_open(b, op);
 }
 
-/* A copy of op's row (as owner_row). */
+/* A copy of op's row (OWNER_NONE or out of range: the unowned row); a retired op's figures are gone,
+ * and an op never opened has none: zeros. */
 static inline void owner_get(const owner_book *b, int op, owner_traffic *out)
 {
-    *out = b->row[op >= 0 && (size_t)op < b->nops ? (size_t)op : b->nops];
+    static const owner_traffic zero;
+    if (op < 0 || (size_t)op >= b->nops) *out = b->unowned;
+    else if ((size_t)op >= b->lo && (size_t)op - b->lo < b->cap) *out = b->row[(size_t)op & (b->cap - 1)];
+    else *out = zero;
 }
 
 /* The sum of every row (the component totals, by the invariant above). */

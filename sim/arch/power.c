@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define PS 1e-12 /* seconds per picosecond */
 /* Control intervals ahead of the current one that booked energy can be spread
@@ -59,8 +60,14 @@ struct power {
     double temp_int;                        /* integral of the temperature up to last_tick (C ps) */
     int *sm_op;                             /* per SM: op that made it busy, or POWER_NO_OP */
     double *sm_act0;                        /* per SM: act_int when it became busy */
+    /* the books of the ops in flight only: a ring of ops [ops_lo, ops_lo + ops_cap), op's at
+     * op & (ops_cap - 1), opened before the op runs (power_op_open, or its first booking) and retired
+     * once its results were read (power_op_retire) */
     op_books *ops;
-    size_t nops;
+    size_t ops_cap;                         /* 0 or a power of two */
+    size_t ops_lo;                          /* ops below are retired */
+    size_t nops;                            /* ops of the run */
+    int oom;                                /* a ring could not grow: some op's books were lost */
 };
 
 static double volt_ratio(const power *p, double f)
@@ -148,13 +155,49 @@ void power_destroy(power *p)
 
 int power_set_ops(power *p, size_t nops)
 {
-    op_books *o = calloc(nops ? nops : 1, sizeof *o);
-    if (!o) return GPUSIM_EFAIL;
     free(p->ops);
-    p->ops = o;
+    p->ops = NULL;
+    p->ops_cap = p->ops_lo = 0;
     p->nops = nops;
     return 0;
 }
+
+int power_op_open(power *p, int op)
+{
+    if (op < 0 || (size_t)op >= p->nops || (size_t)op < p->ops_lo || (size_t)op - p->ops_lo < p->ops_cap) return 0;
+    size_t cap = p->ops_cap ? p->ops_cap : 16;
+    while ((size_t)op - p->ops_lo >= cap) cap *= 2;
+    op_books *o = calloc(cap, sizeof *o);
+    if (!o) return GPUSIM_EFAIL;
+    for (size_t i = p->ops_lo; i < p->ops_lo + p->ops_cap; i++) o[i & (cap - 1)] = p->ops[i & (p->ops_cap - 1)];
+    free(p->ops);
+    p->ops = o;
+    p->ops_cap = cap;
+    return 0;
+}
+
+void power_op_retire(power *p, size_t end)
+{
+    if (end > p->nops) end = p->nops;
+    for (; p->ops_lo < end; p->ops_lo++)
+        if (p->ops_cap) memset(&p->ops[p->ops_lo & (p->ops_cap - 1)], 0, sizeof *p->ops);
+}
+
+int power_lost_books(const power *p) { return p->oom; }
+
+/* op's books, or NULL (out of range, or retired); beyond the ring: opened when make, else NULL (an op
+ * never booked has all-zero books). */
+static op_books *books(power *p, int op, int make)
+{
+    if (op < 0 || (size_t)op >= p->nops || (size_t)op < p->ops_lo) return NULL;
+    if ((size_t)op - p->ops_lo >= p->ops_cap) {
+        if (!make) return NULL;
+        if (power_op_open(p, op)) { p->oom = 1; return NULL; }
+    }
+    return &p->ops[(size_t)op & (p->ops_cap - 1)];
+}
+
+static const op_books *books_at(const power *p, int op) { return books((power *)p, op, 0); }
 
 /* Advances the integrals from t_int to t1 at the current clock. */
 static void integrate(power *p, uint64_t t1)
@@ -272,8 +315,8 @@ static void advance(power *p, uint64_t t)
 /* The op's books open at t (advanced to): idle share, clock and temperature integrals. */
 static void open_books(power *p, int op)
 {
-    if (op < 0 || (size_t)op >= p->nops || p->ops[op].running) return;
-    op_books *o = &p->ops[op];
+    op_books *o = books(p, op, 1);
+    if (!o || o->running) return;
     o->running = 1;
     o->idle0 = p->share_int_j;
     o->clk0 = p->clk_int;
@@ -298,8 +341,8 @@ void power_op_begin(power *p, int op, uint64_t t)
 void power_op_end(power *p, int op, uint64_t t)
 {
     advance(p, t);
-    if (op < 0 || (size_t)op >= p->nops || !p->ops[op].running) return;
-    op_books *o = &p->ops[op];
+    op_books *o = books(p, op, 0);
+    if (!o || !o->running) return;
     o->running = 0;
     o->res.energy_j += p->share_int_j - o->idle0;
     o->res.clock_mhz = p->t_int > o->t0 ? (p->clk_int - o->clk0) / (double)(p->t_int - o->t0) : p->f_mhz;
@@ -310,8 +353,8 @@ void power_op_end(power *p, int op, uint64_t t)
 void power_op_restart(power *p, int op, uint64_t t)
 {
     advance(p, t);
-    if (op < 0 || (size_t)op >= p->nops || !p->ops[op].running) return;
-    op_books *o = &p->ops[op];
+    op_books *o = books(p, op, 0);
+    if (!o || !o->running) return;
     o->dropped_j += o->res.energy_j;
     o->res.energy_j = 0;
     o->idle0 = p->share_int_j;
@@ -334,7 +377,8 @@ void power_sm_busy(power *p, int smi, int op, uint64_t t)
 static void book(power *p, int op, double j)
 {
     p->dyn_j += j;
-    if (op >= 0 && (size_t)op < p->nops) p->ops[op].res.energy_j += j;
+    op_books *o = books(p, op, 1);
+    if (o) o->res.energy_j += j;
 }
 
 /* Books busy SM smi's active energy since its last booking to its op (advanced to now). */
@@ -420,7 +464,8 @@ void power_finish(power *p, uint64_t t_end, power_summary *out)
 {
     advance(p, t_end);
     for (int i = 0; i < p->nsm; i++) if (p->sm_op[i] != POWER_NO_OP) power_sm_idle(p, i, t_end);
-    for (size_t i = 0; i < p->nops; i++) if (p->ops[i].running) power_op_end(p, (int)i, t_end);
+    for (size_t i = p->ops_lo; i < p->ops_lo + p->ops_cap; i++)
+        if (p->ops[i & (p->ops_cap - 1)].running) power_op_end(p, (int)i, t_end);
     /* the last, partial control interval counts toward the peak */
     double part = (double)(p->t_int - p->last_tick);
     if (part > 0) {
@@ -444,8 +489,18 @@ void power_finish(power *p, uint64_t t_end, power_summary *out)
 const power_op *power_op_result(const power *p, int op)
 {
     static const power_op none = { 0, 0, 0 };
-    if (op < 0 || (size_t)op >= p->nops) return &none;
-    return &p->ops[op].res;
+    const op_books *o = books_at(p, op);
+    return o ? &o->res : &none;
+}
+
+int power_op_settled(const power *p, int op)
+{
+    if (op < 0 || (size_t)op >= p->nops || (size_t)op < p->ops_lo) return 1;
+    const op_books *o = books_at(p, op);
+    if ((o && o->running) || p->current_op == op) return 0;
+    for (int i = 0; p->n_busy && i < p->nsm; i++)
+        if (p->sm_op[i] == op) return 0;
+    return 1;
 }
 
 void power_snapshot(power *p, int op, uint64_t t, power_books *out)
@@ -457,7 +512,8 @@ void power_snapshot(power *p, int op, uint64_t t, power_books *out)
     out->idle_j = p->idle_int_j;
     out->share_j = p->share_int_j;
     out->clk_mhz_ps = p->clk_int;
-    out->op_j = op >= 0 && (size_t)op < p->nops ? p->ops[op].res.energy_j + p->ops[op].dropped_j : 0;
+    const op_books *o = books_at(p, op);
+    out->op_j = o ? o->res.energy_j + o->dropped_j : 0;
     out->rail_top_j = p->rail_top_j;
     out->fixed_j = p->fixed_j;
 }

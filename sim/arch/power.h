@@ -116,8 +116,17 @@ typedef struct power_op {
 /* Returns NULL when out of memory. nsm: SMs on the chip. */
 power *power_create(const gpu_config *cfg, int nsm);
 void power_destroy(power *p);
-/* Makes room for ops 0..nops-1; 0 or GPUSIM_EFAIL (out of memory, unchanged). */
+/* The run's ops are 0..nops-1 (their books dropped, none open). Books exist only for the ops in flight:
+ * opened by power_op_open (or an op's first booking) and dropped by power_op_retire, in op order.
+ * Returns 0 (cannot fail). */
 int power_set_ops(power *p, size_t nops);
+/* Makes room for op's books before it runs. 0, or GPUSIM_EFAIL (out of memory, unchanged). */
+int power_op_open(power *p, int op);
+/* Drops the books of ops below end: their results were read (power_op_settled, power_op_result);
+ * what is booked to them later counts toward the run only. */
+void power_op_retire(power *p, size_t end);
+/* 1 when some op's books could not be made (out of memory): its results are short. */
+int power_lost_books(const power *p);
 /* The op starts running at t / has finished at t (idle share, mean clock). */
 void power_op_begin(power *p, int op, uint64_t t);
 /* The op's reported span begins at t (submitted and its stream free), before its
@@ -186,7 +195,11 @@ int power_preload_binds(const gpu_config *cfg, int nsm, double act_w, double fix
                         double peak_in_w);
 /* Closes the books at t_end (t_end >= every time seen). */
 void power_finish(power *p, uint64_t t_end, power_summary *out);
-/* Per-op results after power_finish. */
+/* Per-op results: after power_finish, or once the op is settled (power_op_settled). */
 const power_op *power_op_result(const power *p, int op);
+/* Whether nothing more can be booked to op: its books are closed (power_op_end), no SM it made busy is
+ * still busy (such an SM books its active energy to op until it goes idle, even when a later op's CTAs
+ * keep it busy), and it is not the current op. Its results are then final. Cost: O(SMs) while some SM is busy. */
+int power_op_settled(const power *p, int op);
 
 #endif

@@ -37,11 +37,13 @@ void cli_usage(FILE *f);
 /* 1 when a and b name the same file (the same path, or the same inode): an output must not be an input. */
 int cli_same_file(const char *a, const char *b);
 
-void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_result *r, double wall_s);
+/* The human summary of a run whose rows are kept or spilled (rows.h: read back twice). Returns 0, or
+ * -1 when the rows cannot be read back (the output is then cut short). */
+int print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_result *r, double wall_s);
 struct verdict;
-/* v (cli/verdict.h) may be NULL: no verdict object. */
-void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const trace *t, const run_result *r,
-                double wall_s, long long run_id, const struct verdict *v);
+/* The run as one JSON object; v (cli/verdict.h) may be NULL: no verdict object. Returns as print_summary. */
+int print_json(FILE *f, const gpu_config *cfg, const char *config_path, const trace *t, const run_result *r,
+               double wall_s, long long run_id, const struct verdict *v);
 /* `gpusim sweep`; returns the exit status. */
 int sweep_main(const cli_args *a);
 /* `gpusim import PROFILE.json [-o OUT.trace]` (argv[0] = "import"); returns the exit status. */

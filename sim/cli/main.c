@@ -12,11 +12,15 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "cli/cli.h"
 #include "engine/errors.h"
 #include "cli/verdict.h"
 #include "cli/mpi_link.h"
+#include "kernels/rows.h"
 #include "results/db.h"
 
 static double now_s(void)
@@ -95,6 +99,12 @@ static void show_progress(void *ctx, size_t ops_done, size_t nops, uint64_t sim_
 
 int main(int argc, char **argv)
 {
+#ifdef __GLIBC__
+    /* Blocks of 256 KB and more are mapped and unmapped, never reused from the heap: glibc otherwise
+     * raises this threshold to the largest block freed (the L2's tag arrays, 10 MB, freed after each
+     * prefix a periodic trace tries), and the heap then keeps tens of MB it cannot give back. */
+    mallopt(M_MMAP_THRESHOLD, 256 << 10);
+#endif
     if (argc > 1 && !strcmp(argv[1], "import")) return import_main(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "gen")) return gen_main(argc - 1, argv + 1);
     char err[1024] = "";
@@ -132,20 +142,30 @@ int main(int argc, char **argv)
         return rc;
     }
 
+    /* The rows are not kept in memory: the database and the printers read them back from a temporary
+     * file after the run (rows.h), or, with neither, they are dropped as they come. The timeline, which
+     * sorts them by time, keeps them (as does a run whose temporary file cannot be made: same output). */
+    row_spill *spill = NULL;
+    run_sink drop = row_drop_sink(), to_spill;
+    const run_sink *sink = NULL;
+    if (!a.timeline && a.quiet && a.no_db) sink = &drop;
+    else if (!a.timeline && (spill = row_spill_create())) { to_spill = row_spill_sink(spill); sink = &to_spill; }
     double t0 = now_s();
     run_result res;
     progress pr = { t0, 0 };
     run_progress pg = { show_progress, &pr };
-    rc = runner_run_progress(&cfg, t, !a.quiet && isatty(2) ? &pg : NULL, &res, err, sizeof err);
+    rc = runner_run_sink(&cfg, t, !a.quiet && isatty(2) ? &pg : NULL, sink, &res, err, sizeof err);
     double wall = now_s() - t0;
     if (pr.last_s) fprintf(stderr, "\r\033[K");
     if (rc) {
         fprintf(stderr, "gpusim: %s\n", err);
         out_discard(&tl);
+        row_spill_destroy(spill);
         trace_destroy(t);
         free(text);
         return gpusim_exit_status(rc);
     }
+    res.spill = spill;
     if (tl.f) {
         int bad = write_timeline(tl.f, &cfg, t, &res);
         bad |= fclose(tl.f) != 0;
@@ -154,6 +174,7 @@ int main(int argc, char **argv)
             unlink(tl.tmp);
             fprintf(stderr, "gpusim: --timeline %s: cannot write the timeline; the run was not stored\n", a.timeline);
             run_result_free(&res);
+            row_spill_destroy(spill);
             trace_destroy(t);
             free(text);
             return 1;
@@ -188,15 +209,22 @@ int main(int argc, char **argv)
         verdict v;
         verdict_make(&res, &v);
         if (!a.json) verdict_try(&v, &a, &cfg, text, text_len, res.events); /* a change whose run fails is left out */
-        if (a.json) print_json(stdout, &cfg, a.config, t, &res, wall, run_id, &v);
+        int bad;
+        if (a.json) bad = print_json(stdout, &cfg, a.config, t, &res, wall, run_id, &v);
         else {
-            print_summary(stdout, &cfg, t, &res, wall);
-            verdict_print(stdout, &v);
-            if (run_id >= 0) printf("stored as run %lld in %s\n", run_id, a.db);
+            bad = print_summary(stdout, &cfg, t, &res, wall);
+            if (!bad) verdict_print(stdout, &v);
+            if (!bad && run_id >= 0) printf("stored as run %lld in %s\n", run_id, a.db);
+        }
+        if (bad) {
+            fflush(stdout);
+            fprintf(stderr, "gpusim: cannot read the run's rows back (the temporary file failed); the output is incomplete\n");
+            status = 1;
         }
     }
     free(text);
     run_result_free(&res);
+    row_spill_destroy(spill);
     trace_destroy(t);
     /* a full disk or a closed pipe must not look like success: the results never reached the reader */
     if (fflush(stdout) != 0 || ferror(stdout)) {

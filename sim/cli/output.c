@@ -6,6 +6,7 @@
 #include "arch/prefetch.h"
 #include "cli/cli.h"
 #include "cli/verdict.h"
+#include "kernels/rows.h"
 #include "ops/op_copy.h"
 #include "ops/optable.h"
 #include "results/metrics.h"
@@ -57,22 +58,44 @@ static void print_overlap(FILE *f, const run_overlap *o)
     else fprintf(f, "none issued\n");
 }
 
-void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_result *r, double wall_s)
+/* The rows as the summary and the JSON print them (rows.h: kept, or read back in trace order). */
+typedef struct row_printer {
+    FILE *f;
+    const gpu_config *cfg;
+    const run_result *r;
+} row_printer;
+
+/* A row of the summary's table: host ops without host time (mode, sync) have none. */
+static int table_row(void *ctx, size_t i, const op_result *o)
 {
+    (void)i;
+    const row_printer *p = ctx;
+    const op_type *ty = op_type_find(o->kind, NULL);
+    if (ty && !ty->start && o->end_ps == o->start_ps) return 0;
+    metrics m;
+    metrics_op(p->cfg, p->r, o, &m);
+    row(p->f, o->name, o->kind, &m, o->energy_j, o->clock_mhz, o->bound);
+    return 0;
+}
+
+static int breakdown_row(void *ctx, size_t i, const op_result *o)
+{
+    (void)i;
+    const row_printer *p = ctx;
+    if (o->end_ps != o->start_ps) print_op_breakdown(p->f, o);
+    return 0;
+}
+
+int print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_result *r, double wall_s)
+{
+    row_printer rp = { f, cfg, r };
     const prefetch_policy *pf = prefetch_policy_at((size_t)cfg->prefetch.policy);
     fprintf(f, "gpusim: %s (%lld SMs @ %lld MHz, %lld channels, prefetch %s, L2 %s) running %s\n", cfg->gpu.name,
             (long long)cfg->gpu.sm_count, (long long)cfg->gpu.clock_mhz, (long long)cfg->memory.channels,
             pf && pf->on_trigger ? pf->name : "off", l2_repl_policy_name((size_t)cfg->l2.replacement), t->path);
     fprintf(f, "%-16s %-8s %11s %9s %5s %9s %5s %7s %8s %10s %6s %5s  %s\n", "op", "kind", "time_us", "TFLOP/s", "%pk",
             "DRAM_GB/s", "%pk", "L2_hit", "PCIe_GB/s", "energy_mJ", "avg_W", "MHz", "bound");
-    for (size_t i = 0; i < r->nops; i++) {
-        const op_result *o = &r->ops[i];
-        const op_type *ty = op_type_find(o->kind, NULL);
-        if (ty && !ty->start && o->end_ps == o->start_ps) continue; /* host ops without host time (mode, sync) */
-        metrics m;
-        metrics_op(cfg, r, o, &m);
-        row(f, o->name, o->kind, &m, o->energy_j, o->clock_mhz, o->bound);
-    }
+    if (run_rows_each(r, table_row, &rp)) return -1;
     metrics mr;
     metrics_run(r, &mr);
     double total_us = mr.time_us;
@@ -84,11 +107,7 @@ void print_summary(FILE *f, const gpu_config *cfg, const trace *t, const run_res
             r->clock_mhz, r->temp_c, r->peak_temp_c);
     print_overlap(f, &r->ov);
     fprintf(f, "where the time went (README: breakdown labels):\n");
-    for (size_t i = 0; i < r->nops; i++) {
-        const op_result *o = &r->ops[i];
-        if (o->end_ps == o->start_ps) continue;
-        print_op_breakdown(f, o);
-    }
+    return run_rows_each(r, breakdown_row, &rp);
 }
 
 static void jstr(FILE *f, const char *s)
@@ -103,9 +122,34 @@ static void jstr(FILE *f, const char *s)
     fputc('"', f);
 }
 
-void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const trace *t, const run_result *r,
-                double wall_s, long long run_id, const struct verdict *v)
+static int json_row(void *ctx, size_t i, const op_result *o)
 {
+    const row_printer *p = ctx;
+    FILE *f = p->f;
+    const run_result *r = p->r;
+    metrics m;
+    metrics_op(p->cfg, r, o, &m);
+    fprintf(f, "%s{\"name\":", i ? "," : "");
+    jstr(f, o->name);
+    fprintf(f, ",\"kind\":\"%s\",\"start_us\":%.6f,\"time_us\":%.6f,\"flops\":%.1f,\"dram_bytes\":%llu,"
+               "\"l2_hit_rate\":%.6f,\"pcie_bytes\":%llu,\"energy_j\":%.9g,\"avg_power_w\":%.6f,"
+               "\"clock_mhz\":%.3f,\"temp_c\":%.3f,\"bound\":\"%s\"",
+            o->kind, (double)o->start_ps / 1e6, m.time_us, o->flops, (unsigned long long)o->dram_bytes, m.l2_hit_rate,
+            (unsigned long long)o->pcie_bytes,
+            o->energy_j, o->avg_power_w, o->clock_mhz, o->temp_c, o->bound[0] ? o->bound : "-");
+    if (run_op_mapping(r, o)[0]) { fprintf(f, ",\"mapping\":"); jstr(f, run_op_mapping(r, o)); }
+    if (o->ns_per_load > 0) fprintf(f, ",\"ns_per_load\":%.4f", o->ns_per_load);
+    fprintf(f, ",\"breakdown\":{");
+    for (int j = 0; j < BD_N; j++) fprintf(f, "%s\"%s\":%.6f", j ? "," : "", bd_labels[j].name, o->bd_us[j]);
+    fputc('}', f);
+    fputc('}', f);
+    return 0;
+}
+
+int print_json(FILE *f, const gpu_config *cfg, const char *config_path, const trace *t, const run_result *r,
+               double wall_s, long long run_id, const struct verdict *v)
+{
+    row_printer rp = { f, cfg, r };
     metrics mr;
     metrics_run(r, &mr);
     fprintf(f, "{\"gpu\":");
@@ -120,25 +164,7 @@ void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const t
             mr.time_us, r->cycles, mr.tflops, (unsigned long long)r->dram_bytes, mr.l2_hit_rate, (unsigned long long)r->pcie_bytes,
             r->energy_j, r->avg_power_w, r->peak_power_w, r->clock_mhz, r->temp_c, r->peak_temp_c, wall_s,
             (unsigned long long)r->events, run_id);
-    for (size_t i = 0; i < r->nops; i++) {
-        const op_result *o = &r->ops[i];
-        metrics m;
-        metrics_op(cfg, r, o, &m);
-        fprintf(f, "%s{\"name\":", i ? "," : "");
-        jstr(f, o->name);
-        fprintf(f, ",\"kind\":\"%s\",\"start_us\":%.6f,\"time_us\":%.6f,\"flops\":%.1f,\"dram_bytes\":%llu,"
-                   "\"l2_hit_rate\":%.6f,\"pcie_bytes\":%llu,\"energy_j\":%.9g,\"avg_power_w\":%.6f,"
-                   "\"clock_mhz\":%.3f,\"temp_c\":%.3f,\"bound\":\"%s\"",
-                o->kind, (double)o->start_ps / 1e6, m.time_us, o->flops, (unsigned long long)o->dram_bytes, m.l2_hit_rate,
-                (unsigned long long)o->pcie_bytes,
-                o->energy_j, o->avg_power_w, o->clock_mhz, o->temp_c, o->bound[0] ? o->bound : "-");
-        if (run_op_mapping(r, o)[0]) { fprintf(f, ",\"mapping\":"); jstr(f, run_op_mapping(r, o)); }
-        if (o->ns_per_load > 0) fprintf(f, ",\"ns_per_load\":%.4f", o->ns_per_load);
-        fprintf(f, ",\"breakdown\":{");
-        for (int j = 0; j < BD_N; j++) fprintf(f, "%s\"%s\":%.6f", j ? "," : "", bd_labels[j].name, o->bd_us[j]);
-        fputc('}', f);
-        fputc('}', f);
-    }
+    if (run_rows_each(r, json_row, &rp)) return -1;
     fprintf(f, "],\"overlap\":{");
     for (size_t i = 0; i < overlap_metric_count; i++) {
         double x;
@@ -149,6 +175,7 @@ void print_json(FILE *f, const gpu_config *cfg, const char *config_path, const t
     fputc('}', f);
     if (v) { fprintf(f, ",\"verdict\":"); verdict_json(f, v); }
     fprintf(f, "}\n");
+    return 0;
 }
 
 /* ---- the timeline (Chrome trace-event JSON, as Perfetto and chrome://tracing read it) ----

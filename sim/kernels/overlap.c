@@ -4,14 +4,13 @@
 #include <assert.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "kernels/runner.h"
 #include "ops/op_copy.h"
 #include "ops/optable.h"
 
-typedef struct span {
-    uint64_t a, b;
-} span;
+typedef overlap_span span;
 
 static int span_cmp(const void *x, const void *y)
 {
@@ -19,20 +18,48 @@ static int span_cmp(const void *x, const void *y)
     return p->a < q->a ? -1 : p->a > q->a;
 }
 
-/* Length of the union of n spans (sorted in place), in ps. */
-static uint64_t union_ps(span *s, size_t n)
+/* Sorts s's spans and merges those that overlap or touch (as union_ps joins them): the same union in
+ * fewer, disjoint spans. */
+static void spans_merge(overlap_spans *s)
 {
-    qsort(s, n, sizeof *s, span_cmp);
-    uint64_t len = 0, a = 0, b = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (i == 0 || s[i].a > b) {
-            len += b - a;
-            a = s[i].a;
-            b = s[i].b;
-        } else if (s[i].b > b)
-            b = s[i].b;
+    if (s->n < 2) return;
+    qsort(s->v, s->n, sizeof *s->v, span_cmp);
+    size_t m = 0;
+    for (size_t i = 1; i < s->n; i++) {
+        if (s->v[i].a > s->v[m].b) s->v[++m] = s->v[i];
+        else if (s->v[i].b > s->v[m].b) s->v[m].b = s->v[i].b;
     }
-    return n ? len + (b - a) : 0;
+    s->n = m + 1;
+}
+
+/* Appends [a, b); when full, merges first, closes the merged spans that end by wm (no later span
+ * starts before it), and grows only while that frees less than half. */
+static int spans_add(overlap_spans *s, uint64_t a, uint64_t b, uint64_t wm)
+{
+    if (s->n == s->cap) {
+        spans_merge(s);
+        size_t m = 0;
+        while (m < s->n && s->v[m].b <= wm) { s->closed_ps += s->v[m].b - s->v[m].a; m++; }
+        if (m) { memmove(s->v, s->v + m, (s->n - m) * sizeof *s->v); s->n -= m; }
+        if (2 * s->n >= s->cap) {
+            size_t cap = s->cap ? 2 * s->cap : 256;
+            span *v = realloc(s->v, cap * sizeof *v);
+            if (!v) return -1;
+            s->v = v;
+            s->cap = cap;
+        }
+    }
+    s->v[s->n++] = (span){ a, b };
+    return 0;
+}
+
+/* Length of the union of s's spans, in ps. */
+static uint64_t union_ps(overlap_spans *s)
+{
+    spans_merge(s);
+    uint64_t len = s->closed_ps;
+    for (size_t i = 0; i < s->n; i++) len += s->v[i].b - s->v[i].a;
+    return len;
 }
 
 /* A host<->device copy (on a copy engine); a device-to-device copy is a kernel. */
@@ -41,34 +68,37 @@ static int is_link_copy(const trace_op *op)
     return op_type_of(op) == &op_copy && ((const copy_params *)op->params)->dir != DIR_D2D;
 }
 
-int overlap_compute(const gpu_config *cfg, const trace *t, const op_result *ops, uint64_t total_ps,
-                    uint64_t host_busy_ps, const stats *st, run_overlap *o)
+int overlap_acc_add(overlap_acc *acc, const gpu_config *cfg, const trace_op *op, const op_result *r)
 {
-    size_t n = t->n;
-    span *k = malloc((n ? n : 1) * sizeof *k), *c = malloc((n ? n : 1) * sizeof *c), *all = malloc((n ? n : 1) * sizeof *all);
-    if (!k || !c || !all) { free(k); free(c); free(all); return -1; }
-    size_t nk = 0, nc = 0, na = 0;
-    double sum_k = 0, sum_all = 0, ideal_ps = 0, link_bytes = 0;
-    for (size_t i = 0; i < n; i++) {
-        const op_result *r = &ops[i];
-        const trace_op *op = &t->ops[i];
-        if (!op_type_of(op)->start || r->end_ps <= r->start_ps) continue; /* host ops */
-        span s = { r->start_ps, r->end_ps };
-        double d = (double)(r->end_ps - r->start_ps);
-        all[na++] = s;
-        sum_all += d;
-        if (is_link_copy(op)) {
-            c[nc++] = s;
-            link_bytes += (double)((const copy_params *)op->params)->bytes * (double)op->repeat;
-        } else {
-            k[nk++] = s;
-            sum_k += d;
-        }
-        double peak = r->dt >= 0 && r->dtype[0] ? config_peak_tflops(cfg, (dtype_id)r->dt) : 0;
-        if (r->flops > 0 && peak > 0) ideal_ps += r->flops / peak; /* FLOP / (TFLOP/s) = ps */
+    if (!op_type_of(op)->start || r->end_ps <= r->start_ps) return 0; /* host ops */
+    double d = (double)(r->end_ps - r->start_ps);
+    if (spans_add(&acc->all, r->start_ps, r->end_ps, acc->wm_ps)) return -1;
+    acc->sum_all += d;
+    if (is_link_copy(op)) {
+        if (spans_add(&acc->c, r->start_ps, r->end_ps, acc->wm_ps)) return -1;
+        acc->link_bytes += (double)((const copy_params *)op->params)->bytes * (double)op->repeat;
+    } else {
+        if (spans_add(&acc->k, r->start_ps, r->end_ps, acc->wm_ps)) return -1;
+        acc->sum_k += d;
     }
-    double gpu = (double)union_ps(k, nk), cp = (double)union_ps(c, nc), dev = (double)union_ps(all, na);
-    free(k); free(c); free(all);
+    double peak = r->dt >= 0 && r->dtype[0] ? config_peak_tflops(cfg, (dtype_id)r->dt) : 0;
+    if (r->flops > 0 && peak > 0) acc->ideal_ps += r->flops / peak; /* FLOP / (TFLOP/s) = ps */
+    return 0;
+}
+
+void overlap_acc_free(overlap_acc *acc)
+{
+    free(acc->k.v);
+    free(acc->c.v);
+    free(acc->all.v);
+    memset(acc, 0, sizeof *acc);
+}
+
+int overlap_acc_finish(overlap_acc *acc, const gpu_config *cfg, uint64_t total_ps, uint64_t host_busy_ps, const stats *st,
+                       run_overlap *o)
+{
+    double gpu = (double)union_ps(&acc->k), cp = (double)union_ps(&acc->c), dev = (double)union_ps(&acc->all);
+    double sum_k = acc->sum_k, sum_all = acc->sum_all;
     o->total_us = (double)total_ps / 1e6;
     o->gpu_busy_us = gpu / 1e6;
     o->copy_busy_us = cp / 1e6;
@@ -76,11 +106,22 @@ int overlap_compute(const gpu_config *cfg, const trace *t, const op_result *ops,
     o->device_sum_us = sum_all / 1e6;
     o->gained_streams_us = (sum_k - gpu) / 1e6;
     o->gained_copies_us = (sum_all - dev - (sum_k - gpu)) / 1e6;
-    o->compute_eff = total_ps ? ideal_ps / (double)total_ps : 0;
-    o->transfer_us = link_bytes / config_pcie_gbps(cfg) / 1e3;
+    o->compute_eff = total_ps ? acc->ideal_ps / (double)total_ps : 0;
+    o->transfer_us = acc->link_bytes / config_pcie_gbps(cfg) / 1e3;
     double issued = stats_get(st, "prefetch", "issued", 0);
     o->prefetch_eff = issued > 0 ? stats_get(st, "prefetch", "useful", 0) / issued : -1;
+    overlap_acc_free(acc);
     return 0;
+}
+
+int overlap_compute(const gpu_config *cfg, const trace *t, const op_result *ops, uint64_t total_ps,
+                    uint64_t host_busy_ps, const stats *st, run_overlap *o)
+{
+    overlap_acc acc;
+    memset(&acc, 0, sizeof acc);
+    for (size_t i = 0; i < t->n; i++)
+        if (overlap_acc_add(&acc, cfg, &t->ops[i], &ops[i])) { overlap_acc_free(&acc); return -1; }
+    return overlap_acc_finish(&acc, cfg, total_ps, host_busy_ps, st, o);
 }
 
 const overlap_metric overlap_metrics[] = {

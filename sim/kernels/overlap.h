@@ -44,6 +44,31 @@ typedef struct run_overlap {
  * the component statistics st (the prefetcher's). Returns 0, or -1 when out of memory. */
 int overlap_compute(const gpu_config *cfg, const trace *t, const struct op_result *ops, uint64_t total_ps,
                     uint64_t host_busy_ps, const stats *st, run_overlap *o);
+
+/* The same, fed one op at a time in trace order (a run that streams its rows keeps none): the
+ * sums grow in the order overlap_compute adds them (the same doubles), and the spans are merged
+ * into disjoint ones whenever their arrays fill; merged spans that end at or before the watermark
+ * wm_ps (no op added later starts before it: the runner's promise) leave the arrays, only their
+ * length kept. So the memory follows the ops in flight, not the op count (the unions' lengths are
+ * integers: merging early, or closing a span a later one could only touch, changes nothing). */
+typedef struct overlap_span { uint64_t a, b; } overlap_span;
+typedef struct overlap_spans {
+    overlap_span *v;          /* spans (merged into disjoint ones when the array fills) */
+    size_t n, cap;            /* used, allocated */
+    uint64_t closed_ps;       /* the union's length of the spans that left */
+} overlap_spans;
+typedef struct overlap_acc {
+    overlap_spans k, c, all;  /* kernels, host<->device copies, every device op */
+    double sum_k, sum_all;    /* ps */
+    double ideal_ps, link_bytes;
+    uint64_t wm_ps;           /* every op added from now on starts at or after this (0: no promise) */
+} overlap_acc;
+/* Adds op (its row r). Returns 0, or -1 out of memory (acc unchanged but for its sums). */
+int overlap_acc_add(overlap_acc *acc, const gpu_config *cfg, const trace_op *op, const struct op_result *r);
+/* Fills o as overlap_compute does and frees acc's arrays (acc becomes empty). Returns 0 (cannot fail). */
+int overlap_acc_finish(overlap_acc *acc, const gpu_config *cfg, uint64_t total_ps, uint64_t host_busy_ps, const stats *st,
+                       run_overlap *o);
+void overlap_acc_free(overlap_acc *acc);
 /* The figures reported, one row each: the name the database (stats rows of component "overlap")
  * and --json (object "overlap") give it, and where it is in run_overlap. Every consumer reads this
  * table, so a new figure is one row. */

@@ -48,6 +48,14 @@
  * Everything that depends on the op's kind (its buffers, footprint, whether it
  * is a kernel or blocks the host, how it starts) comes from its row in the op
  * table (ops/optable.h).
+ * Rows: an op's row lives in its exec slot while it runs, is complete when the
+ * op ends but for its energy, which is taken once the power model can book
+ * nothing more to it (power_op_settled: an SM it made busy may still be busy
+ * with a later op's CTAs), and leaves in trace order, through a ring holding
+ * the rows that wait for an earlier one: to res->ops, or to the caller's
+ * run_sink (runner_run_sink), in which case none stays. What needs every row
+ * (the run's FLOPs, the overlap's spans, the breakdown's sums) is summed as they
+ * leave. A periodic trace's prefix keeps its rows until it is extrapolated.
  */
 #include "runner.h"
 
@@ -61,6 +69,7 @@
 #include "host/host.h"
 #include "engine/engine.h"
 #include "kernels/kernel.h"
+#include "kernels/rows.h"
 #include "ops/optable.h"
 #include "kernels/steady.h"
 
@@ -135,12 +144,13 @@ typedef struct period_plan {
     uint64_t host_end_ps, host_busy_ps; /* the host's clock and busy time at the end of the run */
 } period_plan;
 
-/* The state of an op from its submission to its end, taken from a free list:
- * the runner's memory grows with the ops in flight, not with the trace (a
- * pointer per op stays: 8 bytes). */
+/* The state of an op from its submission to its end, its row included, taken
+ * from a free list and found through a ring (runner.live): the runner's memory
+ * grows with the ops in flight, not with the trace. */
 typedef struct exec_slot {
     op_exec ex;               /* first: an op_exec the kernels hand back is its slot */
     size_t i;                 /* its index in the trace */
+    op_result row;            /* its row while it runs (the breakdown's raw parts grow here) */
     struct exec_slot *next;   /* free list */
 } exec_slot;
 
@@ -150,7 +160,9 @@ typedef struct runner {
     engine *e;
     gpu *g;
     host h;
-    exec_slot **live;         /* per op: its slot while submitted and unfinished, else NULL */
+    exec_slot **live;         /* the slots of ops submitted and unfinished, op i's at i & (live_cap - 1): a ring
+                               * of ops [emit_next, next_op) (an op's row leaves after it ends), else NULL */
+    size_t live_cap;          /* 0 or a power of two */
     exec_slot *free_slots;    /* slots of finished ops, for reuse */
     size_t nslots;            /* slots allocated: the most ops in flight at once (stat runner.exec_slots) */
     run_result *res;
@@ -169,30 +181,161 @@ typedef struct runner {
     uint32_t *strtab;         /* the string pool's entries (offsets; 0: empty slot), open addressing */
     size_t strtab_cap, strtab_n; /* slots (0 or a power of two), entries */
     size_t strs_cap;          /* bytes allocated for res->strs */
+    /* finished rows wait here until every earlier row is out (ops of different streams finish out of
+     * trace order): a ring of the rows [emit_next, emit_next + pend_cap), grown with the spread of the
+     * ops in flight, not with the trace */
+    op_result *pend;          /* pend_cap slots, row i at i & (pend_cap - 1) */
+    unsigned char *pend_ok;   /* whether row i is there */
+    uint64_t *pend_issue;     /* its op's issue time (host ops: UINT64_MAX), for the watermark */
+    overlap_acc *wm_to;       /* the overlap's spans: told the watermark (NULL: none) */
+    size_t pend_cap;          /* 0 or a power of two */
+    size_t emit_next;         /* rows [0, emit_next) are out */
+    const run_sink *out;      /* where they go (NULL: none), in trace order */
+    int collect;              /* also keep them in res->ops */
+    uint64_t last_issue_ps;   /* the last device op submitted's issue time (issue times never decrease in trace order) */
+    uint64_t rows_end_ps;     /* the latest end among the rows final */
+    size_t horizon_row;       /* the first row final that ends at SIM_MAX_PS or later; SIZE_MAX: none */
     int failed;
     char *err;
     size_t errlen;
 } runner;
 
-/* A zeroed slot for op i (reused when one is free). NULL when out of memory. */
+/* Op i's slot (submitted, not finished). */
+static exec_slot *live_slot(const runner *r, size_t i)
+{
+    assert(r->live_cap && r->live[i & (r->live_cap - 1)] && r->live[i & (r->live_cap - 1)]->i == i);
+    return r->live[i & (r->live_cap - 1)];
+}
+
+/* A zeroed slot for op i, the next op submitted (reused when one is free). NULL when out of memory. */
 static exec_slot *slot_take(runner *r, size_t i)
 {
+    if (i - r->emit_next >= r->live_cap) { /* the ring spans [emit_next, i]: grow it */
+        size_t cap = r->live_cap ? 2 * r->live_cap : 16;
+        while (i - r->emit_next >= cap) cap *= 2;
+        exec_slot **live = calloc(cap, sizeof *live);
+        if (!live) return NULL;
+        for (size_t k = 0; k < r->live_cap; k++)
+            if (r->live[k]) live[r->live[k]->i & (cap - 1)] = r->live[k];
+        free(r->live);
+        r->live = live;
+        r->live_cap = cap;
+    }
     exec_slot *s = r->free_slots;
     if (s) r->free_slots = s->next;
     else if ((s = malloc(sizeof *s))) r->nslots++;
     else return NULL;
     memset(s, 0, sizeof *s);
     s->i = i;
-    r->live[i] = s;
+    r->live[i & (r->live_cap - 1)] = s;
     return s;
 }
 
 static void slot_give(runner *r, size_t i)
 {
-    exec_slot *s = r->live[i];
-    r->live[i] = NULL;
+    exec_slot *s = live_slot(r, i);
+    r->live[i & (r->live_cap - 1)] = NULL;
     s->next = r->free_slots;
     r->free_slots = s;
+}
+
+/* Row i is out: the run's sums over rows (trace order, as they always were), then the sink. */
+static int row_out(runner *r, size_t i, const op_result *o)
+{
+    r->res->flops += o->flops;
+    if (r->collect) r->res->ops[i] = *o;
+    return r->out ? r->out->row(r->out->ctx, i, o) : 0;
+}
+
+/* The rows waiting in the ring go out in order while the first one is settled: its op ended and the
+ * power model books nothing more to it (no SM it made busy is still busy, it is not the current op:
+ * power_op_settled); its energy is taken then (an SM shared with a later op keeps booking its active
+ * energy to the op that made it busy). force: the run is over, every op is settled. Returns 0, or -1
+ * (the sink failed: r->failed and err are set). */
+static uint64_t watermark(const runner *r);
+
+static int rows_flush(runner *r, int force)
+{
+    size_t first = r->emit_next;
+    int rc = 0;
+    power *pw = gpu_power(r->g);
+    while (r->pend_cap && r->pend_ok[r->emit_next & (r->pend_cap - 1)]) {
+        size_t i = r->emit_next, k = i & (r->pend_cap - 1);
+        if (!force && !power_op_settled(pw, (int)i)) break;
+        op_result *o = &r->pend[k];
+        o->energy_j = power_op_result(pw, (int)i)->energy_j;
+        o->avg_power_w = o->end_ps > o->start_ps ? o->energy_j / ((double)(o->end_ps - o->start_ps) * 1e-12) : 0;
+        r->pend_ok[k] = 0;
+        r->emit_next++;
+        gpu_op_retire(r->g, r->emit_next); /* its traffic row and power books were read */
+        if (row_out(r, i, o)) {
+            snprintf(r->err, r->errlen, "cannot keep the run's rows (out of memory, or no room for them)");
+            r->failed = -1;
+            rc = -1;
+            break;
+        }
+    }
+    if (r->wm_to && r->emit_next != first) r->wm_to->wm_ps = watermark(r);
+    return rc;
+}
+
+/* A time no row still to leave starts before: a device op starts no earlier than its issue, and issue
+ * times never decrease in trace order; so the issue of the first device op among the rows waiting or in
+ * flight, else of the last one submitted (the ops not yet submitted will be issued no earlier). */
+static uint64_t watermark(const runner *r)
+{
+    for (size_t j = r->emit_next; j < r->next_op; j++) {
+        if (r->pend_cap && j - r->emit_next < r->pend_cap && r->pend_ok[j & (r->pend_cap - 1)]) {
+            uint64_t is = r->pend_issue[j & (r->pend_cap - 1)];
+            if (is != UINT64_MAX) return is;
+            continue; /* a host op: no span */
+        }
+        if (r->live_cap && r->live[j & (r->live_cap - 1)] && r->live[j & (r->live_cap - 1)]->i == j)
+            return r->live[j & (r->live_cap - 1)]->ex.issue_ps;
+        return 0; /* not expected: no promise */
+    }
+    return r->last_issue_ps;
+}
+
+/* Op i's row (final but for its energy: rows_flush) joins the ring, and what can go out goes. Returns
+ * 0, or -1 (out of memory, or the sink failed: r->failed and err are set). */
+static int row_put(runner *r, size_t i, const op_result *o, uint64_t issue_ps)
+{
+    assert(i >= r->emit_next);
+    if (o->end_ps > r->rows_end_ps) r->rows_end_ps = o->end_ps;
+    if (o->end_ps >= SIM_MAX_PS && i < r->horizon_row) r->horizon_row = i;
+    if (i - r->emit_next >= r->pend_cap) {
+        size_t cap = r->pend_cap ? r->pend_cap : 16;
+        while (i - r->emit_next >= cap) cap *= 2;
+        op_result *rows = malloc(cap * sizeof *rows);
+        unsigned char *ok = calloc(cap, 1);
+        uint64_t *issue = malloc(cap * sizeof *issue);
+        if (!rows || !ok || !issue) {
+            free(rows);
+            free(ok);
+            free(issue);
+            snprintf(r->err, r->errlen, "out of memory");
+            r->failed = -1;
+            return -1;
+        }
+        for (size_t j = r->emit_next; r->pend_cap && j < r->emit_next + r->pend_cap; j++)
+            if (r->pend_ok[j & (r->pend_cap - 1)]) {
+                rows[j & (cap - 1)] = r->pend[j & (r->pend_cap - 1)];
+                ok[j & (cap - 1)] = 1;
+                issue[j & (cap - 1)] = r->pend_issue[j & (r->pend_cap - 1)];
+            }
+        free(r->pend);
+        free(r->pend_ok);
+        free(r->pend_issue);
+        r->pend = rows;
+        r->pend_ok = ok;
+        r->pend_issue = issue;
+        r->pend_cap = cap;
+    }
+    r->pend[i & (r->pend_cap - 1)] = *o;
+    r->pend_ok[i & (r->pend_cap - 1)] = 1;
+    r->pend_issue[i & (r->pend_cap - 1)] = issue_ps;
+    return rows_flush(r, 0);
 }
 
 static uint64_t str_hash(const char *s)
@@ -262,6 +405,7 @@ static void try_start(runner *r, int s);
 
 static void op_begin(void *ctx, uint64_t i);
 static void op_finish(runner *r, size_t i, uint64_t t);
+static void finish_row(const runner *r, size_t i, op_result *o);
 
 /* No op runs or waits to start on any stream but s (ops queued behind this one on s wait for it). */
 static int others_idle(const runner *r, int s)
@@ -301,7 +445,7 @@ static void op_final(void *ctx, uint64_t i)
  * now (the last iteration was simulated). */
 static int iteration_end(runner *r, size_t i, uint64_t t)
 {
-    op_exec *ex = &r->live[i]->ex;
+    op_exec *ex = &live_slot(r, i)->ex;
     struct op_repeat *rp = ex->rep;
     power *pw = gpu_power(r->g);
     gpu_counters c;
@@ -338,7 +482,7 @@ static int iteration_end(runner *r, size_t i, uint64_t t)
             steady_add_counters(&r->extra, &dc, k);
             /* the iterations' parts, stretched with them where the slow loop lowered the clock */
             double stretch = (double)took / ((double)k * (double)ps);
-            for (int j = 0; j < BD_RAW_N; j++) r->res->ops[i].bd_us[j] += (double)k * rp->last_bd[j] * stretch;
+            for (int j = 0; j < BD_RAW_N; j++) live_slot(r, i)->row.bd_us[j] += (double)k * rp->last_bd[j] * stretch;
             rp->done += k;
             rp->skipped += k;
             r->iters_extrapolated += k;
@@ -372,14 +516,14 @@ static void op_complete(void *ctx, uint64_t i)
 {
     runner *r = ctx;
     uint64_t t = engine_now(r->e);
-    if (r->live[i]->ex.rep && iteration_end(r, (size_t)i, t)) return;
+    if (live_slot(r, i)->ex.rep && iteration_end(r, (size_t)i, t)) return;
     op_finish(r, (size_t)i, t);
 }
 
 /* The op's last iteration is done at t: book it, start what waits on it. */
 static void op_finish(runner *r, size_t i, uint64_t t)
 {
-    op_exec *ex = &r->live[i]->ex;
+    op_exec *ex = &live_slot(r, i)->ex;
     const trace_op *op = ex->op;
     ex->end_ps = t;
     power_op_end(gpu_power(r->g), (int)i, t);
@@ -389,7 +533,7 @@ static void op_finish(runner *r, size_t i, uint64_t t)
     steady_add_counters(&r->extra, &ex->extra, 1);
     r->waves_extrapolated += ex->waves_extrapolated;
     if (ex->rep) steady_add_counters(&c1, &ex->rep->extra, 1);
-    op_result *o = &r->res->ops[i];
+    op_result *o = &live_slot(r, i)->row;
     o->name = op->name;
     snprintf(o->kind, sizeof o->kind, "%s", op_type_of(op)->name);
     int dt = op_dtype(op);
@@ -409,6 +553,8 @@ static void op_finish(runner *r, size_t i, uint64_t t)
     for (int j = 0; j < BD_RAW_N; j++) dev += bd[j];
     if (dev > span) for (int j = 0; j < BD_RAW_N; j++) bd[j] *= span / dev; /* not expected; keeps the sum */
     else bd[BD_LAUNCH] += span - dev;
+    finish_row(r, i, o);
+    row_put(r, i, o, ex->issue_ps);
     free(ex->rep);
     ex->rep = NULL;
     slot_give(r, i);
@@ -435,7 +581,7 @@ static void op_done(void *ctx, op_exec *ex, uint64_t t)
     size_t i = index_of(ex);
     double it[BD_RAW_N] = { 0 };
     bd_split_iteration(ex->bd_waits, ex->bd_slots, t > ex->iter_start_ps ? t - ex->iter_start_ps : 0, it);
-    for (int j = 0; j < BD_RAW_N; j++) r->res->ops[i].bd_us[j] += it[j];
+    for (int j = 0; j < BD_RAW_N; j++) live_slot(r, i)->row.bd_us[j] += it[j];
     if (ex->rep) memcpy(ex->rep->last_bd, it, sizeof it);
     if (ex->is_kernel && !(op_flags(op) & OPF_TIMED_INSIDE)) t += us_to_ps(r->cfg->host.kernel_tail_us);
     engine_schedule(r->e, t, PRIO_NORMAL, op_complete, r, (uint64_t)i);
@@ -452,7 +598,7 @@ static void op_ready(void *ctx, uint64_t i)
 static void op_begin(void *ctx, uint64_t i)
 {
     runner *r = ctx;
-    op_exec *ex = &r->live[i]->ex;
+    op_exec *ex = &live_slot(r, i)->ex;
     uint64_t t = engine_now(r->e);
     struct op_repeat *rp = ex->rep;
     if (!rp || rp->done == 0) {
@@ -487,7 +633,7 @@ static void try_start(runner *r, int s)
     stream_q *q = &r->streams[s];
     if (q->busy || q->head == q->n || r->failed) return;
     size_t i = q->ops[q->head & (q->cap - 1)];
-    op_exec *ex = &r->live[i]->ex;
+    op_exec *ex = &live_slot(r, i)->ex;
     q->busy = 1;
     uint64_t at = ex->is_kernel ? host_start(&r->h, ex->issue_ps, q->free_ps, ex->graph && !ex->graph_first)
                                 : (ex->issue_ps > q->free_ps ? ex->issue_ps : q->free_ps);
@@ -533,7 +679,7 @@ static int host_op(runner *r, size_t i)
     r->ops_done++;
     uint64_t now = r->h.now_ps;
     if ((flags & OPF_WAIT_ALL) && engine_now(r->e) > now) now = engine_now(r->e);
-    op_result *o = &r->res->ops[i];
+    op_result row, *o = &row;
     /* a host op that takes host time (cpu) spans it; the others are instants */
     int busy = !(flags & OPF_WAIT_ALL) && now > before;
     memset(o, 0, sizeof *o); /* padding included: results travel between sweep workers as bytes */
@@ -544,6 +690,8 @@ static int host_op(runner *r, size_t i)
     if (busy) o->bd_us[BD_HOST] = (double)(now - before);
     snprintf(o->kind, sizeof o->kind, "%s", ty->name);
     o->name = op->name;
+    finish_row(r, i, o);
+    if (row_put(r, i, o, UINT64_MAX)) return 1;
     if (flags & OPF_WAIT_ALL) {
         if (r->outstanding) { r->host_blocked = 1; r->blocking_op = SIZE_MAX; return 1; }
         host_wait(&r->h, now);
@@ -580,7 +728,7 @@ static void host_step(void *ctx, uint64_t arg)
         }
         period_mark(r, i);
         exec_slot *sl = slot_take(r, i);
-        if (!sl) { snprintf(r->err, r->errlen, "out of memory"); r->failed = -1; return; }
+        if (!sl || gpu_op_open(r->g, (int)i)) { snprintf(r->err, r->errlen, "out of memory"); r->failed = -1; return; }
         op_exec *ex = &sl->ex;
         ex->op = op;
         ex->g = r->g;
@@ -602,6 +750,7 @@ static void host_step(void *ctx, uint64_t arg)
         } else {
             ex->issue_ps = host_submit(&r->h, (host_call)op_type_of(op)->host_call);
         }
+        r->last_issue_ps = ex->issue_ps;
         place(r, ex);
         stream_q *q = &r->streams[op->stream];
         if (stream_push(q, i)) { snprintf(r->err, r->errlen, "out of memory"); r->failed = -1; return; }
@@ -637,6 +786,20 @@ static void finish_breakdown(const runner *r, op_result *o)
     snprintf(o->bound, sizeof o->bound, "%s", b < 0 ? "-" : bd_labels[b].name);
 }
 
+/* Op i's row when the op ends (its power books closed: its mean clock and temperature are known), but
+ * for its energy (rows_flush takes it once nothing more can be booked to the op) and the die
+ * temperature of a host op that took no time (sync, mode): the run's at its end, unknown yet, NaN
+ * until then (run_row_temp). */
+static void finish_row(const runner *r, size_t i, op_result *o)
+{
+    const power_op *po = power_op_result(gpu_power(r->g), (int)i);
+    o->clock_mhz = po->clock_mhz > 0 ? po->clock_mhz : (double)r->cfg->gpu.clock_mhz;
+    o->temp_c = po->temp_c > 0 || o->end_ps > o->start_ps ? po->temp_c : NAN;
+    /* a host op that took no time (sync, mode) has no parts (host_op zeroed its row and set bound
+     * "-"): it has no parts to finish */
+    if (op_type_of(&r->t->ops[i])->start || o->end_ps > o->start_ps) finish_breakdown(r, o);
+}
+
 int runner_run(const gpu_config *cfg, const trace *t, run_result *res, char *err, size_t errlen)
 {
     return runner_run_progress(cfg, t, NULL, res, err, errlen);
@@ -659,7 +822,7 @@ typedef struct slow_preload { double act_w, fixed_w, dt_ps; } slow_preload;
  * extrapolated and slots in rs (the caller adds their statistics). pp: a
  * periodic trace's plan, whose host times are recorded; NULL. */
 static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg, const slow_preload *pre,
-                   period_plan *pp, run_result *res,
+                   period_plan *pp, const run_sink *out, int collect, overlap_acc *wm_to, run_result *res,
                    power_summary *ps_out, uint64_t *host_busy_ps, double rs[4], char *err, size_t errlen)
 {
     memset(res, 0, sizeof *res);
@@ -686,14 +849,15 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
     r->errlen = errlen;
     r->capacity = (uint64_t)cap;
     r->pp = pp;
+    r->out = out;
+    r->collect = collect;
+    r->wm_to = wm_to;
+    r->horizon_row = SIZE_MAX;
     r->e = engine_create();
     r->g = r->e ? gpu_create(cfg, r->e) : NULL;
-    r->live = calloc(t->n, sizeof *r->live);
-    res->ops = calloc(t->n, sizeof *res->ops);
-    int rc = (!r->g || !r->live || !res->ops || power_set_ops(gpu_power(r->g), t->n)
-              || gpu_set_ops(r->g, t->n)) ? -1 : 0;
+    if (collect) res->ops = calloc(t->n ? t->n : 1, sizeof *res->ops);
+    int rc = (!r->g || (collect && !res->ops) || gpu_set_ops(r->g, t->n)) ? -1 : 0;
     if (!rc) {
-        res->nops = t->n;
         if (pre) power_preload(gpu_power(r->g), pre->act_w, pre->fixed_w, pre->dt_ps);
         host_init(&r->h, cfg);
         engine_schedule(r->e, 0, PRIO_LOW, host_step, r, 0);
@@ -704,11 +868,12 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
             engine_run(r->e);
         }
         rc = r->failed;
+        if (!rc && power_lost_books(gpu_power(r->g))) { snprintf(err, errlen, "out of memory"); rc = -1; }
         if (!rc && engine_saturated(r->e)) {
             /* a wrapped or saturated clock would be reported as a plausible, wrong time */
             size_t bad = r->next_op ? r->next_op - 1 : 0;
-            for (size_t i = 0; i < t->n; i++)
-                if (r->live[i]) { bad = i; break; }
+            for (size_t k = 0; k < r->live_cap; k++) /* the first op unfinished */
+                if (r->live[k] && r->live[k]->i < bad) bad = r->live[k]->i;
             horizon_error(t, bad, err, errlen);
             rc = -2;
         }
@@ -717,17 +882,11 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
         snprintf(err, errlen, "out of memory");
     }
     if (!rc) {
-        uint64_t end = 0;
-        for (size_t i = 0; i < t->n; i++) {
-            const op_result *o = &res->ops[i];
-            if (o->end_ps > end) end = o->end_ps;
-            res->flops += o->flops;
-        }
+        uint64_t end = r->rows_end_ps;
         if (r->h.now_ps > end) end = r->h.now_ps;
         res->total_ps = end;
         if (end >= SIM_MAX_PS) {
-            size_t bad = 0;
-            while (bad + 1 < t->n && res->ops[bad].end_ps < SIM_MAX_PS) bad++;
+            size_t bad = r->horizon_row != SIZE_MAX ? r->horizon_row : t->n ? t->n - 1 : 0;
             horizon_error(t, bad, err, errlen);
             rc = -2;
         }
@@ -751,23 +910,16 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
         res->peak_tflops = config_peak_tflops(cfg, DT_FP16);
         power_summary ps;
         power_finish(gpu_power(r->g), end, &ps);
-        for (size_t i = 0; i < t->n; i++) {
-            op_result *o = &res->ops[i];
-            const power_op *po = power_op_result(gpu_power(r->g), (int)i);
-            o->energy_j = po->energy_j;
-            o->clock_mhz = po->clock_mhz > 0 ? po->clock_mhz : (double)cfg->gpu.clock_mhz;
-            o->temp_c = po->temp_c > 0 || o->end_ps > o->start_ps ? po->temp_c : ps.temp_c;
-            o->avg_power_w = o->end_ps > o->start_ps ? o->energy_j / ((double)(o->end_ps - o->start_ps) * 1e-12) : 0;
-            /* a host op that took no time (sync, mode) has no parts (host_op zeroed its row and set bound
-             * "-"): it has no parts to finish */
-            if (op_type_of(&t->ops[i])->start || o->end_ps > o->start_ps) finish_breakdown(r, o);
-        }
+        rc = rows_flush(r, 1); /* the power books are closed: the rows still waiting go out */
+        assert(rc || r->emit_next == t->n);
+        res->nops = t->n;
         res->energy_j = ps.energy_j;
         res->avg_power_w = ps.avg_power_w;
         res->peak_power_w = ps.peak_power_w;
         res->clock_mhz = ps.mean_clock_mhz;
         res->temp_c = ps.temp_c;
         res->peak_temp_c = ps.peak_temp_c;
+        for (size_t i = 0; collect && i < t->n; i++) res->ops[i].temp_c = run_row_temp(res, &res->ops[i]);
         *ps_out = ps;
         if (pp) { pp->host_end_ps = r->h.now_ps; pp->host_busy_ps = r->h.busy_ps; }
         gpu_report(r->g, &res->st, end);
@@ -777,16 +929,16 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
         rs[3] = (double)r->waves_extrapolated;
         *host_busy_ps = r->h.busy_ps;
     }
-    for (size_t i = 0; r->live && i < t->n; i++) if (r->live[i]) free(r->live[i]->ex.rep); /* ops a failure left unfinished */
+    for (size_t k = 0; k < r->live_cap; k++) if (r->live[k]) free(r->live[k]->ex.rep); /* ops a failure left unfinished */
     for (int s = 0; s < MAX_STREAMS; s++) free(r->streams[s].ops);
     gpu_destroy(r->g);
     engine_destroy(r->e);
     /* kernels a run abandoned mid-way (the clock reached its horizon) still own their state */
-    for (size_t i = 0; r->live && i < t->n; i++)
-        if (r->live[i]) {
-            op_exec *ex = &r->live[i]->ex;
+    for (size_t k = 0; k < r->live_cap; k++)
+        if (r->live[k]) {
+            op_exec *ex = &r->live[k]->ex;
             if (ex->state && ex->state_free) ex->state_free(ex->state);
-            free(r->live[i]);
+            free(r->live[k]);
         }
     free(r->live);
     while (r->free_slots) {
@@ -795,6 +947,9 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
         free(s);
     }
     free(r->strtab);
+    free(r->pend);
+    free(r->pend_ok);
+    free(r->pend_issue);
     free(r);
     if (rc) { run_result_free(res); res->nops = 0; }
     return rc;
@@ -849,19 +1004,19 @@ static double rel_off(double v, double ref) { double d = v > ref ? v - ref : ref
  * never lowered, and the prefix's mean power under 0.98 power.limit_w, so that the slow loop, which
  * converges to that mean, keeps the clock at gpu.clock_mhz in every later period too).
  * Returns 1 and T, T_host, the host's busy time per period; else 0. */
-static int period_steady(const gpu_config *cfg, const period_plan *pp, const run_result *res, const power_summary *ps, uint64_t *T_ps,
-                         uint64_t *Th_ps, uint64_t *busy_ps)
+static int period_steady(const gpu_config *cfg, const period_plan *pp, const op_result *win, size_t lo, const run_result *res,
+                         const power_summary *ps, uint64_t *T_ps, uint64_t *Th_ps, uint64_t *busy_ps)
 {
-    const op_result *o = res->ops;
+#define ROW(i) win[(i) - lo] /* win: the rows [lo, period_window_end(pp)) */
     size_t P = pp->P, w0 = pp->warm, w1 = pp->warm + PERIOD_WINDOW;
     /* neither loop of the power controller bound, nor will the slow one: the periods' mean power is under its limit */
     if (res->peak_power_w >= cfg->power.limit_w * cfg->power.fast_limit_ratio || ps->min_clock_mhz < (double)cfg->gpu.clock_mhz
         || res->avg_power_w >= 0.98 * cfg->power.limit_w) return 0;
-    uint64_t a = o[period_op(pp, w0 - 1)].start_ps, b = o[period_op(pp, w1 - 1)].start_ps;
+    uint64_t a = ROW(period_op(pp, w0 - 1)).start_ps, b = ROW(period_op(pp, w1 - 1)).start_ps;
     if (b <= a) return 0;
     uint64_t T = (b - a) / PERIOD_WINDOW;
     /* the period's time: the window's two halves agree within STEADY_TOL (single ops jitter more) */
-    uint64_t mid = o[period_op(pp, w0 - 1 + PERIOD_WINDOW / 2)].start_ps;
+    uint64_t mid = ROW(period_op(pp, w0 - 1 + PERIOD_WINDOW / 2)).start_ps;
     if (mid < a || mid > b || rel_off((double)(mid - a), (double)(b - mid)) > STEADY_TOL) return 0;
     uint64_t ha = pp->host_at[0], hb = pp->host_at[PERIOD_WINDOW];
     if (hb < ha || pp->busy_at[PERIOD_WINDOW] < pp->busy_at[0]) return 0;
@@ -871,7 +1026,7 @@ static int period_steady(const gpu_config *cfg, const period_plan *pp, const run
         if (pp->host_at[q + 1 - w0] < pp->host_at[q - w0]
             || rel_off((double)(pp->host_at[q + 1 - w0] - pp->host_at[q - w0]), (double)Th) > STEADY_TOL) return 0;
         for (size_t j = 0; j < P; j++) {
-            const op_result *x = &o[period_op(pp, q) + j], *y = &o[period_op(pp, q - 1) + j];
+            const op_result *x = &ROW(period_op(pp, q) + j), *y = &ROW(period_op(pp, q - 1) + j);
             if (x->start_ps < y->start_ps || x->end_ps < y->end_ps) return 0;
             if (fabs((double)(x->start_ps - y->start_ps) - (double)T) > PERIOD_JITTER_TOL * (double)T) return 0;
             if (fabs((double)(x->end_ps - y->end_ps) - (double)T) > PERIOD_JITTER_TOL * (double)T) return 0;
@@ -894,6 +1049,7 @@ static int period_steady(const gpu_config *cfg, const period_plan *pp, const run
     *Th_ps = Th;
     *busy_ps = (pp->busy_at[PERIOD_WINDOW] - pp->busy_at[0]) / PERIOD_WINDOW;
     return 1;
+#undef ROW
 }
 
 /* Time in [a, b) that no row of ops[0, n) covers; -1 (as UINT64_MAX) when out of memory. */
@@ -922,20 +1078,60 @@ static uint64_t uncovered(const op_result *ops, size_t n, uint64_t a, uint64_t b
     return (b - a) - covered;
 }
 
-/* Expands the prefix's rows (pre, L = t->n - k * P ops) to the whole trace: ops before the window's end and
- * the last PERIOD_DRAIN periods and remainder are the simulated ones (the latter shifted by k * T); the k
- * periods between repeat the window's periods in turn, shifted by whole periods. The run's totals grow by
- * the extrapolated rows' figures; the energy also by the window's idle time no op covers, at the prefix's
- * mean power outside ops. Returns 0 or -1 (out of memory; res unchanged). */
+/* The rows of a periodic trace whose periods are extrapolated, made one at a time from the prefix's (pre,
+ * L = t->n - k * P rows): ops before the window's end are the simulated ones, and so are the last
+ * PERIOD_DRAIN periods and the remainder (the prefix's tail, shifted by k * T); the k periods between
+ * repeat the window's periods in turn, shifted by whole periods. Rows after the window also carry the die
+ * temperature's further rise (period_expand). */
+typedef struct period_rows {
+    const op_result *pre;     /* the prefix's rows */
+    const trace *t;
+    const period_plan *pp;
+    size_t k;                 /* periods extrapolated */
+    size_t tail0;             /* the first row after the window */
+    uint64_t T;               /* the period (ps) */
+    double t_ss, tau_ps;      /* the temperature the window's power heads for, and its time constant */
+} period_rows;
+
+/* Row i of the whole trace (0 .. t->n - 1). */
+static void period_row(const period_rows *g, size_t i, op_result *o)
+{
+    size_t P = g->pp->P, kP = g->k * P;
+    if (i < g->tail0) {
+        *o = g->pre[i];
+        o->name = g->t->ops[i].name;
+        return;
+    }
+    uint64_t d;
+    if (i >= g->tail0 + kP) { /* the tail moved by k periods */
+        *o = g->pre[i - kP];
+        d = (uint64_t)g->k * g->T;
+    } else {
+        size_t m = (i - g->tail0) / P, j = (i - g->tail0) % P;
+        size_t q = g->pp->warm + PERIOD_WINDOW + m;      /* the period it becomes */
+        size_t wq = g->pp->warm + m % PERIOD_WINDOW;     /* the window's period it repeats */
+        *o = g->pre[period_op(g->pp, wq) + j];
+        d = (uint64_t)(q - wq) * g->T;
+    }
+    o->start_ps += d;
+    o->end_ps += d;
+    /* the die temperature (reported only: it feeds nothing back, thermal.h) keeps rising toward the steady
+     * value of the window's board power over the added time: a row moved by d relaxes by exp(-d / tau) */
+    o->temp_c = g->t_ss + (o->temp_c - g->t_ss) * exp(-(double)d / g->tau_ps);
+    o->name = g->t->ops[i].name;
+}
+
+/* The run's figures for the whole trace from its simulated prefix (res, L = res->nops rows in res->ops,
+ * left as they are): the run's totals grow by the extrapolated rows' figures; the energy also by the
+ * window's idle time no op covers, at the prefix's mean power outside ops. Fills g, from which the rows
+ * come (period_row); res->nops becomes t->n. Returns 0 or -1 (out of memory; res unchanged). */
 static int period_expand(const gpu_config *cfg, const trace *t, const period_plan *pp, uint64_t T, uint64_t Th,
-                         run_result *res, power_summary *ps)
+                         run_result *res, power_summary *ps, period_rows *g)
 {
     size_t P = pp->P, L = res->nops, n = t->n;
     size_t k = pp->nper - PERIOD_SIM(pp->warm);
-    op_result *ops = realloc(res->ops, n * sizeof *ops);
-    if (!ops) return -1;
-    res->ops = ops;
-    /* prefix figures needed before the rows move: gap energy and its time */
+    const op_result *ops = res->ops;
+    /* prefix figures: gap energy and its time */
     double e_ops = 0;
     for (size_t i = 0; i < L; i++) e_ops += ops[i].energy_j;
     uint64_t gap_all = uncovered(ops, L, 0, res->total_ps);
@@ -949,22 +1145,12 @@ static int period_expand(const gpu_config *cfg, const trace *t, const period_pla
     /* the tail moves to the end; the k periods between repeat the window */
     size_t tail0 = period_op(pp, pp->warm + PERIOD_WINDOW);
     uint64_t shift = (uint64_t)k * T;
-    for (size_t i = L; i-- > tail0;) {
-        ops[i + k * P] = ops[i];
-        ops[i + k * P].start_ps += shift;
-        ops[i + k * P].end_ps += shift;
-    }
     double flops = 0, energy = 0, dev_ps = 0, dev_clk = 0;
     uint64_t dram = 0, l2a = 0, l2h = 0, pcie_b = 0;
     for (size_t m = 0; m < k; m++) {
-        size_t q = pp->warm + PERIOD_WINDOW + m;          /* the period it becomes */
         size_t wq = pp->warm + m % PERIOD_WINDOW;         /* the window's period it repeats */
-        uint64_t d = (uint64_t)(q - wq) * T;
         for (size_t j = 0; j < P; j++) {
-            op_result *x = &ops[period_op(pp, q) + j];
-            *x = ops[period_op(pp, wq) + j];
-            x->start_ps += d;
-            x->end_ps += d;
+            const op_result *x = &ops[period_op(pp, wq) + j]; /* shifting moves neither figure nor span */
             flops += x->flops;
             energy += x->energy_j;
             dram += x->dram_bytes;
@@ -975,26 +1161,22 @@ static int period_expand(const gpu_config *cfg, const trace *t, const period_pla
             dev_clk += x->clock_mhz * (double)(x->end_ps - x->start_ps);
         }
     }
-    /* the die temperature (reported only: it feeds nothing back, thermal.h) keeps rising toward the steady
-     * value of the window's board power over the added time: a row moved by d relaxes by exp(-d / tau) */
     double w_energy = gap_power_w * (double)gap_w * 1e-12;
     for (size_t i = period_op(pp, pp->warm); i < tail0; i++) w_energy += ops[i].energy_j;
     double w_power = w_energy / ((double)(PERIOD_WINDOW * T) * 1e-12);
-    double t_ss = cfg->power.ambient_c + cfg->power.r_th_c_per_w * w_power, tau_ps = cfg->power.thermal_tau_ms * 1e9;
-    for (size_t i = tail0; i < n; i++) {
-        size_t src = i >= tail0 + k * P ? i - k * P : period_op(pp, pp->warm + (i - tail0) / P % PERIOD_WINDOW) + (i - tail0) % P;
-        double d = (double)(ops[i].start_ps - ops[src < tail0 ? src : i].start_ps);
-        if (src >= tail0) d = (double)shift; /* the tail moved by k periods */
-        ops[i].temp_c = t_ss + (ops[i].temp_c - t_ss) * exp(-d / tau_ps);
-    }
-    ps->temp_c = t_ss + (ps->temp_c - t_ss) * exp(-(double)shift / tau_ps);
+    *g = (period_rows){ ops, t, pp, k, tail0, T, cfg->power.ambient_c + cfg->power.r_th_c_per_w * w_power,
+                        cfg->power.thermal_tau_ms * 1e9 };
+    ps->temp_c = g->t_ss + (ps->temp_c - g->t_ss) * exp(-(double)shift / g->tau_ps);
     if (ps->temp_c > ps->peak_temp_c) ps->peak_temp_c = ps->temp_c;
     res->temp_c = ps->temp_c;
     res->peak_temp_c = ps->peak_temp_c;
-    for (size_t i = 0; i < n; i++) ops[i].name = t->ops[i].name;
     res->nops = n;
     uint64_t end = 0;
-    for (size_t i = 0; i < n; i++) if (ops[i].end_ps > end) end = ops[i].end_ps;
+    for (size_t i = 0; i < n; i++) {
+        op_result o;
+        period_row(g, i, &o);
+        if (o.end_ps > end) end = o.end_ps;
+    }
     uint64_t host_end = pp->host_end_ps + (uint64_t)k * Th;
     if (host_end > end) end = host_end;
     double gap_j = gap_power_w * gap_w_per_period * 1e-12 * (double)k;
@@ -1019,9 +1201,57 @@ static int period_expand(const gpu_config *cfg, const trace *t, const period_pla
     return 0;
 }
 
+/* The final rows of a run, in trace order, on their way to the caller's sink (or to res->ops): what
+ * the run's figures need of every row is summed here, as the rows pass (the overlap's spans, the
+ * breakdown's parts), so that no row has to stay. */
+typedef struct emitter {
+    const gpu_config *cfg;
+    const trace *t;
+    const run_sink *user;     /* NULL: the rows are collected in res->ops instead */
+    overlap_acc ov;
+    double parts_us[BD_N];    /* the rows' breakdowns summed (run_breakdown) */
+    double parts_sum_us;
+} emitter;
+
+static int emit_row(void *ctx, size_t i, const op_result *o)
+{
+    emitter *em = ctx;
+    if (overlap_acc_add(&em->ov, em->cfg, &em->t->ops[i], o)) return -1;
+    for (int j = 0; j < BD_N; j++) { em->parts_us[j] += o->bd_us[j]; em->parts_sum_us += o->bd_us[j]; }
+    return em->user ? em->user->row(em->user->ctx, i, o) : 0;
+}
+
+static int own_names(run_result *res, const trace *t);
+
+/* An extrapolated periodic run's rows (g) go out in order: to the caller's sink, made one at a time, or
+ * made into res->ops (then the result's own names). res->ops holds the prefix's rows until then.
+ * Returns 0, -1 out of memory, -2 the sink failed. */
+static int emit_period(emitter *em, const run_sink *out, const period_rows *g, run_result *res)
+{
+    if (em->user) {
+        for (size_t i = 0; i < res->nops; i++) {
+            op_result o;
+            period_row(g, i, &o);
+            if (out->row(out->ctx, i, &o)) return -2;
+        }
+        free(res->ops);
+        res->ops = NULL;
+        return 0;
+    }
+    op_result *all = malloc((res->nops ? res->nops : 1) * sizeof *all);
+    if (!all) return -1;
+    for (size_t i = 0; i < res->nops; i++) period_row(g, i, &all[i]);
+    free(res->ops);
+    res->ops = all;
+    if (own_names(res, g->t)) return -1;
+    for (size_t i = 0; i < res->nops; i++)
+        if (out->row(out->ctx, i, &res->ops[i])) return -2;
+    return 0;
+}
+
 /* The run's power, thermal and overlap statistics (after any extrapolation). */
-static int run_stats(const gpu_config *cfg, const trace *t, const power_summary *ps, uint64_t host_busy_ps,
-                     const double rs[4], const period_plan *pp, size_t k, run_result *res, char *err, size_t errlen)
+static int run_stats(const gpu_config *cfg, const power_summary *ps, uint64_t host_busy_ps,
+                     const double rs[4], const period_plan *pp, size_t k, emitter *em, run_result *res, char *err, size_t errlen)
 {
     stats_add(&res->st, "power", "energy_j", ps->energy_j);
     stats_add(&res->st, "power", "avg_power_w", ps->avg_power_w);
@@ -1042,21 +1272,52 @@ static int run_stats(const gpu_config *cfg, const trace *t, const power_summary 
         stats_add(&res->st, "runner", "periods_extrapolated", (double)k);
         stats_add(&res->st, "runner", "ops_extrapolated", (double)(k * pp->P));
     }
-    if (overlap_compute(cfg, t, res->ops, res->total_ps, host_busy_ps, &res->st, &res->ov)) {
+    if (overlap_acc_finish(&em->ov, cfg, res->total_ps, host_busy_ps, &res->st, &res->ov)) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     overlap_report(&res->ov, &res->st);
+    memcpy(res->bd_parts_us, em->parts_us, sizeof res->bd_parts_us);
+    res->bd_sum_us = em->parts_sum_us;
     return 0;
 }
 
-static int own_names(run_result *res, const trace *t);
+
+/* A periodic trace's prefix while it is tried: every row goes to a temporary file, those period_steady
+ * reads (periods warm - 1 .. warm + PERIOD_WINDOW - 1) are also kept; the rest come back only when the
+ * window is steady (then extrapolated), so a prefix that is not costs no memory per op. */
+typedef struct attempt_rows {
+    run_sink spill;
+    op_result *win;           /* rows [lo, hi) */
+    size_t lo, hi;
+} attempt_rows;
+
+static int attempt_row(void *ctx, size_t i, const op_result *o)
+{
+    attempt_rows *a = ctx;
+    if (i >= a->lo && i < a->hi) a->win[i - a->lo] = *o;
+    return a->spill.row(a->spill.ctx, i, o);
+}
+
+static int copy_row(void *ctx, size_t i, const op_result *o)
+{
+    op_result *ops = ctx;
+    ops[i] = *o;
+    return 0;
+}
 
 /* One run of the whole trace (periodic extrapolation where it applies); pre: the slow loop's preload or NULL;
- * the power summary in *ps. */
+ * the power summary in *ps. The rows go to user in trace order (the rows of a periodic trace's
+ * prefix, needed whole to extrapolate, are kept until then); user NULL: they stay in res->ops. */
 static int run_all(const gpu_config *cfg, const trace *t, const run_progress *pg, const slow_preload *pre,
-                   run_result *res, power_summary *ps_out, char *err, size_t errlen)
+                   const run_sink *user, run_result *res, power_summary *ps_out, char *err, size_t errlen)
 {
+    emitter em;
+    memset(&em, 0, sizeof em);
+    em.cfg = cfg;
+    em.t = t;
+    em.user = user;
+    run_sink out = { emit_row, &em };
     power_summary ps;
     uint64_t busy_ps = 0;
     double rs[4] = { 0, 0, 0, 0 };
@@ -1072,24 +1333,60 @@ static int run_all(const gpu_config *cfg, const trace *t, const run_progress *pg
         size_t k = pp.nper - PERIOD_SIM(pp.warm);
         head.n = t->n - k * pp.P;
         uint64_t T, Th, busy_per;
-        if (run_sim(cfg, &head, pg, pre, &pp, res, &ps, &busy_ps, rs, err, errlen)) break;
-        if (period_steady(cfg, &pp, res, &ps, &T, &Th, &busy_per)) {
-            int rc = period_expand(cfg, t, &pp, T, Th, res, &ps);
-            if (!rc) rc = run_stats(cfg, t, &ps, busy_ps + (uint64_t)k * busy_per, rs, &pp, k, res, err, errlen);
-            if (!rc) rc = own_names(res, t);
-            if (rc) { run_result_free(res); res->nops = 0; snprintf(err, errlen, "out of memory"); }
+        attempt_rows ar = { { NULL, NULL }, NULL, period_op(&pp, pp.warm - 1), period_op(&pp, pp.warm + PERIOD_WINDOW) };
+        row_spill *sp = row_spill_create();
+        ar.win = sp ? malloc((ar.hi - ar.lo) * sizeof *ar.win) : NULL;
+        if (sp) ar.spill = row_spill_sink(sp);
+        run_sink as = { attempt_row, &ar };
+        /* no temporary file (or no memory for the window): the prefix's rows are kept */
+        int keep = !ar.win;
+        if (run_sim(cfg, &head, pg, pre, &pp, keep ? NULL : &as, keep, NULL, res, &ps, &busy_ps, rs, err, errlen)) {
+            free(ar.win);
+            row_spill_destroy(sp);
+            break;
+        }
+        int steady = period_steady(cfg, &pp, keep ? res->ops + ar.lo : ar.win, ar.lo, res, &ps, &T, &Th, &busy_per);
+        free(ar.win);
+        int rc = 0;
+        if (steady && !keep) { /* its rows back from the file, to be extrapolated */
+            op_result *ops = malloc((res->nops ? res->nops : 1) * sizeof *ops);
+            res->spill = sp;
+            rc = ops ? run_rows_each(res, copy_row, ops) : -1;
+            res->spill = NULL;
+            res->ops = ops;
+        }
+        row_spill_destroy(sp);
+        if (rc) {
+            snprintf(err, errlen, "cannot keep the run's rows (out of memory, or no room for them)");
+            run_result_free(res);
+            res->nops = 0;
+            *ps_out = ps;
+            return -1;
+        }
+        if (steady) {
+            period_rows g;
+            rc = period_expand(cfg, t, &pp, T, Th, res, &ps, &g);
+            if (!rc) rc = emit_period(&em, &out, &g, res);
+            if (rc == -1) snprintf(err, errlen, "out of memory");
+            if (rc == -2) {
+                snprintf(err, errlen, "cannot keep the run's rows (out of memory, or no room for them)");
+                rc = -1;
+            }
+            if (!rc) rc = run_stats(cfg, &ps, busy_ps + (uint64_t)k * busy_per, rs, &pp, k, &em, res, err, errlen);
+            if (rc) { overlap_acc_free(&em.ov); run_result_free(res); res->nops = 0; }
             *ps_out = ps;
             return rc;
         }
         run_result_free(res);
     }
-    int rc = run_sim(cfg, t, pg, pre, NULL, res, &ps, &busy_ps, rs, err, errlen);
-    if (!rc && (rc = run_stats(cfg, t, &ps, busy_ps, rs, &pp, 0, res, err, errlen) || own_names(res, t))) {
+    int rc = run_sim(cfg, t, pg, pre, NULL, &out, !user, &em.ov, res, &ps, &busy_ps, rs, err, errlen);
+    if (!rc && (rc = run_stats(cfg, &ps, busy_ps, rs, &pp, 0, &em, res, err, errlen) || (!user && own_names(res, t)))) {
         snprintf(err, errlen, "out of memory");
         run_result_free(res);
         res->nops = 0;
         rc = -1;
     }
+    overlap_acc_free(&em.ov);
     *ps_out = ps;
     return rc;
 }
@@ -1097,17 +1394,36 @@ static int run_all(const gpu_config *cfg, const trace *t, const run_progress *pg
 int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progress *pg, run_result *res, char *err,
                         size_t errlen)
 {
+    return runner_run_sink(cfg, t, pg, NULL, res, err, errlen);
+}
+
+int runner_run_sink(const gpu_config *cfg, const trace *t, const run_progress *pg, const run_sink *sink, run_result *res,
+                    char *err, size_t errlen)
+{
     power_summary ps;
-    int rc = run_all(cfg, t, pg, NULL, res, &ps, err, errlen);
-    if (rc || cfg->sim.loops_before <= 0) return rc;
+    int twice = cfg->sim.loops_before > 0;
+    /* sim.loops_before: the first run's rows are the result only if no second run follows: kept until then */
+    int rc = run_all(cfg, t, pg, NULL, twice ? NULL : sink, res, &ps, err, errlen);
+    if (rc || !twice) return rc;
     /* sim.loops_before: the slow loop as the earlier runs (this one's mean activity) leave it; a second run
      * from there, unless the slow loop cannot bind in it (then it is the same run) */
     double run_ps = (double)res->total_ps;
     slow_preload pre = { ps.in_act_w, ps.in_fixed_w, (double)cfg->sim.loops_before * run_ps };
-    if (!power_preload_binds(cfg, (int)cfg->gpu.sm_count, pre.act_w, pre.fixed_w, pre.dt_ps, run_ps, ps.in_peak_w))
+    if (!power_preload_binds(cfg, (int)cfg->gpu.sm_count, pre.act_w, pre.fixed_w, pre.dt_ps, run_ps, ps.in_peak_w)) {
+        if (!sink) return 0;
+        for (size_t i = 0; i < res->nops; i++)
+            if (sink->row(sink->ctx, i, &res->ops[i])) {
+                snprintf(err, errlen, "cannot keep the run's rows (out of memory, or no room for them)");
+                run_result_free(res);
+                res->nops = 0;
+                return -1;
+            }
+        free(res->ops); /* the names stay: the rows handed out point into them */
+        res->ops = NULL;
         return 0;
+    }
     run_result_free(res);
-    return run_all(cfg, t, pg, &pre, res, &ps, err, errlen);
+    return run_all(cfg, t, pg, &pre, sink, res, &ps, err, errlen);
 }
 
 void run_result_free(run_result *res)
@@ -1127,7 +1443,11 @@ void run_breakdown(const run_result *res, double parts_us[BD_N])
 {
     double total = (double)res->total_ps / 1e6, sum = 0;
     for (int j = 0; j < BD_N; j++) parts_us[j] = 0;
-    for (size_t i = 0; i < res->nops; i++)
+    if (!res->ops) { /* rows streamed: their sums, taken as they passed (the same order, the same doubles) */
+        memcpy(parts_us, res->bd_parts_us, sizeof res->bd_parts_us);
+        sum = res->bd_sum_us;
+    }
+    for (size_t i = 0; res->ops && i < res->nops; i++)
         for (int j = 0; j < BD_N; j++) { parts_us[j] += res->ops[i].bd_us[j]; sum += res->ops[i].bd_us[j]; }
     if (sum < total) parts_us[BD_LAUNCH] += total - sum;
     else if (sum > 0) for (int j = 0; j < BD_N; j++) parts_us[j] *= total / sum;

@@ -16,10 +16,10 @@
 #include "trace/trace.h"
 
 /* An op's row. Its longer strings are not kept per row: name points into the
- * run's copy of the trace's names (run_result.names), and the mapping is an
- * offset into the run's string pool (run_op_mapping). A row copied from
- * another process (sweep workers) gets its name pointer back from
- * run_result_rebind. 248 bytes. */
+ * run's copy of the trace's names (run_result.names; a row handed to a run_sink:
+ * into the trace's), and the mapping is an offset into the run's string pool
+ * (run_op_mapping). A row copied from another process (sweep workers) gets its
+ * name pointer back from run_result_rebind. 248 bytes. */
 typedef struct op_result {
     const char *name;           /* the trace op's name=, in run_result.names */
     char kind[12];              /* op kind name */
@@ -35,16 +35,20 @@ typedef struct op_result {
     double energy_j;            /* booked to this op, with its share of idle power (power.h) */
     double avg_power_w;         /* energy_j over the op's time */
     double clock_mhz;           /* mean SM clock while it ran */
-    double temp_c;              /* mean die temperature while it ran (arch/thermal.h) */
+    double temp_c;              /* mean die temperature while it ran (arch/thermal.h); a host op that took no time:
+                                 * the run's at its end, NaN in a row handed to a run_sink (run_row_temp) */
     char bound[12];             /* the largest part of bd_us (a breakdown.h label); - (an op that took no time) */
     double bd_us[BD_RAW_N];     /* where its time went, by breakdown.h label (the first BD_N); sums to end - start (us).
                                  * While the run lasts, the runner's raw parts in ps (BD_MEM included): the row is
                                  * the op's only per-op breakdown state, so none is kept beside it */
 } op_result;
 
+struct row_spill;
+
 typedef struct run_result {
-    op_result *ops;
-    size_t nops;
+    op_result *ops;             /* the rows, in trace order; NULL when they went to a run_sink (runner_run_sink) */
+    size_t nops;                /* rows (the trace's ops), kept or not */
+    struct row_spill *spill;    /* where the rows went, to be read back (rows.h); NULL: nowhere (or kept) */
     char *strs;                 /* string pool: the ops' mappings, each once, NUL-terminated; strs[0] = 0 */
     size_t strs_len;            /* bytes used (strs_len of them travel with a sweep point) */
     char *names;                /* the ops' names, NUL-terminated, in row order (a copy of the trace's) */
@@ -60,8 +64,21 @@ typedef struct run_result {
     double clock_mhz;           /* time-weighted mean SM clock */
     double temp_c, peak_temp_c; /* die temperature at the end, and its highest (arch/thermal.h) */
     run_overlap ov;             /* GPU / copy engines / host busy, overlap gained, the ratios (kernels/overlap.h) */
+    double bd_parts_us[BD_N];   /* the rows' breakdowns summed, in trace order (run_breakdown, without the rows) */
+    double bd_sum_us;           /* their parts summed, row by row */
     stats st;
 } run_result;
+
+/* Where a run's rows go when they are not kept (runner_run_sink): row i (0 .. the trace's op count - 1)
+ * is handed over once, as soon as it and every row before it are final, so a sink sees them in trace
+ * order, from the run's start; the runner keeps none it has handed over. A row handed over is the
+ * sink's to copy: its pointer is valid during the call only. Returns 0, or -1 to fail the run (out of
+ * memory, no room): the run then stops with -1. A run that fails later may have handed over rows: the
+ * sink's owner discards them. */
+typedef struct run_sink {
+    int (*row)(void *ctx, size_t i, const op_result *o);
+    void *ctx;
+} run_sink;
 
 /* Progress of a run, for a caller that shows it: called every RUNNER_PROGRESS_EVENTS
  * events with the ops finished so far (host ops included), the trace's op
@@ -72,6 +89,14 @@ typedef struct run_progress {
     void *ctx;
 } run_progress;
 
+/* runner_run_progress, handing the rows to sink rather than keeping them (res->ops NULL, res->nops the
+ * trace's op count, the rows' names in t's pool: t must outlive their use); sink NULL: kept, as
+ * runner_run does. What needs every row is summed as they pass (the overlap figures, run_breakdown's
+ * parts). Kept nonetheless, as today, until the run's end: a periodic trace's simulated prefix when its
+ * periods are extrapolated (its rows are copied), and with sim.loops_before the first run's (the result
+ * when no second run follows). */
+int runner_run_sink(const gpu_config *cfg, const trace *t, const run_progress *pg, const run_sink *sink, run_result *res,
+                    char *err, size_t errlen);
 /* runner_run, reporting progress to pg (may be NULL). */
 int runner_run_progress(const gpu_config *cfg, const trace *t, const run_progress *pg, run_result *res, char *err,
                         size_t errlen);
@@ -85,6 +110,13 @@ void run_result_free(run_result *res);
 static inline const char *run_op_mapping(const run_result *res, const op_result *o)
 {
     return o->mapping_at && o->mapping_at < res->strs_len ? res->strs + o->mapping_at : "";
+}
+
+/* A row's die temperature as reported: a host op that took no time (NaN in the row, run_sink) has the
+ * run's at its end. Inline, as run_op_mapping. */
+static inline double run_row_temp(const run_result *res, const op_result *o)
+{
+    return o->temp_c != o->temp_c ? res->temp_c : o->temp_c;
 }
 
 /* Points each row's name at its string in res->names (row order), after the rows

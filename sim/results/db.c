@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "gpusim_version.h"
+#include "kernels/rows.h"
 #include "results/metrics.h"
 
 struct db {
@@ -426,6 +427,48 @@ static void insert_param(void *ctx, const char *key, const char *val)
     p->rc = sqlite3_step(p->st);
 }
 
+/* One ops row per op, as the rows come (rows.h: kept, or read back in trace order). */
+typedef struct op_insert {
+    sqlite3_stmt *st;
+    const run_record *rec;
+    int64_t id;
+    int rc;                 /* the last step's: SQLITE_DONE while all is well */
+} op_insert;
+
+static int insert_op(void *ctx, size_t i, const op_result *o)
+{
+    op_insert *p = ctx;
+    sqlite3_stmt *st = p->st;
+    const run_result *res = p->rec->res;
+    metrics m;
+    metrics_op(p->rec->cfg, res, o, &m);
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, p->id);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
+    sqlite3_bind_text(st, 3, o->name ? o->name : "?", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, o->kind[0] ? o->kind : "?", -1, SQLITE_TRANSIENT); /* o may be a copy that goes away */
+    if (o->dtype[0]) sqlite3_bind_text(st, 5, o->dtype, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(st, 5);
+    const char *map = run_op_mapping(res, o);
+    if (map[0]) sqlite3_bind_text(st, 6, map, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 6);
+    sqlite3_bind_double(st, 7, (double)o->start_ps / 1e6);
+    sqlite3_bind_double(st, 8, m.time_us);
+    sqlite3_bind_double(st, 9, o->flops);
+    sqlite3_bind_double(st, 10, m.tflops);
+    sqlite3_bind_int64(st, 11, (sqlite3_int64)o->dram_bytes);
+    sqlite3_bind_double(st, 12, m.dram_gbps);
+    sqlite3_bind_double(st, 13, m.l2_hit_rate);
+    sqlite3_bind_int64(st, 14, (sqlite3_int64)o->pcie_bytes);
+    sqlite3_bind_text(st, 15, o->bound[0] ? o->bound : "-", -1, SQLITE_TRANSIENT);
+    if (o->ns_per_load > 0) sqlite3_bind_double(st, 16, o->ns_per_load); else sqlite3_bind_null(st, 16);
+    sqlite3_bind_double(st, 17, o->energy_j);
+    sqlite3_bind_double(st, 18, o->avg_power_w);
+    sqlite3_bind_double(st, 19, o->clock_mhz);
+    sqlite3_bind_double(st, 20, o->temp_c);
+    for (int j = 0; j < BD_N; j++) sqlite3_bind_double(st, 21 + j, o->bd_us[j]);
+    p->rc = sqlite3_step(st);
+    return p->rc != SQLITE_DONE;
+}
+
 int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_t errlen)
 {
     const run_result *res = rec->res;
@@ -505,35 +548,13 @@ int db_store_run(db *d, const run_record *rec, int64_t *run_id, char *err, size_
         " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?%s)", cols, qs);
     rc = sqlite3_prepare_v2(d->h, ops_sql, -1, &st, NULL);
     if (rc != SQLITE_OK) goto fail;
-    for (size_t i = 0; i < res->nops; i++) {
-        const op_result *o = &res->ops[i];
-        metrics m;
-        metrics_op(rec->cfg, res, o, &m);
-        sqlite3_reset(st);
-        sqlite3_bind_int64(st, 1, id);
-        sqlite3_bind_int64(st, 2, (sqlite3_int64)i);
-        sqlite3_bind_text(st, 3, o->name ? o->name : "?", -1, SQLITE_STATIC);
-        sqlite3_bind_text(st, 4, o->kind[0] ? o->kind : "?", -1, SQLITE_STATIC);
-        if (o->dtype[0]) sqlite3_bind_text(st, 5, o->dtype, -1, SQLITE_TRANSIENT); else sqlite3_bind_null(st, 5);
-        const char *map = run_op_mapping(res, o);
-        if (map[0]) sqlite3_bind_text(st, 6, map, -1, SQLITE_STATIC); else sqlite3_bind_null(st, 6);
-        sqlite3_bind_double(st, 7, (double)o->start_ps / 1e6);
-        sqlite3_bind_double(st, 8, m.time_us);
-        sqlite3_bind_double(st, 9, o->flops);
-        sqlite3_bind_double(st, 10, m.tflops);
-        sqlite3_bind_int64(st, 11, (sqlite3_int64)o->dram_bytes);
-        sqlite3_bind_double(st, 12, m.dram_gbps);
-        sqlite3_bind_double(st, 13, m.l2_hit_rate);
-        sqlite3_bind_int64(st, 14, (sqlite3_int64)o->pcie_bytes);
-        sqlite3_bind_text(st, 15, o->bound[0] ? o->bound : "-", -1, SQLITE_TRANSIENT);
-        if (o->ns_per_load > 0) sqlite3_bind_double(st, 16, o->ns_per_load); else sqlite3_bind_null(st, 16);
-        sqlite3_bind_double(st, 17, o->energy_j);
-        sqlite3_bind_double(st, 18, o->avg_power_w);
-        sqlite3_bind_double(st, 19, o->clock_mhz);
-        sqlite3_bind_double(st, 20, o->temp_c);
-        for (int j = 0; j < BD_N; j++) sqlite3_bind_double(st, 21 + j, o->bd_us[j]);
-        rc = sqlite3_step(st);
-        if (rc != SQLITE_DONE) goto fail;
+    op_insert oi = { st, rec, id, SQLITE_DONE };
+    if (run_rows_each(res, insert_op, &oi)) {
+        if (oi.rc != SQLITE_DONE) { rc = oi.rc; goto fail; }
+        snprintf(err, errlen, "cannot read the run's rows back (the temporary file failed)");
+        sqlite3_finalize(st);
+        sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+        return -1;
     }
     sqlite3_finalize(st);
     st = NULL;

@@ -21,7 +21,7 @@ clang $flags tests/fuzz/fuzz_import.c sim/import/torch_import.c sim/import/eltwi
 clang $flags tests/fuzz/fuzz_vary.c sim/cli/vary.c sim/config/config.c sim/config/params.c \
     sim/arch/prefetch*.c sim/arch/l2_repl*.c $reg -liniparser -lm -o "$out/fuzz_vary"
 # the database open path on corrupted and foreign files (its ops columns are the breakdown labels)
-clang $flags tests/fuzz/fuzz_db.c sim/results/db.c sim/results/metrics.c sim/kernels/breakdown.c sim/config/config.c sim/config/params.c \
+clang $flags tests/fuzz/fuzz_db.c sim/results/db.c sim/results/metrics.c sim/kernels/rows.c sim/kernels/breakdown.c sim/config/config.c sim/config/params.c \
     sim/arch/prefetch*.c sim/arch/l2_repl*.c $reg -liniparser -lsqlite3 -lm -o "$out/fuzz_db"
 status=0
 pids=""
