@@ -6,8 +6,10 @@
  * required keys and cross-key checks all come from that row, and every key
  * (name=, stream= and repeat= included) may be given once. Each op's params
  * struct is carved from one arena per trace (8-byte aligned, in trace order),
- * and every op's name from one pool (NUL-terminated, in trace order), so an op
- * costs its 32-byte header, its kind's params and its name's bytes.
+ * interned (ops of one kind with byte-identical params share one copy), and
+ * every op's name from one pool (NUL-terminated, in trace order), so an op
+ * costs its 32-byte header and its name's bytes, plus its kind's params when
+ * no earlier op had the same.
  */
 #include "trace.h"
 #include "engine/errors.h"
@@ -254,6 +256,62 @@ static int parse_line(parser *P, char *s, trace_op *op, void *params, const op_t
     return 0;
 }
 
+/* The interned params: ops of one kind whose params structs are byte-identical share one copy
+ * in the arena (parse_line zeroes each struct before writing it, so padding compares equal).
+ * Open addressing, at most half full; a slot is kind << 32 | (arena offset / PARAMS_ALIGN + 1),
+ * 0 when empty. The table stops growing at PARAMS_SET_MAX slots (8 MiB): past that, params not
+ * yet seen get their own copy, as before interning. */
+#define PARAMS_SET_MAX ((size_t)1 << 20)
+typedef struct params_set {
+    uint64_t *slot;
+    size_t cap, n; /* cap: 0 or a power of 2 */
+} params_set;
+
+static uint64_t params_hash(size_t kind, const unsigned char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)kind; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ULL;
+    return h ^ (h >> 32);
+}
+
+static int params_grow(params_set *S, const char *arena)
+{
+    size_t c = S->cap ? 2 * S->cap : 256;
+    uint64_t *ns = calloc(c, sizeof *ns);
+    if (!ns) return GPUSIM_EFAIL;
+    for (size_t i = 0; i < S->cap; i++) {
+        uint64_t v = S->slot[i];
+        if (!v) continue;
+        size_t kind = (size_t)(v >> 32), off = (size_t)((v & UINT32_MAX) - 1) * PARAMS_ALIGN;
+        size_t j = params_hash(kind, (const unsigned char *)arena + off, op_type_at(kind)->params_size) & (c - 1);
+        while (ns[j]) j = (j + 1) & (c - 1);
+        ns[j] = v;
+    }
+    free(S->slot);
+    S->slot = ns;
+    S->cap = c;
+    return 0;
+}
+
+/* The arena offset of the params of kind `kind` just written at arena + at: an earlier copy's, or
+ * `at` when they are new (then the caller keeps them there). (size_t)-1 when out of memory. */
+static size_t params_intern(params_set *S, const char *arena, size_t at, size_t kind)
+{
+    size_t sz = op_type_at(kind)->params_size;
+    if (2 * (S->n + 1) > S->cap && S->cap < PARAMS_SET_MAX && params_grow(S, arena)) return (size_t)-1;
+    uint64_t h = params_hash(kind, (const unsigned char *)arena + at, sz);
+    size_t j = h & (S->cap - 1);
+    for (; S->slot[j]; j = (j + 1) & (S->cap - 1)) {
+        uint64_t v = S->slot[j];
+        size_t off = (size_t)((v & UINT32_MAX) - 1) * PARAMS_ALIGN;
+        if ((size_t)(v >> 32) == kind && !memcmp(arena + off, arena + at, sz)) return off;
+    }
+    if (2 * (S->n + 1) > S->cap || at / PARAMS_ALIGN + 1 > UINT32_MAX) return at; /* full: not interned */
+    S->slot[j] = (uint64_t)kind << 32 | (uint64_t)(at / PARAMS_ALIGN + 1);
+    S->n++;
+    return at;
+}
+
 /* Makes room for `need` more bytes at the end of a growing buffer (the params arena, the names). */
 static int arena_reserve(char **arena, size_t *cap, size_t used, size_t need)
 {
@@ -270,6 +328,7 @@ static int arena_reserve(char **arena, size_t *cap, size_t used, size_t need)
 int trace_parse(trace **out, const char *name, const char *text, size_t len, char *err, size_t errlen)
 {
     parser P = { name, 0, err, errlen, "" };
+    params_set S = { NULL, 0, 0 };
     trace *t = calloc(1, sizeof *t);
     if (!t) { snprintf(err, errlen, "%s: out of memory", name); return GPUSIM_EFAIL; }
     snprintf(t->path, sizeof t->path, "%s", name);
@@ -313,11 +372,18 @@ int trace_parse(trace **out, const char *name, const char *text, size_t len, cha
         if (arena_reserve(&names, &ncap, nused, nl)) { rc = GPUSIM_EFAIL; snprintf(err, errlen, "%s: out of memory", name); break; }
         memcpy(names + nused, P.opname, nl);
         nused += nl;
+        size_t slot = params_slot(ty), at = aused;
+        if (slot) {
+            at = params_intern(&S, arena, aused, op.kind);
+            if (at == (size_t)-1) { rc = GPUSIM_EFAIL; snprintf(err, errlen, "%s: out of memory", name); break; }
+            if (at == aused) aused += slot;
+        }
+        op.params = (void *)(uintptr_t)at; /* its arena offset until the arena stops moving */
         t->ops[t->n++] = op;
-        aused += params_slot(ty);
         if (arena_reserve(&arena, &acap, aused, max_slot)) { rc = GPUSIM_EFAIL; snprintf(err, errlen, "%s: out of memory", name); break; }
     }
     free(line);
+    free(S.slot);
     t->arena = arena;
     t->names = names;
     if (!rc && t->n == 0) rc = perr(&P, "trace has no operations");
@@ -327,14 +393,12 @@ int trace_parse(trace **out, const char *name, const char *text, size_t len, cha
     if (fit) t->ops = fit;
     char *nfit = realloc(t->names, nused);
     if (nfit) t->names = nfit;
+    char *afit = realloc(arena, aused ? aused : PARAMS_ALIGN);
+    if (afit) t->arena = arena = afit;
     t->names_len = nused;
     /* The arena no longer moves: point each op at its params. */
-    size_t off = 0;
-    for (size_t i = 0; i < t->n; i++) {
-        size_t slot = params_slot(op_type_of(&t->ops[i]));
-        t->ops[i].params = slot ? arena + off : NULL;
-        off += slot;
-    }
+    for (size_t i = 0; i < t->n; i++)
+        t->ops[i].params = params_slot(op_type_of(&t->ops[i])) ? arena + (uintptr_t)t->ops[i].params : NULL;
     /* and at its name */
     const char *nm = t->names;
     for (size_t i = 0; i < t->n; i++) {

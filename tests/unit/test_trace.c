@@ -85,6 +85,37 @@ static void test_all_ops(void **state)
     trace_destroy(NULL);
 }
 
+/* Ops of one kind with the same params share one copy; any difference (a key, the kind) gets its own. */
+static void test_params_interned(void **state)
+{
+    (void)state;
+    enum { N = 3000, D = 700 }; /* past the interning table's first sizes */
+    size_t cap = (size_t)N * 64 + 256, used = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (int i = 0; i < N; i++)
+        used += (size_t)snprintf(text + used, cap - used, "eltwise name=e%d elems=%d dtype=fp16 stream=%d\n", i, 1024 + i % D, i % 4);
+    used += (size_t)snprintf(text + used, cap - used, "eltwise elems=1024 dtype=bf16\nmode graph\nmode graph\nmode eager\n");
+    trace *t = NULL;
+    assert_int_equal(trace_parse(&t, "t.trace", text, used, err, sizeof err), 0);
+    free(text);
+    assert_int_equal(t->n, N + 4);
+    for (int i = 0; i < N; i++) {
+        const eltwise_params *p = t->ops[i].params;
+        assert_int_equal(p->elems, 1024 + i % D);
+        assert_int_equal(p->dtype, DT_FP16);
+        assert_int_equal(t->ops[i].stream, i % 4);
+        if (i >= D) assert_ptr_equal(t->ops[i].params, t->ops[i - D].params);
+        if (i % D) assert_ptr_not_equal(t->ops[i].params, t->ops[i - 1].params);
+    }
+    assert_ptr_not_equal(t->ops[N].params, t->ops[0].params); /* dtype differs */
+    assert_int_equal(((const eltwise_params *)t->ops[N].params)->dtype, DT_BF16);
+    assert_ptr_equal(t->ops[N + 1].params, t->ops[N + 2].params);
+    assert_ptr_not_equal(t->ops[N + 2].params, t->ops[N + 3].params);
+    assert_int_equal(((const mode_params *)t->ops[N + 3].params)->mode, LAUNCH_EAGER);
+    trace_destroy(t);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -179,6 +210,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_all_ops),
+        cmocka_unit_test(test_params_interned),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_unusual_valid),
         cmocka_unit_test(test_nul_and_long_lines),
