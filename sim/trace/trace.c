@@ -8,7 +8,7 @@
  * struct is carved from one arena per trace (8-byte aligned, in trace order),
  * interned (ops of one kind with byte-identical params share one copy), and
  * every op's name from one pool (NUL-terminated, in trace order), so an op
- * costs its 32-byte header and its name's bytes, plus its kind's params when
+ * costs its 24-byte header and its name's bytes, plus its kind's params when
  * no earlier op had the same.
  */
 #include "trace.h"
@@ -28,6 +28,8 @@
 #include "ops/optable.h"
 
 
+
+_Static_assert(sizeof(trace_op) == 24, "trace_op: 24 bytes (trace.h)");
 
 #define PARAMS_ALIGN 8
 static size_t params_slot(const op_type *ty) { return (ty->params_size + PARAMS_ALIGN - 1) / PARAMS_ALIGN * PARAMS_ALIGN; }
@@ -369,8 +371,9 @@ int trace_parse(trace **out, const char *name, const char *text, size_t len, cha
             cap *= 2;
         }
         size_t nl = strlen(P.opname) + 1;
-        if (arena_reserve(&names, &ncap, nused, nl)) { rc = GPUSIM_EFAIL; snprintf(err, errlen, "%s: out of memory", name); break; }
+        if (nused > UINT32_MAX || arena_reserve(&names, &ncap, nused, nl)) { rc = GPUSIM_EFAIL; snprintf(err, errlen, "%s: out of memory", name); break; }
         memcpy(names + nused, P.opname, nl);
+        op.name_off = (uint32_t)nused;
         nused += nl;
         size_t slot = params_slot(ty), at = aused;
         if (slot) {
@@ -399,12 +402,6 @@ int trace_parse(trace **out, const char *name, const char *text, size_t len, cha
     /* The arena no longer moves: point each op at its params. */
     for (size_t i = 0; i < t->n; i++)
         t->ops[i].params = params_slot(op_type_of(&t->ops[i])) ? arena + (uintptr_t)t->ops[i].params : NULL;
-    /* and at its name */
-    const char *nm = t->names;
-    for (size_t i = 0; i < t->n; i++) {
-        t->ops[i].name = nm;
-        nm += strlen(nm) + 1;
-    }
     *out = t;
     return 0;
 }

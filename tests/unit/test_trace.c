@@ -80,7 +80,7 @@ static void test_all_ops(void **state)
     assert_int_equal(((const chase_params *)o[6].params)->hops, 100);
     assert_int_equal(((const stream_params *)o[7].params)->sms, 4);
     assert_int_equal(((const mode_params *)o[8].params)->mode, LAUNCH_EAGER);
-    assert_string_equal(t->ops[4].name, "sync@6");
+    assert_string_equal(trace_op_name(t, &t->ops[4]), "sync@6");
     trace_destroy(t);
     trace_destroy(NULL);
 }
