@@ -53,6 +53,12 @@ int trace_load(trace **out, const char *path, char *err, size_t errlen);
  * *out (malloc'd, not terminated), refusing devices, directories and sockets and
  * anything over TRACE_MAX_BYTES. Returns 0, GPUSIM_EINPUT (bad input) or GPUSIM_EFAIL with err. */
 int trace_read(const char *path, char **out, size_t *len, char *err, size_t errlen);
+/* trace_load, but reading and parsing a chunk at a time: the text is never held whole (the peak is
+ * the parsed trace, not it as well). on_bytes (may be NULL) is given every byte read, in order, while
+ * the parse goes well (to hash them, or keep them); non-zero from it is out of memory. The same
+ * errors as trace_read's, which come first, then trace_parse's. */
+int trace_load_stream(trace **out, const char *path, int (*on_bytes)(void *ctx, const char *p, size_t n), void *ctx,
+                      char *err, size_t errlen);
 /* Parses text as if read from `name` (for tests and fuzzing). */
 int trace_parse(trace **out, const char *name, const char *text, size_t len, char *err, size_t errlen);
 void trace_destroy(trace *t);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <unistd.h>
 
 #include "engine/errors.h"
 #include "ops/op_control.h"
@@ -14,6 +15,7 @@
 #include "ops/op_eltwise.h"
 #include "ops/op_gemm.h"
 #include "ops/op_micro.h"
+#include "ops/optable.h"
 #include "trace/trace.h"
 
 static char err[1024];
@@ -116,6 +118,66 @@ static void test_params_interned(void **state)
     trace_destroy(t);
 }
 
+typedef struct got { char *s; size_t n; } got;
+static int take(void *ctx, const char *p, size_t n)
+{
+    got *g = ctx;
+    memcpy(g->s + g->n, p, n);
+    g->n += n;
+    return 0;
+}
+
+/* Read a chunk at a time, a trace parses as it does whole: lines across chunks, the byte-order mark,
+ * the last line without its newline, the same errors at the same lines. */
+static void test_load_stream(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/gpusim_test_trace_XXXXXX";
+    size_t cap = 4u << 20, n = 0;
+    char *text = malloc(cap), *err2 = malloc(sizeof err);
+    got g = { malloc(cap), 0 };
+    assert_true(text && err2 && g.s);
+    for (int bad = 0; bad < 2; bad++) {
+        n = (size_t)snprintf(text, cap, "\xEF\xBB\xBF# bom\n");
+        for (int i = 0; n + 200 < cap - 100; i++)
+            n += (size_t)snprintf(text + n, cap - n, "eltwise name=e%d elems=%d dtype=fp16 stream=%d%s\n", i, 1024 + i % 37, i % 4,
+                                  i % 5 == 0 ? "   # a comment" : i % 7 == 0 ? "\r" : "");
+        n += (size_t)snprintf(text + n, cap - n, bad ? "eltwise elems=0\n" : "sync");
+        snprintf(path, sizeof path, "/tmp/gpusim_test_trace_XXXXXX");
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, text, n), (ssize_t)n);
+        close(fd);
+        trace *a = NULL, *b = NULL;
+        g.n = 0;
+        int ra = trace_parse(&a, path, text, n, err2, sizeof err);
+        int rb = trace_load_stream(&b, path, take, &g, err, sizeof err);
+        unlink(path);
+        assert_int_equal(ra, bad ? GPUSIM_EINPUT : 0);
+        assert_int_equal(rb, ra);
+        if (bad) { assert_string_equal(err, err2); continue; }
+        assert_int_equal(g.n, n);
+        assert_memory_equal(g.s, text, n);
+        assert_int_equal(a->n, b->n);
+        assert_int_equal(a->names_len, b->names_len);
+        assert_memory_equal(a->names, b->names, a->names_len);
+        for (size_t i = 0; i < a->n; i++) {
+            assert_int_equal(a->ops[i].kind, b->ops[i].kind);
+            assert_int_equal(a->ops[i].line, b->ops[i].line);
+            assert_int_equal(a->ops[i].stream, b->ops[i].stream);
+            assert_int_equal(a->ops[i].repeat, b->ops[i].repeat);
+            assert_int_equal(a->ops[i].name_off, b->ops[i].name_off);
+            size_t sz = op_type_of(&a->ops[i])->params_size;
+            if (sz) assert_memory_equal(a->ops[i].params, b->ops[i].params, sz);
+        }
+        trace_destroy(a);
+        trace_destroy(b);
+    }
+    free(text);
+    free(err2);
+    free(g.s);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -211,6 +273,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_all_ops),
         cmocka_unit_test(test_params_interned),
+        cmocka_unit_test(test_load_stream),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_unusual_valid),
         cmocka_unit_test(test_nul_and_long_lines),
