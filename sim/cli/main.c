@@ -149,10 +149,13 @@ int main(int argc, char **argv)
     gpu_config cfg;
     rc = config_load(&cfg, a.config, a.sets, a.nsets, err, sizeof err);
     if (rc) { fprintf(stderr, "gpusim: %s\n", err); return gpusim_exit_status(rc); }
-    /* the trace is read once, parsed a chunk at a time: a pipe cannot be read again, and the stored hash
-     * is of what ran. The text is kept only for the verdict's reruns (not with -q or --json): a byte
-     * per trace byte; without it, the parsed trace is all that is held. */
-    trace_text tx = { DB_HASH_INIT, NULL, 0, 0, !(a.quiet || a.json) };
+    /* the trace is parsed a chunk at a time as it is read, and the stored hash is of what ran. The
+     * verdict's reruns (not with -q or --json) need the text: a pipe's is kept (a pipe cannot be read
+     * again: a byte per trace byte), a regular file is read again for them (and its reruns skipped if
+     * it changed meanwhile), so the run holds only the parsed trace. */
+    struct stat tst;
+    int reread = stat(a.trace, &tst) == 0 && S_ISREG(tst.st_mode);
+    trace_text tx = { DB_HASH_INIT, NULL, 0, 0, !(a.quiet || a.json) && !reread };
     trace *t = NULL;
     rc = trace_load_stream(&t, a.trace, text_take, &tx, err, sizeof err);
     char *text = tx.text;
@@ -234,7 +237,14 @@ int main(int argc, char **argv)
     if (!a.quiet) {
         verdict v;
         verdict_make(&res, &v);
-        if (!a.json) verdict_try(&v, &a, &cfg, text, text_len, res.events); /* a change whose run fails is left out */
+        if (!a.json && reread && !text) { /* the file again, for the reruns: only if it is what ran */
+            char h2[17], e2[1024];
+            if (trace_read(a.trace, &text, &text_len, e2, sizeof e2) == 0) {
+                db_hash_hex(text, text_len, h2);
+                if (strcmp(h2, trace_hash)) { free(text); text = NULL; text_len = 0; }
+            }
+        }
+        if (!a.json && text) verdict_try(&v, &a, &cfg, text, text_len, res.events); /* a change whose run fails is left out */
         int bad;
         if (a.json) bad = print_json(stdout, &cfg, a.config, t, &res, wall, run_id, &v);
         else {
