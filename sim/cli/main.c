@@ -237,7 +237,8 @@ int main(int argc, char **argv)
     if (!a.quiet) {
         verdict v;
         verdict_make(&res, &v);
-        if (!a.json && reread && !text) { /* the file again, for the reruns: only if it is what ran */
+        /* the file again, for the reruns (none past VERDICT_MAX_EVENTS): only if it is what ran */
+        if (!a.json && reread && !text && res.events <= VERDICT_MAX_EVENTS) {
             char h2[17], e2[1024];
             if (trace_read(a.trace, &text, &text_len, e2, sizeof e2) == 0) {
                 db_hash_hex(text, text_len, h2);
