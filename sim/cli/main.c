@@ -97,6 +97,32 @@ static void show_progress(void *ctx, size_t ops_done, size_t nops, uint64_t sim_
     fflush(stderr);
 }
 
+/* What main keeps of the trace's bytes as they are read: their hash, and the text itself when kept. */
+typedef struct trace_text {
+    uint64_t h;
+    char *text;
+    size_t len, cap;
+    int keep;
+} trace_text;
+
+static int text_take(void *ctx, const char *p, size_t n)
+{
+    trace_text *x = ctx;
+    x->h = db_hash_add(x->h, p, n);
+    if (!x->keep) return 0;
+    if (x->len + n > x->cap) {
+        size_t c = x->cap ? x->cap : 4096;
+        while (c < x->len + n) c *= 2;
+        char *b = realloc(x->text, c);
+        if (!b) return -1;
+        x->text = b;
+        x->cap = c;
+    }
+    memcpy(x->text + x->len, p, n);
+    x->len += n;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
 #ifdef __GLIBC__
@@ -123,17 +149,20 @@ int main(int argc, char **argv)
     gpu_config cfg;
     rc = config_load(&cfg, a.config, a.sets, a.nsets, err, sizeof err);
     if (rc) { fprintf(stderr, "gpusim: %s\n", err); return gpusim_exit_status(rc); }
-    /* the trace is read once: a pipe cannot be read again, and the stored hash is of what ran */
-    char *text = NULL;
-    size_t text_len = 0;
-    rc = trace_read(a.trace, &text, &text_len, err, sizeof err);
+    /* the trace is parsed a chunk at a time as it is read, and the stored hash is of what ran. The
+     * verdict's reruns (not with -q or --json) need the text: a pipe's is kept (a pipe cannot be read
+     * again: a byte per trace byte), a regular file is read again for them (and its reruns skipped if
+     * it changed meanwhile), so the run holds only the parsed trace. */
+    struct stat tst;
+    int reread = stat(a.trace, &tst) == 0 && S_ISREG(tst.st_mode);
+    trace_text tx = { DB_HASH_INIT, NULL, 0, 0, !(a.quiet || a.json) && !reread };
     trace *t = NULL;
-    if (!rc) rc = trace_parse(&t, a.trace, text, text_len, err, sizeof err);
+    rc = trace_load_stream(&t, a.trace, text_take, &tx, err, sizeof err);
+    char *text = tx.text;
+    size_t text_len = tx.len;
     char trace_hash[17];
-    if (!rc) db_hash_hex(text, text_len, trace_hash);
+    if (!rc) db_hash_fmt(tx.h, trace_hash);
     if (rc) { free(text); fprintf(stderr, "gpusim: %s\n", err); return gpusim_exit_status(rc); }
-    /* the text is kept only for the verdict's reruns (not with -q or --json): a byte per trace byte */
-    if (a.quiet || a.json) { free(text); text = NULL; text_len = 0; }
     out_file tl;
     if ((rc = out_open(&tl, a.timeline, err, sizeof err))) {
         fprintf(stderr, "gpusim: %s\n", err);
@@ -208,7 +237,15 @@ int main(int argc, char **argv)
     if (!a.quiet) {
         verdict v;
         verdict_make(&res, &v);
-        if (!a.json) verdict_try(&v, &a, &cfg, text, text_len, res.events); /* a change whose run fails is left out */
+        /* the file again, for the reruns (none past VERDICT_MAX_EVENTS): only if it is what ran */
+        if (!a.json && reread && !text && res.events <= VERDICT_MAX_EVENTS) {
+            char h2[17], e2[1024];
+            if (trace_read(a.trace, &text, &text_len, e2, sizeof e2) == 0) {
+                db_hash_hex(text, text_len, h2);
+                if (strcmp(h2, trace_hash)) { free(text); text = NULL; text_len = 0; }
+            }
+        }
+        if (!a.json && text) verdict_try(&v, &a, &cfg, text, text_len, res.events); /* a change whose run fails is left out */
         int bad;
         if (a.json) bad = print_json(stdout, &cfg, a.config, t, &res, wall, run_id, &v);
         else {

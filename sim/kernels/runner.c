@@ -534,7 +534,7 @@ static void op_finish(runner *r, size_t i, uint64_t t)
     r->waves_extrapolated += ex->waves_extrapolated;
     if (ex->rep) steady_add_counters(&c1, &ex->rep->extra, 1);
     op_result *o = &live_slot(r, i)->row;
-    o->name = op->name;
+    o->name = trace_op_name(r->t, op);
     snprintf(o->kind, sizeof o->kind, "%s", op_type_of(op)->name);
     int dt = op_dtype(op);
     o->dt = dt;
@@ -689,7 +689,7 @@ static int host_op(runner *r, size_t i)
     o->end_ps = now;
     if (busy) o->bd_us[BD_HOST] = (double)(now - before);
     snprintf(o->kind, sizeof o->kind, "%s", ty->name);
-    o->name = op->name;
+    o->name = trace_op_name(r->t, op);
     finish_row(r, i, o);
     if (row_put(r, i, o, UINT64_MAX)) return 1;
     if (flags & OPF_WAIT_ALL) {
@@ -811,7 +811,7 @@ static void horizon_error(const trace *t, size_t i, char *err, size_t errlen)
     const trace_op *op = &t->ops[i < t->n ? i : t->n - 1];
     snprintf(err, errlen, "%s:%d: %s: the simulated time passes the model's horizon of 2^63 ps (about 106 days): "
              "a rate in the config is too small for this work (e.g. tensor.*_flops_per_clk, memory.channel_gbps) "
-             "or repeat= too large; no result", t->path, op->line, op->name);
+             "or repeat= too large; no result", t->path, op->line, trace_op_name(t, op));
 }
 
 /* sim.loops_before: the slow power loop's state at the start of a run (power_preload). */
@@ -831,7 +831,7 @@ static int run_sim(const gpu_config *cfg, const trace *t, const run_progress *pg
         const trace_op *op = &t->ops[i];
         if ((double)op_footprint(op) > cap) {
             snprintf(err, errlen, "%s:%d: %s: needs %.3g GiB of device memory, more than gpu.memory_gib = %g",
-                     t->path, op->line, op->name, (double)op_footprint(op) / 1073741824.0, cfg->gpu.memory_gib);
+                     t->path, op->line, trace_op_name(t, op), (double)op_footprint(op) / 1073741824.0, cfg->gpu.memory_gib);
             return -2;
         }
         char msg[400];
@@ -1099,7 +1099,7 @@ static void period_row(const period_rows *g, size_t i, op_result *o)
     size_t P = g->pp->P, kP = g->k * P;
     if (i < g->tail0) {
         *o = g->pre[i];
-        o->name = g->t->ops[i].name;
+        o->name = trace_op_name(g->t, &g->t->ops[i]);
         return;
     }
     uint64_t d;
@@ -1118,7 +1118,7 @@ static void period_row(const period_rows *g, size_t i, op_result *o)
     /* the die temperature (reported only: it feeds nothing back, thermal.h) keeps rising toward the steady
      * value of the window's board power over the added time: a row moved by d relaxes by exp(-d / tau) */
     o->temp_c = g->t_ss + (o->temp_c - g->t_ss) * exp(-(double)d / g->tau_ps);
-    o->name = g->t->ops[i].name;
+    o->name = trace_op_name(g->t, &g->t->ops[i]);
 }
 
 /* The run's figures for the whole trace from its simulated prefix (res, L = res->nops rows in res->ops,

@@ -389,13 +389,16 @@ void db_forget(db *d)
     (void)d; /* the child never uses or closes it; its memory goes with the process */
 }
 
-void db_hash_hex(const void *data, size_t len, char out[17])
+uint64_t db_hash_add(uint64_t h, const void *data, size_t len)
 {
-    uint64_t h = 0xcbf29ce484222325ULL;
     const unsigned char *p = data;
     for (size_t i = 0; i < len; i++) { h ^= p[i]; h *= 0x100000001b3ULL; }
-    snprintf(out, 17, "%016llx", (unsigned long long)h);
+    return h;
 }
+
+void db_hash_fmt(uint64_t h, char out[17]) { snprintf(out, 17, "%016llx", (unsigned long long)h); }
+
+void db_hash_hex(const void *data, size_t len, char out[17]) { db_hash_fmt(db_hash_add(DB_HASH_INIT, data, len), out); }
 
 typedef struct hash_ctx { uint64_t h; } hash_ctx;
 

@@ -56,6 +56,10 @@ int db_sweep_has_point(db *d, int64_t sweep_id, const char *point_key);
 void db_forget(db *d);
 /* FNV-1a 64 as 16 hex digits. */
 void db_hash_hex(const void *data, size_t len, char out[17]);
+/* The same a piece at a time: h = DB_HASH_INIT, h = db_hash_add(h, ...) over the bytes in order, db_hash_fmt(h, out). */
+#define DB_HASH_INIT 0xcbf29ce484222325ULL
+uint64_t db_hash_add(uint64_t h, const void *data, size_t len);
+void db_hash_fmt(uint64_t h, char out[17]);
 void db_hash_config(const gpu_config *cfg, char out[17]);
 
 #endif

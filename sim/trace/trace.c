@@ -6,8 +6,10 @@
  * required keys and cross-key checks all come from that row, and every key
  * (name=, stream= and repeat= included) may be given once. Each op's params
  * struct is carved from one arena per trace (8-byte aligned, in trace order),
- * and every op's name from one pool (NUL-terminated, in trace order), so an op
- * costs its 32-byte header, its kind's params and its name's bytes.
+ * interned (ops of one kind with byte-identical params share one copy), and
+ * every op's name from one pool (NUL-terminated, in trace order), so an op
+ * costs its 24-byte header and its name's bytes, plus its kind's params when
+ * no earlier op had the same.
  */
 #include "trace.h"
 #include "engine/errors.h"
@@ -26,6 +28,8 @@
 #include "ops/optable.h"
 
 
+
+_Static_assert(sizeof(trace_op) == 24, "trace_op: 24 bytes (trace.h)");
 
 #define PARAMS_ALIGN 8
 static size_t params_slot(const op_type *ty) { return (ty->params_size + PARAMS_ALIGN - 1) / PARAMS_ALIGN * PARAMS_ALIGN; }
@@ -254,6 +258,62 @@ static int parse_line(parser *P, char *s, trace_op *op, void *params, const op_t
     return 0;
 }
 
+/* The interned params: ops of one kind whose params structs are byte-identical share one copy
+ * in the arena (parse_line zeroes each struct before writing it, so padding compares equal).
+ * Open addressing, at most half full; a slot is kind << 32 | (arena offset / PARAMS_ALIGN + 1),
+ * 0 when empty. The table stops growing at PARAMS_SET_MAX slots (8 MiB): past that, params not
+ * yet seen get their own copy, as before interning. */
+#define PARAMS_SET_MAX ((size_t)1 << 20)
+typedef struct params_set {
+    uint64_t *slot;
+    size_t cap, n; /* cap: 0 or a power of 2 */
+} params_set;
+
+static uint64_t params_hash(size_t kind, const unsigned char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL ^ (uint64_t)kind; /* FNV-1a */
+    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ULL;
+    return h ^ (h >> 32);
+}
+
+static int params_grow(params_set *S, const char *arena)
+{
+    size_t c = S->cap ? 2 * S->cap : 256;
+    uint64_t *ns = calloc(c, sizeof *ns);
+    if (!ns) return GPUSIM_EFAIL;
+    for (size_t i = 0; i < S->cap; i++) {
+        uint64_t v = S->slot[i];
+        if (!v) continue;
+        size_t kind = (size_t)(v >> 32), off = (size_t)((v & UINT32_MAX) - 1) * PARAMS_ALIGN;
+        size_t j = params_hash(kind, (const unsigned char *)arena + off, op_type_at(kind)->params_size) & (c - 1);
+        while (ns[j]) j = (j + 1) & (c - 1);
+        ns[j] = v;
+    }
+    free(S->slot);
+    S->slot = ns;
+    S->cap = c;
+    return 0;
+}
+
+/* The arena offset of the params of kind `kind` just written at arena + at: an earlier copy's, or
+ * `at` when they are new (then the caller keeps them there). (size_t)-1 when out of memory. */
+static size_t params_intern(params_set *S, const char *arena, size_t at, size_t kind)
+{
+    size_t sz = op_type_at(kind)->params_size;
+    if (2 * (S->n + 1) > S->cap && S->cap < PARAMS_SET_MAX && params_grow(S, arena)) return (size_t)-1;
+    uint64_t h = params_hash(kind, (const unsigned char *)arena + at, sz);
+    size_t j = h & (S->cap - 1);
+    for (; S->slot[j]; j = (j + 1) & (S->cap - 1)) {
+        uint64_t v = S->slot[j];
+        size_t off = (size_t)((v & UINT32_MAX) - 1) * PARAMS_ALIGN;
+        if ((size_t)(v >> 32) == kind && !memcmp(arena + off, arena + at, sz)) return off;
+    }
+    if (2 * (S->n + 1) > S->cap || at / PARAMS_ALIGN + 1 > UINT32_MAX) return at; /* full: not interned */
+    S->slot[j] = (uint64_t)kind << 32 | (uint64_t)(at / PARAMS_ALIGN + 1);
+    S->n++;
+    return at;
+}
+
 /* Makes room for `need` more bytes at the end of a growing buffer (the params arena, the names). */
 static int arena_reserve(char **arena, size_t *cap, size_t used, size_t need)
 {
@@ -267,96 +327,140 @@ static int arena_reserve(char **arena, size_t *cap, size_t used, size_t need)
     return 0;
 }
 
-int trace_parse(trace **out, const char *name, const char *text, size_t len, char *err, size_t errlen)
+/* A trace being built, line by line. */
+typedef struct builder {
+    parser P;
+    params_set S;
+    trace *t;
+    size_t cap;                /* ops' room */
+    char *arena, *names;
+    size_t acap, aused;        /* the params arena: room, used */
+    size_t ncap, nused;        /* names: each op's, NUL-terminated, in trace order */
+    size_t max_slot;
+} builder;
+
+static int build_oom(builder *B)
 {
-    parser P = { name, 0, err, errlen, "" };
-    trace *t = calloc(1, sizeof *t);
-    if (!t) { snprintf(err, errlen, "%s: out of memory", name); return GPUSIM_EFAIL; }
-    snprintf(t->path, sizeof t->path, "%s", name);
-    size_t max_slot = 0;
+    snprintf(B->P.err, B->P.errlen, "%s: out of memory", B->P.file);
+    return GPUSIM_EFAIL;
+}
+
+static int build_init(builder *B, const char *name, char *err, size_t errlen)
+{
+    memset(B, 0, sizeof *B);
+    B->P = (parser){ name, 0, err, errlen, "" };
+    B->t = calloc(1, sizeof *B->t);
+    if (!B->t) return build_oom(B);
+    snprintf(B->t->path, sizeof B->t->path, "%s", name);
     for (size_t i = 0; i < op_type_count(); i++)
-        if (params_slot(op_type_at(i)) > max_slot) max_slot = params_slot(op_type_at(i));
-    size_t cap = 16, acap = 0, aused = 0;
-    char *arena = NULL, *names = NULL;
-    size_t ncap = 0, nused = 0; /* names: each op's, NUL-terminated, in trace order */
-    t->ops = malloc(cap * sizeof *t->ops);
-    char *line = malloc(len + 1);
-    if (!t->ops || !line || arena_reserve(&arena, &acap, 0, max_slot ? max_slot : PARAMS_ALIGN)) {
-        free(line); free(arena); trace_destroy(t);
-        snprintf(err, errlen, "%s: out of memory", name);
-        return GPUSIM_EFAIL;
+        if (params_slot(op_type_at(i)) > B->max_slot) B->max_slot = params_slot(op_type_at(i));
+    B->cap = 16;
+    B->t->ops = malloc(B->cap * sizeof *B->t->ops);
+    if (!B->t->ops || arena_reserve(&B->arena, &B->acap, 0, B->max_slot ? B->max_slot : PARAMS_ALIGN)) return build_oom(B);
+    return 0;
+}
+
+/* The next line of the text, its n bytes at s (s[n] writable; s is changed). */
+static int build_line(builder *B, char *s, size_t n)
+{
+    parser *P = &B->P;
+    trace *t = B->t;
+    P->line++;
+    if (memchr(s, 0, n)) return perr(P, "NUL byte in line");
+    s[n] = 0;
+    trace_op op;
+    const op_type *ty = NULL;
+    int is_op;
+    int rc = parse_line(P, s, &op, B->arena + B->aused, &ty, &is_op);
+    if (rc || !is_op) return rc;
+    if (t->n == B->cap) {
+        trace_op *o = realloc(t->ops, 2 * B->cap * sizeof *o);
+        if (!o) return build_oom(B);
+        t->ops = o;
+        B->cap *= 2;
     }
-    size_t pos = 0;
-    if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB && (unsigned char)text[2] == 0xBF) pos = 3;
-    int rc = 0;
-    while (pos < len) {
-        size_t e = pos;
-        while (e < len && text[e] != '\n') e++;
-        P.line++;
-        if (memchr(text + pos, 0, e - pos)) { rc = perr(&P, "NUL byte in line"); break; }
-        memcpy(line, text + pos, e - pos);
-        line[e - pos] = 0;
-        pos = e + 1;
-        trace_op op;
-        const op_type *ty = NULL;
-        int is_op;
-        rc = parse_line(&P, line, &op, arena + aused, &ty, &is_op);
-        if (rc) break;
-        if (!is_op) continue;
-        if (t->n == cap) {
-            trace_op *o = realloc(t->ops, 2 * cap * sizeof *o);
-            if (!o) { rc = GPUSIM_EFAIL; snprintf(err, errlen, "%s: out of memory", name); break; }
-            t->ops = o;
-            cap *= 2;
-        }
-        size_t nl = strlen(P.opname) + 1;
-        if (arena_reserve(&names, &ncap, nused, nl)) { rc = GPUSIM_EFAIL; snprintf(err, errlen, "%s: out of memory", name); break; }
-        memcpy(names + nused, P.opname, nl);
-        nused += nl;
-        t->ops[t->n++] = op;
-        aused += params_slot(ty);
-        if (arena_reserve(&arena, &acap, aused, max_slot)) { rc = GPUSIM_EFAIL; snprintf(err, errlen, "%s: out of memory", name); break; }
+    size_t nl = strlen(P->opname) + 1;
+    if (B->nused > UINT32_MAX || arena_reserve(&B->names, &B->ncap, B->nused, nl)) return build_oom(B);
+    memcpy(B->names + B->nused, P->opname, nl);
+    op.name_off = (uint32_t)B->nused;
+    B->nused += nl;
+    size_t slot = params_slot(ty), at = B->aused;
+    if (slot) {
+        at = params_intern(&B->S, B->arena, B->aused, op.kind);
+        if (at == (size_t)-1) return build_oom(B);
+        if (at == B->aused) B->aused += slot;
     }
-    free(line);
+    op.params = (void *)(uintptr_t)at; /* its arena offset until the arena stops moving */
+    t->ops[t->n++] = op;
+    if (arena_reserve(&B->arena, &B->acap, B->aused, B->max_slot)) return build_oom(B);
+    return 0;
+}
+
+/* Ends the build: *out gets the trace when rc is 0 and it has ops; else it is freed and the error returned. */
+static int build_finish(builder *B, int rc, trace **out)
+{
+    trace *t = B->t;
+    free(B->S.slot);
+    if (!t) { free(B->arena); free(B->names); return rc; }
+    char *arena = B->arena;
     t->arena = arena;
-    t->names = names;
-    if (!rc && t->n == 0) rc = perr(&P, "trace has no operations");
+    t->names = B->names;
+    if (!rc && t->n == 0) rc = perr(&B->P, "trace has no operations");
     if (rc) { trace_destroy(t); return rc; }
     /* Give back what the doubling left unused (up to half the ops array). */
     trace_op *fit = realloc(t->ops, t->n * sizeof *t->ops);
     if (fit) t->ops = fit;
-    char *nfit = realloc(t->names, nused);
+    char *nfit = realloc(t->names, B->nused);
     if (nfit) t->names = nfit;
-    t->names_len = nused;
+    t->names_len = B->nused;
+    char *afit = realloc(arena, B->aused ? B->aused : PARAMS_ALIGN);
+    if (afit) t->arena = arena = afit;
     /* The arena no longer moves: point each op at its params. */
-    size_t off = 0;
-    for (size_t i = 0; i < t->n; i++) {
-        size_t slot = params_slot(op_type_of(&t->ops[i]));
-        t->ops[i].params = slot ? arena + off : NULL;
-        off += slot;
-    }
-    /* and at its name */
-    const char *nm = t->names;
-    for (size_t i = 0; i < t->n; i++) {
-        t->ops[i].name = nm;
-        nm += strlen(nm) + 1;
-    }
+    for (size_t i = 0; i < t->n; i++)
+        t->ops[i].params = params_slot(op_type_of(&t->ops[i])) ? arena + (uintptr_t)t->ops[i].params : NULL;
     *out = t;
     return 0;
 }
 
-int trace_read(const char *path, char **out, size_t *len, char *err, size_t errlen)
+int trace_parse(trace **out, const char *name, const char *text, size_t len, char *err, size_t errlen)
+{
+    builder B;
+    int rc = build_init(&B, name, err, errlen);
+    char *line = rc ? NULL : malloc(len + 1);
+    if (!rc && !line) rc = build_oom(&B);
+    size_t pos = 0;
+    if (len >= 3 && (unsigned char)text[0] == 0xEF && (unsigned char)text[1] == 0xBB && (unsigned char)text[2] == 0xBF) pos = 3;
+    while (!rc && pos < len) {
+        size_t e = pos;
+        while (e < len && text[e] != '\n') e++;
+        memcpy(line, text + pos, e - pos);
+        rc = build_line(&B, line, e - pos);
+        pos = e + 1;
+    }
+    free(line);
+    return build_finish(&B, rc, out);
+}
+
+/* Opens a trace (a regular file or a pipe) for reading: its descriptor, or -1 with err (GPUSIM_EINPUT). */
+static int trace_open(const char *path, char *err, size_t errlen)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) { snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)); return GPUSIM_EINPUT; }
+    if (fd < 0) { snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno)); return -1; }
     struct stat st;
     if (fstat(fd, &st) != 0 || (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode))) {
         close(fd);
         snprintf(err, errlen, "%s: not a regular file (a trace must be a file or a pipe: not a device, socket or directory)", path);
-        return GPUSIM_EINPUT;
+        return -1;
     }
     int fl = fcntl(fd, F_GETFL);
     if (fl >= 0) fcntl(fd, F_SETFL, fl & ~O_NONBLOCK); /* a pipe's writer may not have written yet */
+    return fd;
+}
+
+int trace_read(const char *path, char **out, size_t *len, char *err, size_t errlen)
+{
+    int fd = trace_open(path, err, errlen);
+    if (fd < 0) return GPUSIM_EINPUT;
     size_t cap = 4096, n = 0;
     char *buf = malloc(cap);
     if (!buf) { close(fd); snprintf(err, errlen, "%s: out of memory", path); return GPUSIM_EFAIL; }
@@ -400,6 +504,93 @@ int trace_load(trace **out, const char *path, char *err, size_t errlen)
     rc = trace_parse(out, path, buf, n, err, errlen);
     free(buf);
     return rc;
+}
+
+/* The line being assembled from the chunks read. */
+typedef struct line_buf {
+    char *s;
+    size_t n, cap;
+} line_buf;
+
+static int line_add(line_buf *L, const char *p, size_t n)
+{
+    if (L->n + n + 1 > L->cap) {
+        size_t c = L->cap ? L->cap : 256;
+        while (c < L->n + n + 1) c *= 2;
+        char *s = realloc(L->s, c);
+        if (!s) return GPUSIM_EFAIL;
+        L->s = s;
+        L->cap = c;
+    }
+    memcpy(L->s + L->n, p, n);
+    L->n += n;
+    return 0;
+}
+
+/* The line in L, done (ended by a newline, or the text's last): parsed as trace_parse would, the
+ * text's byte-order mark taken off the first. */
+static int line_done(builder *B, line_buf *L)
+{
+    size_t off = 0;
+    if (B->P.line == 0 && L->n >= 3 && (unsigned char)L->s[0] == 0xEF && (unsigned char)L->s[1] == 0xBB &&
+        (unsigned char)L->s[2] == 0xBF)
+        off = 3;
+    int rc = build_line(B, L->s + off, L->n - off);
+    L->n = 0;
+    return rc;
+}
+
+#define TRACE_CHUNK (256 << 10) /* bytes read at a time by trace_load_stream */
+
+int trace_load_stream(trace **out, const char *path, int (*on_bytes)(void *ctx, const char *p, size_t n), void *ctx,
+                      char *err, size_t errlen)
+{
+    int fd = trace_open(path, err, errlen);
+    if (fd < 0) return GPUSIM_EINPUT;
+    builder B;
+    line_buf L = { NULL, 0, 0 };
+    int prc = build_init(&B, path, err, errlen); /* the parse's error: reported once the reading ends well */
+    int rrc = 0;                                 /* the reading's, which comes first (as trace_read's would) */
+    char *buf = malloc(TRACE_CHUNK);
+    if (!buf) { rrc = GPUSIM_EFAIL; snprintf(err, errlen, "%s: out of memory", path); }
+    size_t total = 0;
+    while (!rrc) {
+        if (total >= TRACE_MAX_BYTES) {
+            snprintf(err, errlen, "%s: larger than %d MiB (the most a trace may be)", path, TRACE_MAX_BYTES >> 20);
+            rrc = GPUSIM_EINPUT;
+            break;
+        }
+        size_t want = TRACE_MAX_BYTES - total < TRACE_CHUNK ? TRACE_MAX_BYTES - total : TRACE_CHUNK;
+        ssize_t r = read(fd, buf, want);
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) {
+            snprintf(err, errlen, "%s: read error: %s", path, strerror(errno));
+            rrc = GPUSIM_EINPUT;
+            break;
+        }
+        if (r == 0) break;
+        total += (size_t)r;
+        if (prc) continue; /* the parse failed: read on only for an error that comes first */
+        if (on_bytes && on_bytes(ctx, buf, (size_t)r)) { prc = build_oom(&B); continue; }
+        const char *p = buf;
+        size_t n = (size_t)r;
+        while (n && !prc) {
+            const char *nl = memchr(p, '\n', n);
+            size_t take = nl ? (size_t)(nl - p) : n;
+            if (line_add(&L, p, take)) { prc = build_oom(&B); break; }
+            if (!nl) break;
+            prc = line_done(&B, &L);
+            p += take + 1;
+            n -= take + 1;
+        }
+    }
+    close(fd);
+    free(buf);
+    if (!rrc && !prc && L.n && !(B.P.line == 0 && L.n == 3 && (unsigned char)L.s[0] == 0xEF &&
+                                  (unsigned char)L.s[1] == 0xBB && (unsigned char)L.s[2] == 0xBF))
+        prc = line_done(&B, &L); /* the last line, without its newline (a lone byte-order mark is none) */
+    free(L.s);
+    return build_finish(&B, rrc ? rrc : prc, out); /* a reading error stands: err holds it */
 }
 
 void trace_destroy(trace *t)

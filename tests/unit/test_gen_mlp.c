@@ -47,13 +47,13 @@ static trace *gen(gen_mlp_summary *s, const char *const *kv, size_t n)
 static size_t count(const trace *t, const char *prefix)
 {
     size_t c = 0;
-    for (size_t i = 0; i < t->n; i++) c += !strncmp(t->ops[i].name, prefix, strlen(prefix));
+    for (size_t i = 0; i < t->n; i++) c += !strncmp(trace_op_name(t, &t->ops[i]), prefix, strlen(prefix));
     return c;
 }
 
 static const trace_op *find(const trace *t, const char *name)
 {
-    for (size_t i = 0; i < t->n; i++) if (!strcmp(t->ops[i].name, name)) return &t->ops[i];
+    for (size_t i = 0; i < t->n; i++) if (!strcmp(trace_op_name(t, &t->ops[i]), name)) return &t->ops[i];
     fail_msg("no op named %s", name);
     return NULL;
 }
@@ -170,7 +170,7 @@ static void test_mta_chunking(void **state)
     assert_int_equal(EP(sq)->elems, 320 * 65536);
     int64_t total = 0, nl = 0;
     for (size_t i = 0; i < t->n; i++)
-        if (!strcmp(t->ops[i].name, "adam_sqrt")) {
+        if (!strcmp(trace_op_name(t, &t->ops[i]), "adam_sqrt")) {
             total += EP(&t->ops[i])->elems * t->ops[i].repeat;
             nl += t->ops[i].repeat;
         }
@@ -226,7 +226,7 @@ static void test_epochs(void **state)
     /* the last step of an epoch has 1000 - 15 * 64 = 40 samples */
     size_t seen = 0;
     for (size_t i = 0; i < t->n; i++)
-        if (!strcmp(t->ops[i].name, "fc1") && ++seen == 16) assert_int_equal(GP(&t->ops[i])->m, 40);
+        if (!strcmp(trace_op_name(t, &t->ops[i]), "fc1") && ++seen == 16) assert_int_equal(GP(&t->ops[i])->m, 40);
     assert_int_equal(seen, 160);
     trace_destroy(t);
 }
@@ -260,7 +260,7 @@ static double cpu_us(const trace *t, const char *prefix)
 {
     double us = 0;
     for (size_t i = 0; i < t->n; i++)
-        if (!strncmp(t->ops[i].name, prefix, strlen(prefix))) us += ((const cpu_params *)t->ops[i].params)->us;
+        if (!strncmp(trace_op_name(t, &t->ops[i]), prefix, strlen(prefix))) us += ((const cpu_params *)t->ops[i].params)->us;
     return us;
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <unistd.h>
 
 #include "engine/errors.h"
 #include "ops/op_control.h"
@@ -14,6 +15,7 @@
 #include "ops/op_eltwise.h"
 #include "ops/op_gemm.h"
 #include "ops/op_micro.h"
+#include "ops/optable.h"
 #include "trace/trace.h"
 
 static char err[1024];
@@ -80,9 +82,100 @@ static void test_all_ops(void **state)
     assert_int_equal(((const chase_params *)o[6].params)->hops, 100);
     assert_int_equal(((const stream_params *)o[7].params)->sms, 4);
     assert_int_equal(((const mode_params *)o[8].params)->mode, LAUNCH_EAGER);
-    assert_string_equal(t->ops[4].name, "sync@6");
+    assert_string_equal(trace_op_name(t, &t->ops[4]), "sync@6");
     trace_destroy(t);
     trace_destroy(NULL);
+}
+
+/* Ops of one kind with the same params share one copy; any difference (a key, the kind) gets its own. */
+static void test_params_interned(void **state)
+{
+    (void)state;
+    enum { N = 3000, D = 700 }; /* past the interning table's first sizes */
+    size_t cap = (size_t)N * 64 + 256, used = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    for (int i = 0; i < N; i++)
+        used += (size_t)snprintf(text + used, cap - used, "eltwise name=e%d elems=%d dtype=fp16 stream=%d\n", i, 1024 + i % D, i % 4);
+    used += (size_t)snprintf(text + used, cap - used, "eltwise elems=1024 dtype=bf16\nmode graph\nmode graph\nmode eager\n");
+    trace *t = NULL;
+    assert_int_equal(trace_parse(&t, "t.trace", text, used, err, sizeof err), 0);
+    free(text);
+    assert_int_equal(t->n, N + 4);
+    for (int i = 0; i < N; i++) {
+        const eltwise_params *p = t->ops[i].params;
+        assert_int_equal(p->elems, 1024 + i % D);
+        assert_int_equal(p->dtype, DT_FP16);
+        assert_int_equal(t->ops[i].stream, i % 4);
+        if (i >= D) assert_ptr_equal(t->ops[i].params, t->ops[i - D].params);
+        if (i % D) assert_ptr_not_equal(t->ops[i].params, t->ops[i - 1].params);
+    }
+    assert_ptr_not_equal(t->ops[N].params, t->ops[0].params); /* dtype differs */
+    assert_int_equal(((const eltwise_params *)t->ops[N].params)->dtype, DT_BF16);
+    assert_ptr_equal(t->ops[N + 1].params, t->ops[N + 2].params);
+    assert_ptr_not_equal(t->ops[N + 2].params, t->ops[N + 3].params);
+    assert_int_equal(((const mode_params *)t->ops[N + 3].params)->mode, LAUNCH_EAGER);
+    trace_destroy(t);
+}
+
+typedef struct got { char *s; size_t n; } got;
+static int take(void *ctx, const char *p, size_t n)
+{
+    got *g = ctx;
+    memcpy(g->s + g->n, p, n);
+    g->n += n;
+    return 0;
+}
+
+/* Read a chunk at a time, a trace parses as it does whole: lines across chunks, the byte-order mark,
+ * the last line without its newline, the same errors at the same lines. */
+static void test_load_stream(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/gpusim_test_trace_XXXXXX";
+    size_t cap = 4u << 20, n = 0;
+    char *text = malloc(cap), *err2 = malloc(sizeof err);
+    got g = { malloc(cap), 0 };
+    assert_true(text && err2 && g.s);
+    for (int bad = 0; bad < 2; bad++) {
+        n = (size_t)snprintf(text, cap, "\xEF\xBB\xBF# bom\n");
+        for (int i = 0; n + 200 < cap - 100; i++)
+            n += (size_t)snprintf(text + n, cap - n, "eltwise name=e%d elems=%d dtype=fp16 stream=%d%s\n", i, 1024 + i % 37, i % 4,
+                                  i % 5 == 0 ? "   # a comment" : i % 7 == 0 ? "\r" : "");
+        n += (size_t)snprintf(text + n, cap - n, bad ? "eltwise elems=0\n" : "sync");
+        snprintf(path, sizeof path, "/tmp/gpusim_test_trace_XXXXXX");
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, text, n), (ssize_t)n);
+        close(fd);
+        trace *a = NULL, *b = NULL;
+        g.n = 0;
+        int ra = trace_parse(&a, path, text, n, err2, sizeof err);
+        int rb = trace_load_stream(&b, path, take, &g, err, sizeof err);
+        unlink(path);
+        assert_int_equal(ra, bad ? GPUSIM_EINPUT : 0);
+        assert_int_equal(rb, ra);
+        if (bad) { assert_string_equal(err, err2); continue; }
+        assert_int_equal(g.n, n);
+        assert_memory_equal(g.s, text, n);
+        assert_int_equal(a->n, b->n);
+        assert_int_equal(a->names_len, b->names_len);
+        assert_memory_equal(a->names, b->names, a->names_len);
+        for (size_t i = 0; i < a->n; i++) {
+            assert_int_equal(a->ops[i].kind, b->ops[i].kind);
+            assert_int_equal(a->ops[i].line, b->ops[i].line);
+            assert_int_equal(a->ops[i].stream, b->ops[i].stream);
+            assert_int_equal(a->ops[i].repeat, b->ops[i].repeat);
+            assert_int_equal(a->ops[i].name_off, b->ops[i].name_off);
+            size_t sz = op_type_of(&a->ops[i])->params_size;
+            if (sz) assert_memory_equal(a->ops[i].params, b->ops[i].params, sz);
+        }
+        trace_destroy(a);
+        trace_destroy(b);
+    }
+    free(text);
+    free(err2);
+    free(g.s);
 }
 
 static void test_errors(void **state)
@@ -179,6 +272,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_all_ops),
+        cmocka_unit_test(test_params_interned),
+        cmocka_unit_test(test_load_stream),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_unusual_valid),
         cmocka_unit_test(test_nul_and_long_lines),
