@@ -555,7 +555,7 @@ int gemm_map_candidates(const gpu_config *cfg, const gemm_params *op, int all_fa
         if (all_families && fid == GF_TURING_MMA) { tiles = mma_tiles; ntiles = NT(mma_tiles); }
         /* cuBLAS's tile and split of an s1688 kernel at short K (turing_s1688_choice), once per family */
         int s1688 = !all_families && fid == GF_TURING_MMA && turing_short_k(op);
-        /* cuBLAS's nvjet kernels: tile unsplit, then its split rule (nvjet_split); tf32 runs sm90_xmma kernels */
+        /* cuBLAS's nvjet kernels: each tile with its split rule (nvjet_split), no stream-K; tf32 runs sm90_xmma */
         int nvjet = !all_families && f->tma && op->dtype != DT_TF32;
         int64_t s1688_tm = 0, s1688_tn = 0, s1688_split = 0;
         if (s1688) turing_s1688_choice(cfg, op, f->k_bytes / dtype_bytes(op->dtype), &s1688_tm, &s1688_tn, &s1688_split);
