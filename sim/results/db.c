@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "gpusim_version.h"
+#include "arch/hash.h"
 #include "kernels/rows.h"
 #include "results/metrics.h"
 
@@ -389,12 +390,7 @@ void db_forget(db *d)
     (void)d; /* the child never uses or closes it; its memory goes with the process */
 }
 
-uint64_t db_hash_add(uint64_t h, const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < len; i++) { h ^= p[i]; h *= 0x100000001b3ULL; }
-    return h;
-}
+uint64_t db_hash_add(uint64_t h, const void *data, size_t len) { return fnv1a_add(h, data, len); }
 
 void db_hash_fmt(uint64_t h, char out[17]) { snprintf(out, 17, "%016llx", (unsigned long long)h); }
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/hash.h"
 #include "config/config.h"
 #include "kernels/runner.h"
 
@@ -57,7 +58,7 @@ void db_forget(db *d);
 /* FNV-1a 64 as 16 hex digits. */
 void db_hash_hex(const void *data, size_t len, char out[17]);
 /* The same a piece at a time: h = DB_HASH_INIT, h = db_hash_add(h, ...) over the bytes in order, db_hash_fmt(h, out). */
-#define DB_HASH_INIT 0xcbf29ce484222325ULL
+#define DB_HASH_INIT FNV1A_INIT /* arch/hash.h: FNV-1a */
 uint64_t db_hash_add(uint64_t h, const void *data, size_t len);
 void db_hash_fmt(uint64_t h, char out[17]);
 void db_hash_config(const gpu_config *cfg, char out[17]);

@@ -13,6 +13,7 @@
  */
 #include "trace.h"
 #include "engine/errors.h"
+#include "arch/hash.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -271,8 +272,7 @@ typedef struct params_set {
 
 static uint64_t params_hash(size_t kind, const unsigned char *p, size_t n)
 {
-    uint64_t h = 1469598103934665603ULL ^ (uint64_t)kind; /* FNV-1a */
-    for (size_t i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211ULL;
+    uint64_t h = fnv1a_add(FNV1A_INIT ^ (uint64_t)kind, p, n);
     return h ^ (h >> 32);
 }
 
