@@ -302,7 +302,7 @@ uint64_t gpu_mem_rows(gpu *g, int op, int smi, uint64_t base, uint64_t rows, uin
     double line_ps = s->port_ps_per_byte * (double)lb;
     uint64_t done = start, n = 0, sent = 0;
     mem_req r = { 0, 0, smi, flags, op };
-    uint32_t weight = (flags & MEM_L1) ? 1 : g->sample;
+    uint32_t weight = (flags & (MEM_L1 | MEM_EXACT)) ? 1 : g->sample;
     int shadow = weight > 1 && g->pf_on;
     uint64_t dram0 = dram_bytes(g), slow_rows = rows;
     if (weight > 1 && !(shadow && !(flags & MEM_WRITE))) {

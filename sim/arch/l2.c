@@ -246,14 +246,14 @@ static inline void placed(l2 *c, size_t b, uint32_t w, uint32_t victim_meta, int
  * exact, Triton 4096^3 GEMMs 16%). Pooled over `sample` slices, sampled runs
  * came out 1-5% faster than exact (too smooth); over sample / 2, within about
  * 2.5% either way, Triton's one-stage kernels -5%.
- * An L1-cached load (always exact) also takes its own slice, so that its hot
+ * An L1-cached load or a MEM_EXACT read (always exact) also takes its own slice, so that its hot
  * lines queue as they would. The calendars spread time as a fluid within
  * their buckets. */
 static inline uint64_t slice_reserve(l2 *c, uint32_t slice, uint64_t t, uint32_t bytes, uint32_t weight, uint32_t flags)
 {
     if (!c->groups) return bwcal_reserve(&c->slice_bw[slice], t, bytes * weight);
     uint64_t s = bwcal_reserve(&c->pool_bw[slice / c->group], t, bytes * weight);
-    if (flags & MEM_L1) {
+    if (flags & (MEM_L1 | MEM_EXACT)) {
         uint64_t s1 = bwcal_reserve(&c->slice_bw[slice], t, bytes);
         if (s1 > s) s = s1;
     }

@@ -23,6 +23,9 @@ enum {
                       * latency only; it does not trigger the prefetcher (l2_shadow speaks for it) */
     MEM_DMA = 32,    /* moved by a copy engine, not by load/store instructions: its bytes cost power.ce_pj_per_byte
                       * instead of power.lsu_pj_per_byte (a device-to-device copy) */
+    MEM_EXACT = 64,  /* simulated line by line whatever sim.l2_set_sampling, as MEM_L1 loads are: a small block
+                      * read over and over (stream's region mode), where a sampled line would stand for lines the
+                      * block does not have and pile their traffic on one group of slices */
 };
 
 typedef struct mem_req {

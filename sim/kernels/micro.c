@@ -11,7 +11,11 @@
  * stream: a read of `bytes` by exactly `sms` SMs, one 1024-thread CTA each,
  *   grid-stride order (each iteration the grid reads 16 KiB per SM,
  *   contiguous), each SM keeping as many 4 KiB batches in flight as its MSHRs
- *   allow; one event per batch.
+ *   allow; one event per batch. With region=R: SM s reads bytes
+ *   [s / share * R, s / share * R + R) in 4 KiB batches, once untimed (every SM
+ *   finishes that pass before the timed part starts: the regions are then in
+ *   the L2, as after the measurement's warm-ups) and then `passes` times, every
+ *   line simulated (MEM_EXACT: a few KiB, not a sample of a large read).
  * flush: writes back dirty lines and invalidates L1s and L2.
  */
 #include <stdio.h>
@@ -105,11 +109,18 @@ typedef struct stream_run {
     uint64_t *next_batch;  /* per SM: its next batch index in its own sequence */
     uint64_t outstanding;
     uint64_t end_ps;
+    uint64_t region, share, rbatches, passes; /* region mode (region > 0): batches a region, passes this phase */
+    int warm;               /* region mode: the untimed pass is running */
 } stream_run;
 
-/* Address of the b-th batch of SM s (grid-stride: 4 batches per iteration). */
+/* Offset of the b-th batch of SM s, or UINT64_MAX past its last (grid-stride: 4 batches per iteration;
+ * region mode: its region, `passes` times over). */
 static uint64_t stream_addr(const stream_run *r, uint64_t s, uint64_t b)
 {
+    if (r->region) {
+        if (b >= r->rbatches * r->passes) return UINT64_MAX;
+        return s / r->share * r->region + b % r->rbatches * STREAM_BATCH;
+    }
     uint64_t per_iter = STREAM_ITER / STREAM_BATCH;
     uint64_t it = b / per_iter;
     return ((it * r->nsm + s) * per_iter + b % per_iter) * STREAM_BATCH;
@@ -124,6 +135,17 @@ static void stream_back(void *ctx, uint64_t s)
     r->outstanding--;
     if (t > r->end_ps) r->end_ps = t;
     stream_issue(r, s, t);
+    if (r->outstanding == 0 && r->warm) { /* every region is in: the timed passes start together */
+        const stream_params *p = r->ex->op->params;
+        r->warm = 0;
+        r->passes = (uint64_t)p->passes;
+        kernel_timed_from(r->ex, t);
+        power_op_restart(gpu_power(r->ex->g), r->ex->id, t);
+        for (uint64_t i = 0; i < r->nsm; i++) r->next_batch[i] = 0;
+        for (uint64_t i = 0; i < r->nsm; i++)
+            for (uint64_t k = 0; k < r->inflight_per_sm; k++) stream_issue(r, i, t);
+        return;
+    }
     if (r->outstanding == 0) {
         op_exec *ex = r->ex;
         bd_book(ex, BD_MEM, ex->iter_start_ps, t);
@@ -137,8 +159,9 @@ static int stream_issue(stream_run *r, uint64_t s, uint64_t t)
     uint64_t addr = stream_addr(r, s, b);
     if (addr >= r->bytes) return 0;
     r->next_batch[s]++;
-    uint64_t len = r->bytes - addr < STREAM_BATCH ? r->bytes - addr : STREAM_BATCH;
-    uint64_t d = gpu_mem_rows(r->ex->g, r->ex->id, (int)s, r->ex->in_addr + addr, 1, len, len, 0, t);
+    uint64_t end = r->region ? s / r->share * r->region + r->region : r->bytes;
+    uint64_t len = end - addr < STREAM_BATCH ? end - addr : STREAM_BATCH;
+    uint64_t d = gpu_mem_rows(r->ex->g, r->ex->id, (int)s, r->ex->in_addr + addr, 1, len, len, r->region ? MEM_EXACT : 0, t);
     r->outstanding++;
     return engine_schedule(r->e, d, PRIO_NORMAL, stream_back, r, s);
 }
@@ -165,6 +188,13 @@ int stream_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     r->e = gpu_engine(ex->g);
     r->nsm = (uint64_t)p->sms;
     r->bytes = (uint64_t)p->bytes;
+    if (p->region) {
+        r->region = (uint64_t)p->region;
+        r->share = (uint64_t)p->share;
+        r->rbatches = (r->region + STREAM_BATCH - 1) / STREAM_BATCH;
+        r->passes = 1;
+        r->warm = 1;
+    }
     r->next_batch = calloc(r->nsm, sizeof *r->next_batch);
     if (!r->next_batch) { free(r); return GPUSIM_EFAIL; }
     r->inflight_per_sm = (uint64_t)cfg->sm.max_inflight_lines * (uint64_t)cfg->l2.line_bytes / STREAM_BATCH;

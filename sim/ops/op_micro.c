@@ -46,6 +46,12 @@ const op_type op_chase = {
 static const op_key stream_keys[] = {
     OP_INT_REQ(stream_params, bytes, "bytes", 1, MAX_BYTES, "bytes read"),
     OP_INT_REQ(stream_params, sms, "sms", 1, 4096, "SMs that read (one 1024-thread CTA each), at most gpu.sm_count"),
+    OP_INT(stream_params, region, "region", 0, MAX_BYTES, 0, "0",
+           "0: one grid-stride pass over `bytes`; else SM s reads region s / share (this many bytes, from the "
+           "buffer's start) once untimed, then `passes` times timed: the L2-resident reads of "
+           "analysis/hw/h100_s14/l2_bw.csv"),
+    OP_INT(stream_params, passes, "passes", 1, 1000000, 1, "1", "region mode: timed passes over each region"),
+    OP_INT(stream_params, share, "share", 1, 4096, 1, "1", "region mode: SMs reading the same region"),
 };
 
 static uint64_t stream_footprint(const void *params) { return (uint64_t)((const stream_params *)params)->bytes; }
@@ -55,6 +61,11 @@ static void stream_buffers(const void *params, op_buffers *b) { b->in_bytes = st
 static int stream_fits(const gpu_config *cfg, const void *params, char *msg, size_t len)
 {
     const stream_params *p = params;
+    if (p->region && (p->sms + p->share - 1) / p->share * p->region > p->bytes) {
+        snprintf(msg, len, "stream: %lld regions of region=%lld bytes do not fit in bytes=%lld",
+                 (long long)((p->sms + p->share - 1) / p->share), (long long)p->region, (long long)p->bytes);
+        return GPUSIM_EINPUT;
+    }
     if (p->sms <= cfg->gpu.sm_count) return 0;
     snprintf(msg, len, "stream: sms=%lld is more than gpu.sm_count = %lld", (long long)p->sms, (long long)cfg->gpu.sm_count);
     return GPUSIM_EINPUT;
@@ -64,7 +75,8 @@ const op_type op_stream = {
     .name = "stream",
     .syntax = "stream bytes=67108864 sms=4",
     .doc = "A read of `bytes` by exactly `sms` SMs, grid-stride, each SM keeping as many 4 KiB batches in "
-           "flight as its MSHRs allow (bandwidth against SM count).",
+           "flight as its MSHRs allow (bandwidth against SM count); with `region=`, each SM reads its region "
+           "(`share` SMs the same one) `passes` times after one untimed pass (L2 bandwidth against SMs and sharing).",
     .keys = OP_KEYS(stream_keys),
     .params_size = sizeof(stream_params),
     .flags = OPF_KERNEL | OPF_TIMED_INSIDE,

@@ -13,6 +13,9 @@ typedef struct chase_params {
 typedef struct stream_params {
     int64_t bytes;
     int64_t sms;             /* exactly this many SMs read */
+    int64_t region;          /* 0: one grid-stride pass over `bytes`; else each SM reads a region this long */
+    int64_t passes;          /* region mode: timed passes over the region (after one untimed pass) */
+    int64_t share;           /* region mode: SMs s and s' read the same region when s / share == s' / share */
 } stream_params;
 
 extern const op_type op_chase, op_stream;

@@ -130,6 +130,33 @@ static void test_stream_bandwidth(void **state)
     assert_true(bw132 > 0.8 * config_peak_dram_gbps(&c) * (1 - c.memory.refresh_fraction));
 }
 
+/* Region mode: the timed passes re-read an L2-resident block (the untimed first pass brought it in), so
+ * their time grows with the passes and one SM reads faster than it streams from DRAM; SMs may share a
+ * region; regions that do not fit the buffer are refused. */
+static void test_stream_region(void **state)
+{
+    (void)state;
+    gpu_config c = test_config(NULL, 0);
+    double t64 = sim_op_us(&c, "stream bytes=32768 sms=1 region=32768 passes=64\n", 0);
+    double t128 = sim_op_us(&c, "stream bytes=32768 sms=1 region=32768 passes=128\n", 0);
+    assert_true(t128 > 1.9 * t64 && t128 < 2.1 * t64);
+    double l2 = 32768.0 * 64 / t64 / 1e3, dram = 67108864 / sim_op_us(&c, "stream bytes=67108864 sms=1\n", 0) / 1e3;
+    assert_true(l2 > 1.2 * dram);
+    double port = (double)c.sm.ldst_bytes_per_clk * (double)c.gpu.clock_mhz / 1e3; /* GB/s */
+    assert_true(l2 < 1.01 * port);
+    /* eight SMs reading one region take about as long as one: their requests spread over the slices */
+    double t8 = sim_op_us(&c, "stream bytes=32768 sms=8 region=32768 passes=64 share=8\n", 0);
+    assert_true(t8 < 1.5 * t64);
+    char msg[256];
+    trace *t = NULL;
+    const char *tr = "stream bytes=32768 sms=2 region=32768\n";
+    assert_int_equal(trace_parse(&t, "r.trace", tr, strlen(tr), msg, sizeof msg), 0);
+    run_result r;
+    assert_int_equal(runner_run(&c, t, &r, msg, sizeof msg), -2);
+    assert_non_null(strstr(msg, "2 regions of region=32768 bytes do not fit in bytes=32768"));
+    trace_destroy(t);
+}
+
 static void test_copies_and_overlap(void **state)
 {
     (void)state;
@@ -613,6 +640,7 @@ int main(void)
         cmocka_unit_test(test_epilogue_stores),
         cmocka_unit_test(test_latency_plateaus),
         cmocka_unit_test(test_stream_bandwidth),
+        cmocka_unit_test(test_stream_region),
         cmocka_unit_test(test_copies_and_overlap),
         cmocka_unit_test(test_traffic_by_owner),
         cmocka_unit_test(test_launch_modes),
