@@ -62,8 +62,9 @@ static int stream_fits(const gpu_config *cfg, const void *params, char *msg, siz
 {
     const stream_params *p = params;
     if (p->region && (p->sms + p->share - 1) / p->share * p->region > p->bytes) {
-        snprintf(msg, len, "stream: %lld regions of region=%lld bytes do not fit in bytes=%lld",
-                 (long long)((p->sms + p->share - 1) / p->share), (long long)p->region, (long long)p->bytes);
+        long long n = (long long)((p->sms + p->share - 1) / p->share);
+        snprintf(msg, len, "region: %lld regions of %lld bytes need bytes >= %lld (bytes=%lld)", n,
+                 (long long)p->region, n * (long long)p->region, (long long)p->bytes);
         return GPUSIM_EINPUT;
     }
     if (p->sms <= cfg->gpu.sm_count) return 0;

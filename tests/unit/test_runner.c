@@ -153,7 +153,7 @@ static void test_stream_region(void **state)
     assert_int_equal(trace_parse(&t, "r.trace", tr, strlen(tr), msg, sizeof msg), 0);
     run_result r;
     assert_int_equal(runner_run(&c, t, &r, msg, sizeof msg), -2);
-    assert_non_null(strstr(msg, "2 regions of region=32768 bytes do not fit in bytes=32768"));
+    assert_non_null(strstr(msg, "r.trace:1: region: 2 regions of 32768 bytes need bytes >= 65536 (bytes=32768)"));
     trace_destroy(t);
 }
 
