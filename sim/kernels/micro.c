@@ -128,6 +128,13 @@ static uint64_t stream_addr(const stream_run *r, uint64_t s, uint64_t b)
 
 static int stream_issue(stream_run *r, uint64_t s, uint64_t t);
 
+/* Every SM's first batches, as many as its MSHRs keep in flight, at t. */
+static void stream_issue_all(stream_run *r, uint64_t t)
+{
+    for (uint64_t s = 0; s < r->nsm; s++)
+        for (uint64_t i = 0; i < r->inflight_per_sm; i++) stream_issue(r, s, t);
+}
+
 static void stream_back(void *ctx, uint64_t s)
 {
     stream_run *r = ctx;
@@ -142,8 +149,7 @@ static void stream_back(void *ctx, uint64_t s)
         kernel_timed_from(r->ex, t);
         power_op_restart(gpu_power(r->ex->g), r->ex->id, t);
         for (uint64_t i = 0; i < r->nsm; i++) r->next_batch[i] = 0;
-        for (uint64_t i = 0; i < r->nsm; i++)
-            for (uint64_t k = 0; k < r->inflight_per_sm; k++) stream_issue(r, i, t);
+        stream_issue_all(r, t);
         return;
     }
     if (r->outstanding == 0) {
@@ -201,8 +207,7 @@ int stream_start(op_exec *ex, uint64_t t, char *err, size_t errlen)
     if (r->inflight_per_sm < 1) r->inflight_per_sm = 1;
     kernel_keep_state(ex, r, stream_state_free);
     uint64_t launch = t + clock_ps(&(clock_domain){ (uint32_t)cfg->gpu.clock_mhz }, (double)cfg->sm.cta_launch_cycles);
-    for (uint64_t s = 0; s < r->nsm; s++)
-        for (uint64_t i = 0; i < r->inflight_per_sm; i++) stream_issue(r, s, launch);
+    stream_issue_all(r, launch);
     return 0; /* bytes >= 1, so SM 0 has at least one batch in flight */
 }
 

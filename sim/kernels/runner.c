@@ -66,6 +66,7 @@
 #include <string.h>
 
 #include "arch/gpu.h"
+#include "arch/hash.h"
 #include "host/host.h"
 #include "engine/engine.h"
 #include "kernels/kernel.h"
@@ -338,12 +339,7 @@ static int row_put(runner *r, size_t i, const op_result *o, uint64_t issue_ps)
     return rows_flush(r, 0);
 }
 
-static uint64_t str_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
+static uint64_t str_hash(const char *s) { return fnv1a_add(FNV1A_INIT, s, strlen(s)); }
 
 /* s in the run's string pool, each distinct string once (an op's mapping: a
  * trace's GEMMs share a few). Returns its offset (0 for ""), or 0 with
