@@ -10,8 +10,8 @@
 
 #define PS 1e-12 /* seconds per picosecond */
 /* Control intervals ahead of the current one that booked energy can be spread
- * over (work reserved further ahead lands in the last). */
-#define POWER_AHEAD 128
+ * over (work reserved further ahead lands in the last): 640 us at power.control_us = 1 */
+#define POWER_AHEAD 640
 
 typedef struct op_books {
     power_op res;         /* energy_j, clock_mhz, temp_c */

@@ -112,7 +112,7 @@ printf 'sync\neltwise name=f elems=134217728 dtype=fp16 in=0 out=1 flops=0\ngemm
 "$BIN" "$SRC/configs/h100.ini" harness.trace --no-db --json --set sim.loops_before=2000 > lb2000.json
 check "sim.loops_before: after 2000 runs of flush + 4096^3 the slow loop holds the clock lower" python3 -c "
 import json; a=json.load(open('lb0.json'))['ops'][-1]; b=json.load(open('lb2000.json'))['ops'][-1]
-assert b['clock_mhz'] < a['clock_mhz'] - 40 and b['time_us'] > a['time_us'] * 1.02, (a, b)"
+assert b['clock_mhz'] < a['clock_mhz'] - 25 and b['time_us'] > a['time_us'] * 1.01, (a, b)"
 printf 'eltwise name=e elems=1024 dtype=fp16\n' > small.trace
 check "sim.loops_before: a run the slow loop cannot bind is the same run" test \
   "$("$BIN" "$SRC/configs/h100.ini" small.trace --no-db --json | python3 -c "import json,sys; d=json.load(sys.stdin); print(d['time_us'], d['energy_j'])")" = \
