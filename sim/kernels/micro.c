@@ -113,13 +113,16 @@ typedef struct stream_run {
     int warm;               /* region mode: the untimed pass is running */
 } stream_run;
 
+/* Region mode: the offset of SM s's region. */
+static uint64_t stream_region(const stream_run *r, uint64_t s) { return s / r->share * r->region; }
+
 /* Offset of the b-th batch of SM s, or UINT64_MAX past its last (grid-stride: 4 batches per iteration;
  * region mode: its region, `passes` times over). */
 static uint64_t stream_addr(const stream_run *r, uint64_t s, uint64_t b)
 {
     if (r->region) {
         if (b >= r->rbatches * r->passes) return UINT64_MAX;
-        return s / r->share * r->region + b % r->rbatches * STREAM_BATCH;
+        return stream_region(r, s) + b % r->rbatches * STREAM_BATCH;
     }
     uint64_t per_iter = STREAM_ITER / STREAM_BATCH;
     uint64_t it = b / per_iter;
@@ -165,7 +168,7 @@ static int stream_issue(stream_run *r, uint64_t s, uint64_t t)
     uint64_t addr = stream_addr(r, s, b);
     if (addr >= r->bytes) return 0;
     r->next_batch[s]++;
-    uint64_t end = r->region ? s / r->share * r->region + r->region : r->bytes;
+    uint64_t end = r->region ? stream_region(r, s) + r->region : r->bytes;
     uint64_t len = end - addr < STREAM_BATCH ? end - addr : STREAM_BATCH;
     uint64_t d = gpu_mem_rows(r->ex->g, r->ex->id, (int)s, r->ex->in_addr + addr, 1, len, len, r->region ? MEM_EXACT : 0, t);
     r->outstanding++;
